@@ -1,0 +1,59 @@
+"""方案问答助手: the application factory and the command line (python app.py --help)."""
+from __future__ import annotations
+
+import logging
+import sys
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from qa import Assistant, StateStore
+from web.settings import load_settings
+
+log = logging.getLogger("qa.app")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: settings (defaults → config.yaml → environment → `config`), the index, the views."""
+    settings = load_settings(config)
+    app = Flask(__name__, static_folder="web/static", template_folder="web/templates")
+    app.config.update(settings)
+    app.json.ensure_ascii = False
+    store = StateStore(settings["STATE_DB"], ttl_seconds=settings["SESSION_TTL"],
+                       max_entries=settings["MAX_SESSIONS"])
+    assistant = Assistant.from_folder(settings["CORPUS_DIR"], store=store)
+    for warning in assistant.warnings:
+        log.warning(warning)
+    app.extensions["qa"] = assistant
+    app.extensions["state"] = store
+
+    from web import api, pages
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+    _register_errors(app)
+    return app
+
+
+def _register_errors(app: Flask) -> None:
+    """Errors as JSON for the API and plain pages elsewhere; never a bare 500."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if request.path.startswith("/api/") or request.is_json:
+            response = jsonify({"error": exc.description or exc.name})
+            response.status_code = exc.code or 500
+            return response
+        return exc
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        log.exception("unexpected error on %s", request.path)
+        response = jsonify({"error": "internal error; the request was not processed"})
+        response.status_code = 500
+        return response
+
+
+if __name__ == "__main__":
+    from web.cli import main
+
+    sys.exit(main(sys.argv[1:]))

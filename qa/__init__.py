@@ -1,0 +1,6 @@
+"""Question answering over implementation plans (实施方案): clauses, duties, retrieval, answers."""
+from .assistant import Assistant, Corpus, Settings, load_corpus
+from .records import Answer, Clause
+from .sessions import StateStore
+
+__all__ = ["Answer", "Assistant", "Clause", "Corpus", "Settings", "StateStore", "load_corpus"]

@@ -1,0 +1,166 @@
+"""Composing replies a person can act on: units by role, where they come from, the quoted clause."""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .records import Clause
+
+SENTENCE_END = re.compile(r"(?<=[。；;！？!?\n])")
+ENTITY = {
+    "date": re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?(?:前|底|以前)?|\d{1,2}\s*月\s*\d{1,2}\s*日前?"
+                       r"|\d{4}\s*年底?|\d+\s*个?(?:工作日|日|天|月)内"),
+    "number": re.compile(r"\d+(?:\.\d+)?\s*(?:%|件|个|家|项|场|次|所|名|万|亿|倍|户|小时|平方米|公里)"),
+    "phone": re.compile(r"\d{7,}"),
+    "person": re.compile(r"联系人\s*[:：]\s*\S{2,4}"),
+    "list": re.compile(r"“[^”]{4,}、[^”]{2,}”"),
+}
+ROLE_NAMES = {"lead": "牵头单位", "cooperate": "配合单位"}
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a clause's text, punctuation kept."""
+    return [s for s in SENTENCE_END.split(text) if s.strip()]
+
+
+def where(clause: Clause) -> str:
+    """Where a clause stands, as a person cites it: 《doc》二、(一)5“title”."""
+    place = clause.path or {"letter": "来函", "title": "标题", "preamble": "序言"}.get(clause.kind, "")
+    title = f"“{clause.title}”" if clause.title and clause.title not in ("标题", "序言") else ""
+    return f"《{clause.doc}》{place}{title}"
+
+
+def quote(text: str, limit: int = 160) -> str:
+    """A clause's text cut to a readable length on a sentence boundary."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    cut = ""
+    for sentence in sentences(text):
+        if len(cut) + len(sentence) > limit:
+            break
+        cut += sentence
+    return (cut or text[:limit]) + "……"
+
+
+def unit_list(units: Sequence[str]) -> str:
+    """Units joined as a Chinese list."""
+    return "、".join(units) if units else "（未列明）"
+
+
+def duty_reply(intent: str, clause: Clause, related: Sequence[Clause]) -> tuple[str, tuple[str, ...]]:
+    """The reply to who leads / cooperates / is responsible, and the units it names."""
+    if intent == "lead":
+        units = clause.lead
+        head = f"牵头单位：{unit_list(units)}。" if units else "该项工作未列明牵头单位。"
+    elif intent == "cooperate":
+        units = clause.cooperate
+        if units:
+            head = f"配合单位：{unit_list(units)}。"
+        else:
+            head = "该项工作未列配合单位" + (f"，由{unit_list(clause.lead)}负责。" if clause.lead else "。")
+    else:
+        units = clause.lead + clause.cooperate
+        parts = [f"{ROLE_NAMES['lead'] if clause.cooperate else '责任单位'}：{unit_list(clause.lead)}"]
+        if clause.cooperate:
+            parts.append(f"配合单位：{unit_list(clause.cooperate)}")
+        head = "；".join(parts) + "。" if clause.lead or clause.cooperate else "该条款未列明责任单位。"
+    lines = [head, f"出处：{where(clause)}", f"原文：“{quote(_body(clause))}”"]
+    if clause.duty:
+        lines.append(clause.duty.strip())
+    if clause.deadline:
+        lines.append(f"完成时限：{clause.deadline}")
+    if related:
+        lines.append("相关条款：" + "；".join(where(c).split("》", 1)[-1] for c in related))
+    return "\n".join(lines), units
+
+
+def tasks_reply(units: Sequence[str], role: str, clauses: Sequence[Clause], other_role_count: int) -> str:
+    """The reply listing a unit's tasks, grouped by section."""
+    name = "、".join(units)
+    role_word = {"lead": "牵头", "cooperate": "配合", "any": "承担"}[role]
+    if not clauses:
+        tail = f"（另有{other_role_count}项{'配合' if role == 'lead' else '牵头'}任务）" if other_role_count else ""
+        return f"方案中{name}没有{role_word}的任务{tail}。"
+    lines = [f"{name}{role_word}的任务共{len(clauses)}项："]
+    section = None
+    for clause in clauses:
+        top = clause.section[0] if clause.section else ""
+        if top != section:
+            section = top
+            lines.append(f"【{_top_marker(clause)}{top}】" if top else "【其他】")
+        roles = []
+        for unit in units:
+            if unit in clause.lead:
+                roles.append("牵头")
+            elif unit in clause.cooperate:
+                roles.append("配合")
+        mark = f"（{'/'.join(dict.fromkeys(roles))}）" if role == "any" and roles else ""
+        lines.append(f"· {clause.path}“{clause.title}”{mark}")
+    return "\n".join(lines)
+
+
+def fact_reply(clause: Clause, answer_type: str, terms: Sequence[str]) -> str:
+    """The reply stating a fact: the sentences of the clause that hold it, with the source."""
+    chosen = best_sentences(_body(clause), answer_type, terms)
+    lines = []
+    if answer_type == "date" and clause.deadline:
+        lines.append(f"完成时限：{clause.deadline}。")
+    lines.append("".join(chosen).strip())
+    lines.append(f"出处：{where(clause)}")
+    return "\n".join(lines)
+
+
+def content_reply(clause: Clause, terms: Sequence[str], related: Sequence[Clause]) -> str:
+    """The reply saying what a clause says, with its responsibility."""
+    lines = [f"{where(clause)}：", _body(clause).strip()]
+    if clause.lead or clause.cooperate:
+        duty = f"牵头单位：{unit_list(clause.lead)}" if clause.cooperate else f"责任单位：{unit_list(clause.lead)}"
+        if clause.cooperate:
+            duty += f"；配合单位：{unit_list(clause.cooperate)}"
+        lines.append(duty + "。")
+    if clause.deadline:
+        lines.append(f"完成时限：{clause.deadline}")
+    if related:
+        lines.append("相关条款：" + "；".join(where(c).split("》", 1)[-1] for c in related))
+    return "\n".join(lines)
+
+
+def best_sentences(text: str, answer_type: str, terms: Sequence[str], most: int = 2) -> list[str]:
+    """The sentences that best answer a fact question, in text order."""
+    parts = sentences(text)
+    if len(parts) <= 1:
+        return parts
+    pattern = ENTITY.get(answer_type)
+
+    def score(item: tuple[int, str]) -> tuple:
+        i, sentence = item
+        hits = sum(len(t) for t in terms if t in sentence)
+        has_entity = bool(pattern and pattern.search(sentence))
+        return (has_entity, hits, -i)
+
+    ranked = sorted(enumerate(parts), key=score, reverse=True)
+    keep = [ranked[0]]
+    for item in ranked[1:most]:
+        if pattern and pattern.search(item[1]) and score(item)[1] > 0:
+            keep.append(item)
+    return [s for _, s in sorted(keep)]
+
+
+def has_entity(clause: Clause, answer_type: str) -> bool:
+    """Whether a clause holds a fact of the asked type (a date, a number, a phone …)."""
+    pattern = ENTITY.get(answer_type)
+    return bool(pattern and (pattern.search(clause.text) or (answer_type == "date" and clause.deadline)))
+
+
+def _body(clause: Clause) -> str:
+    """A clause's text without its responsibility line (shown separately)."""
+    if clause.duty and clause.text.endswith(clause.duty):
+        return clause.text[: -len(clause.duty)].rstrip()
+    return clause.text
+
+
+def _top_marker(clause: Clause) -> str:
+    """The first-level marker of a clause's path (二、)."""
+    match = re.match(r"^[一二三四五六七八九十]+、", clause.path)
+    return match.group(0) if match else ""

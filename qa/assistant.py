@@ -1,0 +1,264 @@
+"""The assistant: plans in, answers out. Builds the index once; answers each question in milliseconds."""
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from . import answer as compose
+from .bm25 import PostingsBM25
+from .duties import DutyParser
+from .lexicon import Lexicon, load_lexicon, load_units
+from .records import Answer, Clause
+from .segment import Segmenter
+from .sessions import StateStore
+from .sources import read_corpus
+from .tokenize import Tokenizer
+from .understand import Query, QuestionAnalyzer
+from .units import UnitDirectory, is_group, unit_prefix
+
+QUOTED = re.compile(r"[“《]([^”》]{2,12})[”》]")
+GENERIC_GROUP = re.compile(r"^(?:各|相关|有关|其他|行业|主管|的)*(?:部门|单位|机构)$")
+EXAMPLES = ("简易注销有哪些配合单位？", "盟质监局牵头哪些工作？", "意见反馈的截止时间是什么时候？")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Tuning of retrieval and refusal; checked on construction."""
+
+    k1: float = 1.2
+    b: float = 0.5
+    min_coverage: float = 0.5  # share of the question's evidence (idf-weighted) the best clause must hold
+    min_score: float = 1.0  # BM25 score below which nothing is said to match
+    related_ratio: float = 0.85  # clauses scoring this close to the best are listed as related
+    max_related: int = 3
+
+    def __post_init__(self):
+        if not 0 < self.min_coverage <= 1:
+            raise ValueError(f"min_coverage must be within (0, 1], got {self.min_coverage}")
+        if self.min_score < 0:
+            raise ValueError(f"min_score must be >= 0, got {self.min_score}")
+        if not 0 < self.related_ratio <= 1:
+            raise ValueError(f"related_ratio must be within (0, 1], got {self.related_ratio}")
+
+
+@dataclass
+class Corpus:
+    """What a corpus folder holds: clauses, the unit directory, the lexicon, and what was skipped."""
+
+    clauses: list[Clause]
+    units: UnitDirectory
+    lexicon: Lexicon
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_corpus(folder: str | Path) -> Corpus:
+    """Read and segment every plan in `folder`, with its units.yaml and terms.yaml."""
+    folder = Path(folder)
+    warnings: list[str] = []
+    if not folder.is_dir():
+        warnings.append(f"corpus folder {folder} does not exist")
+    units = load_units(folder, warnings)
+    lexicon = load_lexicon(folder, warnings)
+    sources, skipped = read_corpus(folder)
+    warnings += skipped
+    segmenter = Segmenter(DutyParser(units))
+    clauses: list[Clause] = []
+    for source in sources:
+        found = segmenter.segment(source)
+        if not found:
+            warnings.append(f"skipped {source.name}: no text")
+        clauses += found
+    return Corpus(clauses, units, lexicon, warnings)
+
+
+def index_text(clause: Clause) -> str:
+    """What retrieval reads of a clause: its title, its headings, its text without the duty line."""
+    body = clause.text.replace(clause.duty, " ") if clause.duty else clause.text
+    return " ".join([clause.title, *clause.section, body])
+
+
+class Assistant:
+    """Answers questions about plans from their clauses, citing the clause every answer rests on."""
+
+    def __init__(self, clauses: Sequence[Clause], units: UnitDirectory | None = None,
+                 lexicon: Lexicon | None = None, store: StateStore | None = None,
+                 settings: Settings | None = None):
+        self.clauses = list(clauses)
+        self.units = units or UnitDirectory()
+        self.lexicon = lexicon or Lexicon()
+        self.store = store
+        self.settings = settings or Settings()
+        started = time.perf_counter()
+        self.by_id = {c.id: c for c in self.clauses}
+        self.order = {c.id: i for i, c in enumerate(self.clauses)}
+        surfaces = self._unit_surfaces()
+        self.tokenizer = Tokenizer(self._vocabulary(surfaces))
+        self.searchable = [c for c in self.clauses if c.kind != "heading"]
+        self.bm25 = PostingsBM25([self.tokenizer.tokens(index_text(c)) for c in self.searchable]
+                                 or [["\x00"]], k1=self.settings.k1, b=self.settings.b)
+        self.analyzer = QuestionAnalyzer(self.tokenizer, surfaces, self.lexicon)
+        self.build_seconds = time.perf_counter() - started
+
+    @classmethod
+    def from_folder(cls, folder: str | Path, store: StateStore | None = None,
+                    settings: Settings | None = None) -> "Assistant":
+        """An assistant over every plan in a corpus folder."""
+        corpus = load_corpus(folder)
+        assistant = cls(corpus.clauses, corpus.units, corpus.lexicon, store, settings)
+        assistant.warnings = corpus.warnings
+        return assistant
+
+    warnings: list[str] = []
+
+    # -- building --------------------------------------------------------------------------
+    @property
+    def duty_units(self) -> list[str]:
+        """Every unit the plans give a role, in first-seen order."""
+        seen: dict[str, None] = {}
+        for clause in self.clauses:
+            for unit in clause.lead + clause.cooperate:
+                seen.setdefault(unit, None)
+        return list(seen)
+
+    def _unit_surfaces(self) -> dict[str, list[str]]:
+        """Each way of writing a unit (name, without prefix, aliases) → the units it names."""
+        surfaces: dict[str, list[str]] = {}
+
+        def add(surface: str, names: Iterable[str]) -> None:
+            if len(surface) >= 2 and not GENERIC_GROUP.match(surface):
+                bucket = surfaces.setdefault(surface, [])
+                bucket += [n for n in names if n not in bucket]
+
+        known = set(self.duty_units) | self.units.canonical_names
+        for alias, name in self.units.alias_to_name.items():
+            add(alias, [name])
+        for name in known:
+            add(name, [name])
+            prefix = unit_prefix(name)
+            if prefix and not is_group(name[1:]):
+                add(name[1:], [name])
+            for variant in self.units.prefix_variants.get(prefix, ()):
+                add(variant + name[len(prefix):], [name])
+        for merged, members in self.lexicon.merged_units.items():
+            for surface in [merged, merged[1:] if unit_prefix(merged) else ""] + \
+                    [a for a, n in self.units.alias_to_name.items() if n == merged]:
+                if surface:  # the merged unit has no duties of its own: it stands for its members
+                    bucket = [n for n in surfaces.get(surface, []) if n != merged]
+                    surfaces[surface] = bucket + [m for m in members if m not in bucket]
+        return surfaces
+
+    def _vocabulary(self, surfaces: dict[str, list[str]]) -> list[str]:
+        """Words jieba must keep whole: unit names, quoted terms of the plans, staff's terms."""
+        words = set(surfaces) | set(self.lexicon.terms) | set(self.lexicon.synonyms)
+        for values in self.lexicon.synonyms.values():
+            words.update(values)
+        for clause in self.clauses:
+            words.update(QUOTED.findall(clause.text))
+        return sorted(words)
+
+    # -- answering -------------------------------------------------------------------------
+    def ask(self, question: str, session_id: str | None = None) -> Answer:
+        """Answer one question; with a session_id, follow-ups continue the conversation."""
+        key = f"session:{session_id}" if session_id and self.store is not None else None
+        context = self.store.get(key) if key else None
+        query = self.analyzer.analyze(question, context)
+        result = self._answer(query)
+        if key:
+            anchor = tuple(c.id for c in result.citations[:1]) if result.found else query.anchor
+            self.store.put(key, replace(query, anchor=anchor).to_context())
+        return result
+
+    def _answer(self, query: Query) -> Answer:
+        """The answer to an understood question."""
+        if query.intent == "unit_tasks":
+            return self._unit_tasks(query)
+        hits = self._retrieve(query)
+        if not hits:
+            return self._refuse(query)
+        best, related = hits[0], hits[1:]
+        highlight = tuple(query.terms)
+        if query.intent in ("lead", "cooperate", "who"):
+            text, units = compose.duty_reply(query.intent, best, related)
+            roles = tuple((u, "lead") for u in best.lead) + tuple((u, "cooperate") for u in best.cooperate)
+            return Answer(text, True, query.intent, units, (best, *related), tuple(related), roles, highlight)
+        if query.intent == "fact":
+            text = compose.fact_reply(best, query.answer_type, query.terms)
+        else:
+            text = compose.content_reply(best, query.terms, related)
+        return Answer(text, True, query.intent, (), (best, *related), tuple(related), (), highlight)
+
+    def _retrieve(self, query: Query) -> list[Clause]:
+        """The best clause for the question's topic and the ones close to it, or [] when none holds it."""
+        if not query.terms:
+            anchored = [self.by_id[i] for i in query.anchor if i in self.by_id]
+            return anchored + self._siblings(anchored[0]) if anchored else []
+        hits = self.bm25.top(query.terms, k=20)
+        if not hits or hits[0][1] < self.settings.min_score:
+            return []
+        if self.coverage(query.terms, hits[0][0]) < self.settings.min_coverage:
+            return []
+        top = hits[0][1]
+        near = [(i, s) for i, s in hits if s >= self.settings.related_ratio * top]
+        best = self._prefer(query, near) or hits[0][0]
+        chosen = self.searchable[best]
+        related = [self.searchable[i] for i, _ in near if i != best][: self.settings.max_related]
+        for sibling in self._siblings(chosen):
+            if sibling not in related and len(related) < self.settings.max_related + 1:
+                related.append(sibling)
+        return [chosen, *related]
+
+    def _prefer(self, query: Query, near: list[tuple[int, float]]) -> int | None:
+        """Among near-equal clauses, the one that can answer this kind of question."""
+        if query.intent in ("lead", "cooperate", "who"):
+            able = [i for i, _ in near if self.searchable[i].lead or self.searchable[i].cooperate]
+            return able[0] if able else None
+        if query.intent == "fact" and query.answer_type:
+            able = [i for i, _ in near if compose.has_entity(self.searchable[i], query.answer_type)]
+            return able[0] if able else None
+        return None
+
+    def _siblings(self, clause: Clause) -> list[Clause]:
+        """Other paragraphs covered by the same responsibility line."""
+        if not clause.duty:
+            return []
+        return [c for c in self.clauses if c is not clause and c.duty == clause.duty
+                and c.parent == clause.parent and c.kind == "paragraph"]
+
+    def coverage(self, terms: Sequence[str], doc: int) -> float:
+        """Share of the question's evidence (idf-weighted terms) that clause `doc` holds."""
+        weights = {t: self.bm25.idf(t) for t in terms}
+        total = sum(max(w, 0.01) for w in weights.values())
+        held = sum(max(w, 0.01) for t, w in weights.items() if self.bm25.has(doc, t))
+        return held / total if total else 0.0
+
+    def _unit_tasks(self, query: Query) -> Answer:
+        """Every clause where the named units have the asked role."""
+        units = query.units
+        in_plan = [u for u in units if any(u in c.lead or u in c.cooperate for c in self.clauses)]
+        if not in_plan:
+            names = "、".join(units)
+            return Answer(f"方案中没有给{names}分配任务。可以问：" + "；".join(EXAMPLES), False, query.intent,
+                          (), (), (), (), ())
+
+        def has(clause: Clause, role: str) -> bool:
+            return any((role in ("lead", "any") and u in clause.lead) or
+                       (role in ("cooperate", "any") and u in clause.cooperate) for u in in_plan)
+
+        role = query.role or "any"
+        chosen = [c for c in self.clauses if c.kind != "heading" and has(c, role)]
+        other = 0 if role == "any" else sum(1 for c in self.clauses if c.kind != "heading"
+                                            and has(c, "cooperate" if role == "lead" else "lead"))
+        text = compose.tasks_reply(in_plan, role, chosen, other)
+        return Answer(text, True, query.intent, (), tuple(chosen), (), (), tuple(query.terms),
+                      extra={"role": role, "unit": list(in_plan)})
+
+    def _refuse(self, query: Query) -> Answer:
+        """Say plainly that the plans hold nothing on this, and what can be asked."""
+        if not query.terms and query.intent in ("lead", "cooperate", "who"):
+            text = "请说明是哪项工作，例如：“简易注销由哪个单位牵头？”"
+        else:
+            text = "方案中没有找到与这个问题相关的内容。可以这样问：" + "；".join(EXAMPLES)
+        return Answer(text, False, query.intent, (), (), (), (), ())

@@ -1,0 +1,152 @@
+"""Responsibility clauses: finding "(责任单位:…)" blocks and reading lead / cooperating units."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .units import UnitDirectory, list_prefix
+
+OPENERS = "(（〔[【"
+CLOSERS = ")）〕]】"
+LABEL = (r"牵头单位|牵头部门|主责单位|责任单位|责任部门|配合单位|配合部门|协办单位|参与单位"
+         r"|完成时限|完成时间|时间节点|时限要求")
+BLOCK_START = re.compile(rf"[{re.escape(OPENERS)}]\s*(?:牵头单位|牵头部门|主责单位|责任单位|责任部门)\s*[:：]")
+BARE_START = re.compile(r"^\s*(?:牵头单位|牵头部门|主责单位|责任单位|责任部门)\s*[:：]")
+LABELLED = re.compile(rf"({LABEL})\s*[:：]")
+FIRST_IS_LEAD = re.compile(r"[,，;；(（]?\s*(?:列|排在)?第一位(?:者|的)?(?:为|是)牵头单位[)）]?")
+# What a piece of a free-form line ends with, longest first, and the role it gives.
+ROLE_ENDINGS = [
+    ("按职责分工负责", "cooperate"), ("按职责分工配合", "cooperate"), ("按职责负责", "cooperate"),
+    ("分工负责", "cooperate"), ("分别牵头", "lead"), ("牵头负责", "lead"), ("共同牵头", "lead"),
+    ("共同负责", "lead"), ("牵头", "lead"), ("主责", "lead"), ("配合", "cooperate"),
+    ("协助", "cooperate"), ("协同", "cooperate"), ("协办", "cooperate"), ("参与", "cooperate"),
+    ("负责", "lead"),
+]
+
+
+@dataclass(frozen=True)
+class Duty:
+    """Who does a task: lead and cooperating units, the deadline, and the text they come from."""
+
+    lead: tuple[str, ...] = ()
+    cooperate: tuple[str, ...] = ()
+    deadline: str = ""
+    source: str = ""
+
+
+def find_duty_blocks(text: str) -> list[tuple[int, int]]:
+    """Spans (start, end) of responsibility blocks in a paragraph, brackets included."""
+    if BARE_START.match(text):
+        return [(0, len(text))]
+    spans = []
+    for match in BLOCK_START.finditer(text):
+        if spans and match.start() < spans[-1][1]:
+            continue
+        depth, end = 0, len(text)
+        for i in range(match.start(), len(text)):
+            if text[i] in OPENERS:
+                depth += 1
+            elif text[i] in CLOSERS:
+                depth -= 1
+                if depth == 0:
+                    end = i + 1
+                    break
+        spans.append((match.start(), end))
+    return spans
+
+
+def clean_deadline(text: str) -> str:
+    """A deadline without spaces or enclosing brackets: '(2023 年6 月)' → '2023年6月'."""
+    text = "".join(text.split()).strip("。.;；,，")
+    return text.lstrip(OPENERS).rstrip(CLOSERS)
+
+
+class DutyParser:
+    """Reads the units of a responsibility block in the forms plans use."""
+
+    def __init__(self, units: UnitDirectory):
+        if not isinstance(units, UnitDirectory):
+            raise ValueError(f"units must be a UnitDirectory, got {type(units).__name__}")
+        self.units = units
+
+    def parse(self, block: str, places: tuple[str, ...] = ()) -> Duty:
+        """Parse a block such as '(责任单位:盟工商局牵头,盟编办配合。)' into a Duty."""
+        inner = block.strip()
+        if inner and inner[0] in OPENERS:
+            inner = inner[1:]
+        if inner and inner[-1] in CLOSERS:
+            inner = inner[:-1]
+        parts = LABELLED.split(inner)
+        labelled = list(zip(parts[1::2], parts[2::2]))
+        has_lead_label = any(label.startswith(("牵头", "主责")) for label, _ in labelled)
+        lead: list[str] = []
+        cooperate: list[str] = []
+        deadline = ""
+        prefix = ""
+        for label, content in labelled:
+            content = content.strip(" ;；。,，")
+            if label.startswith(("完成", "时间", "时限")):
+                deadline = clean_deadline(content)
+                continue
+            if label.startswith(("牵头", "主责")):
+                names = self.units.split_units(_strip_role_words(content), places, prefix)
+                lead += names
+            elif label.startswith(("配合", "协办", "参与")) or has_lead_label:
+                names = self.units.split_units(_strip_role_words(content), places, prefix)
+                cooperate += names
+            else:
+                more_lead, more_cooperate = self._free_form(content, places)
+                lead += more_lead
+                cooperate += more_cooperate
+                names = more_lead + more_cooperate
+            prefix = list_prefix(names, prefix)
+        return Duty(_unique(lead), _unique(u for u in cooperate if u not in lead), deadline, block)
+
+    def _free_form(self, content: str, places: tuple[str, ...]) -> tuple[list[str], list[str]]:
+        """Units of an unlabelled line: 'A牵头,B、C配合', 'A负责', 'A,B按职责分工负责'."""
+        if FIRST_IS_LEAD.search(content):
+            names = self.units.split_units(FIRST_IS_LEAD.sub("", content), places)
+            return names[:1], names[1:]
+        lead: list[str] = []
+        cooperate: list[str] = []
+        prefix = ""
+        for piece in re.split(r"[,，;；。]", content):
+            piece = piece.strip()
+            if not piece:
+                continue
+            if "会同" in piece:
+                first, rest = piece.split("会同", 1)
+                names = self.units.split_units(first, places, prefix)
+                lead += names
+                prefix = list_prefix(names, prefix)
+                names = self.units.split_units(_strip_role_words(rest), places, prefix)
+                cooperate += names
+                prefix = list_prefix(names, prefix)
+                continue
+            role = "lead"
+            for ending, ending_role in ROLE_ENDINGS:
+                if piece.endswith(ending):
+                    piece, role = piece[: -len(ending)], ending_role
+                    break
+            names = self.units.split_units(piece, places, prefix)
+            prefix = list_prefix(names, prefix)
+            (lead if role == "lead" else cooperate).extend(names)
+        return lead, cooperate
+
+
+def _strip_role_words(text: str) -> str:
+    """Drop a trailing role word from a labelled list ('A、B配合' → 'A、B')."""
+    text = text.strip(" ;；。,，")
+    for ending, _ in ROLE_ENDINGS:
+        if text.endswith(ending):
+            return text[: -len(ending)]
+    return text
+
+
+def _unique(names) -> tuple[str, ...]:
+    """Names in first-seen order, each once."""
+    seen: list[str] = []
+    for name in names:
+        if name and name not in seen:
+            seen.append(name)
+    return tuple(seen)

@@ -1,0 +1,104 @@
+"""The JSON API: /api/ask, /api/clauses, /api/units, /healthz, /openapi.json."""
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, current_app, jsonify, request
+
+from .serialize import answer_json, clause_json
+
+bp = Blueprint("api", __name__)
+
+
+def assistant():
+    """The assistant built by create_app."""
+    return current_app.extensions["qa"]
+
+
+def error(status: int, message: str):
+    """A JSON error with a reason."""
+    response = jsonify({"error": message})
+    response.status_code = status
+    return response
+
+
+def read_question(payload: object) -> tuple[str, str]:
+    """(question, session_id) from a request body; ValueError says what is wrong."""
+    if not isinstance(payload, dict):
+        raise ValueError("the body must be a JSON object such as {\"question\": \"…\"}")
+    question = payload.get("question")
+    if question is None:
+        raise ValueError("missing field: question")
+    if not isinstance(question, str):
+        raise ValueError("question must be a string")
+    question = question.strip()
+    if not question:
+        raise ValueError("question is empty")
+    limit = current_app.config["MAX_QUESTION_LENGTH"]
+    if len(question) > limit:
+        raise ValueError(f"question is too long ({len(question)} characters; at most {limit})")
+    session = payload.get("session_id", "")
+    if session is None:
+        session = ""
+    if not isinstance(session, (str, int)) or len(str(session)) > 200:
+        raise ValueError("session_id must be a string of at most 200 characters")
+    return question, str(session)
+
+
+@bp.post("/api/ask")
+def ask():
+    """Answer a question: {question, session_id} → the answer contract."""
+    if not request.is_json:
+        return error(400, "send JSON with Content-Type: application/json")
+    payload = request.get_json(silent=True)
+    if payload is None:
+        return error(400, "the body is not valid JSON")
+    try:
+        question, session = read_question(payload)
+    except ValueError as exc:
+        return error(400, str(exc))
+    started = time.perf_counter()
+    answer = assistant().ask(question, session or None)
+    body = answer_json(answer)
+    body["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 3)
+    return jsonify(body)
+
+
+@bp.get("/api/clauses")
+def clauses():
+    """Every clause of every plan, in document order."""
+    return jsonify([clause_json(c) for c in assistant().clauses])
+
+
+@bp.get("/api/units")
+def units():
+    """Every unit with the number of tasks it leads and cooperates in."""
+    rows = []
+    for unit in assistant().duty_units:
+        lead = [c.id for c in assistant().clauses if unit in c.lead]
+        cooperate = [c.id for c in assistant().clauses if unit in c.cooperate]
+        rows.append({"unit": unit, "lead": len(lead), "cooperate": len(cooperate)})
+    return jsonify(rows)
+
+
+@bp.get("/api/units/<path:name>")
+def unit(name: str):
+    """One unit's tasks by role."""
+    qa = assistant()
+    canonical = qa.units.canonical(name)
+    if canonical not in qa.duty_units:
+        return error(404, f"no unit named {name} in the plans")
+    return jsonify({
+        "unit": canonical,
+        "lead": [clause_json(c) for c in qa.clauses if canonical in c.lead],
+        "cooperate": [clause_json(c) for c in qa.clauses if canonical in c.cooperate],
+    })
+
+
+@bp.get("/healthz")
+def healthz():
+    """Liveness and what is loaded."""
+    qa = assistant()
+    docs = sorted({c.doc for c in qa.clauses})
+    return jsonify({"status": "ok", "documents": docs, "clauses": len(qa.clauses),
+                    "warnings": list(getattr(qa, "warnings", []))})
