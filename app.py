@@ -27,11 +27,29 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["qa"] = assistant
     app.extensions["state"] = store
 
-    from web import api, pages
+    from web import api, pages, wechat
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(wechat.bp)
     _register_errors(app)
+    _security_headers(app)
     return app
+
+
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                           "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'; "
+                           "form-action 'self'")
+
+
+def _security_headers(app: Flask) -> None:
+    """Every response: a Content-Security-Policy (nothing from outside the app), no MIME sniffing."""
+
+    @app.after_request
+    def headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
 
 
 def _register_errors(app: Flask) -> None:
