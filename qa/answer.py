@@ -11,7 +11,7 @@ ENTITY = {
     "date": re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?(?:前|底|以前)?|\d{1,2}\s*月\s*\d{1,2}\s*日前?"
                        r"|\d{4}\s*年底?|\d+\s*个?(?:工作日|日|天|月)内"),
     "number": re.compile(r"\d+(?:\.\d+)?\s*(?:%|件|个|家|项|场|次|所|名|万|亿|倍|户|小时|平方米|公里)"),
-    "phone": re.compile(r"\d{7,}"),
+    "phone": re.compile(r"\d{5,}"),
     "person": re.compile(r"联系人\s*[:：]\s*\S{2,4}"),
     "list": re.compile(r"“[^”]{4,}、[^”]{2,}”"),
 }

@@ -33,6 +33,8 @@ class Settings:
     min_coverage: float = 0.5  # share of the question's evidence (idf-weighted) the best clause must hold
     min_score: float = 1.0  # BM25 score below which nothing is said to match
     related_ratio: float = 0.85  # clauses scoring this close to the best are listed as related
+    coverage_power: float = 1.0  # how strongly ranking rewards holding all of the question's terms
+    expansion_weight: float = 0.5  # a synonym from terms.yaml counts half as much as the question's own word
     max_related: int = 3
 
     def __post_init__(self):
@@ -99,7 +101,10 @@ class Assistant:
         self.searchable = [c for c in self.clauses if c.kind != "heading"]
         self.bm25 = PostingsBM25([self.tokenizer.tokens(index_text(c)) for c in self.searchable]
                                  or [["\x00"]], k1=self.settings.k1, b=self.settings.b)
-        self.analyzer = QuestionAnalyzer(self.tokenizer, surfaces, self.lexicon)
+        common = max(5, len(self.searchable) // 10)
+        self.analyzer = QuestionAnalyzer(
+            self.tokenizer, surfaces, self.lexicon, full_names=[u for u in self.duty_units if not is_group(u)],
+            weak_terms=[t for t, (docs, _) in self.bm25.postings.items() if len(docs) >= common])
         self.build_seconds = time.perf_counter() - started
 
     @classmethod
@@ -135,13 +140,16 @@ class Assistant:
         known = set(self.duty_units) | self.units.canonical_names
         for alias, name in self.units.alias_to_name.items():
             add(alias, [name])
-        for name in known:
-            add(name, [name])
+        explicit = set(surfaces)  # staff's aliases win over forms derived from names
+        for name in sorted(known):
+            derived = [name]
             prefix = unit_prefix(name)
             if prefix and not is_group(name[1:]):
-                add(name[1:], [name])
-            for variant in self.units.prefix_variants.get(prefix, ()):
-                add(variant + name[len(prefix):], [name])
+                derived.append(name[1:])
+            derived += [variant + name[len(prefix):] for variant in self.units.prefix_variants.get(prefix, ())]
+            for surface in derived:
+                if surface not in explicit or surface == name:
+                    add(surface, [name])
         for merged, members in self.lexicon.merged_units.items():
             for surface in [merged, merged[1:] if unit_prefix(merged) else ""] + \
                     [a for a, n in self.units.alias_to_name.items() if n == merged]:
@@ -192,13 +200,23 @@ class Assistant:
 
     def _retrieve(self, query: Query) -> list[Clause]:
         """The best clause for the question's topic and the ones close to it, or [] when none holds it."""
-        if not query.terms:
+        if not query.terms and not query.anchor:
+            return []
+        if query.anchor:  # a follow-up on the same topic: the clause the conversation is about
             anchored = [self.by_id[i] for i in query.anchor if i in self.by_id]
-            return anchored + self._siblings(anchored[0]) if anchored else []
-        hits = self.bm25.top(query.terms, k=20)
+            if anchored:
+                return anchored + self._siblings(anchored[0])
+        words = list(query.terms) + [w for _, w in query.expansions if w not in query.terms]
+        weights = [1.0] * len(query.terms) + [self.settings.expansion_weight] * (len(words) - len(query.terms))
+        hits = self.bm25.top(words, k=20, weights=weights)
         if not hits or hits[0][1] < self.settings.min_score:
             return []
-        if self.coverage(query.terms, hits[0][0]) < self.settings.min_coverage:
+        # Rank by BM25 weighted by how much of the question each clause holds (Lucene's "coord"),
+        # so that a clause holding every term beats one repeating a few.
+        covered = {i: self.coverage(query, i) for i, _ in hits}
+        hits = sorted(((i, s * covered[i] ** self.settings.coverage_power) for i, s in hits),
+                      key=lambda h: (-h[1], h[0]))
+        if covered[hits[0][0]] < self.settings.min_coverage:
             return []
         top = hits[0][1]
         near = [(i, s) for i, s in hits if s >= self.settings.related_ratio * top]
@@ -227,11 +245,17 @@ class Assistant:
         return [c for c in self.clauses if c is not clause and c.duty == clause.duty
                 and c.parent == clause.parent and c.kind == "paragraph"]
 
-    def coverage(self, terms: Sequence[str], doc: int) -> float:
-        """Share of the question's evidence (idf-weighted terms) that clause `doc` holds."""
-        weights = {t: self.bm25.idf(t) for t in terms}
-        total = sum(max(w, 0.01) for w in weights.values())
-        held = sum(max(w, 0.01) for t, w in weights.items() if self.bm25.has(doc, t))
+    def coverage(self, query: Query, doc: int) -> float:
+        """Share of the question's evidence (idf-weighted terms) that clause `doc` holds.
+
+        A term counts as held when the clause has it or a word terms.yaml gives for it.
+        """
+        total = held = 0.0
+        for term in query.terms:
+            weight = max(self.bm25.idf(term), 0.01)
+            total += weight
+            if self.bm25.has(doc, term) or any(self.bm25.has(doc, w) for t, w in query.expansions if t == term):
+                held += weight
         return held / total if total else 0.0
 
     def _unit_tasks(self, query: Query) -> Answer:

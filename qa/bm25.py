@@ -38,18 +38,18 @@ class PostingsBM25:
         self.postings = {t: (np.asarray(d, dtype=np.int32), np.asarray(w)) for t, (d, w) in postings.items()}
         self.max_idf = max(self.okapi.idf.values()) if self.okapi.idf else 1.0
 
-    def scores(self, query: Sequence[str]) -> np.ndarray:
-        """BM25 score of every clause for the query (zero where no term occurs)."""
+    def scores(self, query: Sequence[str], weights: Sequence[float] | None = None) -> np.ndarray:
+        """BM25 score of every clause for the query (zero where no term occurs), terms optionally weighted."""
         scores = np.zeros(self.size)
-        for term in query:
+        for n, term in enumerate(query):
             hit = self.postings.get(term)
             if hit is not None:
-                scores[hit[0]] += hit[1]
+                scores[hit[0]] += hit[1] if weights is None else hit[1] * weights[n]
         return scores
 
-    def top(self, query: Sequence[str], k: int = 10) -> list[tuple[int, float]]:
+    def top(self, query: Sequence[str], k: int = 10, weights: Sequence[float] | None = None) -> list[tuple[int, float]]:
         """The k best (clause index, score) pairs with a positive score, best first."""
-        scores = self.scores(query)
+        scores = self.scores(query, weights)
         hits = np.flatnonzero(scores > 0)
         if hits.size > k:
             hits = hits[np.argpartition(-scores[hits], k - 1)[:k]]
@@ -59,6 +59,11 @@ class PostingsBM25:
     def idf(self, term: str) -> float:
         """The term's idf; an unseen term counts as the rarest there is."""
         return float(self.okapi.idf.get(term, self.max_idf))
+
+    def document_frequency(self, term: str) -> int:
+        """How many clauses hold the term."""
+        hit = self.postings.get(term)
+        return 0 if hit is None else len(hit[0])
 
     def has(self, doc: int, term: str) -> bool:
         """Whether clause `doc` contains `term`."""

@@ -19,6 +19,7 @@ class Lexicon:
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     terms: tuple[str, ...] = ()
     merged_units: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    corrections: dict[str, str] = field(default_factory=dict)
 
     def expand(self, word: str) -> tuple[str, ...]:
         """What a word staff use stands for in the plans (empty when it is not a synonym)."""
@@ -68,9 +69,12 @@ def load_lexicon(folder: Path, warnings: list[str]) -> Lexicon:
     data = _load_yaml(folder / "terms.yaml", warnings)
     synonyms_raw = data.get("synonyms") if isinstance(data.get("synonyms"), dict) else {}
     merged_raw = data.get("merged_units") if isinstance(data.get("merged_units"), dict) else {}
+    corrections_raw = data.get("corrections") if isinstance(data.get("corrections"), dict) else {}
     return Lexicon(
         synonyms={str(k): _str_list(v) for k, v in synonyms_raw.items() if _str_list(v)},
         terms=_str_list(data.get("terms")),
         merged_units={clean_unit(str(k)): tuple(clean_unit(u) for u in _str_list(v))
                       for k, v in merged_raw.items() if _str_list(v)},
+        corrections={str(k): str(v) for k, v in corrections_raw.items()
+                     if isinstance(v, (str, int)) and str(k).strip() and str(k) != str(v)},
     )
