@@ -34,7 +34,8 @@ class Settings:
     min_score: float = 1.0  # BM25 score below which nothing is said to match
     related_ratio: float = 0.85  # clauses scoring this close to the best are listed as related
     coverage_power: float = 1.0  # how strongly ranking rewards holding all of the question's terms
-    expansion_weight: float = 0.5  # a synonym from terms.yaml counts half as much as the question's own word
+    expansion_weight: float = 0.5
+    unknown_weight: float = 1.2  # an unseen word weighs this many times the rarest word of the plans  # a synonym from terms.yaml counts half as much as the question's own word
     max_related: int = 3
 
     def __post_init__(self):
@@ -248,11 +249,18 @@ class Assistant:
     def coverage(self, query: Query, doc: int) -> float:
         """Share of the question's evidence (idf-weighted terms) that clause `doc` holds.
 
-        A term counts as held when the clause has it or a word terms.yaml gives for it.
+        A term counts as held when the clause has it or a word terms.yaml gives for it. A compound
+        the plans never use (传真号码) is judged by its parts (传真), which jieba also yields.
         """
         total = held = 0.0
+        expanded = {t for t, _ in query.expansions}
         for term in query.terms:
-            weight = max(self.bm25.idf(term), 0.01)
+            known = self.bm25.document_frequency(term) > 0
+            if not known and term not in expanded and any(
+                    part != term and part in term and self.bm25.document_frequency(part) for part in query.terms):
+                continue
+            # A word the plans never use is strong evidence the question is about something else.
+            weight = max(self.bm25.idf(term), 0.01) if known else self.bm25.max_idf * self.settings.unknown_weight
             total += weight
             if self.bm25.has(doc, term) or any(self.bm25.has(doc, w) for t, w in query.expansions if t == term):
                 held += weight

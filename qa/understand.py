@@ -38,6 +38,7 @@ FORM_WORDS = frozenset("""
 FOLLOW_UP_OPENINGS = ("那", "那么", "还有", "另外", "再问", "以及", "那个", "换成", "如果是")
 PRONOUNS = re.compile(r"^(?:那|那么)?(?:它|他们|它们|该单位|这个单位|这家|该部门|这个部门)")
 ABBREVIATION_END = re.compile(r"局|委|院|厅|海关|中心|政府|办")
+UNIT_END = re.compile(r"(?:局|委|委员会|办公室|厅|院|中心|政府)$")
 HAN = re.compile(r"[\u4e00-\u9fff]+")
 
 
@@ -141,6 +142,8 @@ class QuestionAnalyzer:
         answer_type = next((name for name, cue in FACT_TYPES if cue.search(rest)), "")
         asks_who = bool(WHO_CUE.search(rest))
         asks_units = bool(re.search(r"哪(?:个|些|家|几个)?(?:单位|部门|机构)|谁", rest))
+        if not units and (lead or cooperate or TASK_CUE.search(rest)):
+            units, terms = self._unknown_unit(text, terms)
         if units and not asks_units and (TASK_CUE.search(rest) or ((lead or cooperate) and not terms)):
             intent = "unit_tasks"
         elif answer_type in ("person", "phone") or (answer_type and not (lead or cooperate or asks_who)):
@@ -157,6 +160,19 @@ class QuestionAnalyzer:
             query = self._follow(query, rest, context, answer_type)
         return query
 
+    @staticmethod
+    def _unknown_unit(text: str, terms: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """A unit the plans do not name ("盟教育局牵头哪些工作"), when the question is only about it."""
+        named = [t for t in terms if UNIT_END.search(t) and len(t) >= 3]
+        if not named:
+            return (), terms
+        name = max(named, key=len)
+        if any(t not in name for t in terms):
+            return (), terms
+        at = text.find(name)
+        prefix = text[at - 1] if at > 0 and text[at - 1] in "盟市区县旗州省" else ""
+        return (prefix + name,), ()
+
     def _terms(self, text: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
         """Topic terms of the question, and the plans' words for what staff say as (term, word) pairs."""
         terms: list[str] = []
@@ -168,6 +184,9 @@ class QuestionAnalyzer:
             for word in self.lexicon.expand(token):
                 expansions += [(token, piece) for piece in self.tokenizer.tokens(word)
                                if piece not in FORM_WORDS and (token, piece) not in expansions]
+        # A staff word terms.yaml explains (对接人 → 联系人) stands for itself: drop its bare parts (对接).
+        expanded = {t for t, _ in expansions}
+        terms = [t for t in terms if t in expanded or not any(t != e and t in e for e in expanded)]
         return tuple(terms), tuple(expansions)
 
     def _follow(self, query: Query, rest: str, context: Mapping, answer_type: str) -> Query:

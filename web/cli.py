@@ -4,10 +4,14 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import sys
 from pathlib import Path
 
 import yaml
+
+# The markers of a heading path (二、 (一) 5 (1) ①), to indent the tree by depth.
+PATH_PARTS = re.compile(r"第.+?(?:章|部分|篇)|[一二三四五六七八九十]+、|\([一二三四五六七八九十\d]+\)|\d+|[①-⑳]")
 
 
 def _corpus_config(args: argparse.Namespace) -> dict:
@@ -81,7 +85,7 @@ def cmd_clauses(args: argparse.Namespace) -> int:
         if clause.doc != doc:
             doc = clause.doc
             print(f"《{doc}》 ({clause.source})")
-        indent = "  " * (clause.path.count("、") + clause.path.count("(") + sum(ch.isdigit() for ch in clause.path[:1]))
+        indent = "  " * len(PATH_PARTS.findall(clause.path))
         head = f"{clause.path} {clause.title}".strip() if clause.kind != "paragraph" or clause.path else clause.title
         print(f"  {indent}{head}  [{clause.id}]")
         if clause.kind == "paragraph":
@@ -138,4 +142,8 @@ def main(argv: list[str]) -> int:
     command = args.command or "serve"
     if command == "serve" and args.command is None:
         args = build_parser().parse_args(["serve", *argv])
-    return {"serve": cmd_serve, "ask": cmd_ask, "clauses": cmd_clauses, "eval": cmd_eval}[command](args)
+    try:
+        return {"serve": cmd_serve, "ask": cmd_ask, "clauses": cmd_clauses, "eval": cmd_eval}[command](args)
+    except BrokenPipeError:  # output piped into head: not an error
+        sys.stderr.close()
+        return 0

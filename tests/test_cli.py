@@ -1,0 +1,46 @@
+"""The command line, run as users run it."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, str(ROOT / "app.py"), *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_ask_in_the_terminal():
+    result = run("ask", "简易注销有哪些配合单位？")
+    assert result.returncode == 0
+    assert "盟环保局" in result.stdout and "二、(一)5" in result.stdout
+
+
+def test_clauses_as_json(both_plans):
+    result = run("clauses", "--json", "--corpus", str(both_plans))
+    clauses = json.loads(result.stdout)
+    assert {"id", "doc", "path", "title", "text", "lead", "cooperate", "deadline"} <= set(clauses[0])
+    assert len({c["doc"] for c in clauses}) == 2
+    easy = [c for c in clauses if "全面实施企业简易注销登记" in c["text"]][0]
+    assert easy["path"] == "二、(一)5" and easy["lead"] == ["盟工商局"]
+
+
+def test_clauses_as_a_tree():
+    result = run("clauses")
+    assert result.returncode == 0 and "牵头: 盟工商局" in result.stdout and "二、(一)5" in result.stdout
+
+
+def test_eval_prints_rates_and_latency():
+    result = run("eval", "tests/questions/xilingol.yaml")
+    assert "latency per question" in result.stdout and "passed" in result.stdout
+
+
+def test_corrupt_file_is_skipped_with_a_warning(tmp_path):
+    (tmp_path / "plan.txt").write_text((ROOT / "corpus" / "plan.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04garbage")
+    result = run("ask", "简易注销有哪些配合单位？", "--corpus", str(tmp_path))
+    assert result.returncode == 0 and "broken.docx" in result.stderr and "盟环保局" in result.stdout
