@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
@@ -11,6 +12,8 @@ from qa import Assistant, StateStore
 from web.settings import load_settings
 
 log = logging.getLogger("qa.app")
+# The shipped corpus folder: its units.yaml and terms.yaml serve a corpus folder that has none.
+SHIPPED_CORPUS = Path(__file__).resolve().parent / "corpus"
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -21,7 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     store = StateStore(settings["STATE_DB"], ttl_seconds=settings["SESSION_TTL"],
                        max_entries=settings["MAX_SESSIONS"])
-    assistant = Assistant.from_folder(settings["CORPUS_DIR"], store=store)
+    assistant = Assistant.from_folder(settings["CORPUS_DIR"], store=store, knowledge=SHIPPED_CORPUS)
     for warning in assistant.warnings:
         log.warning(warning)
     app.extensions["qa"] = assistant

@@ -1,6 +1,7 @@
 """The assistant: plans in, answers out. Builds the index once; answers each question in milliseconds."""
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Iterable, Sequence
@@ -57,14 +58,21 @@ class Corpus:
     warnings: list[str] = field(default_factory=list)
 
 
-def load_corpus(folder: str | Path) -> Corpus:
-    """Read and segment every plan in `folder`, with its units.yaml and terms.yaml."""
+def load_corpus(folder: str | Path, knowledge: str | Path | None = None) -> Corpus:
+    """Read and segment every plan in `folder`, with its units.yaml and terms.yaml.
+
+    Where `folder` has no units.yaml or terms.yaml, those of `knowledge` (the shipped corpus) serve.
+    """
     folder = Path(folder)
     warnings: list[str] = []
     if not folder.is_dir():
         warnings.append(f"corpus folder {folder} does not exist")
-    units = load_units(folder, warnings)
-    lexicon = load_lexicon(folder, warnings)
+
+    def source_of(name: str) -> Path:
+        return folder if (folder / name).is_file() or knowledge is None else Path(knowledge)
+
+    units = load_units(source_of("units.yaml"), warnings)
+    lexicon = load_lexicon(source_of("terms.yaml"), warnings)
     sources, skipped = read_corpus(folder)
     warnings += skipped
     segmenter = Segmenter(DutyParser(units))
@@ -110,9 +118,9 @@ class Assistant:
 
     @classmethod
     def from_folder(cls, folder: str | Path, store: StateStore | None = None,
-                    settings: Settings | None = None) -> "Assistant":
-        """An assistant over every plan in a corpus folder."""
-        corpus = load_corpus(folder)
+                    settings: Settings | None = None, knowledge: str | Path | None = None) -> "Assistant":
+        """An assistant over every plan in a corpus folder (see load_corpus for `knowledge`)."""
+        corpus = load_corpus(folder, knowledge)
         assistant = cls(corpus.clauses, corpus.units, corpus.lexicon, store, settings)
         assistant.warnings = corpus.warnings
         return assistant
@@ -120,14 +128,10 @@ class Assistant:
     warnings: list[str] = []
 
     # -- building --------------------------------------------------------------------------
-    @property
+    @functools.cached_property
     def duty_units(self) -> list[str]:
         """Every unit the plans give a role, in first-seen order."""
-        seen: dict[str, None] = {}
-        for clause in self.clauses:
-            for unit in clause.lead + clause.cooperate:
-                seen.setdefault(unit, None)
-        return list(seen)
+        return list(dict.fromkeys(u for c in self.clauses for u in c.lead + c.cooperate))
 
     def _unit_surfaces(self) -> dict[str, list[str]]:
         """Each way of writing a unit (name, without prefix, aliases) → the units it names."""
@@ -138,9 +142,10 @@ class Assistant:
                 bucket = surfaces.setdefault(surface, [])
                 bucket += [n for n in names if n not in bucket]
 
-        known = set(self.duty_units) | self.units.canonical_names
+        known = set(self.duty_units)
         for alias, name in self.units.alias_to_name.items():
-            add(alias, [name])
+            if name in known:  # aliases of units these plans do not name must not hide those they do
+                add(alias, [name])
         explicit = set(surfaces)  # staff's aliases win over forms derived from names
         for name in sorted(known):
             derived = [name]
@@ -152,6 +157,9 @@ class Assistant:
                 if surface not in explicit or surface == name:
                     add(surface, [name])
         for merged, members in self.lexicon.merged_units.items():
+            members = [m for m in members if m in known]
+            if not members or merged in known:
+                continue
             for surface in [merged, merged[1:] if unit_prefix(merged) else ""] + \
                     [a for a, n in self.units.alias_to_name.items() if n == merged]:
                 if surface:  # the merged unit has no duties of its own: it stands for its members
@@ -250,7 +258,9 @@ class Assistant:
         """Share of the question's evidence (idf-weighted terms) that clause `doc` holds.
 
         A term counts as held when the clause has it or a word terms.yaml gives for it. A compound
-        the plans never use (传真号码) is judged by its parts (传真), which jieba also yields.
+        the plans never use (传真号码) is judged by its parts (传真), which jieba's search mode also
+        yields; any other word the plans never use weighs more than their rarest: it is evidence the
+        question is about something else.
         """
         total = held = 0.0
         expanded = {t for t, _ in query.expansions}
@@ -259,7 +269,6 @@ class Assistant:
             if not known and term not in expanded and any(
                     part != term and part in term and self.bm25.document_frequency(part) for part in query.terms):
                 continue
-            # A word the plans never use is strong evidence the question is about something else.
             weight = max(self.bm25.idf(term), 0.01) if known else self.bm25.max_idf * self.settings.unknown_weight
             total += weight
             if self.bm25.has(doc, term) or any(self.bm25.has(doc, w) for t, w in query.expansions if t == term):

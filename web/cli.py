@@ -27,8 +27,10 @@ def _assistant(args: argparse.Namespace):
     from qa import Assistant, StateStore
     from web.settings import load_settings
 
+    from app import SHIPPED_CORPUS
+
     settings = load_settings(_corpus_config(args))
-    assistant = Assistant.from_folder(settings["CORPUS_DIR"], store=StateStore(":memory:"))
+    assistant = Assistant.from_folder(settings["CORPUS_DIR"], store=StateStore(":memory:"), knowledge=SHIPPED_CORPUS)
     for warning in assistant.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return assistant

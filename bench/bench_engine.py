@@ -1,0 +1,82 @@
+"""In-process figures: dictionary load, index build, answer latency p50/p99, at 1, 10 and 100 plans.
+
+    python bench/bench_engine.py            # prints a table; --plans 1 10 100 to choose the sizes
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.scale_corpus import make_corpus  # noqa: E402
+from qa import Assistant, StateStore  # noqa: E402
+from qa.assistant import load_corpus  # noqa: E402
+from qa.tokenize import _base_dictionary  # noqa: E402
+
+
+def questions() -> list[str]:
+    """The dev questions when ../shared is there, and the project's own sets."""
+    sets = [ROOT.parent / "shared" / "eval" / "dev.yaml", ROOT / "tests" / "questions" / "xilingol.yaml",
+            ROOT / "tests" / "questions" / "sanya.yaml"]
+    out = []
+    for path in sets:
+        if path.is_file():
+            for item in yaml.safe_load(path.read_text(encoding="utf-8")):
+                out += [t["q"] for t in item.get("dialogue", [item])]
+    return out
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def measure(plans: int, asked: list[str], rounds: int) -> dict:
+    """Build an assistant over `plans` plans and time every question `rounds` times."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = make_corpus(Path(tmp) / "corpus", plans) if plans > 1 else ROOT / "corpus"
+        started = time.perf_counter()
+        corpus = load_corpus(folder)
+        segmented = time.perf_counter() - started
+        assistant = Assistant(corpus.clauses, corpus.units, corpus.lexicon, StateStore(":memory:"))
+        built = time.perf_counter() - started
+    latencies = []
+    for n in range(rounds):
+        for i, question in enumerate(asked):
+            t = time.perf_counter()
+            assistant.ask(question, f"bench-{n}-{i % 7}")
+            latencies.append((time.perf_counter() - t) * 1000)
+    return {"plans": plans, "clauses": len(corpus.clauses), "segment_s": segmented, "build_s": built,
+            "p50_ms": statistics.median(latencies), "p99_ms": percentile(latencies, 0.99),
+            "max_ms": max(latencies), "n": len(latencies)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--plans", type=int, nargs="+", default=[1, 10, 100])
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    _base_dictionary()
+    print(f"jieba dictionary load: {time.perf_counter() - started:.2f} s (once per process)")
+    asked = questions()
+    print(f"{len(asked)} questions x {args.rounds} rounds per corpus size")
+    print(f"{'plans':>5} {'clauses':>8} {'segment s':>10} {'build s':>8} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7}")
+    for plans in args.plans:
+        r = measure(plans, asked, args.rounds)
+        print(f"{r['plans']:>5} {r['clauses']:>8} {r['segment_s']:>10.2f} {r['build_s']:>8.2f} "
+              f"{r['p50_ms']:>7.2f} {r['p99_ms']:>7.2f} {r['max_ms']:>7.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
