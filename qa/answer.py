@@ -23,11 +23,36 @@ def sentences(text: str) -> list[str]:
     return [s for s in SENTENCE_END.split(text) if s.strip()]
 
 
-def where(clause: Clause) -> str:
-    """Where a clause stands, as a person cites it: 《doc》二、(一)5“title”."""
-    place = clause.path or {"letter": "来函", "title": "标题", "preamble": "序言"}.get(clause.kind, "")
+def place(clause: Clause) -> str:
+    """Where a clause stands in its plan: 二、(一)5“完善市场主体退出机制”."""
+    marker = clause.path or {"letter": "来函", "title": "标题", "preamble": "序言"}.get(clause.kind, "")
     title = f"“{clause.title}”" if clause.title and clause.title not in ("标题", "序言") else ""
-    return f"《{clause.doc}》{place}{title}"
+    return f"{marker}{title}"
+
+
+def where(clause: Clause) -> str:
+    """Where a clause stands, as a person cites it: 《doc》二、(一)5“title” (inner 《》 become 〈〉)."""
+    doc = clause.doc.replace("《", "〈").replace("》", "〉")
+    return f"《{doc}》{place(clause)}"
+
+
+def duty_line(clause: Clause) -> str:
+    """A clause's units in one line: 牵头单位：…；配合单位：…。"""
+    if not (clause.lead or clause.cooperate):
+        return "未列明责任单位。"
+    if not clause.cooperate:
+        return f"责任单位：{unit_list(clause.lead)}。"
+    return f"牵头单位：{unit_list(clause.lead)}；配合单位：{unit_list(clause.cooperate)}。"
+
+
+def related_lines(related: Sequence[Clause], with_units: bool) -> list[str]:
+    """The related clauses, one a line, with their units where asked."""
+    if not related:
+        return []
+    lines = ["相关条款："]
+    for clause in related:
+        lines.append(f"· {place(clause)}：{quote(_body(clause), 40)}" + (f" {duty_line(clause)}" if with_units else ""))
+    return lines
 
 
 def quote(text: str, limit: int = 160) -> str:
@@ -70,8 +95,7 @@ def duty_reply(intent: str, clause: Clause, related: Sequence[Clause]) -> tuple[
         lines.append(clause.duty.strip())
     if clause.deadline:
         lines.append(f"完成时限：{clause.deadline}")
-    if related:
-        lines.append("相关条款：" + "；".join(where(c).split("》", 1)[-1] for c in related))
+    lines += related_lines(related, with_units=True)
     return "\n".join(lines), units
 
 
@@ -112,22 +136,22 @@ def fact_reply(clause: Clause, answer_type: str, terms: Sequence[str]) -> str:
 
 
 def content_reply(clause: Clause, terms: Sequence[str], related: Sequence[Clause]) -> str:
-    """The reply saying what a clause says, with its responsibility."""
-    lines = [f"{where(clause)}：", _body(clause).strip()]
+    """The reply saying what a clause says: the sentences on the question's topic, its units, the source."""
+    body = _body(clause).strip()
+    if len(body) > 240:
+        body = "……".join(best_sentences(body, "", terms, most=3, need_entity=False)) + "……"
+    lines = [f"{where(clause)}：", body]
     if clause.lead or clause.cooperate:
-        duty = f"牵头单位：{unit_list(clause.lead)}" if clause.cooperate else f"责任单位：{unit_list(clause.lead)}"
-        if clause.cooperate:
-            duty += f"；配合单位：{unit_list(clause.cooperate)}"
-        lines.append(duty + "。")
+        lines.append(duty_line(clause))
     if clause.deadline:
         lines.append(f"完成时限：{clause.deadline}")
-    if related:
-        lines.append("相关条款：" + "；".join(where(c).split("》", 1)[-1] for c in related))
+    lines += related_lines(related, with_units=False)
     return "\n".join(lines)
 
 
-def best_sentences(text: str, answer_type: str, terms: Sequence[str], most: int = 2) -> list[str]:
-    """The sentences that best answer a fact question, in text order."""
+def best_sentences(text: str, answer_type: str, terms: Sequence[str], most: int = 2,
+                   need_entity: bool = True) -> list[str]:
+    """The sentences that best answer the question, in text order (the first holds the most)."""
     parts = sentences(text)
     if len(parts) <= 1:
         return parts
@@ -136,13 +160,12 @@ def best_sentences(text: str, answer_type: str, terms: Sequence[str], most: int 
     def score(item: tuple[int, str]) -> tuple:
         i, sentence = item
         hits = sum(len(t) for t in terms if t in sentence)
-        has_entity = bool(pattern and pattern.search(sentence))
-        return (has_entity, hits, -i)
+        return (bool(pattern and pattern.search(sentence)), hits, -i)
 
     ranked = sorted(enumerate(parts), key=score, reverse=True)
     keep = [ranked[0]]
     for item in ranked[1:most]:
-        if pattern and pattern.search(item[1]) and score(item)[1] > 0:
+        if score(item)[1] > 0 and (not need_entity or (pattern and pattern.search(item[1]))):
             keep.append(item)
     return [s for _, s in sorted(keep)]
 

@@ -248,11 +248,14 @@ class Assistant:
         return None
 
     def _siblings(self, clause: Clause) -> list[Clause]:
-        """Other paragraphs covered by the same responsibility line."""
-        if not clause.duty:
+        """Other paragraphs of the same task: under the same heading, with the same duty line or,
+        when the paragraph has no title of its own, any other untitled part of that heading."""
+        heading = self.by_id.get(clause.parent)
+        if heading is None:
             return []
-        return [c for c in self.clauses if c is not clause and c.duty == clause.duty
-                and c.parent == clause.parent and c.kind == "paragraph"]
+        untitled = clause.title == heading.title
+        return [c for c in self.clauses if c is not clause and c.parent == clause.parent and c.kind == "paragraph"
+                and ((clause.duty and c.duty == clause.duty) or (untitled and c.title == heading.title))]
 
     def coverage(self, query: Query, doc: int) -> float:
         """Share of the question's evidence (idf-weighted terms) that clause `doc` holds.
