@@ -8,7 +8,7 @@ from .units import UnitDirectory, list_prefix
 
 OPENERS = "(（〔[【"
 CLOSERS = ")）〕]】"
-LABEL = (r"牵头单位|牵头部门|主责单位|责任单位|责任部门|配合单位|配合部门|协办单位|参与单位"
+LABEL = (r"牵头单位|牵头部门|主责单位|责任单位|责任部门|配合单位|配合部门|协办单位|协办部门|参与单位|参与部门"
          r"|完成时限|完成时间|时间节点|时限要求")
 BLOCK_START = re.compile(rf"[{re.escape(OPENERS)}]\s*(?:牵头单位|牵头部门|主责单位|责任单位|责任部门)\s*[:：]")
 BARE_START = re.compile(r"^\s*(?:牵头单位|牵头部门|主责单位|责任单位|责任部门)\s*[:：]")
@@ -34,6 +34,41 @@ class Duty:
     source: str = ""
 
 
+UNIT_END = re.compile(r"(局|委|办|厅|院|所|室|处|站|委员会|办公室|中心|分院|支行|公司|小组|政府|部门|单位|机构|海关|街道"
+                      r"|乡镇|镇|银行|集团|协会|联合会|商会|工会|团委|妇联|党委|总队|支队|大队)$")
+ROLE_WORD = re.compile(r"牵头|负责|配合|协助|参与")
+
+
+def _unlabelled_block(text: str) -> tuple[int, int] | None:
+    """A closing "(市发改委牵头,市财政局配合)": brackets at the end that hold only units and roles."""
+    end = len(text.rstrip("。. \t"))
+    if end == 0 or text[end - 1] not in CLOSERS:
+        return None
+    depth = 0
+    for start in range(end - 1, -1, -1):
+        if text[start] in CLOSERS:
+            depth += 1
+        elif text[start] in OPENERS:
+            depth -= 1
+            if depth == 0:
+                break
+    else:
+        return None
+    inner = text[start + 1: end - 1]
+    if start == 0 or not ROLE_WORD.search(inner) or len(inner) > 300:
+        return None
+    for piece in re.split(r"[,，;；。、]", inner):
+        piece = piece.strip()
+        for ending, _ in ROLE_ENDINGS:
+            if piece.endswith(ending):
+                piece = piece[: -len(ending)]
+                break
+        piece = re.sub(r"等.*$", "", piece) if "等" in piece else piece
+        if piece and not UNIT_END.search(re.sub(r"\(.*?\)|（.*?）", "", piece)):
+            return None
+    return start, end
+
+
 def find_duty_blocks(text: str) -> list[tuple[int, int]]:
     """Spans (start, end) of responsibility blocks in a paragraph, brackets included."""
     if BARE_START.match(text):
@@ -52,6 +87,10 @@ def find_duty_blocks(text: str) -> list[tuple[int, int]]:
                     end = i + 1
                     break
         spans.append((match.start(), end))
+    if not spans:
+        block = _unlabelled_block(text)
+        if block:
+            spans.append(block)
     return spans
 
 
@@ -77,7 +116,7 @@ class DutyParser:
         if inner and inner[-1] in CLOSERS:
             inner = inner[:-1]
         parts = LABELLED.split(inner)
-        labelled = list(zip(parts[1::2], parts[2::2]))
+        labelled = list(zip(parts[1::2], parts[2::2])) or [("", inner)]  # unlabelled: "A牵头,B配合"
         has_lead_label = any(label.startswith(("牵头", "主责")) for label, _ in labelled)
         lead: list[str] = []
         cooperate: list[str] = []

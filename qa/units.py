@@ -97,7 +97,7 @@ class UnitDirectory:
             parts = [match["named"], match["group"]] if match else [piece]
             for part in parts:
                 part = clean_unit(part)
-                if not part:
+                if not part or part in ("部门", "单位", "机构", "有关单位"):  # "A、B等部门": the units are A and B
                     continue
                 if not is_group(part):
                     part = self._carry(part, prefix, places)

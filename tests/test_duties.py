@@ -64,3 +64,18 @@ def test_parser_checks_its_argument():
 
 def test_empty_block():
     assert PARSER.parse("(责任单位:)") == Duty(source="(责任单位:)")
+
+
+@pytest.mark.parametrize("text, lead, cooperate", [
+    ("加快发展。（市发展改革委牵头，市财政局、市商务局按职责分工负责）", ["市发展改革委"], ["市财政局", "市商务局"]),
+    ("推进改革。(市商务局负责)", ["市商务局"], []),
+])
+def test_unlabelled_closing_block(text, lead, cooperate):
+    (start, end), = find_duty_blocks(text)
+    duty = PARSER.parse(text[start:end])
+    assert (list(duty.lead), list(duty.cooperate)) == (lead, cooperate)
+
+
+@pytest.mark.parametrize("text", ["建立机制(由企业自主负责)。", "落实“谁审批、谁监管”(国发〔2017〕6号)", "(市商务局负责)"])
+def test_brackets_that_are_not_duties(text):
+    assert find_duty_blocks(text) == []
