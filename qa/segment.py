@@ -29,6 +29,15 @@ OPEN_CLOSE = {"(": ")", "（": "）", "《": "》", "“": "”", "[": "]", "〔
 ORG_END = re.compile(r"(局|办公室|政府|委员会|厅|委|办|院|中心|公司|部)$")
 DOC_TYPE = re.compile(r"(方案|规划|意见|办法|计划|措施|细则|要点|规定|决定|通知)[》”]?$")
 TITLE_SENTENCE = re.compile(r"^([^。！？；;!?]{2,40}?)[。！？!?]")
+# Columns of a duty table (重点任务分工表), by what their header says.
+TABLE_COLUMNS = [
+    ("number", re.compile(r"^(序号|编号|序)$")),
+    ("lead", re.compile(r"牵头(单位|部门)")),
+    ("cooperate", re.compile(r"(配合|协办|参与)(单位|部门)")),
+    ("duty", re.compile(r"责任(单位|部门)")),
+    ("deadline", re.compile(r"(完成)?(时限|时间|期限)|时间节点")),
+    ("task", re.compile(r"任务|事项|内容|措施|工作")),
+]
 
 
 @dataclass
@@ -79,7 +88,7 @@ def looks_wrapped(lines: list[str], had_page_markers: bool) -> bool:
     """True for hard-wrapped text (from a PDF): most lines stop mid-sentence."""
     if had_page_markers:
         return True
-    body = [line.rstrip() for line in lines if line.strip()]
+    body = [line.rstrip() for line in lines if line.strip() and "\t" not in line]  # table rows are not prose
     if len(body) < 8:
         return False
     unfinished = sum(1 for line in body if line[-1] not in TERMINAL + ")）" and heading_of(line) is None)
@@ -140,6 +149,8 @@ class Segmenter:
     def _breaks(group: list[tuple[int, str]], following: str, width: float, next_in_body: bool) -> bool:
         """Whether a wrapped paragraph ends before the line `following`."""
         line = group[-1][1]
+        if "\t" in line or "\t" in following:
+            return True  # a table row is a line of its own
         joined = "".join(t for _, t in group)
         head = heading_of(following)
         if head and (next_in_body or head[0] <= 2):
@@ -251,6 +262,7 @@ class _Builder:
     clauses: list[Clause] = field(default_factory=list)
     stack: list[_Open] = field(default_factory=list)
     pending: list[int] = field(default_factory=list)
+    table: list[str] | None = None  # the column roles of the duty table being read
 
     def _id(self, first_line: int) -> str:
         digest = hashlib.sha1(self.source.encode("utf-8")).hexdigest()[:6]
@@ -267,8 +279,11 @@ class _Builder:
             text=text, kind=kind, lines=(paragraphs[0].first, paragraphs[-1].last)))
 
     def add_body(self, paragraph: Paragraph) -> None:
-        """A paragraph of the body: a heading, text, or a responsibility line."""
+        """A paragraph of the body: a heading, text, a responsibility line, or a duty table's row."""
         text = paragraph.text
+        if "\t" in text and self._table_line(paragraph):
+            return
+        self.table = None
         spans = find_duty_blocks(text)
         duty_only = bool(spans) and spans[0][0] == 0 and spans[-1][1] >= len(text.rstrip("。. "))
         if duty_only and not paragraph.heading:
@@ -296,6 +311,36 @@ class _Builder:
             self.pending.append(len(self.clauses) - 1)
         if spans:
             self._assign(self._duty(text, spans))
+
+    def _table_line(self, paragraph: Paragraph) -> bool:
+        """Read a duty table's header or row; False when the line is no part of one."""
+        cells = [c.strip() for c in paragraph.text.split("\t")]
+        roles = [next((role for role, pattern in TABLE_COLUMNS if pattern.search(c)), "") for c in cells]
+        if {"lead", "duty"} & set(roles) and len(cells) >= 2 and all(len(c) <= 12 for c in cells):
+            self.table = roles
+            self.clauses.append(Clause(
+                id=self._id(paragraph.first), doc=self.doc, source=self.source, path=self._path(),
+                title=self.stack[-1].title if self.stack else "任务分工表", text=paragraph.text, kind="heading",
+                lines=(paragraph.first, paragraph.last), section=tuple(o.title for o in self.stack)))
+            self.pending = []
+            return True
+        if self.table is None or len(cells) < 2:
+            return False
+        value = {role: cell for role, cell in zip(self.table, cells) if role}
+        task = value.get("task") or max(cells, key=len)
+        labels = {"lead": "牵头单位", "cooperate": "配合单位", "duty": "责任单位", "deadline": "完成时限"}
+        block = "(" + ";".join(f"{labels[r]}:{value[r]}" for r in labels if value.get(r)) + ")"
+        if "duty" in value and "lead" in value:  # 责任单位 beside 牵头单位 are the cooperating units
+            block = block.replace("责任单位:", "配合单位:")
+        duty = self.duties.parse(block, self.places)
+        header = next(c for c in reversed(self.clauses) if c.kind == "heading")
+        number = value.get("number", "").strip() or str(sum(1 for c in self.clauses if c.parent == header.id) + 1)
+        self.clauses.append(Clause(
+            id=self._id(paragraph.first), doc=self.doc, source=self.source, path=f"{self._path()}表{number}",
+            title=_title_sentence(task + "。…") or task[:40], text=paragraph.text, kind="paragraph",
+            lead=duty.lead, cooperate=duty.cooperate, deadline=duty.deadline, duty=block,
+            lines=(paragraph.first, paragraph.last), section=tuple(o.title for o in self.stack), parent=header.id))
+        return True
 
     def _duty(self, text: str, spans: list[tuple[int, int]]) -> Duty:
         """The responsibility of a paragraph's blocks (the last block wins where several stand)."""

@@ -65,9 +65,10 @@ def read_docx(path: Path) -> list[str]:
         elif tag == "tbl":
             for row in child.iter():
                 if row.tag.endswith("}tr"):
-                    cells = ["".join(t.text or "" for t in cell.iter() if t.tag.endswith("}t"))
+                    cells = [" ".join("".join(t.text or "" for t in p.iter() if t.tag.endswith("}t"))
+                                      for p in cell.iter() if p.tag.endswith("}p")).strip()
                              for cell in row if cell.tag.endswith("}tc")]
-                    lines.append("  ".join(c for c in cells if c))
+                    lines.append("\t".join(cells))  # tab-separated: the segmenter reads duty tables
     if not any(line.strip() for line in lines):
         raise UnreadableSource(f"{path.name}: the document has no text")
     return lines

@@ -173,3 +173,13 @@ def test_full_width_plain_plan(segmenter):
     assert first.path == "一、(一)" and first.lead == ("市工商局",) and first.cooperate == ("市财政局",)
     second = [c for c in clauses if c.text.startswith("优化服务。")][0]
     assert second.lead == ("市商务局",)
+
+
+def test_duty_table_rows_are_clauses(segmenter):
+    lines = ["关于X的实施方案", "为做好工作，制定本方案。", "一、任务分工", "序号\t重点任务\t牵头单位\t配合单位\t完成时限",
+             "1\t推进一网通办改革\t县政务服务局\t县财政局、县发改局\t2024年6月底前", "2\t建立企业服务专员制度\t县工信局\t\t长期坚持"]
+    clauses = segmenter.segment(SourceText("x.txt", tuple(lines), "utf-8"))
+    rows = [c for c in clauses if c.path.startswith("一、表")]
+    assert [(c.path, c.title, c.lead, c.cooperate, c.deadline) for c in rows] == [
+        ("一、表1", "推进一网通办改革", ("县政务服务局",), ("县财政局", "县发改局"), "2024年6月底前"),
+        ("一、表2", "建立企业服务专员制度", ("县工信局",), (), "长期坚持")]

@@ -44,7 +44,7 @@ def test_docx_paragraphs_and_tables(tmp_path):
     path = tmp_path / "plan.docx"
     document.save(str(path))
     lines = read_source(path).lines
-    assert lines[:2] == ("某某县实施方案", "一、重点任务") and "任务  县财政局" in lines
+    assert lines[:2] == ("某某县实施方案", "一、重点任务") and "任务\t县财政局" in lines
 
 
 def test_corpus_skips_corrupt_files_and_names_them(tmp_path, caplog):
