@@ -14,7 +14,11 @@ ENTITY = {
     "phone": re.compile(r"\d{5,}"),
     "person": re.compile(r"联系人\s*[:：]\s*\S{2,4}"),
     "list": re.compile(r"“[^”]{4,}、[^”]{2,}”"),
+    "email": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+    "docnum": re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[(（]\d{4}[〕\])）]\s*\d+\s*号"),
 }
+# Facts that name one thing in a plan: a clause holding one is the answer even when few words match.
+DISTINCT_FACTS = ("person", "phone", "email", "docnum")
 ROLE_NAMES = {"lead": "牵头单位", "cooperate": "配合单位"}
 
 

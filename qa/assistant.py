@@ -18,10 +18,13 @@ from .sessions import StateStore
 from .sources import read_corpus
 from .tokenize import Tokenizer
 from .understand import Query, QuestionAnalyzer
-from .units import UnitDirectory, is_group, unit_prefix
+from .units import UnitDirectory, clean_unit, is_abbreviation, is_group, unit_prefix
 
+SHORT_NAME = re.compile(r"[(（](?:以下)?简称[“\"]?([\u4e00-\u9fff\w]{2,12}?)[”\"]?[)）]")
 QUOTED = re.compile(r"[“《]([^”》]{2,12})[”》]")
 GENERIC_GROUP = re.compile(r"^(?:各|相关|有关|其他|行业|主管|的)*(?:部门|单位|机构)$")
+# Words that name the plan itself ("这个文件的文号"), not a topic within it.
+DOCUMENT_WORDS = frozenset({"文件", "通知", "方案", "实施方案", "本方案", "规划", "意见"})
 EXAMPLES = ("简易注销有哪些配合单位？", "盟质监局牵头哪些工作？", "意见反馈的截止时间是什么时候？")
 
 
@@ -105,6 +108,7 @@ class Assistant:
         started = time.perf_counter()
         self.by_id = {c.id: c for c in self.clauses}
         self.order = {c.id: i for i, c in enumerate(self.clauses)}
+        self.short_names = self._short_names()
         surfaces = self._unit_surfaces()
         self.tokenizer = Tokenizer(self._vocabulary(surfaces))
         self.searchable = [c for c in self.clauses if c.kind != "heading"]
@@ -133,6 +137,23 @@ class Assistant:
         """Every unit the plans give a role, in first-seen order."""
         return list(dict.fromkeys(u for c in self.clauses for u in c.lead + c.cooperate))
 
+    def _short_names(self) -> dict[str, tuple[str, Clause]]:
+        """Short names the plans define ("市政务服务和数据管理局（以下简称市数据局）"): short → (full, clause)."""
+        found: dict[str, tuple[str, Clause]] = {}
+        for clause in self.clauses:
+            for match in SHORT_NAME.finditer(clause.text):
+                short = clean_unit(match.group(1))
+                run = re.search(r"[\u4e00-\u9fff]+$", clause.text[max(0, match.start() - 40): match.start()])
+                if run is None:
+                    continue
+                # The full name is the longest tail of the words before that the short name abbreviates.
+                full = next((run.group(0)[i:] for i in range(len(run.group(0)))
+                             if is_abbreviation(short, run.group(0)[i:]) and
+                             (run.group(0)[i] == short[0] or not unit_prefix(short))), None)
+                if full:
+                    found.setdefault(short, (full, clause))
+        return found
+
     def _unit_surfaces(self) -> dict[str, list[str]]:
         """Each way of writing a unit (name, without prefix, aliases) → the units it names."""
         surfaces: dict[str, list[str]] = {}
@@ -156,6 +177,11 @@ class Assistant:
             for surface in derived:
                 if surface not in explicit or surface == name:
                     add(surface, [name])
+        for short, (full, _) in self.short_names.items():
+            if short in known:
+                for surface in (full, full[1:] if unit_prefix(full) else ""):
+                    if surface:
+                        add(surface, [short])
         for merged, members in self.lexicon.merged_units.items():
             members = [m for m in members if m in known]
             if not members or merged in known:
@@ -192,6 +218,8 @@ class Assistant:
         """The answer to an understood question."""
         if query.intent == "unit_tasks":
             return self._unit_tasks(query)
+        if query.answer_type == "fullname" and query.units:
+            return self._full_name(query)
         hits = self._retrieve(query)
         if not hits:
             return self._refuse(query)
@@ -210,7 +238,8 @@ class Assistant:
     def _retrieve(self, query: Query) -> list[Clause]:
         """The best clause for the question's topic and the ones close to it, or [] when none holds it."""
         if not query.terms and not query.anchor:
-            return []
+            fallback = self._holding_fact(query, [])
+            return [self.searchable[fallback]] if fallback is not None else []
         if query.anchor:  # a follow-up on the same topic: the clause the conversation is about
             anchored = [self.by_id[i] for i in query.anchor if i in self.by_id]
             if anchored:
@@ -219,23 +248,47 @@ class Assistant:
         weights = [1.0] * len(query.terms) + [self.settings.expansion_weight] * (len(words) - len(query.terms))
         hits = self.bm25.top(words, k=20, weights=weights)
         if not hits or hits[0][1] < self.settings.min_score:
-            return []
+            fallback = self._holding_fact(query, [])
+            return [self.searchable[fallback]] if fallback is not None else []
         # Rank by BM25 weighted by how much of the question each clause holds (Lucene's "coord"),
         # so that a clause holding every term beats one repeating a few.
         covered = {i: self.coverage(query, i) for i, _ in hits}
         hits = sorted(((i, s * covered[i] ** self.settings.coverage_power) for i, s in hits),
                       key=lambda h: (-h[1], h[0]))
-        if covered[hits[0][0]] < self.settings.min_coverage:
+        holding = self._holding_fact(query, hits)
+        if holding is not None:
+            best, near = holding, [(i, s) for i, s in hits if i == holding]
+        elif covered[hits[0][0]] < self.settings.min_coverage:
             return []
-        top = hits[0][1]
-        near = [(i, s) for i, s in hits if s >= self.settings.related_ratio * top]
-        best = self._prefer(query, near) or hits[0][0]
+        else:
+            near = [(i, s) for i, s in hits if s >= self.settings.related_ratio * hits[0][1]]
+            preferred = self._prefer(query, near)
+            best = hits[0][0] if preferred is None else preferred
         chosen = self.searchable[best]
         related = [self.searchable[i] for i, _ in near if i != best][: self.settings.max_related]
         for sibling in self._siblings(chosen):
             if sibling not in related and len(related) < self.settings.max_related + 1:
                 related.append(sibling)
         return [chosen, *related]
+
+    def _holding_fact(self, query: Query, hits: list[tuple[int, float]]) -> int | None:
+        """For a question after one thing (a contact, an e-mail, a document number), the clause holding it.
+
+        Among the hits that clause wins however few words match; with no hits, the plans' first such
+        clause (cover letter first) answers, when the question says little else (at most one word).
+        """
+        if query.intent != "fact" or query.answer_type not in compose.DISTINCT_FACTS:
+            return None
+        holding = [i for i, _ in hits
+                   if compose.has_entity(self.searchable[i], query.answer_type) and self.coverage(query, i) > 0]
+        if holding:  # most of the question first; then the cover letter, which speaks of the plan itself
+            return min(holding, key=lambda i: (-round(self.coverage(query, i), 2),
+                                               self.searchable[i].kind not in ("letter", "title"), holding.index(i)))
+        if len([t for t in query.terms if t not in DOCUMENT_WORDS]) > 1:
+            return None
+        ranked = sorted(range(len(self.searchable)),
+                        key=lambda i: (self.searchable[i].kind not in ("letter", "title"), i))
+        return next((i for i in ranked if compose.has_entity(self.searchable[i], query.answer_type)), None)
 
     def _prefer(self, query: Query, near: list[tuple[int, float]]) -> int | None:
         """Among near-equal clauses, the one that can answer this kind of question."""
@@ -298,6 +351,24 @@ class Assistant:
         text = compose.tasks_reply(in_plan, role, chosen, other)
         return Answer(text, True, query.intent, (), tuple(chosen), (), (), tuple(query.terms),
                       extra={"role": role, "unit": list(in_plan)})
+
+    def _full_name(self, query: Query) -> Answer:
+        """What a unit's short name stands for: as the plan defines it, or as staff listed in units.yaml."""
+        lines, cited = [], []
+        for unit in query.units:
+            if unit in self.short_names:
+                full, clause = self.short_names[unit]
+                lines.append(f"{unit}是{full}的简称（见{compose.where(clause)}）。")
+                cited.append(clause)
+                continue
+            aliases = [a for a, n in self.units.alias_to_name.items() if n == unit and len(a) > len(unit)]
+            first = next((c for c in self.clauses if unit in c.lead + c.cooperate), None)
+            if aliases and first is not None:
+                lines.append(f"{unit}的全称：{max(aliases, key=len)}（据单位名录 units.yaml）。")
+                cited.append(first)
+        if not lines:
+            return self._refuse(query)
+        return Answer("\n".join(lines), True, "fact", (), tuple(cited), (), (), tuple(query.units))
 
     def _refuse(self, query: Query) -> Answer:
         """Say plainly that the plans hold nothing on this, and what can be asked."""

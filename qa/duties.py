@@ -13,6 +13,7 @@ LABEL = (r"牵头单位|牵头部门|主责单位|责任单位|责任部门|配�
 BLOCK_START = re.compile(rf"[{re.escape(OPENERS)}]\s*(?:牵头单位|牵头部门|主责单位|责任单位|责任部门)\s*[:：]")
 BARE_START = re.compile(r"^\s*(?:牵头单位|牵头部门|主责单位|责任单位|责任部门)\s*[:：]")
 LABELLED = re.compile(rf"({LABEL})\s*[:：]")
+MARKED_LEAD = re.compile(r"[(（]\s*牵头\s*[)）]")  # "旗农牧局(牵头)、旗财政局": the marked unit leads
 FIRST_IS_LEAD = re.compile(r"[,，;；(（]?\s*(?:列|排在)?第一位(?:者|的)?(?:为|是)牵头单位[)）]?")
 # What a piece of a free-form line ends with, longest first, and the role it gives.
 ROLE_ENDINGS = [
@@ -35,7 +36,7 @@ class Duty:
 
 
 UNIT_END = re.compile(r"(局|委|办|厅|院|所|室|处|站|委员会|办公室|中心|分院|支行|公司|小组|政府|部门|单位|机构|海关|街道"
-                      r"|乡镇|镇|银行|集团|协会|联合会|商会|工会|团委|妇联|党委|总队|支队|大队)$")
+                      r"|乡镇|镇|银行|集团|会|社|馆|校|园区|团委|妇联|党委|总队|支队|大队|医院)$")
 ROLE_WORD = re.compile(r"牵头|负责|配合|协助|参与")
 
 
@@ -55,7 +56,7 @@ def _unlabelled_block(text: str) -> tuple[int, int] | None:
     else:
         return None
     inner = text[start + 1: end - 1]
-    if start == 0 or not ROLE_WORD.search(inner) or len(inner) > 300:
+    if not ROLE_WORD.search(inner) or len(inner) > 300:
         return None
     for piece in re.split(r"[,，;；。、]", inner):
         piece = piece.strip()
@@ -146,6 +147,13 @@ class DutyParser:
         if FIRST_IS_LEAD.search(content):
             names = self.units.split_units(FIRST_IS_LEAD.sub("", content), places)
             return names[:1], names[1:]
+        if MARKED_LEAD.search(content):
+            lead, cooperate, prefix = [], [], ""
+            for piece in re.split(r"[、,，;；]", content):
+                names = self.units.split_units(MARKED_LEAD.sub("", piece), places, prefix)
+                prefix = list_prefix(names, prefix)
+                (lead if MARKED_LEAD.search(piece) else cooperate).extend(names)
+            return lead, cooperate
         lead: list[str] = []
         cooperate: list[str] = []
         prefix = ""

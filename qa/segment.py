@@ -229,6 +229,8 @@ def _letter_part(text: str) -> str:
         return "联系人及电话"
     if text.startswith("传真"):
         return "传真"
+    if re.fullmatch(r"[\u4e00-\u9fff]{1,10}[〔\[(（]\d{4}[〕\])）]\s*\d+\s*号", text):
+        return "文号"
     if DATE_ONLY.match(text):
         return "日期"
     if text[-1] in ":：" and len(text) <= 40:

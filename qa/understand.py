@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from .lexicon import Lexicon
 from .tokenize import Tokenizer, normalize
-from .units import clean_unit
+from .units import clean_unit, is_abbreviation
 
 INTENTS = ("lead", "cooperate", "who", "unit_tasks", "fact", "content")
 
@@ -21,6 +21,9 @@ TASK_CUE = re.compile(r"(?:哪些|什么|啥|几项|哪几项|多少)(?:工作|�
                       r"|做(?:什么|啥)|管(?:什么|哪些|啥)|分工|任务|职责|的工作")
 ANY_ROLE_CUE = re.compile(r"负责|涉及|参与|有什么任务|职责|管")
 FACT_TYPES = [
+    ("fullname", re.compile(r"全称|全名|简称|缩写")),
+    ("email", re.compile(r"邮箱|电子邮件|电邮|email|e-mail")),
+    ("docnum", re.compile(r"文号|字号|文件号")),
     ("person", re.compile(r"联系人|找谁联系|经办人")),
     ("phone", re.compile(r"电话|手机|号码|传真|联系方式")),
     ("date", re.compile(r"什么时候|何时|截止|期限|时限|哪天|日期|几号|几月|哪年|哪一年|完成时间|时间节点|多久|落款")),
@@ -33,19 +36,13 @@ FORM_WORDS = frozenset("""
 是 什么 时候 何时 截止 时间 日期 期限 几号 哪天 多少 数量 号码 分别 具体 内容 规定 意思 一下 情况 哪些 哪个 谁 由 来
 呢 那 那么 还有 另外 再 又 说 讲 问 这个 里 中 的 要 需要 有 没有 吗 条 一条 那条 这条 那一条 这一条 块 那块 这块
 一块 谁负责 谁来管 谁管 啥时候 什么时候 怎么回事 回事 哪几 几个 哪几个 几次 几项 最晚 怎么样 啥样 现在 别人 手机 手机号
-号码 电话号码 哪天 几号 截止 多久 时限 期限 完成时限 完成时间 达到 有事 打 要求是 完成 哪一年 哪年 什么样 怎么 怎样 如何 能 可以 会 叫 叫啥 是啥 是谁 有啥 哪位 办 弄 搞
+号码 电话号码 哪天 几号 截止 多久 时限 期限 完成时限 完成时间 达到 有事 打 要求是 完成 分工 分工负责 按职责 职责分工 本文件 电子版 发到 全称 全名 简称 哪一年 哪年 什么样 怎么 怎样 如何 能 可以 会 叫 叫啥 是啥 是谁 有啥 哪位 办 弄 搞
 """.split())
 FOLLOW_UP_OPENINGS = ("那", "那么", "还有", "另外", "再问", "以及", "那个", "换成", "如果是")
 PRONOUNS = re.compile(r"^(?:那|那么)?(?:它|他们|它们|该单位|这个单位|这家|该部门|这个部门)")
 ABBREVIATION_END = re.compile(r"局|委|院|厅|海关|中心|政府|办")
 UNIT_END = re.compile(r"(?:局|委|委员会|办公室|厅|院|中心|政府)$")
 HAN = re.compile(r"[\u4e00-\u9fff]+")
-
-
-def _subsequence(short: str, long: str) -> bool:
-    """Whether the characters of `short` stand in `long` in the same order."""
-    rest = iter(long)
-    return all(ch in rest for ch in short)
 
 
 def _ends_like(name: str, ending: str) -> bool:
@@ -121,7 +118,7 @@ class QuestionAnalyzer:
                 span = text[start:end]
                 if not HAN.fullmatch(span) or len(span) < (3 if ending == "办" else 2):
                     continue
-                found = [u for u in self.full_names if _ends_like(u, ending) and _subsequence(span, u)]
+                found = [u for u in self.full_names if _ends_like(u, ending) and (span == u or is_abbreviation(span, u))]
                 contiguous = [u for u in found if span in u]
                 found = contiguous or found
                 if 0 < len(found) <= 2:
@@ -144,9 +141,10 @@ class QuestionAnalyzer:
         asks_units = bool(re.search(r"哪(?:个|些|家|几个)?(?:单位|部门|机构)|谁", rest))
         if not units and (lead or cooperate or TASK_CUE.search(rest)):
             units, terms = self._unknown_unit(text, terms)
-        if units and not asks_units and (TASK_CUE.search(rest) or ((lead or cooperate) and not terms)):
+        if units and not asks_units and answer_type != "fullname" and (TASK_CUE.search(rest) or ((lead or cooperate) and not terms)):
             intent = "unit_tasks"
-        elif answer_type in ("person", "phone") or (answer_type and not (lead or cooperate or asks_who)):
+        elif answer_type in ("person", "phone", "email", "docnum", "fullname") or \
+                (answer_type and not (lead or cooperate or asks_who)):
             intent = "fact"
         elif lead or cooperate or asks_who or (RESPONSIBLE_CUE.search(rest) and re.search(r"谁|哪", rest)):
             intent = role or "who"

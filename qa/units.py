@@ -9,6 +9,8 @@ from collections.abc import Iterable, Mapping
 PREFIX_CHARS = "盟市区县旗州省"
 # Two-character openings that begin with a prefix character but are words, not prefixes.
 NOT_PREFIXED = {"市场", "市政", "市级", "区域", "区级", "县域", "县级", "省级", "州级", "旗级", "盟级", "盟员"}
+# Words that follow a prefix although their first character makes a word with it (市+政府, 市+政务).
+PREFIXED_WORDS = {"政府", "政务", "政法", "政协"}
 # Names of groups of units: never given a prefix.
 GROUP_OPENINGS = ("各", "具有", "相关", "有关", "开展", "其他", "其它", "所属", "成员")
 DEPARTMENT_END = re.compile(r"(局|委|办|厅|院|所|室|处|站|委员会|办公室|中心|分院|支行|公司|小组|政府|部门|单位|机构)$")
@@ -28,7 +30,7 @@ def clean_unit(name: str) -> str:
 
 def unit_prefix(name: str) -> str:
     """The administrative prefix a unit name starts with ('' for none)."""
-    if len(name) > 2 and name[0] in PREFIX_CHARS and name[:2] not in NOT_PREFIXED:
+    if len(name) > 2 and name[0] in PREFIX_CHARS and (name[:2] not in NOT_PREFIXED or name[1:3] in PREFIXED_WORDS):
         return name[0]
     return ""
 
@@ -115,3 +117,9 @@ def list_prefix(names: Iterable[str], default: str = "") -> str:
         if not is_group(name):
             prefix = unit_prefix(name) or prefix
     return prefix
+
+
+def is_abbreviation(short: str, full: str) -> bool:
+    """Whether `short` could abbreviate `full`: its characters stand in `full` in the same order."""
+    rest = iter(full)
+    return len(short) < len(full) and all(ch in rest for ch in short)

@@ -76,6 +76,6 @@ def test_unlabelled_closing_block(text, lead, cooperate):
     assert (list(duty.lead), list(duty.cooperate)) == (lead, cooperate)
 
 
-@pytest.mark.parametrize("text", ["建立机制(由企业自主负责)。", "落实“谁审批、谁监管”(国发〔2017〕6号)", "(市商务局负责)"])
+@pytest.mark.parametrize("text", ["建立机制(由企业自主负责)。", "落实“谁审批、谁监管”(国发〔2017〕6号)", "(此件主动公开)"])
 def test_brackets_that_are_not_duties(text):
     assert find_duty_blocks(text) == []

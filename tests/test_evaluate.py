@@ -34,6 +34,22 @@ def test_sanya_questions_with_both_plans(both_assistant):
     assert_floor(evaluate(both_assistant, load("sanya.yaml")), 0.9, 0.66)
 
 
+PLANS = Path(__file__).resolve().parent / "data" / "plans"
+
+
+@pytest.mark.parametrize("plan", sorted(p for p in PLANS.iterdir() if not p.name.endswith(".yaml")), ids=lambda p: p.stem)
+def test_questions_about_plans_of_other_layouts(tmp_path, plan):
+    """Each plan alone in its folder, with no YAML of its own: the shipped knowledge serves."""
+    import shutil
+
+    from qa import Assistant, StateStore
+
+    shutil.copy(plan, tmp_path / plan.name)
+    assistant = Assistant.from_folder(tmp_path, store=StateStore(":memory:"),
+                                      knowledge=Path(__file__).resolve().parent.parent / "corpus")
+    assert_floor(evaluate(assistant, load(f"{plan.stem}.yaml")), 0.95, 0.8)
+
+
 def test_latency_is_recorded(assistant):
     report = evaluate(assistant, load("xilingol.yaml"))
     assert len(report.latencies) == sum(len(v) for v in report.by_type.values())

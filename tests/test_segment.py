@@ -183,3 +183,41 @@ def test_duty_table_rows_are_clauses(segmenter):
     assert [(c.path, c.title, c.lead, c.cooperate, c.deadline) for c in rows] == [
         ("一、表1", "推进一网通办改革", ("县政务服务局",), ("县财政局", "县发改局"), "2024年6月底前"),
         ("一、表2", "建立企业服务专员制度", ("县工信局",), (), "长期坚持")]
+
+
+PLANS = DATA / "plans"
+MORE_GOLD = [(plan, name, entry) for gold_file in sorted(PLANS.glob("*_gold.yaml"))
+             for plan in [next(p for p in PLANS.iterdir() if p.stem == gold_file.stem[:-5] and p.suffix != ".yaml")]
+             for name, entry in yaml.safe_load(gold_file.read_text(encoding="utf-8")).items() if name != "table"]
+
+
+@pytest.mark.parametrize("plan, name, entry", MORE_GOLD, ids=lambda v: getattr(v, "stem", v) if not isinstance(v, dict) else "")
+def test_other_layouts_match_gold(segmenter, plan, name, entry):
+    clause = find(clauses_of(segmenter, plan), str(entry["key"]))
+    assert [fold(u) for u in clause.lead] == [fold(u) for u in entry.get("lead") or []]
+    assert sorted(fold(u) for u in clause.cooperate) == sorted(fold(u) for u in entry.get("cooperate") or [])
+    assert fold(clause.deadline) == fold(str(entry.get("deadline") or ""))
+
+
+def test_docx_duty_table_matches_gold(segmenter):
+    plan = PLANS / "city-digital-plan.docx"
+    rows = yaml.safe_load((PLANS / "city-digital-plan_gold.yaml").read_text(encoding="utf-8"))["table"]
+    clauses = clauses_of(segmenter, plan)
+    for row in rows:
+        clause = find(clauses, row["key"])
+        assert [fold(u) for u in clause.lead] == [fold(u) for u in row["lead"]]
+        assert [fold(u) for u in clause.cooperate] == [fold(u) for u in row.get("cooperate") or []]
+        assert fold(clause.deadline) == fold(str(row.get("deadline") or ""))
+
+
+@pytest.mark.parametrize("path", sorted(p for p in PLANS.iterdir() if not p.name.endswith(".yaml")), ids=lambda p: p.name)
+def test_other_layouts_lose_no_line(segmenter, path):
+    source = read_source(path)
+    clauses = segmenter.segment(source)
+    spans = sorted(c.lines for c in clauses)
+    covered = {n for a, b in spans for n in range(a, b + 1)}
+    assert sum(b - a + 1 for a, b in spans) == len(covered)
+    text = fold("".join(c.text for c in clauses))
+    for number, line in enumerate(source.lines, start=1):
+        if line.strip() and not PAGE_MARKER.match(line):
+            assert number in covered and fold(line) in text
