@@ -13,7 +13,7 @@ from .bm25 import PostingsBM25
 from .duties import DutyParser
 from .lexicon import Lexicon, load_lexicon, load_units
 from .records import Answer, Clause
-from .segment import Segmenter
+from .segment import Segmenter, places_of
 from .sessions import StateStore
 from .sources import read_corpus
 from .tokenize import Tokenizer
@@ -112,6 +112,9 @@ class Assistant:
         surfaces = self._unit_surfaces()
         self.tokenizer = Tokenizer(self._vocabulary(surfaces))
         self.searchable = [c for c in self.clauses if c.kind != "heading"]
+        # The plans' own places (锡林郭勒盟, 三亚市) are in every question's background: no evidence.
+        self.place_terms = frozenset(t for doc in {c.doc for c in self.clauses} for place in places_of(doc)
+                                     for t in self.tokenizer.tokens(place) + [place])
         self.bm25 = PostingsBM25([self.tokenizer.tokens(index_text(c)) for c in self.searchable]
                                  or [["\x00"]], k1=self.settings.k1, b=self.settings.b)
         common = max(5, len(self.searchable) // 10)
@@ -321,6 +324,8 @@ class Assistant:
         total = held = 0.0
         expanded = {t for t, _ in query.expansions}
         for term in query.terms:
+            if term in self.place_terms:
+                continue
             known = self.bm25.document_frequency(term) > 0
             if not known and term not in expanded and any(
                     part != term and part in term and self.bm25.document_frequency(part) for part in query.terms):

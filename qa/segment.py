@@ -185,7 +185,7 @@ class Segmenter:
         title_at, title_end = _find_title(front)
         doc_title = re.sub(r"\s+", "", "".join(p.text for p in front[title_at:title_end])) if title_at is not None \
             else source.name.rsplit(".", 1)[0]
-        places = _places(doc_title)
+        places = places_of(doc_title)
         builder = _Builder(source.name, doc_title, places, self.duties)
         for i, paragraph in enumerate(front):
             if title_at is not None and title_at <= i < title_end:
@@ -216,10 +216,10 @@ def _find_title(front: list[Paragraph]) -> tuple[int | None, int]:
     return None, 0
 
 
-def _places(title: str) -> tuple[str, ...]:
-    """Place names a plan's title opens with (锡林郭勒盟 → 锡林郭勒, 三亚市 → 三亚)."""
-    match = re.match(r"^(.{2,8}?)(?:自治区|盟|市|县|区|旗|州|省)", title)
-    return (match.group(1),) if match else ()
+def places_of(title: str) -> tuple[str, ...]:
+    """Place names a plan's title opens with (锡林郭勒盟 → 锡林郭勒, 锡林郭勒盟; 三亚市 → 三亚, 三亚市)."""
+    match = re.match(r"^(.{2,8}?)(自治区|盟|市|县|区|旗|州|省)", title)
+    return (match.group(1), match.group(1) + match.group(2)) if match else ()
 
 
 def _letter_part(text: str) -> str:
