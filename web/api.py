@@ -5,6 +5,8 @@ import time
 
 from flask import Blueprint, current_app, jsonify, request
 
+from .matrix import unit_tasks
+from .openapi import openapi_spec
 from .serialize import answer_json, clause_json
 
 bp = Blueprint("api", __name__)
@@ -73,26 +75,24 @@ def clauses():
 @bp.get("/api/units")
 def units():
     """Every unit with the number of tasks it leads and cooperates in."""
+    qa = assistant()
     rows = []
-    for unit in assistant().duty_units:
-        lead = [c.id for c in assistant().clauses if unit in c.lead]
-        cooperate = [c.id for c in assistant().clauses if unit in c.cooperate]
-        rows.append({"unit": unit, "lead": len(lead), "cooperate": len(cooperate)})
+    for unit in qa.duty_units:
+        tasks = unit_tasks(qa, unit)
+        rows.append({"unit": unit, "lead": len(tasks["lead"]), "cooperate": len(tasks["cooperate"])})
     return jsonify(rows)
 
 
 @bp.get("/api/units/<path:name>")
 def unit(name: str):
-    """One unit's tasks by role."""
+    """One unit's tasks by role; an alias (工商局) answers for its unit."""
     qa = assistant()
     canonical = qa.units.canonical(name)
     if canonical not in qa.duty_units:
         return error(404, f"no unit named {name} in the plans")
-    return jsonify({
-        "unit": canonical,
-        "lead": [clause_json(c) for c in qa.clauses if canonical in c.lead],
-        "cooperate": [clause_json(c) for c in qa.clauses if canonical in c.cooperate],
-    })
+    tasks = unit_tasks(qa, canonical)
+    return jsonify({"unit": canonical, "lead": [clause_json(c) for c in tasks["lead"]],
+                    "cooperate": [clause_json(c) for c in tasks["cooperate"]]})
 
 
 @bp.get("/healthz")
@@ -102,3 +102,9 @@ def healthz():
     docs = sorted({c.doc for c in qa.clauses})
     return jsonify({"status": "ok", "documents": docs, "clauses": len(qa.clauses),
                     "warnings": list(getattr(qa, "warnings", []))})
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 description of this API."""
+    return jsonify(openapi_spec(request.script_root or "/", current_app.config["MAX_QUESTION_LENGTH"]))

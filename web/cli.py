@@ -140,12 +140,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str]) -> int:
     """Run the command line."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        argv = ["serve", *argv]  # serving is the default: `python app.py --port 9000` means `serve --port 9000`
     args = build_parser().parse_args(argv)
-    command = args.command or "serve"
-    if command == "serve" and args.command is None:
-        args = build_parser().parse_args(["serve", *argv])
     try:
-        return {"serve": cmd_serve, "ask": cmd_ask, "clauses": cmd_clauses, "eval": cmd_eval}[command](args)
+        return {"serve": cmd_serve, "ask": cmd_ask, "clauses": cmd_clauses, "eval": cmd_eval}[args.command](args)
     except BrokenPipeError:  # output piped into head: not an error
         sys.stderr.close()
         return 0
