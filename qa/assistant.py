@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import re
 import time
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,7 +26,6 @@ QUOTED = re.compile(r"[“《]([^”》]{2,12})[”》]")
 GENERIC_GROUP = re.compile(r"^(?:各|相关|有关|其他|行业|主管|的)*(?:部门|单位|机构)$")
 # Words that name the plan itself ("这个文件的文号"), not a topic within it.
 DOCUMENT_WORDS = frozenset({"文件", "通知", "方案", "实施方案", "本方案", "规划", "意见"})
-EXAMPLES = ("简易注销有哪些配合单位？", "盟质监局牵头哪些工作？", "意见反馈的截止时间是什么时候？")
 
 
 @dataclass(frozen=True)
@@ -133,6 +133,30 @@ class Assistant:
         return assistant
 
     warnings: list[str] = []
+
+    @functools.cached_property
+    def examples(self) -> tuple[str, ...]:
+        """Questions to show staff: those in terms.yaml that these plans answer, else ones drawn from them."""
+        configured = tuple(q for q in self.lexicon.examples if self._answer(self.analyzer.analyze(q)).found)
+        return configured or self.derived_examples
+
+    @functools.cached_property
+    def derived_examples(self) -> tuple[str, ...]:
+        """Questions drawn from the plans themselves: a task's units, a unit's tasks, a fact."""
+        found: list[str] = []
+        task = next((c for c in self.clauses if c.cooperate and 2 <= len(c.title) <= 12), None)
+        if task is not None:
+            found.append(f"{task.title}有哪些配合单位？")
+        leads = Counter(u for c in self.clauses for u in c.lead if not is_group(u))
+        if leads:
+            found.append(f"{leads.most_common(1)[0][0]}牵头哪些工作？")
+        if any(c.kind == "letter" and "联系人" in c.text for c in self.clauses):
+            found.append("联系人是谁？")
+        else:
+            dated = next((c for c in self.clauses if c.deadline and 2 <= len(c.title) <= 12), None)
+            if dated is not None:
+                found.append(f"{dated.title}的完成时限是什么时候？")
+        return tuple(found) or ("方案的主要目标是什么？",)
 
     # -- building --------------------------------------------------------------------------
     @functools.cached_property
@@ -342,7 +366,7 @@ class Assistant:
         in_plan = [u for u in units if any(u in c.lead or u in c.cooperate for c in self.clauses)]
         if not in_plan:
             names = "、".join(units)
-            return Answer(f"方案中没有给{names}分配任务。可以问：" + "；".join(EXAMPLES), False, query.intent,
+            return Answer(f"方案中没有给{names}分配任务。可以问：" + "；".join(self._hints()), False, query.intent,
                           (), (), (), (), ())
 
         def has(clause: Clause, role: str) -> bool:
@@ -375,10 +399,14 @@ class Assistant:
             return self._refuse(query)
         return Answer("\n".join(lines), True, "fact", (), tuple(cited), (), (), tuple(query.units))
 
+    def _hints(self) -> tuple[str, ...]:
+        """Examples for a refusal (the derived ones while the configured ones are being checked)."""
+        return self.__dict__.get("examples") or self.derived_examples
+
     def _refuse(self, query: Query) -> Answer:
         """Say plainly that the plans hold nothing on this, and what can be asked."""
         if not query.terms and query.intent in ("lead", "cooperate", "who"):
             text = "请说明是哪项工作，例如：“简易注销由哪个单位牵头？”"
         else:
-            text = "方案中没有找到与这个问题相关的内容。可以这样问：" + "；".join(EXAMPLES)
+            text = "方案中没有找到与这个问题相关的内容。可以这样问：" + "；".join(self._hints())
         return Answer(text, False, query.intent, (), (), (), (), ())

@@ -20,6 +20,7 @@ class Lexicon:
     terms: tuple[str, ...] = ()
     merged_units: dict[str, tuple[str, ...]] = field(default_factory=dict)
     corrections: dict[str, str] = field(default_factory=dict)
+    examples: tuple[str, ...] = ()
 
     def expand(self, word: str) -> tuple[str, ...]:
         """What a word staff use stands for in the plans (empty when it is not a synonym)."""
@@ -75,6 +76,7 @@ def load_lexicon(folder: Path, warnings: list[str]) -> Lexicon:
         terms=_str_list(data.get("terms")),
         merged_units={clean_unit(str(k)): tuple(clean_unit(u) for u in _str_list(v))
                       for k, v in merged_raw.items() if _str_list(v)},
+        examples=_str_list(data.get("examples")),
         corrections={str(k): str(v) for k, v in corrections_raw.items()
                      if isinstance(v, (str, int)) and str(k).strip() and str(k) != str(v)},
     )

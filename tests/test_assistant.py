@@ -98,3 +98,11 @@ def test_settings_are_checked():
 def test_empty_corpus_refuses_everything(tmp_path):
     assistant = Assistant.from_folder(tmp_path)
     assert not assistant.ask("简易注销有哪些配合单位？").found
+
+
+def test_examples_are_answerable(assistant, both_assistant, tmp_path):
+    assert assistant.examples[0] == "简易注销有哪些配合单位？"
+    import shutil
+    shutil.copy("tests/data/sanya-2023-business-environment-plan.txt", tmp_path)
+    sanya = Assistant.from_folder(tmp_path)  # no terms.yaml: examples drawn from the plan itself
+    assert sanya.examples and all(sanya.ask(q).found for q in sanya.examples)

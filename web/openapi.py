@@ -69,6 +69,8 @@ def openapi_spec(server: str = "/", max_question_length: int = 500) -> dict:
             "roles": {**_list(_object({"unit": STRING, "role": {"type": "string", "enum": ["lead", "cooperate"]}})),
                       "description": "Units of the best clause with their roles, for display."},
             "highlight": {**STRINGS, "description": "The question's terms, to mark in quoted text."},
+            "subject": {**_object({"units": STRINGS, "role": {"type": "string", "enum": ["lead", "cooperate", "any", ""]}}),
+                        "description": "For a unit's tasks (intent unit_tasks): the units asked about and the role."},
             "elapsed_ms": {"type": "number", "description": "Time spent answering."},
         }),
         "UnitSummary": _object({"unit": STRING, "lead": {"type": "integer"}, "cooperate": {"type": "integer"}}),

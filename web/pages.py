@@ -10,7 +10,6 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from markupsafe import Markup, escape
 
 from qa import Assistant, Clause
-from qa.assistant import EXAMPLES
 
 from .matrix import csv_text, search_text, select_tasks, task_clauses, unit_tasks
 
@@ -97,7 +96,7 @@ def not_found(exc):
 def chat():
     """The chat page."""
     qa = assistant()
-    return render_template("chat.html", page="chat", examples=EXAMPLES, documents=documents(qa.clauses),
+    return render_template("chat.html", page="chat", examples=qa.examples, documents=documents(qa.clauses),
                            tasks=len(task_clauses(qa)))
 
 

@@ -27,4 +27,6 @@ def answer_json(answer: Answer) -> dict:
         "citations": [dict(clause_json(c), related=c.id in related) for c in answer.citations],
         "roles": [{"unit": u, "role": r} for u, r in answer.unit_roles],
         "highlight": list(answer.highlight),
+        # For a unit's tasks: the unit(s) asked about and the role (lead | cooperate | any).
+        "subject": {"units": list(answer.extra.get("unit", [])), "role": answer.extra.get("role", "")},
     }

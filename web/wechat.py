@@ -223,13 +223,14 @@ def reply_xml(channel: Channel, fields: dict[str, str], sender: str, account: st
 def reply_text(channel: Channel, fields: dict[str, str], sender: str) -> str | None:
     """What to say: an answer to text, a welcome to a new follower, help for anything else; None for no reply."""
     kind = fields.get("MsgType", "").lower()
+    examples = current_app.extensions["qa"].examples
     if kind == "event":  # unsubscribe, menu clicks, location reports...: nothing to say
-        return welcome_text() if fields.get("Event", "").lower() == "subscribe" else None
+        return welcome_text(examples) if fields.get("Event", "").lower() == "subscribe" else None
     if kind != "text":
-        return help_text()
+        return help_text(examples)
     question = fields.get("Content", "").strip()
     if not question:
-        return help_text()
+        return help_text(examples)
     limit = int(current_app.config["MAX_QUESTION_LENGTH"])
     if len(question) > limit:
         return f"问题太长（{len(question)}字），请控制在{limit}字以内。"

@@ -5,7 +5,6 @@ from collections.abc import Callable, Sequence
 
 from qa import Answer, Clause
 from qa.answer import quote, where
-from qa.assistant import EXAMPLES
 
 MAX_REPLY_BYTES = 2048  # a text reply's Content, in bytes of UTF-8; the platforms cut longer ones anywhere
 QUOTE_CHARS = 80  # a phone screen's worth of the clause
@@ -16,15 +15,15 @@ DUTY_INTENTS = ("lead", "cooperate", "who")
 Link = Callable[[Clause], str]  # a clause → its page's public address, "" when there is none
 
 
-def welcome_text() -> str:
+def welcome_text(examples: Sequence[str]) -> str:
     """The reply to a new follower: what can be asked, with examples."""
     return ("欢迎使用方案问答助手！直接发送文字问题，可以查询实施方案中各项工作的牵头单位、配合单位、"
-            "完成时限和原文。例如：\n" + "\n".join(f"· {q}" for q in EXAMPLES))
+            "完成时限和原文。例如：\n" + "\n".join(f"· {q}" for q in examples))
 
 
-def help_text() -> str:
+def help_text(examples: Sequence[str]) -> str:
     """The reply to a picture, a voice message or anything else that is not text."""
-    return "目前只能回答文字问题，请直接输入问题，例如：" + EXAMPLES[0]
+    return "目前只能回答文字问题，请直接输入问题，例如：" + examples[0]
 
 
 def utf8_size(text: str) -> int:
