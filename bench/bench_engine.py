@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.scale_corpus import make_corpus  # noqa: E402
 from qa import Assistant, StateStore  # noqa: E402
-from qa.assistant import load_corpus  # noqa: E402
+from qa import load_corpus  # noqa: E402
 from qa.tokenize import _base_dictionary  # noqa: E402
 
 

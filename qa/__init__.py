@@ -1,5 +1,7 @@
 """Question answering over implementation plans (实施方案): clauses, duties, retrieval, answers."""
-from .assistant import Assistant, Corpus, Settings, load_corpus
+from .assistant import Assistant
+from .corpus import Corpus, load_corpus
+from .retrieve import Settings
 from .records import Answer, Clause
 from .sessions import StateStore
 

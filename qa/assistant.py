@@ -5,93 +5,26 @@ import functools
 import re
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from . import answer as compose
-from .bm25 import PostingsBM25
-from .duties import DutyParser
-from .lexicon import Lexicon, load_lexicon, load_units
+from .corpus import Corpus, load_corpus
+from .lexicon import Lexicon
+from .names import short_names, unit_surfaces
 from .records import Answer, Clause
-from .segment import Segmenter, places_of
+from .retrieve import Retriever, Settings
+from .segment import places_of
 from .sessions import StateStore
-from .sources import read_corpus
 from .tokenize import Tokenizer
 from .understand import Query, QuestionAnalyzer
-from .units import UnitDirectory, clean_unit, is_abbreviation, is_group, unit_prefix
+from .units import UnitDirectory, is_group
 
-SHORT_NAME = re.compile(r"[(（](?:以下)?简称[“\"]?([\u4e00-\u9fff\w]{2,12}?)[”\"]?[)）]")
+__all__ = ["Assistant", "Corpus", "Settings", "load_corpus"]
 QUOTED = re.compile(r"[“《]([^”》]{2,12})[”》]")
-GENERIC_GROUP = re.compile(r"^(?:各|相关|有关|其他|行业|主管|的)*(?:部门|单位|机构)$")
 # Words that name the plan itself ("这个文件的文号"), not a topic within it.
 DOCUMENT_WORDS = frozenset({"文件", "通知", "方案", "实施方案", "本方案", "规划", "意见"})
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Tuning of retrieval and refusal; checked on construction."""
-
-    k1: float = 1.2
-    b: float = 0.5
-    min_coverage: float = 0.5  # share of the question's evidence (idf-weighted) the best clause must hold
-    min_score: float = 1.0  # BM25 score below which nothing is said to match
-    related_ratio: float = 0.85  # clauses scoring this close to the best are listed as related
-    coverage_power: float = 1.0  # how strongly ranking rewards holding all of the question's terms
-    expansion_weight: float = 0.5
-    unknown_weight: float = 1.2  # an unseen word weighs this many times the rarest word of the plans  # a synonym from terms.yaml counts half as much as the question's own word
-    max_related: int = 3
-
-    def __post_init__(self):
-        if not 0 < self.min_coverage <= 1:
-            raise ValueError(f"min_coverage must be within (0, 1], got {self.min_coverage}")
-        if self.min_score < 0:
-            raise ValueError(f"min_score must be >= 0, got {self.min_score}")
-        if not 0 < self.related_ratio <= 1:
-            raise ValueError(f"related_ratio must be within (0, 1], got {self.related_ratio}")
-
-
-@dataclass
-class Corpus:
-    """What a corpus folder holds: clauses, the unit directory, the lexicon, and what was skipped."""
-
-    clauses: list[Clause]
-    units: UnitDirectory
-    lexicon: Lexicon
-    warnings: list[str] = field(default_factory=list)
-
-
-def load_corpus(folder: str | Path, knowledge: str | Path | None = None) -> Corpus:
-    """Read and segment every plan in `folder`, with its units.yaml and terms.yaml.
-
-    Where `folder` has no units.yaml or terms.yaml, those of `knowledge` (the shipped corpus) serve.
-    """
-    folder = Path(folder)
-    warnings: list[str] = []
-    if not folder.is_dir():
-        warnings.append(f"corpus folder {folder} does not exist")
-
-    def source_of(name: str) -> Path:
-        return folder if (folder / name).is_file() or knowledge is None else Path(knowledge)
-
-    units = load_units(source_of("units.yaml"), warnings)
-    lexicon = load_lexicon(source_of("terms.yaml"), warnings)
-    sources, skipped = read_corpus(folder)
-    warnings += skipped
-    segmenter = Segmenter(DutyParser(units))
-    clauses: list[Clause] = []
-    for source in sources:
-        found = segmenter.segment(source)
-        if not found:
-            warnings.append(f"skipped {source.name}: no text")
-        clauses += found
-    return Corpus(clauses, units, lexicon, warnings)
-
-
-def index_text(clause: Clause) -> str:
-    """What retrieval reads of a clause: its title, its headings, its text without the duty line."""
-    body = clause.text.replace(clause.duty, " ") if clause.duty else clause.text
-    return " ".join([clause.title, *clause.section, body])
 
 
 class Assistant:
@@ -108,15 +41,15 @@ class Assistant:
         started = time.perf_counter()
         self.by_id = {c.id: c for c in self.clauses}
         self.order = {c.id: i for i, c in enumerate(self.clauses)}
-        self.short_names = self._short_names()
-        surfaces = self._unit_surfaces()
+        self.short_names = short_names(self.clauses)
+        surfaces = unit_surfaces(self.duty_units, self.units, self.lexicon, self.short_names)
         self.tokenizer = Tokenizer(self._vocabulary(surfaces))
         self.searchable = [c for c in self.clauses if c.kind != "heading"]
-        # The plans' own places (锡林郭勒盟, 三亚市) are in every question's background: no evidence.
-        self.place_terms = frozenset(t for doc in {c.doc for c in self.clauses} for place in places_of(doc)
-                                     for t in self.tokenizer.tokens(place) + [place])
-        self.bm25 = PostingsBM25([self.tokenizer.tokens(index_text(c)) for c in self.searchable]
-                                 or [["\x00"]], k1=self.settings.k1, b=self.settings.b)
+        places = {place for doc in {c.doc for c in self.clauses} for place in places_of(doc)}
+        self.retriever = Retriever(self.searchable, self.tokenizer, self.settings,
+                                   background={t for p in places for t in [p, *self.tokenizer.tokens(p)]})
+        self.bm25 = self.retriever.bm25
+        self.coverage = self.retriever.coverage
         common = max(5, len(self.searchable) // 10)
         self.analyzer = QuestionAnalyzer(
             self.tokenizer, surfaces, self.lexicon, full_names=[u for u in self.duty_units if not is_group(u)],
@@ -163,62 +96,6 @@ class Assistant:
     def duty_units(self) -> list[str]:
         """Every unit the plans give a role, in first-seen order."""
         return list(dict.fromkeys(u for c in self.clauses for u in c.lead + c.cooperate))
-
-    def _short_names(self) -> dict[str, tuple[str, Clause]]:
-        """Short names the plans define ("市政务服务和数据管理局（以下简称市数据局）"): short → (full, clause)."""
-        found: dict[str, tuple[str, Clause]] = {}
-        for clause in self.clauses:
-            for match in SHORT_NAME.finditer(clause.text):
-                short = clean_unit(match.group(1))
-                run = re.search(r"[\u4e00-\u9fff]+$", clause.text[max(0, match.start() - 40): match.start()])
-                if run is None:
-                    continue
-                # The full name is the longest tail of the words before that the short name abbreviates.
-                full = next((run.group(0)[i:] for i in range(len(run.group(0)))
-                             if is_abbreviation(short, run.group(0)[i:]) and
-                             (run.group(0)[i] == short[0] or not unit_prefix(short))), None)
-                if full:
-                    found.setdefault(short, (full, clause))
-        return found
-
-    def _unit_surfaces(self) -> dict[str, list[str]]:
-        """Each way of writing a unit (name, without prefix, aliases) → the units it names."""
-        surfaces: dict[str, list[str]] = {}
-
-        def add(surface: str, names: Iterable[str]) -> None:
-            if len(surface) >= 2 and not GENERIC_GROUP.match(surface):
-                bucket = surfaces.setdefault(surface, [])
-                bucket += [n for n in names if n not in bucket]
-
-        known = set(self.duty_units)
-        for alias, name in self.units.alias_to_name.items():
-            if name in known:  # aliases of units these plans do not name must not hide those they do
-                add(alias, [name])
-        explicit = set(surfaces)  # staff's aliases win over forms derived from names
-        for name in sorted(known):
-            derived = [name]
-            prefix = unit_prefix(name)
-            if prefix and not is_group(name[1:]):
-                derived.append(name[1:])
-            derived += [variant + name[len(prefix):] for variant in self.units.prefix_variants.get(prefix, ())]
-            for surface in derived:
-                if surface not in explicit or surface == name:
-                    add(surface, [name])
-        for short, (full, _) in self.short_names.items():
-            if short in known:
-                for surface in (full, full[1:] if unit_prefix(full) else ""):
-                    if surface:
-                        add(surface, [short])
-        for merged, members in self.lexicon.merged_units.items():
-            members = [m for m in members if m in known]
-            if not members or merged in known:
-                continue
-            for surface in [merged, merged[1:] if unit_prefix(merged) else ""] + \
-                    [a for a, n in self.units.alias_to_name.items() if n == merged]:
-                if surface:  # the merged unit has no duties of its own: it stands for its members
-                    bucket = [n for n in surfaces.get(surface, []) if n != merged]
-                    surfaces[surface] = bucket + [m for m in members if m not in bucket]
-        return surfaces
 
     def _vocabulary(self, surfaces: dict[str, list[str]]) -> list[str]:
         """Words jieba must keep whole: unit names, quoted terms of the plans, staff's terms."""
@@ -271,21 +148,15 @@ class Assistant:
             anchored = [self.by_id[i] for i in query.anchor if i in self.by_id]
             if anchored:
                 return anchored + self._siblings(anchored[0])
-        words = list(query.terms) + [w for _, w in query.expansions if w not in query.terms]
-        weights = [1.0] * len(query.terms) + [self.settings.expansion_weight] * (len(words) - len(query.terms))
-        hits = self.bm25.top(words, k=20, weights=weights)
-        if not hits or hits[0][1] < self.settings.min_score:
+        ranked = self.retriever.rank(query)
+        if not ranked:
             fallback = self._holding_fact(query, [])
             return [self.searchable[fallback]] if fallback is not None else []
-        # Rank by BM25 weighted by how much of the question each clause holds (Lucene's "coord"),
-        # so that a clause holding every term beats one repeating a few.
-        covered = {i: self.coverage(query, i) for i, _ in hits}
-        hits = sorted(((i, s * covered[i] ** self.settings.coverage_power) for i, s in hits),
-                      key=lambda h: (-h[1], h[0]))
+        hits = [(i, score) for i, score, _ in ranked]
         holding = self._holding_fact(query, hits)
         if holding is not None:
             best, near = holding, [(i, s) for i, s in hits if i == holding]
-        elif covered[hits[0][0]] < self.settings.min_coverage:
+        elif ranked[0][2] < self.settings.min_coverage:
             return []
         else:
             near = [(i, s) for i, s in hits if s >= self.settings.related_ratio * hits[0][1]]
@@ -336,29 +207,6 @@ class Assistant:
         untitled = clause.title == heading.title
         return [c for c in self.clauses if c is not clause and c.parent == clause.parent and c.kind == "paragraph"
                 and ((clause.duty and c.duty == clause.duty) or (untitled and c.title == heading.title))]
-
-    def coverage(self, query: Query, doc: int) -> float:
-        """Share of the question's evidence (idf-weighted terms) that clause `doc` holds.
-
-        A term counts as held when the clause has it or a word terms.yaml gives for it. A compound
-        the plans never use (传真号码) is judged by its parts (传真), which jieba's search mode also
-        yields; any other word the plans never use weighs more than their rarest: it is evidence the
-        question is about something else.
-        """
-        total = held = 0.0
-        expanded = {t for t, _ in query.expansions}
-        for term in query.terms:
-            if term in self.place_terms:
-                continue
-            known = self.bm25.document_frequency(term) > 0
-            if not known and term not in expanded and any(
-                    part != term and part in term and self.bm25.document_frequency(part) for part in query.terms):
-                continue
-            weight = max(self.bm25.idf(term), 0.01) if known else self.bm25.max_idf * self.settings.unknown_weight
-            total += weight
-            if self.bm25.has(doc, term) or any(self.bm25.has(doc, w) for t, w in query.expansions if t == term):
-                held += weight
-        return held / total if total else 0.0
 
     def _unit_tasks(self, query: Query) -> Answer:
         """Every clause where the named units have the asked role."""
