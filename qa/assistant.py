@@ -54,6 +54,8 @@ class Assistant:
         self.analyzer = QuestionAnalyzer(
             self.tokenizer, surfaces, self.lexicon, full_names=[u for u in self.duty_units if not is_group(u)],
             weak_terms=[t for t, (docs, _) in self.bm25.postings.items() if len(docs) >= common])
+        # An answer depends only on the understood question (follow-ups carry their context in it).
+        self._answer = functools.lru_cache(maxsize=4096)(self._answer)
         self.build_seconds = time.perf_counter() - started
 
     @classmethod

@@ -1,6 +1,7 @@
 """Question understanding: what is asked (role, unit, topic, fact type), and follow-ups."""
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -76,7 +77,8 @@ class QuestionAnalyzer:
     """Reads a question into a Query: the role asked, the units named, the topic terms."""
 
     def __init__(self, tokenizer: Tokenizer, unit_surfaces: Mapping[str, Iterable[str]], lexicon: Lexicon,
-                 max_length: int = 500, full_names: Iterable[str] = (), weak_terms: Iterable[str] = ()):
+                 max_length: int = 500, full_names: Iterable[str] = (), weak_terms: Iterable[str] = (),
+                 cache_size: int = 4096):
         if not isinstance(tokenizer, Tokenizer):
             raise ValueError(f"tokenizer must be a Tokenizer, got {type(tokenizer).__name__}")
         if max_length < 1:
@@ -97,6 +99,8 @@ class QuestionAnalyzer:
         self.corrections = sorted(lexicon.corrections.items(), key=lambda kv: -len(kv[0]))
         ordered = sorted(self.surfaces, key=len, reverse=True)
         self._unit_pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        # Staff ask the same questions again and again: reading one is pure, so it is cached per analyzer.
+        self._read = functools.lru_cache(maxsize=cache_size)(self._read)
 
     def find_units(self, text: str) -> tuple[tuple[str, ...], str]:
         """Units named in the text (canonical, in order) and the text with their names removed."""
@@ -129,6 +133,11 @@ class QuestionAnalyzer:
 
     def analyze(self, question: str, context: Mapping | None = None) -> Query:
         """Understand one question, completing a follow-up from the conversation's context."""
+        query, rest, answer_type = self._read(question)
+        return self._follow(query, rest, context, answer_type) if context else query
+
+    def _read(self, question: str) -> tuple[Query, str, str]:
+        """The question on its own: its Query, its text without unit names, the fact type it asks."""
         text = normalize(question)[: self.max_length]
         for wrong, right in self.corrections:
             text = text.replace(wrong, right)
@@ -154,9 +163,7 @@ class QuestionAnalyzer:
             intent = "content"
         query = Query(text=question, intent=intent, role=role, units=units, terms=terms, expansions=expansions,
                       answer_type=answer_type if intent == "fact" else "")
-        if context:
-            query = self._follow(query, rest, context, answer_type)
-        return query
+        return query, rest, answer_type
 
     @staticmethod
     def _unknown_unit(text: str, terms: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
