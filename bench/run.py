@@ -1,0 +1,176 @@
+"""Every figure of the assistant in one command: start-up, in-process latency, HTTP under wrk, at 1/10/100 plans.
+
+    python bench/run.py                                   # the full run (about 5 minutes), writes bench/RESULTS.md
+    python bench/run.py --only http --duration 5 --plans 1   # a shorter run while developing (writes nothing)
+
+Servers are started as users start them (`python app.py`, waitress; `gunicorn -w 2 'app:create_app()'`) on
+127.0.0.1, each with a state database of its own; wrk (apt-get install -y wrk when missing) loads them.
+"""
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import machine  # noqa: E402
+from bench.bench_engine import measure, questions  # noqa: E402
+from bench.client import ask, get_json, wechat_problem, wechat_query  # noqa: E402
+from bench.load import ensure_wrk, run_wrk  # noqa: E402
+from bench.report import HttpRow, Results, acceptance, engine_table, http_table, markdown, startup_table  # noqa: E402
+from bench.scale_corpus import make_corpus  # noqa: E402
+from bench.server import Server, serving  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+WECHAT_TOKEN = "bench-token"  # the servers' token for the run; the load's URLs are signed with it
+SERVERS = {"waitress": "waitress (python app.py)", "gunicorn": "gunicorn -w 2"}
+SESSIONS_PER_THREAD = 64
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The command line; the defaults are the full run."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=["engine", "startup", "http"],
+                        help="one part: in-process latency, start-up and memory, or HTTP under load (with start-up)")
+    parser.add_argument("--duration", type=float, default=20.0, help="seconds of each wrk run (default 20)")
+    parser.add_argument("--connections", type=int, default=32, help="wrk's concurrent connections (default 32)")
+    parser.add_argument("--plans", type=int, nargs="+", default=[1, 10, 100], help="corpus sizes (default 1 10 100)")
+    parser.add_argument("--rounds", type=int, default=5, help="in-process rounds over the questions (default 5)")
+    parser.add_argument("--out", type=Path, help="where to write the results (default bench/RESULTS.md for a full run; "
+                                                 "a shortened run writes nothing unless given)")
+    args = parser.parse_args(argv)
+    if min(args.plans) < 1 or args.duration < 1 or args.connections < 1 or args.rounds < 1:
+        parser.error("--plans, --duration, --connections and --rounds must be positive")
+    return args
+
+
+def is_full(args: argparse.Namespace) -> bool:
+    """Whether the run is the default, complete one (the only kind that refreshes RESULTS.md by itself)."""
+    return (args.only is None and args.duration == 20 and args.connections == 32 and args.rounds == 5
+            and sorted(args.plans) == [1, 10, 100])
+
+
+def say(text: str) -> None:
+    """Progress on the terminal, as it happens."""
+    print(text, flush=True)
+
+
+def run_engine(results: Results, asked: list[str], args: argparse.Namespace) -> None:
+    """In-process latency at each corpus size, by bench_engine.measure."""
+    for plans in args.plans:
+        row = measure(plans, asked, args.rounds)
+        results.engine.append(row)
+        say(f"in-process, {plans} plan(s): p50 {row['p50_ms']:.2f} ms, p99 {row['p99_ms']:.2f} ms "
+            f"({row['clauses']} clauses, built in {row['build_s']:.2f} s)")
+
+
+def warm_up(server: Server, asked: list[str]) -> None:
+    """Ask every question once, as a first wave of staff would (fills the answer caches, loads lazy parts)."""
+    for i, question in enumerate(asked):
+        status, body = ask(server.base, question, f"warm-{i % 16}")
+        if status != 200:
+            raise RuntimeError(f"{server.kind}: /api/ask answered {status} to {question!r}: {body}")
+
+
+def load_server(server: Server, plans: int, asked: list[str], args: argparse.Namespace, results: Results) -> None:
+    """wrk against /api/ask (and /wechat on the shipped corpus), after a short warm-up load."""
+    endpoints = ["/api/ask", "/wechat"] if plans == 1 else ["/api/ask"]
+    warm = max(2.0, min(5.0, args.duration / 4))  # lets gunicorn's second worker finish building its index
+    for endpoint in endpoints:
+        mode = endpoint.strip("/").split("/")[-1]
+        if mode == "wechat":
+            problem = wechat_problem(server.base, WECHAT_TOKEN, asked[0])
+            if problem:
+                results.notes.append(f"{SERVERS[server.kind]}: /wechat skipped: {problem}")
+                say(f"  /wechat skipped: {problem}")
+                continue
+
+        def path() -> str:  # signed right before each run: the server refuses timestamps over 300 s old
+            return endpoint if mode == "ask" else f"{endpoint}?{wechat_query(WECHAT_TOKEN)}"
+
+        run_wrk(server.base, path(), mode, asked, warm, args.connections, sessions=SESSIONS_PER_THREAD)
+        load = run_wrk(server.base, path(), mode, asked, args.duration, args.connections,
+                       sessions=SESSIONS_PER_THREAD)
+        row = HttpRow(SERVERS[server.kind], plans, endpoint, load, server.first_answer_s, server.rss_mib())
+        results.http.append(row)
+        say(f"  {endpoint}: {load.rps:.0f} req/s, p50 {load.p50_ms:.1f} ms, p99 {load.p99_ms:.1f} ms, "
+            f"{load.requests} requests, {load.non_2xx} non-2xx, {sum(load.socket_errors.values())} socket errors")
+
+
+def run_servers(results: Results, asked: list[str], args: argparse.Namespace, workdir: Path) -> None:
+    """For each corpus size: `python app.py` (start-up, memory, load), then gunicorn (load)."""
+    if args.only != "startup":
+        ensure_wrk()
+    for plans in args.plans:
+        corpus = make_corpus(workdir / f"corpus-{plans}", plans) if plans > 1 else None
+        for kind in ("waitress", "gunicorn"):
+            if args.only == "startup" and kind == "gunicorn":
+                continue
+            say(f"{SERVERS[kind]}, {plans} plan(s): starting")
+            with serving(kind, workdir, corpus, env={"WECHAT_TOKEN": WECHAT_TOKEN}) as server:
+                health = get_json(f"{server.base}/healthz")
+                say(f"  first answer {server.first_answer_s:.2f} s after the process started "
+                    f"({health.get('clauses')} clauses)")
+                if kind == "waitress":
+                    warm_up(server, asked)
+                    results.startup.append({"plans": plans, "clauses": health.get("clauses"),
+                                            "first_answer_s": server.first_answer_s,
+                                            "build_s": health.get("build_seconds"),
+                                            "rss_mib": sum(server.rss_mib().values())})
+                if args.only != "startup":
+                    load_server(server, plans, asked, args, results)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure, print, write the results; exit 1 when an acceptance line fails."""
+    args = parse_args(argv)
+    started = time.monotonic()
+    results = Results(machine.facts(), {"command": shlex.join(["python", "bench/run.py", *(argv or sys.argv[1:])]),
+                                        "duration": round(args.duration), "connections": args.connections,
+                                        "rounds": args.rounds})
+    asked = questions()
+    results.settings["questions"] = len(asked)
+    facts = results.facts
+    say(f"{facts['cpu']}, {facts['cores']} cores, {facts['memory']}, {facts['python']}; load average {facts['load']}")
+    with tempfile.TemporaryDirectory(prefix="qa-bench-") as tmp:
+        if args.only in (None, "engine"):
+            run_engine(results, asked, args)
+        if args.only in (None, "startup", "http"):
+            run_servers(results, asked, args, Path(tmp))
+    results.settings["load_end"] = "%.2f %.2f %.2f" % machine.load_average()
+    results.notes += [
+        f"The load rotates over {len(asked)} real questions (the dev set and tests/questions) from "
+        f"{2 * SESSIONS_PER_THREAD} distinct session ids; /wechat messages each have their own MsgId (no resends).",
+        "After the warm-up every worker's answer caches hold those questions; what an answer costs when it is "
+        "computed is the in-process p50/p99 (caches emptied each round).",
+        "wrk runs on the same 2 cores as the server, so it takes part of the CPU the server could use.",
+        "A corpus of N plans holds copies of the two real plans under distinct names, so a unit's tasks are "
+        "cited N/2 times: the answers (KiB/answer) grow with N more than those of N distinct plans would.",
+        f"Load average {facts['load']} before the run (other work on the machine makes figures noisy; the "
+        f"{results.settings['load_end']} at the end includes the bench's own load).",
+    ]
+    say("")
+    for title, rows, render in (("Start-up (python app.py)", results.startup, startup_table),
+                                ("In-process answer latency", results.engine, engine_table),
+                                ("HTTP under load", results.http, http_table)):
+        if rows:
+            say(f"{title}\n{render(rows)}\n")
+    verdicts = acceptance(results)
+    say("\n".join(verdicts))
+    out = args.out or (RESULTS if is_full(args) else None)
+    if out is not None:
+        out.write_text(markdown(results), encoding="utf-8")
+        say(f"\nwritten: {out}")
+    else:
+        say("\n(a shortened run: bench/RESULTS.md left as it is; --out FILE writes these figures)")
+    say(f"took {time.monotonic() - started:.0f} s")
+    return 1 if any(v.startswith("FAIL") for v in verdicts) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

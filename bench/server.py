@@ -1,0 +1,129 @@
+"""Start the app as users do (`python app.py`, gunicorn), time it to its first answer, read its memory, stop it."""
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.client import ask
+
+ROOT = Path(__file__).resolve().parent.parent
+PROBE = "简易注销有哪些配合单位？"
+
+
+@dataclass
+class Server:
+    """A running server: its process (the gunicorn master for gunicorn), address and start-up time."""
+
+    kind: str
+    command: list[str]
+    process: subprocess.Popen
+    port: int
+    log: Path
+    first_answer_s: float = 0.0
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def pids(self) -> list[int]:
+        """The server's process and its children (gunicorn's workers)."""
+        pids = [self.process.pid]
+        with contextlib.suppress(OSError):
+            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+            pids += [int(p) for p in children]
+        return pids
+
+    def rss_mib(self) -> dict[int, float]:
+        """Resident memory of each process in MiB (VmRSS)."""
+        return {pid: rss_mib(pid) for pid in self.pids()}
+
+    def log_tail(self, lines: int = 15) -> str:
+        """The end of the server's output, to say why it failed."""
+        with contextlib.suppress(OSError):
+            return "\n".join(self.log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+        return ""
+
+
+def rss_mib(pid: int) -> float:
+    """A process's resident set size in MiB (0 when it is gone)."""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on at the moment, on the loopback."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def command(kind: str, port: int, corpus: Path | None) -> list[str]:
+    """The command line users run: `python app.py --port P [--corpus DIR]` or gunicorn with 2 workers."""
+    if kind == "waitress":
+        return [sys.executable, "app.py", "--port", str(port), *(["--corpus", str(corpus)] if corpus else [])]
+    if kind == "gunicorn":  # the corpus comes from CORPUS_DIR (see env below): gunicorn passes no flags on
+        return [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "app:create_app()"]
+    raise ValueError(f"unknown server kind {kind!r}")
+
+
+@contextlib.contextmanager
+def serving(kind: str, workdir: Path, corpus: Path | None = None, env: dict[str, str] | None = None,
+            timeout: float = 120.0) -> Iterator[Server]:
+    """Start a server with its own state database in `workdir`, wait for its first answer, stop it after."""
+    port = free_port()
+    cmd = command(kind, port, corpus)
+    environ = {**os.environ, "STATE_DB": str(workdir / f"state-{kind}-{port}.sqlite3"), **(env or {})}
+    environ.pop("CORPUS_DIR", None)  # without a corpus: the one config.yaml names, as users start it
+    if corpus is not None:
+        environ["CORPUS_DIR"] = str(corpus)
+    log = workdir / f"{kind}-{port}.log"
+    with log.open("wb") as out:
+        started = time.perf_counter()
+        # a session of its own: stopping the group stops gunicorn's workers too
+        process = subprocess.Popen(cmd, cwd=ROOT, env=environ, stdout=out, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, start_new_session=True)
+    server = Server(kind, cmd, process, port, log)
+    try:
+        server.first_answer_s = _first_answer(server, started, timeout)
+        yield server
+    finally:
+        stop(server)
+
+
+def _first_answer(server: Server, started: float, timeout: float) -> float:
+    """Seconds from the process start to its first 200 from /api/ask; RuntimeError if it dies or never answers."""
+    while time.perf_counter() - started < timeout:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"{server.kind} exited with {server.process.returncode}:\n{server.log_tail()}")
+        with contextlib.suppress(OSError):
+            status, body = ask(server.base, PROBE, timeout=timeout)
+            if status == 200 and body.get("found"):
+                return time.perf_counter() - started
+            if status != 200:
+                raise RuntimeError(f"{server.kind}: /api/ask answered {status}: {body}")
+        time.sleep(0.02)
+    raise RuntimeError(f"{server.kind} gave no answer within {timeout:.0f} s:\n{server.log_tail()}")
+
+
+def stop(server: Server) -> None:
+    """SIGTERM the server's process group, SIGKILL it after 10 s."""
+    if server.process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.process.pid, signal.SIGTERM)
+        try:
+            server.process.wait(10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(server.process.pid, signal.SIGKILL)
+            server.process.wait(5)

@@ -1,0 +1,104 @@
+"""The state store under faults: an app restart, a worker killed mid-write, 100,000 distinct users."""
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+from qa.sessions import StateStore
+
+ROOT = Path(__file__).resolve().parent.parent
+SIX = ["盟环保局", "盟住建局", "盟商务局", "盟经信委", "盟国税局", "盟地税局"]
+TOKEN = "state-test-token"
+
+# A worker that writes as the app does: conversations (put) and WeChat message claims (claim, put), forever.
+WRITER = """
+import sys, time
+from qa.sessions import StateStore
+store = StateStore(sys.argv[1], max_entries=int(sys.argv[2]))
+n = 0
+while True:
+    store.put(f"session:killed-{n}", {"terms": ["简易注销"] * 20, "n": n})
+    if store.claim(f"wxmsg:{n}", {"state": "pending"}, ttl=20):
+        store.put(f"wxmsg:{n}", {"state": "done", "reply": "<xml>" + "答" * 500 + "</xml>"}, ttl=600)
+    n += 1
+    if n == 50:
+        print("writing", flush=True)
+"""
+
+
+def wechat_post(client, user: str, msg_id: int, question: str):
+    """A signed plain-mode text message through the test client."""
+    from bench.client import wechat_message, wechat_query
+
+    return client.post(f"/wechat?{wechat_query(TOKEN)}", data=wechat_message(user, question, msg_id),
+                       content_type="text/xml")
+
+
+def test_conversations_and_wechat_replies_survive_an_app_restart(tmp_path):
+    config = {"STATE_DB": str(tmp_path / "state.sqlite3"), "WECHAT_TOKEN": TOKEN, "TESTING": True}
+    first = create_app(config).test_client()
+    assert first.post("/api/ask", json={"question": "简易注销由哪个单位牵头？", "session_id": "r"}).status_code == 200
+    reply = wechat_post(first, "u-restart", 42, "简易注销由哪个单位牵头？")
+    assert reply.status_code == 200 and "盟工商局" in reply.get_data(as_text=True)
+
+    restarted = create_app(config)
+    follow = restarted.test_client().post("/api/ask", json={"question": "那配合单位呢？", "session_id": "r"})
+    assert follow.get_json()["units"] == SIX
+    # WeChat resends the same MsgId to the restarted app: the stored reply, not a second answer
+    restarted.extensions["qa"].ask = lambda *args: pytest.fail("a resent message was answered again")
+    resent = wechat_post(restarted.test_client(), "u-restart", 42, "简易注销由哪个单位牵头？")
+    assert resent.get_data() == reply.get_data()
+
+
+def test_a_worker_killed_while_writing_leaves_the_store_intact(tmp_path):
+    path = tmp_path / "state.sqlite3"
+    store = StateStore(path, max_entries=300)
+    for n in range(100):  # expiring after the writer's keys: the bound drops those first
+        store.put(f"session:kept-{n}", {"n": n}, ttl=7200)
+    for kill in range(4):  # killed at different points: inside a write, a commit, a clean-up of old keys
+        writer = subprocess.Popen([sys.executable, "-c", WRITER, str(path), "300"], cwd=ROOT,
+                                  stdout=subprocess.PIPE, text=True)
+        try:
+            assert writer.stdout.readline().strip() == "writing"
+            time.sleep(0.05 + 0.07 * kill)
+        finally:
+            os.kill(writer.pid, signal.SIGKILL)
+            writer.wait(10)
+        assert writer.returncode == -signal.SIGKILL
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    reopened = StateStore(path, max_entries=300)
+    assert all(reopened.get(f"session:kept-{n}") == {"n": n} for n in range(100))
+    reopened.put("after", {"ok": True})
+    assert reopened.get("after") == {"ok": True}
+
+
+def test_bounded_over_100000_distinct_users(tmp_path):
+    path = tmp_path / "state.sqlite3"
+    app = create_app({"STATE_DB": str(path), "MAX_SESSIONS": 500, "TESTING": True})
+    assistant, once, store = app.extensions["qa"], app.extensions["wechat"]["once"], app.extensions["state"]
+
+    def size() -> int:  # the database with its write-ahead log, as the app leaves them
+        return sum(p.stat().st_size for p in tmp_path.glob("state.sqlite3*"))
+
+    sizes = []
+    for n in range(100_000):
+        # each user asks once, as from the chat page or from WeChat (a conversation and a message key)
+        assistant.ask("简易注销由哪个单位牵头？", f"user-{n}")
+        if n % 4 == 0:
+            once.reply(once.key("wechat", "gh", str(n)), lambda: "<xml>reply</xml>")
+        if n in (49_999, 99_999):
+            sizes.append(size())
+    assert len(store) <= 500 + 200  # clean-up runs every 200 writes
+    assert path.stat().st_size < 1024 * 1024
+    assert sizes[1] < 6 * 1024 * 1024, f"{sizes[1]} bytes for at most 700 keys"  # WAL: ~4 MB between checkpoints
+    assert sizes[1] <= sizes[0] + 64 * 1024, f"still growing: {sizes}"
+    assert assistant.ask("那配合单位呢？", "user-99999").units == tuple(SIX)  # the newest users are kept
