@@ -63,6 +63,9 @@ def _register_errors(app: Flask) -> None:
         if request.path.startswith("/api/") or request.is_json:
             response = jsonify({"error": exc.description or exc.name})
             response.status_code = exc.code or 500
+            for name, value in exc.get_headers():  # e.g. the Allow header of a 405
+                if name.lower() != "content-type":
+                    response.headers[name] = value
             return response
         return exc
 

@@ -157,8 +157,8 @@ class Segmenter:
             return True
         if DATE_ONLY.match(line) or DATE_ONLY.match(following):
             return True
-        if _open_brackets(joined):
-            return False
+        if _open_brackets(joined[-600:] if len(joined) > 600 else joined):
+            return False  # (a bracket open for 600 characters is a stray one: do not rescan the whole paragraph)
         spans = find_duty_blocks(joined)
         if spans and spans[-1][1] >= len(joined.rstrip("。 ")):
             return True  # a responsibility block closes the paragraph
@@ -366,9 +366,17 @@ class _Builder:
         """A responsibility line on its own: it covers the paragraphs since the last one."""
         if self.pending:
             last = self.pending[-1]
-        elif self.stack:  # right under a heading: the heading's duty, inherited by what follows
-            last = self.stack[-1].index
+        elif self.stack and self.stack[-1].index == len(self.clauses) - 1:
+            last = self.stack[-1].index  # right under a heading: the heading's duty, inherited by what follows
             self.stack[-1].duty = duty
+        elif self.clauses and self.clauses[-1].kind != "title":
+            # after a paragraph that had its own duty (or a table): the line stays with it, as written
+            last = len(self.clauses) - 1
+            if self.clauses[last].duty:
+                old = self.clauses[last]
+                self.clauses[last] = replace(old, text=old.text + "\n" + paragraph.text,
+                                             lines=(old.lines[0], paragraph.last))
+                return
         else:
             self.clauses.append(Clause(
                 id=self._id(paragraph.first), doc=self.doc, source=self.source, path="", title="责任单位",

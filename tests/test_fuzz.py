@@ -100,12 +100,8 @@ plan_line = st.one_of(
 )
 
 
-BUG_DUTY_LINE = "bug: a duty line after a paragraph with its own duty block joins the heading, whose span then " \
-                "overlaps that paragraph (test_duty_line_after_a_paragraph_with_its_own_duty)"
-BUG_QUADRATIC = "bug: joining a wrapped paragraph rescans it for open brackets at every line (quadratic)"
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_DUTY_LINE)
 @pytest.mark.filterwarnings("ignore::DeprecationWarning:libcst")  # Hypothesis prints a failure's lambdas with it
 @FUZZ
 @given(st.lists(plan_line, max_size=40))
@@ -128,8 +124,8 @@ def noise(rng: random.Random, size: int) -> str:
 
 @pytest.mark.parametrize("shape", [
     "one huge line",
-    pytest.param("many lines", marks=pytest.mark.xfail(strict=True, reason=BUG_DUTY_LINE)),
-    pytest.param("wrapped, never ending", marks=pytest.mark.xfail(strict=True, reason=BUG_QUADRATIC)),
+    "many lines",
+    "wrapped, never ending",
 ])
 def test_segmenter_on_huge_input(segmenter, shape):
     rng = random.Random(6)
@@ -145,7 +141,6 @@ def test_segmenter_on_huge_input(segmenter, shape):
     check_verbatim(source, clauses)
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_DUTY_LINE)
 def test_duty_line_after_a_paragraph_with_its_own_duty(segmenter):
     lines = ("XX盟关于推进改革的实施方案", "一、主要任务", "推进改革，完善制度。(牵头单位:盟发改委;配合单位:盟财政局)",
              "(责任单位:盟工商局)")

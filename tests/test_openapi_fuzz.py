@@ -8,17 +8,12 @@ import pytest
 import schemathesis
 from hypothesis import given
 from hypothesis import strategies as st
-from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance, unsupported_method
 
 from fuzzing import fuzz_settings
 
 FUZZ = fuzz_settings(100)
-# Checks that known bugs fail (each has its own xfail test below); drop one here once its bug is fixed.
-KNOWN_BUGS = [
-    unsupported_method,  # test_405_says_which_methods_are_allowed
-    negative_data_rejection,  # test_boolean_session_id_is_refused
-    positive_data_acceptance,  # test_blank_question_is_refused_by_the_document_too
-]
+# Checks that known bugs fail; add one here (with a test of its own) only while its bug is being fixed.
+KNOWN_BUGS: list = []
 
 
 def error_has_a_reason(ctx, response, case) -> None:
@@ -78,30 +73,24 @@ def test_ask_never_fails_on_a_raw_body(client, body, content_type):
         assert response.is_json and response.get_json()["error"].strip()
 
 
-# -- the known bugs, each in its smallest form (remove the xfail mark once fixed) ----------------
+# -- bugs this fuzzing found, each in its smallest form ------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="bug: a session_id with a lone surrogate reaches SQLite and answers 500")
 def test_session_id_with_a_lone_surrogate_is_not_a_500(client):
     response = client.post("/api/ask", data='{"question": "简易注销谁牵头？", "session_id": "\\udfff"}',
                            content_type="application/json")
     assert response.status_code in (200, 400) and response.is_json
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the JSON error handler drops the Allow header of a 405")
 def test_405_says_which_methods_are_allowed(client):
     response = client.open("/api/ask", method="TRACE")
     assert response.status_code == 405 and "POST" in response.headers.get("Allow", "")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: session_id true/false is accepted (bool is an int in Python); "
-                                       "the document allows string, integer or null")
 def test_boolean_session_id_is_refused(client):
     response = client.post("/api/ask", json={"question": "简易注销谁牵头？", "session_id": True})
     assert response.status_code == 400 and "session_id" in response.get_json()["error"]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: /openapi.json allows a question of white space (minLength 1), "
-                                       "the API refuses it as empty")
 def test_blank_question_is_refused_by_the_document_too(client):
     question = client.get("/openapi.json").get_json()["components"]["schemas"]["AskRequest"]["properties"]["question"]
     assert client.post("/api/ask", json={"question": "\f"}).status_code == 400

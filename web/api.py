@@ -42,8 +42,12 @@ def read_question(payload: object) -> tuple[str, str]:
     session = payload.get("session_id", "")
     if session is None:
         session = ""
-    if not isinstance(session, (str, int)) or len(str(session)) > 200:
+    if isinstance(session, bool) or not isinstance(session, (str, int)) or len(str(session)) > 200:
         raise ValueError("session_id must be a string of at most 200 characters")
+    try:
+        str(session).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from JSON "\udfff"
+        raise ValueError("session_id is not valid Unicode text") from None
     return question, str(session)
 
 
@@ -101,6 +105,7 @@ def healthz():
     qa = assistant()
     docs = sorted({c.doc for c in qa.clauses})
     return jsonify({"status": "ok", "documents": docs, "clauses": len(qa.clauses),
+                    "build_seconds": round(qa.build_seconds, 3),
                     "warnings": list(getattr(qa, "warnings", []))})
 
 

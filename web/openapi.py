@@ -50,12 +50,12 @@ def openapi_spec(server: str = "/", max_question_length: int = 500) -> dict:
     """The OpenAPI document; `server` is where the API is mounted."""
     schemas = {
         "Error": _object({"error": STRING}),
-        "AskRequest": _object({
-            "question": {"type": "string", "minLength": 1, "maxLength": max_question_length,
+        "AskRequest": {**_object({
+            "question": {"type": "string", "minLength": 1, "maxLength": max_question_length, "pattern": "\\S",
                          "examples": ["简易注销有哪些配合单位？"]},
             "session_id": {"type": ["string", "integer", "null"], "maxLength": 200,
                            "description": "The same id continues a conversation (follow-ups keep the topic)."},
-        }, required=["question"]),
+        }, required=["question"]), "additionalProperties": True},  # other fields are ignored, for newer clients
         "Clause": _object(CLAUSE_PROPERTIES),
         "Citation": _object({**CLAUSE_PROPERTIES, "related": {
             "type": "boolean", "description": "A clause close to the best one, cited as related."}}),
@@ -76,7 +76,8 @@ def openapi_spec(server: str = "/", max_question_length: int = 500) -> dict:
         "UnitSummary": _object({"unit": STRING, "lead": {"type": "integer"}, "cooperate": {"type": "integer"}}),
         "UnitTasks": _object({"unit": STRING, "lead": _list(_ref("Clause")), "cooperate": _list(_ref("Clause"))}),
         "Health": _object({"status": {"type": "string", "enum": ["ok"]}, "documents": STRINGS,
-                           "clauses": {"type": "integer"}, "warnings": STRINGS}),
+                           "clauses": {"type": "integer"}, "build_seconds": {"type": "number"},
+                           "warnings": STRINGS}),
     }
     paths = {
         "/api/ask": {"post": {
