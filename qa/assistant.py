@@ -40,7 +40,6 @@ class Assistant:
         self.settings = settings or Settings()
         started = time.perf_counter()
         self.by_id = {c.id: c for c in self.clauses}
-        self.order = {c.id: i for i, c in enumerate(self.clauses)}
         self.short_names = short_names(self.clauses)
         surfaces = unit_surfaces(self.duty_units, self.units, self.lexicon, self.short_names)
         self.tokenizer = Tokenizer(self._vocabulary(surfaces))

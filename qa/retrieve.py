@@ -46,11 +46,10 @@ class Retriever:
                  background: Iterable[str] = ()):
         if not isinstance(settings, Settings):
             raise ValueError(f"settings must be Settings, got {type(settings).__name__}")
-        self.clauses = list(clauses)
         self.settings = settings
         # Words in every question's background (the plans' own places): no evidence either way.
         self.background = frozenset(background)
-        self.bm25 = PostingsBM25([tokenizer.tokens(index_text(c)) for c in self.clauses] or [["\x00"]],
+        self.bm25 = PostingsBM25([tokenizer.tokens(index_text(c)) for c in clauses] or [["\x00"]],
                                  k1=settings.k1, b=settings.b)
 
     def rank(self, query: Query, k: int = 20) -> list[tuple[int, float, float]]:
