@@ -1,7 +1,8 @@
 """In-process figures: dictionary load, index build, answer latency p50/p99, at 1, 10 and 100 plans.
 
-    python bench/bench_engine.py            # prints a table; --plans 1 10 100 to choose the sizes
+python bench/bench_engine.py            # prints a table; --plans 1 10 100 to choose the sizes
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,25 +20,23 @@ sys.path.insert(0, str(ROOT))
 from bench.scale_corpus import make_corpus  # noqa: E402
 from qa import Assistant, StateStore  # noqa: E402
 from qa import load_corpus  # noqa: E402
-from qa.tokenize import _base_dictionary  # noqa: E402
+from qa.measure import percentile  # noqa: E402
+from qa.index.tokenize import _base_dictionary  # noqa: E402
 
 
 def questions() -> list[str]:
     """The dev questions when ../shared is there, and the project's own sets."""
-    sets = [ROOT.parent / "shared" / "eval" / "dev.yaml", ROOT / "tests" / "questions" / "xilingol.yaml",
-            ROOT / "tests" / "questions" / "sanya.yaml"]
+    sets = [
+        ROOT.parent / "shared" / "eval" / "dev.yaml",
+        ROOT / "tests" / "questions" / "xilingol.yaml",
+        ROOT / "tests" / "questions" / "sanya.yaml",
+    ]
     out = []
     for path in sets:
         if path.is_file():
             for item in yaml.safe_load(path.read_text(encoding="utf-8")):
                 out += [t["q"] for t in item.get("dialogue", [item])]
     return out
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def measure(plans: int, asked: list[str], rounds: int) -> dict:
@@ -52,7 +51,7 @@ def measure(plans: int, asked: list[str], rounds: int) -> dict:
     latencies, warm = [], []
     for n in range(rounds):
         # Cold: the caches of understood questions and answers emptied, so every answer is computed.
-        assistant._answer.cache_clear()
+        assistant.answer.cache_clear()
         assistant.analyzer._read.cache_clear()
         for i, question in enumerate(asked):
             t = time.perf_counter()
@@ -62,9 +61,17 @@ def measure(plans: int, asked: list[str], rounds: int) -> dict:
         t = time.perf_counter()
         assistant.ask(question, f"warm-{i % 7}")
         warm.append((time.perf_counter() - t) * 1000)
-    return {"plans": plans, "clauses": len(corpus.clauses), "segment_s": segmented, "build_s": built,
-            "p50_ms": statistics.median(latencies), "p99_ms": percentile(latencies, 0.99),
-            "max_ms": max(latencies), "warm_p50_ms": statistics.median(warm), "n": len(latencies)}
+    return {
+        "plans": plans,
+        "clauses": len(corpus.clauses),
+        "segment_s": segmented,
+        "build_s": built,
+        "p50_ms": statistics.median(latencies),
+        "p99_ms": percentile(latencies, 0.99),
+        "max_ms": max(latencies),
+        "warm_p50_ms": statistics.median(warm),
+        "n": len(latencies),
+    }
 
 
 def main() -> int:
@@ -78,12 +85,16 @@ def main() -> int:
     asked = questions()
     print(f"{len(asked)} questions x {args.rounds} rounds per corpus size")
     print("latency: every answer computed (caches emptied each round); 'warm p50' when asked again")
-    print(f"{'plans':>5} {'clauses':>8} {'segment s':>10} {'build s':>8} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7}"
-          f" {'warm p50':>9}")
+    print(
+        f"{'plans':>5} {'clauses':>8} {'segment s':>10} {'build s':>8} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7}"
+        f" {'warm p50':>9}"
+    )
     for plans in args.plans:
         r = measure(plans, asked, args.rounds)
-        print(f"{r['plans']:>5} {r['clauses']:>8} {r['segment_s']:>10.2f} {r['build_s']:>8.2f} "
-              f"{r['p50_ms']:>7.2f} {r['p99_ms']:>7.2f} {r['max_ms']:>7.2f} {r['warm_p50_ms']:>9.3f}")
+        print(
+            f"{r['plans']:>5} {r['clauses']:>8} {r['segment_s']:>10.2f} {r['build_s']:>8.2f} "
+            f"{r['p50_ms']:>7.2f} {r['p99_ms']:>7.2f} {r['max_ms']:>7.2f} {r['warm_p50_ms']:>9.3f}"
+        )
     return 0
 
 

@@ -1,4 +1,6 @@
-"""A small HTTP client for the bench: ask /api/ask, sign and send a plain-mode WeChat message (stdlib only)."""
+"""A small HTTP client for the bench: ask /api/ask,
+sign and send a plain-mode WeChat message (stdlib only)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -25,8 +27,12 @@ def post(url: str, body: bytes, content_type: str, timeout: float = 5.0) -> tupl
 def ask(base: str, question: str, session_id: str = "", timeout: float = 5.0) -> tuple[int, dict]:
     """POST /api/ask; (status, JSON body)."""
     payload = {"question": question, "session_id": session_id} if session_id else {"question": question}
-    status, body = post(f"{base}/api/ask", json.dumps(payload, ensure_ascii=False).encode("utf-8"),
-                        "application/json", timeout)
+    status, body = post(
+        f"{base}/api/ask",
+        json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+        "application/json",
+        timeout,
+    )
     try:
         return status, json.loads(body)
     except ValueError:
@@ -55,16 +61,21 @@ def wechat_query(token: str, now: float | None = None) -> str:
 
 def wechat_message(user: str, question: str, msg_id: int) -> bytes:
     """A text message as WeChat's servers send it."""
-    return (f"<xml><ToUserName><![CDATA[{WECHAT_ACCOUNT}]]></ToUserName>"
-            f"<FromUserName><![CDATA[{user}]]></FromUserName><CreateTime>{int(time.time())}</CreateTime>"
-            f"<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{question}]]></Content>"
-            f"<MsgId>{msg_id}</MsgId></xml>").encode("utf-8")
+    return (
+        f"<xml><ToUserName><![CDATA[{WECHAT_ACCOUNT}]]></ToUserName>"
+        f"<FromUserName><![CDATA[{user}]]></FromUserName><CreateTime>{int(time.time())}</CreateTime>"
+        f"<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{question}]]></Content>"
+        f"<MsgId>{msg_id}</MsgId></xml>"
+    ).encode("utf-8")
 
 
 def wechat_problem(base: str, token: str, question: str) -> str:
     """Why /wechat cannot be benchmarked ('' when a signed text message gets a text reply)."""
-    status, body = post(f"{base}/wechat?{wechat_query(token)}", wechat_message("probe", question, 1),
-                        "text/xml; charset=utf-8")
+    status, body = post(
+        f"{base}/wechat?{wechat_query(token)}",
+        wechat_message("probe", question, 1),
+        "text/xml; charset=utf-8",
+    )
     if status == 404:
         return "/wechat answers 404: the endpoint is not implemented or WECHAT_TOKEN is not applied"
     if status != 200:

@@ -1,4 +1,6 @@
-"""Load with wrk (Debian's package, installed when missing): requests/s, p50/p99, errors and non-2xx answers."""
+"""Load with wrk (Debian's package, installed when missing): requests/s, p50/p99,
+errors and non-2xx answers."""
+
 from __future__ import annotations
 
 import itertools
@@ -69,22 +71,51 @@ def questions_file(folder: Path, mode: str, questions: list[str]) -> Path:
     return path
 
 
-def run_wrk(base: str, path: str, mode: str, questions: list[str], duration: float, connections: int = 32,
-            threads: int = 2, sessions: int = 64) -> Load:
+def run_wrk(
+    base: str,
+    path: str,
+    mode: str,
+    questions: list[str],
+    duration: float,
+    connections: int = 32,
+    threads: int = 2,
+    sessions: int = 64,
+) -> Load:
     """Load `base + path` for `duration` seconds from `connections` connections; RuntimeError if wrk fails."""
     wrk = ensure_wrk()
     with tempfile.TemporaryDirectory() as tmp:
         data = questions_file(Path(tmp), mode, questions)
-        cmd = [wrk, f"-t{threads}", f"-c{connections}", f"-d{max(1, round(duration))}s", "--latency",
-               "--timeout", "5s", "-s", str(SCRIPT), base + path.split("?")[0], "--", mode, str(data), path,
-               str(sessions), str(next(_RUNS) * 10**11)]
+        cmd = [
+            wrk,
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{max(1, round(duration))}s",
+            "--latency",
+            "--timeout",
+            "5s",
+            "-s",
+            str(SCRIPT),
+            base + path.split("?")[0],
+            "--",
+            mode,
+            str(data),
+            path,
+            str(sessions),
+            str(next(_RUNS) * 10**11),
+        ]
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60, check=False)
     line = next((x for x in done.stdout.splitlines() if x.startswith("WRKJSON ")), None)
     if done.returncode != 0 or line is None:
         raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
     figures = json.loads(line.removeprefix("WRKJSON "))
-    return Load(requests=figures["requests"], seconds=figures["duration_us"] / 1e6,
-                p50_ms=figures["p50_us"] / 1000, p90_ms=figures["p90_us"] / 1000,
-                p99_ms=figures["p99_us"] / 1000, max_ms=figures["max_us"] / 1000, bytes=figures["bytes"],
-                non_2xx=figures["status"],
-                socket_errors={k: figures[k] for k in ("connect", "read", "write", "timeout")})
+    return Load(
+        requests=figures["requests"],
+        seconds=figures["duration_us"] / 1e6,
+        p50_ms=figures["p50_us"] / 1000,
+        p90_ms=figures["p90_us"] / 1000,
+        p99_ms=figures["p99_us"] / 1000,
+        max_ms=figures["max_us"] / 1000,
+        bytes=figures["bytes"],
+        non_2xx=figures["status"],
+        socket_errors={k: figures[k] for k in ("connect", "read", "write", "timeout")},
+    )

@@ -1,4 +1,5 @@
 """The machine a benchmark ran on: CPU, cores, memory, Python, load, date (for bench/RESULTS.md)."""
+
 from __future__ import annotations
 
 import datetime
@@ -36,7 +37,7 @@ def facts() -> dict[str, str]:
         "cores": str(os.cpu_count() or 0),
         "memory": f"{int(memory_kib) / 1024 / 1024:.1f} GiB" if memory_kib else "unknown",
         "os": f"{platform.system()} {platform.release()}"
-              + (f", Debian {debian.read_text().strip()}" if debian.is_file() else ""),
+        + (f", Debian {debian.read_text().strip()}" if debian.is_file() else ""),
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
         "load": "%.2f %.2f %.2f" % load_average(),

@@ -1,7 +1,8 @@
 """Where to refuse: the best clause's coverage for answerable and out-of-scope questions, by threshold.
 
-    python bench/refusal.py     # over tests/questions/*.yaml with both plans in the corpus
+python bench/refusal.py     # over tests/questions/*.yaml with both plans in the corpus
 """
+
 from __future__ import annotations
 
 import shutil
@@ -37,8 +38,8 @@ def main() -> int:
             query = assistant.analyzer.analyze(item["q"])
             if query.intent == "unit_tasks" or not query.terms:
                 continue  # answered from the duty table, not by retrieval
-            hits = assistant.bm25.top(query.terms, k=20)
-            best = max((assistant.coverage(query, i) for i, _ in hits), default=0.0)
+            hits = assistant.retriever.bm25.top(query.terms, k=20)
+            best = max((assistant.retriever.coverage(query, i) for i, _ in hits), default=0.0)
             (outside if item["type"] == "oos" else answerable).append(best)
     print(f"{len(answerable)} answerable and {len(outside)} out-of-scope questions (retrieval only)")
     print("coverage  answerable  out-of-scope")
@@ -48,9 +49,11 @@ def main() -> int:
         print(f"  {low:.1f}     {'#' * a:<40} {'x' * o}")
     print("threshold  wrongly refused  wrongly answered")
     for threshold in (0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7):
-        print(f"  {threshold:.2f}     {sum(c < threshold for c in answerable):>6}          "
-              f"{sum(c >= threshold for c in outside):>6}")
-    print(f"shipped min_coverage: {assistant.settings.min_coverage}")
+        print(
+            f"  {threshold:.2f}     {sum(c < threshold for c in answerable):>6}          "
+            f"{sum(c >= threshold for c in outside):>6}"
+        )
+    print(f"shipped min_coverage: {assistant.retriever.settings.min_coverage}")
     return 0
 
 

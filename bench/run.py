@@ -6,6 +6,7 @@
 Servers are started as users start them (`python app.py`, waitress; `gunicorn -w 2 'app:create_app()'`) on
 127.0.0.1, each with a state database of its own; wrk (apt-get install -y wrk when missing) loads them.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,14 +36,27 @@ SESSIONS_PER_THREAD = 64
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """The command line; the defaults are the full run."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["engine", "startup", "http"],
-                        help="one part: in-process latency, start-up and memory, or HTTP under load (with start-up)")
+    parser.add_argument(
+        "--only",
+        choices=["engine", "startup", "http"],
+        help="one part: in-process latency, start-up and memory, or HTTP under load (with start-up)",
+    )
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of each wrk run (default 20)")
-    parser.add_argument("--connections", type=int, default=32, help="wrk's concurrent connections (default 32)")
-    parser.add_argument("--plans", type=int, nargs="+", default=[1, 10, 100], help="corpus sizes (default 1 10 100)")
-    parser.add_argument("--rounds", type=int, default=5, help="in-process rounds over the questions (default 5)")
-    parser.add_argument("--out", type=Path, help="where to write the results (default bench/RESULTS.md for a full run; "
-                                                 "a shortened run writes nothing unless given)")
+    parser.add_argument(
+        "--connections", type=int, default=32, help="wrk's concurrent connections (default 32)"
+    )
+    parser.add_argument(
+        "--plans", type=int, nargs="+", default=[1, 10, 100], help="corpus sizes (default 1 10 100)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="in-process rounds over the questions (default 5)"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="where to write the results (default bench/RESULTS.md for a full run; "
+        "a shortened run writes nothing unless given)",
+    )
     args = parser.parse_args(argv)
     if min(args.plans) < 1 or args.duration < 1 or args.connections < 1 or args.rounds < 1:
         parser.error("--plans, --duration, --connections and --rounds must be positive")
@@ -51,8 +65,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def is_full(args: argparse.Namespace) -> bool:
     """Whether the run is the default, complete one (the only kind that refreshes RESULTS.md by itself)."""
-    return (args.only is None and args.duration == 20 and args.connections == 32 and args.rounds == 5
-            and sorted(args.plans) == [1, 10, 100])
+    return (
+        args.only is None
+        and args.duration == 20
+        and args.connections == 32
+        and args.rounds == 5
+        and sorted(args.plans) == [1, 10, 100]
+    )
 
 
 def say(text: str) -> None:
@@ -65,8 +84,10 @@ def run_engine(results: Results, asked: list[str], args: argparse.Namespace) -> 
     for plans in args.plans:
         row = measure(plans, asked, args.rounds)
         results.engine.append(row)
-        say(f"in-process, {plans} plan(s): p50 {row['p50_ms']:.2f} ms, p99 {row['p99_ms']:.2f} ms "
-            f"({row['clauses']} clauses, built in {row['build_s']:.2f} s)")
+        say(
+            f"in-process, {plans} plan(s): p50 {row['p50_ms']:.2f} ms, p99 {row['p99_ms']:.2f} ms "
+            f"({row['clauses']} clauses, built in {row['build_s']:.2f} s)"
+        )
 
 
 def warm_up(server: Server, asked: list[str]) -> None:
@@ -77,7 +98,9 @@ def warm_up(server: Server, asked: list[str]) -> None:
             raise RuntimeError(f"{server.kind}: /api/ask answered {status} to {question!r}: {body}")
 
 
-def load_server(server: Server, plans: int, asked: list[str], args: argparse.Namespace, results: Results) -> None:
+def load_server(
+    server: Server, plans: int, asked: list[str], args: argparse.Namespace, results: Results
+) -> None:
     """wrk against /api/ask (and /wechat on the shipped corpus), after a short warm-up load."""
     endpoints = ["/api/ask", "/wechat"] if plans == 1 else ["/api/ask"]
     warm = max(2.0, min(5.0, args.duration / 4))  # lets gunicorn's second worker finish building its index
@@ -94,12 +117,15 @@ def load_server(server: Server, plans: int, asked: list[str], args: argparse.Nam
             return endpoint if mode == "ask" else f"{endpoint}?{wechat_query(WECHAT_TOKEN)}"
 
         run_wrk(server.base, path(), mode, asked, warm, args.connections, sessions=SESSIONS_PER_THREAD)
-        load = run_wrk(server.base, path(), mode, asked, args.duration, args.connections,
-                       sessions=SESSIONS_PER_THREAD)
+        load = run_wrk(
+            server.base, path(), mode, asked, args.duration, args.connections, sessions=SESSIONS_PER_THREAD
+        )
         row = HttpRow(SERVERS[server.kind], plans, endpoint, load, server.first_answer_s, server.rss_mib())
         results.http.append(row)
-        say(f"  {endpoint}: {load.rps:.0f} req/s, p50 {load.p50_ms:.1f} ms, p99 {load.p99_ms:.1f} ms, "
-            f"{load.requests} requests, {load.non_2xx} non-2xx, {sum(load.socket_errors.values())} socket errors")
+        say(
+            f"  {endpoint}: {load.rps:.0f} req/s, p50 {load.p50_ms:.1f} ms, p99 {load.p99_ms:.1f} ms, "
+            f"{load.requests} requests, {load.non_2xx} non-2xx, {sum(load.socket_errors.values())} socket errors"
+        )
 
 
 def run_servers(results: Results, asked: list[str], args: argparse.Namespace, workdir: Path) -> None:
@@ -114,14 +140,21 @@ def run_servers(results: Results, asked: list[str], args: argparse.Namespace, wo
             say(f"{SERVERS[kind]}, {plans} plan(s): starting")
             with serving(kind, workdir, corpus, env={"WECHAT_TOKEN": WECHAT_TOKEN}) as server:
                 health = get_json(f"{server.base}/healthz")
-                say(f"  first answer {server.first_answer_s:.2f} s after the process started "
-                    f"({health.get('clauses')} clauses)")
+                say(
+                    f"  first answer {server.first_answer_s:.2f} s after the process started "
+                    f"({health.get('clauses')} clauses)"
+                )
                 if kind == "waitress":
                     warm_up(server, asked)
-                    results.startup.append({"plans": plans, "clauses": health.get("clauses"),
-                                            "first_answer_s": server.first_answer_s,
-                                            "build_s": health.get("build_seconds"),
-                                            "rss_mib": sum(server.rss_mib().values())})
+                    results.startup.append(
+                        {
+                            "plans": plans,
+                            "clauses": health.get("clauses"),
+                            "first_answer_s": server.first_answer_s,
+                            "build_s": health.get("build_seconds"),
+                            "rss_mib": sum(server.rss_mib().values()),
+                        }
+                    )
                 if args.only != "startup":
                     load_server(server, plans, asked, args, results)
 
@@ -130,13 +163,21 @@ def main(argv: list[str] | None = None) -> int:
     """Measure, print, write the results; exit 1 when an acceptance line fails."""
     args = parse_args(argv)
     started = time.monotonic()
-    results = Results(machine.facts(), {"command": shlex.join(["python", "bench/run.py", *(argv or sys.argv[1:])]),
-                                        "duration": round(args.duration), "connections": args.connections,
-                                        "rounds": args.rounds})
+    results = Results(
+        machine.facts(),
+        {
+            "command": shlex.join(["python", "bench/run.py", *(argv or sys.argv[1:])]),
+            "duration": round(args.duration),
+            "connections": args.connections,
+            "rounds": args.rounds,
+        },
+    )
     asked = questions()
     results.settings["questions"] = len(asked)
     facts = results.facts
-    say(f"{facts['cpu']}, {facts['cores']} cores, {facts['memory']}, {facts['python']}; load average {facts['load']}")
+    say(
+        f"{facts['cpu']}, {facts['cores']} cores, {facts['memory']}, {facts['python']}; load average {facts['load']}"
+    )
     with tempfile.TemporaryDirectory(prefix="qa-bench-") as tmp:
         if args.only in (None, "engine"):
             run_engine(results, asked, args)
@@ -155,9 +196,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{results.settings['load_end']} at the end includes the bench's own load).",
     ]
     say("")
-    for title, rows, render in (("Start-up (python app.py)", results.startup, startup_table),
-                                ("In-process answer latency", results.engine, engine_table),
-                                ("HTTP under load", results.http, http_table)):
+    for title, rows, render in (
+        ("Start-up (python app.py)", results.startup, startup_table),
+        ("In-process answer latency", results.engine, engine_table),
+        ("HTTP under load", results.http, http_table),
+    ):
         if rows:
             say(f"{title}\n{render(rows)}\n")
     verdicts = acceptance(results)

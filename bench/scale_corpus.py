@@ -1,4 +1,5 @@
 """Make a corpus of N plans: copies of the shipped plan and the Sanya plan under distinct names."""
+
 from __future__ import annotations
 
 import shutil

@@ -1,4 +1,6 @@
-"""Start the app as users do (`python app.py`, gunicorn), time it to its first answer, read its memory, stop it."""
+"""Start the app as users do (`python app.py`, gunicorn), time it to its first answer,
+read its memory, stop it."""
+
 from __future__ import annotations
 
 import contextlib
@@ -78,8 +80,13 @@ def command(kind: str, port: int, corpus: Path | None) -> list[str]:
 
 
 @contextlib.contextmanager
-def serving(kind: str, workdir: Path, corpus: Path | None = None, env: dict[str, str] | None = None,
-            timeout: float = 120.0) -> Iterator[Server]:
+def serving(
+    kind: str,
+    workdir: Path,
+    corpus: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 120.0,
+) -> Iterator[Server]:
     """Start a server with its own state database in `workdir`, wait for its first answer, stop it after."""
     port = free_port()
     cmd = command(kind, port, corpus)
@@ -91,8 +98,15 @@ def serving(kind: str, workdir: Path, corpus: Path | None = None, env: dict[str,
     with log.open("wb") as out:
         started = time.perf_counter()
         # a session of its own: stopping the group stops gunicorn's workers too
-        process = subprocess.Popen(cmd, cwd=ROOT, env=environ, stdout=out, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, start_new_session=True)
+        process = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=environ,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     server = Server(kind, cmd, process, port, log)
     try:
         server.first_answer_s = _first_answer(server, started, timeout)
@@ -102,7 +116,8 @@ def serving(kind: str, workdir: Path, corpus: Path | None = None, env: dict[str,
 
 
 def _first_answer(server: Server, started: float, timeout: float) -> float:
-    """Seconds from the process start to its first 200 from /api/ask; RuntimeError if it dies or never answers."""
+    """Seconds from the process start to its first 200 from /api/ask;
+    RuntimeError if it dies or never answers."""
     while time.perf_counter() - started < timeout:
         if server.process.poll() is not None:
             raise RuntimeError(f"{server.kind} exited with {server.process.returncode}:\n{server.log_tail()}")

@@ -1,4 +1,9 @@
-"""The assistant: plans in, answers out. Builds the index once; answers each question in milliseconds."""
+"""The assistant: plans in, answers out. Wires reading → index → answering once; answers in milliseconds.
+
+It also answers the queries the pages and the API make of the plans (a unit's tasks, unit counts, a
+clause by id, the rows of the responsibility matrix), so that no caller recomputes them.
+"""
+
 from __future__ import annotations
 
 import functools
@@ -6,72 +11,119 @@ import re
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
-from . import answer as compose
-from .corpus import Corpus, load_corpus
-from .lexicon import Lexicon
-from .names import short_names, unit_surfaces
-from .records import Answer, Clause
-from .retrieve import Retriever, Settings
-from .segment import places_of
-from .sessions import StateStore
-from .tokenize import Tokenizer
-from .understand import Query, QuestionAnalyzer
-from .units import UnitDirectory, is_group
+from .answering.answerers import ClauseAnswerer, FullNameAnswerer, Refusal, UnitTasksAnswerer
+from .answering.conversation import Conversations
+from .answering.understand import QuestionAnalyzer
+from .index.retrieve import RetrievalSettings, Retriever
+from .index.tokenize import Tokenizer
+from .reading.corpus import load_corpus
+from .reading.knowledge import Lexicon
+from .reading.names import short_names, unit_surfaces
+from .reading.segment import places_of
+from .reading.units import UnitDirectory, is_group
+from .records import Answer, Clause, Intent, Question
+from .state import StateStore
 
-__all__ = ["Assistant", "Corpus", "Settings", "load_corpus"]
-QUOTED = re.compile(r"[“《]([^”》]{2,12})[”》]")
-# Words that name the plan itself ("这个文件的文号"), not a topic within it.
-DOCUMENT_WORDS = frozenset({"文件", "通知", "方案", "实施方案", "本方案", "规划", "意见"})
+__all__ = ["Assistant"]
+QUOTED = re.compile(
+    r"[“《]([^”》]{2,12})[”》]"
+)  # "“双随机、一公开”", "《反不正当竞争法》": terms to keep whole
 
 
 class Assistant:
     """Answers questions about plans from their clauses, citing the clause every answer rests on."""
 
-    def __init__(self, clauses: Sequence[Clause], units: UnitDirectory | None = None,
-                 lexicon: Lexicon | None = None, store: StateStore | None = None,
-                 settings: Settings | None = None):
-        self.clauses = list(clauses)
+    def __init__(
+        self,
+        clauses: Sequence[Clause],
+        units: UnitDirectory | None = None,
+        lexicon: Lexicon | None = None,
+        store: StateStore | None = None,
+        settings: RetrievalSettings | None = None,
+        warnings: Sequence[str] = (),
+    ):
+        started = time.perf_counter()
+        self.clauses: tuple[Clause, ...] = tuple(clauses)
         self.units = units or UnitDirectory()
         self.lexicon = lexicon or Lexicon()
-        self.store = store
-        self.settings = settings or Settings()
-        started = time.perf_counter()
+        self.warnings: tuple[str, ...] = tuple(warnings)
         self.by_id = {c.id: c for c in self.clauses}
+        self.duty_units: tuple[str, ...] = tuple(dict.fromkeys(u for c in self.clauses for u in c.units))
         self.short_names = short_names(self.clauses)
         surfaces = unit_surfaces(self.duty_units, self.units, self.lexicon, self.short_names)
-        self.tokenizer = Tokenizer(self._vocabulary(surfaces))
-        self.searchable = [c for c in self.clauses if c.kind != "heading"]
-        places = {place for doc in {c.doc for c in self.clauses} for place in places_of(doc)}
-        self.retriever = Retriever(self.searchable, self.tokenizer, self.settings,
-                                   background={t for p in places for t in [p, *self.tokenizer.tokens(p)]})
-        self.bm25 = self.retriever.bm25
-        self.coverage = self.retriever.coverage
-        common = max(5, len(self.searchable) // 10)
+        tokenizer = Tokenizer(self._words_to_keep(surfaces), self.lexicon.vocabulary.stop_words)
+        places = {place for doc in self.documents for place in places_of(doc)}
+        self.retriever = Retriever(
+            self.clauses,
+            tokenizer,
+            settings or RetrievalSettings(),
+            background={t for p in places for t in [p, *tokenizer.tokens(p)]},
+        )
+        common = max(5, len(self.retriever.searchable) // 10)
         self.analyzer = QuestionAnalyzer(
-            self.tokenizer, surfaces, self.lexicon, full_names=[u for u in self.duty_units if not is_group(u)],
-            weak_terms=[t for t, (docs, _) in self.bm25.postings.items() if len(docs) >= common])
+            tokenizer,
+            surfaces,
+            self.lexicon,
+            full_names=[u for u in self.duty_units if not is_group(u)],
+            weak_terms=[t for t, (docs, _) in self.retriever.bm25.postings.items() if len(docs) >= common],
+        )
+        self.conversations = Conversations(store)
+        refuse = Refusal(self._hints)
+        by_clause = ClauseAnswerer(self.retriever, refuse)
+        self._answerers = {
+            Intent.LEAD: by_clause,
+            Intent.COOPERATE: by_clause,
+            Intent.WHO: by_clause,
+            Intent.FACT: by_clause,
+            Intent.CONTENT: by_clause,
+            Intent.UNIT_TASKS: UnitTasksAnswerer(self.clauses, self._hints),
+        }
+        self._full_name = FullNameAnswerer(self.clauses, self.short_names, self.units, refuse)
         # An answer depends only on the understood question (follow-ups carry their context in it).
-        self._answer = functools.lru_cache(maxsize=4096)(self._answer)
+        self.answer = functools.lru_cache(maxsize=4096)(self.answer)
         self.build_seconds = time.perf_counter() - started
 
     @classmethod
-    def from_folder(cls, folder: str | Path, store: StateStore | None = None,
-                    settings: Settings | None = None, knowledge: str | Path | None = None) -> "Assistant":
+    def from_folder(
+        cls,
+        folder: str | Path,
+        store: StateStore | None = None,
+        settings: RetrievalSettings | None = None,
+        knowledge: str | Path | None = None,
+    ) -> "Assistant":
         """An assistant over every plan in a corpus folder (see load_corpus for `knowledge`)."""
         corpus = load_corpus(folder, knowledge)
-        assistant = cls(corpus.clauses, corpus.units, corpus.lexicon, store, settings)
-        assistant.warnings = corpus.warnings
-        return assistant
+        return cls(corpus.clauses, corpus.units, corpus.lexicon, store, settings, corpus.warnings)
 
-    warnings: list[str] = []
+    def _words_to_keep(self, surfaces: dict[str, list[str]]) -> list[str]:
+        """Words jieba must keep whole: unit names, quoted terms of the plans, staff's terms."""
+        words = set(surfaces) | set(self.lexicon.terms) | set(self.lexicon.synonyms)
+        for values in self.lexicon.synonyms.values():
+            words.update(values)
+        for clause in self.clauses:
+            words.update(QUOTED.findall(clause.text))
+        return sorted(words)
+
+    # -- answering -------------------------------------------------------------------------
+    def ask(self, question: str, session_id: str | None = None) -> Answer:
+        """Answer one question; with a session_id, follow-ups continue the conversation."""
+        understood = self.analyzer.analyze(question, self.conversations.context(session_id))
+        result = self.answer(understood)
+        self.conversations.remember(session_id, understood, result)
+        return result
+
+    def answer(self, query: Question) -> Answer:
+        """The answer to an understood question, by the answerer of its intent."""
+        if query.answer_type == "fullname" and query.units:
+            return self._full_name(query)
+        return self._answerers[query.intent](query)
 
     @functools.cached_property
     def examples(self) -> tuple[str, ...]:
         """Questions to show staff: those in terms.yaml that these plans answer, else ones drawn from them."""
-        configured = tuple(q for q in self.lexicon.examples if self._answer(self.analyzer.analyze(q)).found)
+        configured = tuple(q for q in self.lexicon.examples if self.answer(self.analyzer.analyze(q)).found)
         return configured or self.derived_examples
 
     @functools.cached_property
@@ -92,170 +144,61 @@ class Assistant:
                 found.append(f"{dated.title}的完成时限是什么时候？")
         return tuple(found) or ("方案的主要目标是什么？",)
 
-    # -- building --------------------------------------------------------------------------
-    @functools.cached_property
-    def duty_units(self) -> list[str]:
-        """Every unit the plans give a role, in first-seen order."""
-        return list(dict.fromkeys(u for c in self.clauses for u in c.lead + c.cooperate))
-
-    def _vocabulary(self, surfaces: dict[str, list[str]]) -> list[str]:
-        """Words jieba must keep whole: unit names, quoted terms of the plans, staff's terms."""
-        words = set(surfaces) | set(self.lexicon.terms) | set(self.lexicon.synonyms)
-        for values in self.lexicon.synonyms.values():
-            words.update(values)
-        for clause in self.clauses:
-            words.update(QUOTED.findall(clause.text))
-        return sorted(words)
-
-    # -- answering -------------------------------------------------------------------------
-    def ask(self, question: str, session_id: str | None = None) -> Answer:
-        """Answer one question; with a session_id, follow-ups continue the conversation."""
-        key = f"session:{session_id}" if session_id and self.store is not None else None
-        context = self.store.get(key) if key else None
-        query = self.analyzer.analyze(question, context)
-        result = self._answer(query)
-        if key:
-            anchor = tuple(c.id for c in result.citations[:1]) if result.found else query.anchor
-            self.store.put(key, replace(query, anchor=anchor).to_context())
-        return result
-
-    def _answer(self, query: Query) -> Answer:
-        """The answer to an understood question."""
-        if query.intent == "unit_tasks":
-            return self._unit_tasks(query)
-        if query.answer_type == "fullname" and query.units:
-            return self._full_name(query)
-        hits = self._retrieve(query)
-        if not hits:
-            return self._refuse(query)
-        best, related = hits[0], hits[1:]
-        highlight = tuple(query.terms)
-        if query.intent in ("lead", "cooperate", "who"):
-            text, units = compose.duty_reply(query.intent, best, related)
-            roles = tuple((u, "lead") for u in best.lead) + tuple((u, "cooperate") for u in best.cooperate)
-            return Answer(text, True, query.intent, units, (best, *related), tuple(related), roles, highlight)
-        if query.intent == "fact":
-            text = compose.fact_reply(best, query.answer_type, query.terms)
-        else:
-            text = compose.content_reply(best, query.terms, related)
-        return Answer(text, True, query.intent, (), (best, *related), tuple(related), (), highlight)
-
-    def _retrieve(self, query: Query) -> list[Clause]:
-        """The best clause for the question's topic and the ones close to it, or [] when none holds it."""
-        if not query.terms and not query.anchor:
-            fallback = self._holding_fact(query, [])
-            return [self.searchable[fallback]] if fallback is not None else []
-        if query.anchor:  # a follow-up on the same topic: the clause the conversation is about
-            anchored = [self.by_id[i] for i in query.anchor if i in self.by_id]
-            if anchored:
-                return anchored + self._siblings(anchored[0])
-        ranked = self.retriever.rank(query)
-        if not ranked:
-            fallback = self._holding_fact(query, [])
-            return [self.searchable[fallback]] if fallback is not None else []
-        hits = [(i, score) for i, score, _ in ranked]
-        holding = self._holding_fact(query, hits)
-        if holding is not None:
-            best, near = holding, [(i, s) for i, s in hits if i == holding]
-        elif ranked[0][2] < self.settings.min_coverage:
-            return []
-        else:
-            near = [(i, s) for i, s in hits if s >= self.settings.related_ratio * hits[0][1]]
-            preferred = self._prefer(query, near)
-            best = hits[0][0] if preferred is None else preferred
-        chosen = self.searchable[best]
-        related = [self.searchable[i] for i, _ in near if i != best][: self.settings.max_related]
-        for sibling in self._siblings(chosen):
-            if sibling not in related and len(related) < self.settings.max_related + 1:
-                related.append(sibling)
-        return [chosen, *related]
-
-    def _holding_fact(self, query: Query, hits: list[tuple[int, float]]) -> int | None:
-        """For a question after one thing (a contact, an e-mail, a document number), the clause holding it.
-
-        Among the hits that clause wins however few words match; with no hits, the plans' first such
-        clause (cover letter first) answers, when the question says little else (at most one word).
-        """
-        if query.intent != "fact" or query.answer_type not in compose.DISTINCT_FACTS:
-            return None
-        holding = [i for i, _ in hits
-                   if compose.has_entity(self.searchable[i], query.answer_type) and self.coverage(query, i) > 0]
-        if holding:  # most of the question first; then the cover letter, which speaks of the plan itself
-            return min(holding, key=lambda i: (-round(self.coverage(query, i), 2),
-                                               self.searchable[i].kind not in ("letter", "title"), holding.index(i)))
-        if len([t for t in query.terms if t not in DOCUMENT_WORDS]) > 1:
-            return None
-        ranked = sorted(range(len(self.searchable)),
-                        key=lambda i: (self.searchable[i].kind not in ("letter", "title"), i))
-        return next((i for i in ranked if compose.has_entity(self.searchable[i], query.answer_type)), None)
-
-    def _prefer(self, query: Query, near: list[tuple[int, float]]) -> int | None:
-        """Among near-equal clauses, the one that can answer this kind of question."""
-        if query.intent in ("lead", "cooperate", "who"):
-            able = [i for i, _ in near if self.searchable[i].lead or self.searchable[i].cooperate]
-            return able[0] if able else None
-        if query.intent == "fact" and query.answer_type:
-            able = [i for i, _ in near if compose.has_entity(self.searchable[i], query.answer_type)]
-            return able[0] if able else None
-        return None
-
-    def _siblings(self, clause: Clause) -> list[Clause]:
-        """Other paragraphs of the same task: under the same heading, with the same duty line or,
-        when the paragraph has no title of its own, any other untitled part of that heading."""
-        heading = self.by_id.get(clause.parent)
-        if heading is None:
-            return []
-        untitled = clause.title == heading.title
-        return [c for c in self.clauses if c is not clause and c.parent == clause.parent and c.kind == "paragraph"
-                and ((clause.duty and c.duty == clause.duty) or (untitled and c.title == heading.title))]
-
-    def _unit_tasks(self, query: Query) -> Answer:
-        """Every clause where the named units have the asked role."""
-        units = query.units
-        in_plan = [u for u in units if any(u in c.lead or u in c.cooperate for c in self.clauses)]
-        if not in_plan:
-            names = "、".join(units)
-            return Answer(f"方案中没有给{names}分配任务。可以问：" + "；".join(self._hints()), False, query.intent,
-                          (), (), (), (), ())
-
-        def has(clause: Clause, role: str) -> bool:
-            return any((role in ("lead", "any") and u in clause.lead) or
-                       (role in ("cooperate", "any") and u in clause.cooperate) for u in in_plan)
-
-        role = query.role or "any"
-        chosen = [c for c in self.clauses if c.kind != "heading" and has(c, role)]
-        other = 0 if role == "any" else sum(1 for c in self.clauses if c.kind != "heading"
-                                            and has(c, "cooperate" if role == "lead" else "lead"))
-        text = compose.tasks_reply(in_plan, role, chosen, other)
-        return Answer(text, True, query.intent, (), tuple(chosen), (), (), tuple(query.terms),
-                      extra={"role": role, "unit": list(in_plan)})
-
-    def _full_name(self, query: Query) -> Answer:
-        """What a unit's short name stands for: as the plan defines it, or as staff listed in units.yaml."""
-        lines, cited = [], []
-        for unit in query.units:
-            if unit in self.short_names:
-                full, clause = self.short_names[unit]
-                lines.append(f"{unit}是{full}的简称（见{compose.where(clause)}）。")
-                cited.append(clause)
-                continue
-            aliases = [a for a, n in self.units.alias_to_name.items() if n == unit and len(a) > len(unit)]
-            first = next((c for c in self.clauses if unit in c.lead + c.cooperate), None)
-            if aliases and first is not None:
-                lines.append(f"{unit}的全称：{max(aliases, key=len)}（据单位名录 units.yaml）。")
-                cited.append(first)
-        if not lines:
-            return self._refuse(query)
-        return Answer("\n".join(lines), True, "fact", (), tuple(cited), (), (), tuple(query.units))
-
     def _hints(self) -> tuple[str, ...]:
         """Examples for a refusal (the derived ones while the configured ones are being checked)."""
         return self.__dict__.get("examples") or self.derived_examples
 
-    def _refuse(self, query: Query) -> Answer:
-        """Say plainly that the plans hold nothing on this, and what can be asked."""
-        if not query.terms and query.intent in ("lead", "cooperate", "who"):
-            text = "请说明是哪项工作，例如：“简易注销由哪个单位牵头？”"
-        else:
-            text = "方案中没有找到与这个问题相关的内容。可以这样问：" + "；".join(self._hints())
-        return Answer(text, False, query.intent, (), (), (), (), ())
+    # -- queries for the pages and the API --------------------------------------------------
+    @functools.cached_property
+    def documents(self) -> tuple[str, ...]:
+        """The plans' titles, in corpus order."""
+        return tuple(dict.fromkeys(c.doc for c in self.clauses))
+
+    @functools.cached_property
+    def task_clauses(self) -> tuple[Clause, ...]:
+        """Clauses that give some unit a role, in document order (the matrix's rows)."""
+        return tuple(c for c in self.clauses if c.lead or c.cooperate)
+
+    def clause(self, clause_id: str) -> Clause | None:
+        """The clause with this id, or None."""
+        return self.by_id.get(clause_id)
+
+    def unit_named(self, name: str) -> str | None:
+        """The unit the plans give duties that a name or alias stands for, or None."""
+        canonical = self.units.canonical(name)
+        return canonical if canonical in self._tasks_by_unit else None
+
+    def tasks_of(self, unit: str) -> dict[str, tuple[Clause, ...]]:
+        """The clauses a unit leads and the ones it cooperates in: {"lead": …, "cooperate": …}."""
+        return self._tasks_by_unit.get(unit, {"lead": (), "cooperate": ()})
+
+    def unit_counts(self) -> list[tuple[str, int, int]]:
+        """(unit, tasks led, tasks cooperated in) for every unit with a duty, in first-seen order."""
+        return [(u, len(t["lead"]), len(t["cooperate"])) for u, t in self._tasks_by_unit.items()]
+
+    def select_tasks(self, unit: str = "", text: str = "") -> list[Clause]:
+        """Task clauses where `unit` has a role and whose text holds `text` (either may be empty)."""
+        text = text.strip().lower()
+        return [
+            c
+            for c in self.task_clauses
+            if (not unit or unit in c.units) and (not text or text in search_text(c))
+        ]
+
+    @functools.cached_property
+    def _tasks_by_unit(self) -> dict[str, dict[str, tuple[Clause, ...]]]:
+        """Each unit's clauses by role, computed once."""
+        return {
+            u: {
+                "lead": tuple(c for c in self.clauses if u in c.lead),
+                "cooperate": tuple(c for c in self.clauses if u in c.cooperate),
+            }
+            for u in self.duty_units
+        }
+
+
+def search_text(clause: Clause) -> str:
+    """What the matrix filter matches, lower-cased; web/static/js/units.js matches the same string."""
+    return " ".join(
+        [clause.doc, clause.path, clause.title, clause.text, *clause.lead, *clause.cooperate, clause.deadline]
+    ).lower()

@@ -1,4 +1,5 @@
 """Scoring the assistant on a question set: per-type pass rates and latency."""
+
 from __future__ import annotations
 
 import statistics
@@ -7,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .assistant import Assistant
+from .measure import percentile
 from .records import Answer
 
 QUOTES = "“”‘’\"'「」『』"
@@ -25,7 +27,7 @@ def unit_key(name: str) -> str:
         text = text.replace(quote, "")
     for prefix in PREFIXES:
         if text.startswith(prefix) and len(text) > len(prefix) + 1:
-            return text[len(prefix):]
+            return text[len(prefix) :]
     return text
 
 
@@ -38,12 +40,16 @@ def check(item: dict, answer: Answer) -> list[str]:
     kind = item["type"]
     texts = [folded(c.text) for c in answer.citations]
     if kind == "oos":
-        return [] if not answer.found and not answer.citations else ["should have said the plans hold nothing"]
+        return (
+            [] if not answer.found and not answer.citations else ["should have said the plans hold nothing"]
+        )
     why = [] if answer.found else ["found is false"]
     if item.get("key"):
         keys = _keys(item["key"])
         if not texts or not any(k in texts[0] for k in keys):
-            why.append(f"top citation is not the clause of {keys[0][:16]} (got {texts[0][:20] if texts else 'none'})")
+            why.append(
+                f"top citation is not the clause of {keys[0][:16]} (got {texts[0][:20] if texts else 'none'})"
+            )
     if kind in ("lead", "cooperate", "who") and "units" in item:
         got, want = {unit_key(u) for u in answer.units}, {unit_key(u) for u in item["units"]}
         if got != want:
@@ -79,16 +85,17 @@ class Report:
 
     def percentile(self, q: float) -> float:
         """Latency percentile in milliseconds."""
-        ordered = sorted(self.latencies) or [0.0]
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+        return percentile(self.latencies, q) * 1000
 
     def lines(self, verbose: bool = False) -> list[str]:
         """The report as lines of text."""
         out = [f"FAIL [{kind}] {q}: {'; '.join(why)}" for q, kind, why in self.failures] if verbose else []
         for kind, oks in sorted(self.by_type.items()):
             out.append(f"{kind:11s} {sum(oks):3d}/{len(oks):3d}  {sum(oks) / len(oks):6.1%}")
-        out.append(f"latency per question: p50 {statistics.median(self.latencies or [0]) * 1000:.2f} ms, "
-                   f"p99 {self.percentile(0.99):.2f} ms")
+        out.append(
+            f"latency per question: p50 {statistics.median(self.latencies or [0]) * 1000:.2f} ms, "
+            f"p99 {self.percentile(0.99):.2f} ms"
+        )
         total = sum(len(v) for v in self.by_type.values())
         out.append(f"passed {round(self.rate * total)}/{total} = {self.rate:.1%}")
         return out

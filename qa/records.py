@@ -1,7 +1,19 @@
-"""The records the library passes around: clauses of a plan, and answers citing them."""
+"""The records the library passes around: clauses and duties of a plan, questions, hits, answers."""
+
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class Duty:
+    """Who does a task: lead and cooperating units, the deadline, and the text they come from."""
+
+    lead: tuple[str, ...] = ()
+    cooperate: tuple[str, ...] = ()
+    deadline: str = ""
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -18,7 +30,7 @@ class Clause:
     lead: tuple[str, ...] = ()
     cooperate: tuple[str, ...] = ()
     deadline: str = ""
-    duty: str = ""
+    duty_text: str = ""  # the responsibility block as written ("(责任单位:盟工商局牵头,…)")
     lines: tuple[int, int] = (0, 0)
     section: tuple[str, ...] = ()
     parent: str = ""
@@ -29,6 +41,19 @@ class Clause:
         """Lead then cooperating units."""
         return self.lead + self.cooperate
 
+    @property
+    def body(self) -> str:
+        """The clause's text without its responsibility block (which is shown and indexed apart)."""
+        if not self.duty_text:
+            return self.text
+        return self.text.replace(self.duty_text, "").strip()
+
+    def has_role(self, unit: str, role: str) -> bool:
+        """Whether `unit` has `role` here (lead | cooperate | any)."""
+        return (role in ("lead", "any") and unit in self.lead) or (
+            role in ("cooperate", "any") and unit in self.cooperate
+        )
+
     def to_dict(self) -> dict:
         """The clause as plain JSON-ready data."""
         data = asdict(self)
@@ -37,16 +62,69 @@ class Clause:
         return data
 
 
+class Intent(StrEnum):
+    """What a question asks for."""
+
+    LEAD = "lead"  # 谁牵头
+    COOPERATE = "cooperate"  # 哪些单位配合
+    WHO = "who"  # 谁负责: lead then cooperating units
+    UNIT_TASKS = "unit_tasks"  # 盟质监局牵头哪些工作
+    FACT = "fact"  # a date, a number, a contact, a document number …
+    CONTENT = "content"  # what the plan says about a topic
+
+    @property
+    def asks_units(self) -> bool:
+        """Whether the answer is a set of units of one clause."""
+        return self in (Intent.LEAD, Intent.COOPERATE, Intent.WHO)
+
+
+@dataclass(frozen=True)
+class Question:
+    """What a question asks, as understood."""
+
+    text: str
+    intent: Intent
+    role: str = ""  # lead | cooperate, as the question names it ("" for either)
+    units: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+    expansions: tuple[tuple[str, str], ...] = ()  # (term, the plans' word for it) from terms.yaml
+    answer_type: str = ""  # person | phone | date | number | list | email | docnum | fullname
+    follow_up: bool = False
+    anchor: tuple[str, ...] = ()  # clause ids the previous answer rested on (for topic follow-ups)
+
+    def to_context(self) -> dict:
+        """What a conversation keeps of this question for the next one."""
+        return {
+            "intent": str(self.intent),
+            "role": self.role,
+            "units": list(self.units),
+            "terms": list(self.terms),
+            "expansions": [list(pair) for pair in self.expansions],
+            "answer_type": self.answer_type,
+            "anchor": list(self.anchor),
+        }
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A clause retrieval found for a question, its score, and why it was chosen."""
+
+    clause: Clause
+    score: float = 0.0
+    why: str = "ranked"  # ranked | anchored | holds-fact | sibling | related
+
+
 @dataclass(frozen=True)
 class Answer:
     """What the assistant says to a question, with the clauses it rests on."""
 
     answer: str
     found: bool
-    intent: str
+    intent: Intent
     units: tuple[str, ...] = ()
     citations: tuple[Clause, ...] = ()
     related: tuple[Clause, ...] = ()
     unit_roles: tuple[tuple[str, str], ...] = ()  # (unit, "lead" | "cooperate") for display
     highlight: tuple[str, ...] = ()  # the question's terms, to mark in quoted text
-    extra: dict = field(default_factory=dict, compare=False)
+    subject_units: tuple[str, ...] = ()  # for a unit's tasks: the units asked about
+    subject_role: str = ""  # and the role asked (lead | cooperate | any)

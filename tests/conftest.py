@@ -1,4 +1,5 @@
 """Shared fixtures: the app on the shipped plan, its client, and a corpus with both plans."""
+
 from __future__ import annotations
 
 import shutil
@@ -14,7 +15,7 @@ SANYA = DATA / "sanya-2023-business-environment-plan.txt"
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     """The app on the shipped corpus, with its own state database."""
-    from app import create_app
+    from web import create_app
 
     state = tmp_path_factory.mktemp("state") / "state.sqlite3"
     return create_app({"STATE_DB": str(state), "TESTING": True})
@@ -50,3 +51,11 @@ def both_assistant(both_plans):
     from qa import Assistant, StateStore
 
     return Assistant.from_folder(both_plans, store=StateStore(":memory:"))
+
+
+@pytest.fixture()
+def runner():
+    """A click runner for the command line, in-process."""
+    from click.testing import CliRunner
+
+    return CliRunner()

@@ -1,4 +1,6 @@
-"""The JSON API: /api/ask's contract and its errors, clauses, units, health, and /openapi.json against the app."""
+"""The JSON API: /api/ask's contract and its errors, clauses, units, health,
+and /openapi.json against the app."""
+
 from __future__ import annotations
 
 import re
@@ -22,13 +24,22 @@ def check(value, schema: dict, spec: dict, where: str = "$") -> None:
     if "$ref" in schema:
         name = schema["$ref"].removeprefix("#/components/schemas/")
         return check(value, spec["components"]["schemas"][name], spec, where)
-    kinds = {"string": str, "integer": int, "number": (int, float), "boolean": bool, "array": list,
-             "object": dict, "null": type(None)}
+    kinds = {
+        "string": str,
+        "integer": int,
+        "number": (int, float),
+        "boolean": bool,
+        "array": list,
+        "object": dict,
+        "null": type(None),
+    }
     types = schema.get("type")
     if types:
         types = [types] if isinstance(types, str) else types
-        assert any(isinstance(value, kinds[t]) and not (isinstance(value, bool) and t in ("integer", "number"))
-                   for t in types), f"{where}: {value!r} is not {types}"
+        assert any(
+            isinstance(value, kinds[t]) and not (isinstance(value, bool) and t in ("integer", "number"))
+            for t in types
+        ), f"{where}: {value!r} is not {types}"
     if "enum" in schema:
         assert value in schema["enum"], f"{where}: {value!r} not in {schema['enum']}"
     if isinstance(value, dict) and "properties" in schema:
@@ -56,6 +67,7 @@ def response_schema(spec: dict, path: str, method: str, status: int) -> dict:
 
 
 # -- /api/ask ------------------------------------------------------------------------------------
+
 
 def test_ask_answers_with_units_and_the_clause(client, spec):
     response = ask(client, "简易注销有哪些配合单位？")
@@ -90,19 +102,22 @@ def test_unit_tasks_cite_every_clause_of_that_role(client, assistant):
     assert [c["id"] for c in body["citations"]] == [c.id for c in assistant.clauses if "盟质监局" in c.lead]
 
 
-@pytest.mark.parametrize("payload, reason", [
-    ({}, "missing field: question"),
-    ({"question": ""}, "question is empty"),
-    ({"question": "   \n "}, "question is empty"),
-    ({"question": 123}, "question must be a string"),
-    ({"question": ["简易注销"]}, "question must be a string"),
-    ({"question": None}, "missing field: question"),
-    ({"question": "问" * 501}, "question is too long"),
-    ({"question": "简易注销", "session_id": "s" * 201}, "session_id must be"),
-    ({"question": "简易注销", "session_id": {"a": 1}}, "session_id must be"),
-    (["简易注销"], "must be a JSON object"),
-    ("简易注销", "must be a JSON object"),
-])
+@pytest.mark.parametrize(
+    "payload, reason",
+    [
+        ({}, "missing field: question"),
+        ({"question": ""}, "question is empty"),
+        ({"question": "   \n "}, "question is empty"),
+        ({"question": 123}, "question must be a string"),
+        ({"question": ["简易注销"]}, "question must be a string"),
+        ({"question": None}, "missing field: question"),
+        ({"question": "问" * 501}, "question is too long"),
+        ({"question": "简易注销", "session_id": "s" * 201}, "session_id must be"),
+        ({"question": "简易注销", "session_id": {"a": 1}}, "session_id must be"),
+        (["简易注销"], "must be a JSON object"),
+        ("简易注销", "must be a JSON object"),
+    ],
+)
 def test_bad_questions_are_refused_with_a_reason(client, spec, payload, reason):
     response = client.post("/api/ask", json=payload)
     assert response.status_code == 400
@@ -114,12 +129,15 @@ def test_question_at_the_length_limit_is_answered(client):
     assert ask(client, "简易注销" + "问" * 496).status_code == 200
 
 
-@pytest.mark.parametrize("data, content_type, reason", [
-    ('{"question": "简易注销"', "application/json", "not valid JSON"),
-    ("", "application/json", "not valid JSON"),
-    ('{"question": "简易注销"}', "text/plain", "Content-Type: application/json"),
-    ("question=简易注销", "application/x-www-form-urlencoded", "Content-Type: application/json"),
-])
+@pytest.mark.parametrize(
+    "data, content_type, reason",
+    [
+        ('{"question": "简易注销"', "application/json", "not valid JSON"),
+        ("", "application/json", "not valid JSON"),
+        ('{"question": "简易注销"}', "text/plain", "Content-Type: application/json"),
+        ("question=简易注销", "application/x-www-form-urlencoded", "Content-Type: application/json"),
+    ],
+)
 def test_broken_json_or_wrong_content_type_is_refused(client, data, content_type, reason):
     response = client.post("/api/ask", data=data.encode("utf-8"), content_type=content_type)
     assert response.status_code == 400 and response.mimetype == "application/json"
@@ -127,7 +145,9 @@ def test_broken_json_or_wrong_content_type_is_refused(client, data, content_type
 
 
 def test_oversized_body_and_wrong_method_get_json_errors(client, spec):
-    huge = client.post("/api/ask", data=b'{"question": "' + b"a" * 70_000 + b'"}', content_type="application/json")
+    huge = client.post(
+        "/api/ask", data=b'{"question": "' + b"a" * 70_000 + b'"}', content_type="application/json"
+    )
     assert huge.status_code == 413
     check(huge.get_json(), response_schema(spec, "/api/ask", "post", 413), spec)
     wrong = client.get("/api/ask")
@@ -135,6 +155,7 @@ def test_oversized_body_and_wrong_method_get_json_errors(client, spec):
 
 
 # -- clauses, units, health ----------------------------------------------------------------------
+
 
 def test_clauses_are_every_clause_in_order(client, spec, assistant):
     body = client.get("/api/clauses").get_json()
@@ -145,7 +166,7 @@ def test_clauses_are_every_clause_in_order(client, spec, assistant):
 def test_units_count_the_tasks_of_each_unit(client, spec, assistant):
     body = client.get("/api/units").get_json()
     check(body, response_schema(spec, "/api/units", "get", 200), spec)
-    assert [row["unit"] for row in body] == assistant.duty_units
+    assert [row["unit"] for row in body] == list(assistant.duty_units)
     row = next(r for r in body if r["unit"] == "盟质监局")
     assert (row["lead"], row["cooperate"]) == (7, 2)
 
@@ -169,6 +190,7 @@ def test_healthz_says_what_is_loaded(client, spec, assistant):
 
 # -- /openapi.json -------------------------------------------------------------------------------
 
+
 def test_openapi_paths_match_the_apps_routes(app, spec):
     assert spec["openapi"].startswith("3.")
     routes = set()
@@ -185,13 +207,18 @@ def test_openapi_refs_resolve_and_errors_share_one_schema(spec):
     for name in re.findall(r"#/components/schemas/(\w+)", text):
         assert name in spec["components"]["schemas"]
     assert spec["components"]["schemas"]["Error"] == {
-        "type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"],
-        "additionalProperties": False}
+        "type": "object",
+        "properties": {"error": {"type": "string"}},
+        "required": ["error"],
+        "additionalProperties": False,
+    }
     for path, item in spec["paths"].items():
         for method, operation in item.items():
             for status, response in operation["responses"].items():
                 if status.startswith("4"):
-                    assert response_schema(spec, path, method, int(status)) == {"$ref": "#/components/schemas/Error"}
+                    assert response_schema(spec, path, method, int(status)) == {
+                        "$ref": "#/components/schemas/Error"
+                    }
     question = spec["components"]["schemas"]["AskRequest"]["properties"]["question"]
     assert question["maxLength"] == 500 and question["minLength"] == 1
 

@@ -1,16 +1,19 @@
 """The application factory: settings, a damaged corpus, errors that are never a bare 500."""
+
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-from app import create_app
+from web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_config_dict_overrides(tmp_path):
-    app = create_app({"CORPUS_DIR": str(tmp_path), "STATE_DB": str(tmp_path / "s.db"), "MAX_QUESTION_LENGTH": 20})
+    app = create_app(
+        {"CORPUS_DIR": str(tmp_path), "STATE_DB": str(tmp_path / "s.db"), "MAX_QUESTION_LENGTH": 20}
+    )
     assert app.config["MAX_QUESTION_LENGTH"] == 20 and not app.debug
     response = app.test_client().post("/api/ask", json={"question": "简" * 21})
     assert response.status_code == 400 and "too long" in response.get_json()["error"]

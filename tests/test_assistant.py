@@ -1,9 +1,10 @@
 """Answers: units by role from the right clause, unit tasks, facts, refusals, conversations."""
+
 from __future__ import annotations
 
 import pytest
 
-from qa import Assistant, Settings, StateStore
+from qa import Assistant, RetrievalSettings, StateStore
 
 SIX = ("盟环保局", "盟住建局", "盟商务局", "盟经信委", "盟国税局", "盟地税局")
 
@@ -42,16 +43,25 @@ def test_unit_not_in_the_plan(assistant):
     assert not answer.found and answer.citations == ()
 
 
-@pytest.mark.parametrize("question, expected", [
-    ("意见反馈的截止时间是什么时候？", "5月10日"), ("联系人是谁？", "宋莉"), ("传真号码是多少", "6832015"),
-    ("到2020年全盟有效注册商标要达到多少件？", "6000"), ("市场监管的六大原则是什么？", "智慧监管"),
-])
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("意见反馈的截止时间是什么时候？", "5月10日"),
+        ("联系人是谁？", "宋莉"),
+        ("传真号码是多少", "6832015"),
+        ("到2020年全盟有效注册商标要达到多少件？", "6000"),
+        ("市场监管的六大原则是什么？", "智慧监管"),
+    ],
+)
 def test_facts_are_stated(assistant, question, expected):
     answer = assistant.ask(question)
     assert answer.found and expected in answer.answer
 
 
-@pytest.mark.parametrize("question", ["今天天气怎么样？", "怎么办理护照？", "推荐一部好看的电影", "asdfgh", "个人所得税起征点是多少？"])
+@pytest.mark.parametrize(
+    "question",
+    ["今天天气怎么样？", "怎么办理护照？", "推荐一部好看的电影", "asdfgh", "个人所得税起征点是多少？"],
+)
 def test_questions_outside_the_plan_are_refused(assistant, question):
     answer = assistant.ask(question)
     assert not answer.found and answer.citations == () and "没有" in answer.answer
@@ -77,6 +87,7 @@ def test_context_expires(tmp_path):
     assistant = Assistant.from_folder("corpus", store=store)
     assistant.ask("简易注销由哪个单位牵头？", "x")
     import time
+
     time.sleep(0.1)
     assert not assistant.ask("那配合单位呢？", "x").found
 
@@ -90,9 +101,9 @@ def test_questions_about_sanya_with_both_plans(both_assistant):
 
 def test_settings_are_checked():
     with pytest.raises(ValueError, match="min_coverage"):
-        Settings(min_coverage=0)
+        RetrievalSettings(min_coverage=0)
     with pytest.raises(ValueError, match="related_ratio"):
-        Settings(related_ratio=2)
+        RetrievalSettings(related_ratio=2)
 
 
 def test_empty_corpus_refuses_everything(tmp_path):
@@ -103,6 +114,7 @@ def test_empty_corpus_refuses_everything(tmp_path):
 def test_examples_are_answerable(assistant, both_assistant, tmp_path):
     assert assistant.examples[0] == "简易注销有哪些配合单位？"
     import shutil
+
     shutil.copy("tests/data/sanya-2023-business-environment-plan.txt", tmp_path)
     sanya = Assistant.from_folder(tmp_path)  # no terms.yaml: examples drawn from the plan itself
     assert sanya.examples and all(sanya.ask(q).found for q in sanya.examples)

@@ -1,4 +1,5 @@
 """The postings scorer ranks exactly as rank-bm25's full scan does."""
+
 from __future__ import annotations
 
 import random
@@ -7,12 +8,12 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from qa.bm25 import PostingsBM25
+from qa.index.bm25 import PostingsBM25
 
 
 @pytest.fixture(scope="module")
 def corpus(assistant):
-    return [assistant.tokenizer.tokens(c.text) for c in assistant.searchable]
+    return [assistant.analyzer.tokenizer.tokens(c.text) for c in assistant.retriever.searchable]
 
 
 def test_scores_equal_rank_bm25_get_scores(corpus):

@@ -4,6 +4,7 @@ Every request that leaves 127.0.0.1 is blocked and recorded, and each test fails
 dialog opened, or if the console reported an error (a Content-Security-Policy violation shows up there).
 Screenshots go to tests/screenshots/; UPDATE_SCREENSHOT=1 also refreshes docs/screenshot.png.
 """
+
 from __future__ import annotations
 
 import csv
@@ -16,8 +17,15 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SHOTS = Path(__file__).resolve().parent / "screenshots"
 README_SHOT = Path(__file__).resolve().parent.parent / "docs" / "screenshot.png"
 DESKTOP = {"width": 1280, "height": 800}
@@ -27,8 +35,10 @@ SIX = ["盟环保局", "盟住建局", "盟商务局", "盟经信委", "盟国�
 
 # On a developer's machine without chromium these are skipped and say so; in CI (CI=true) they must run,
 # so a missing browser fails them instead of passing unnoticed.
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),
-                                reason="needs Debian's chromium: apt-get install chromium fonts-wqy-microhei")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists() and not os.environ.get("CI"),
+    reason="needs Debian's chromium: apt-get install chromium fonts-wqy-microhei",
+)
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +46,7 @@ def server(tmp_path_factory):
     """The real app, as `python app.py` serves it (waitress, no testing flags), on a free local port."""
     from waitress.server import create_server
 
-    from app import create_app
+    from web import create_app
 
     app = create_app({"STATE_DB": str(tmp_path_factory.mktemp("browser") / "state.sqlite3")})
     assert not app.debug and not app.testing
@@ -88,8 +98,15 @@ class Watch:
 def open_page(browser, server, viewport: dict):
     """A fresh context (own sessionStorage) and page at `viewport`, watched."""
     watch = Watch()
-    context = browser.new_context(base_url=server, viewport=viewport, locale="zh-CN", accept_downloads=True,
-                                  device_scale_factor=1, is_mobile=viewport is PHONE, has_touch=viewport is PHONE)
+    context = browser.new_context(
+        base_url=server,
+        viewport=viewport,
+        locale="zh-CN",
+        accept_downloads=True,
+        device_scale_factor=1,
+        is_mobile=viewport is PHONE,
+        has_touch=viewport is PHONE,
+    )
     context.route("**/*", watch.route)
     page = context.new_page()
     page.on("dialog", watch.dialog)
@@ -254,7 +271,9 @@ def test_matrix_filters_by_unit_and_downloads_those_rows(desktop, server):
 
     desktop.locator("#filter-unit").select_option("")
     desktop.locator("#filter-text").fill("特种设备")
-    same = desktop.request.get(desktop.locator("#csv-link").get_attribute("href")).text()  # the server's filter
+    same = desktop.request.get(
+        desktop.locator("#csv-link").get_attribute("href")
+    ).text()  # the server's filter
     assert 0 < desktop.locator("tr.task:visible").count() == len(list(csv.DictReader(io.StringIO(same[1:]))))
     desktop.locator("#filter-text").fill("质监")  # part of a unit's name narrows the columns too
     assert desktop.locator("thead th.unit-col:visible").all_inner_texts() == ["盟质监局"]

@@ -1,4 +1,5 @@
 """The command line, run as users run it."""
+
 from __future__ import annotations
 
 import json
@@ -10,8 +11,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, str(ROOT / "app.py"), *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "app.py"), *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_ask_in_the_terminal():
@@ -40,7 +42,46 @@ def test_eval_prints_rates_and_latency():
 
 
 def test_corrupt_file_is_skipped_with_a_warning(tmp_path):
-    (tmp_path / "plan.txt").write_text((ROOT / "corpus" / "plan.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "plan.txt").write_text(
+        (ROOT / "corpus" / "plan.txt").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04garbage")
     result = run("ask", "简易注销有哪些配合单位？", "--corpus", str(tmp_path))
     assert result.returncode == 0 and "broken.docx" in result.stderr and "盟环保局" in result.stdout
+
+
+def test_ask_through_the_runner(runner):
+    from web.cli import cli
+
+    result = runner.invoke(cli, ["ask", "简易注销有哪些配合单位？", "--json"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert body["intent"] == "cooperate" and "盟环保局" in body["units"]
+
+
+def test_unanswerable_question_exits_1(runner):
+    from web.cli import cli
+
+    result = runner.invoke(cli, ["ask", "今天天气怎么样？"])
+    assert result.exit_code == 1 and "没有找到" in result.output
+
+
+def test_eval_min_fails_below_the_floor(runner, tmp_path):
+    from web.cli import cli
+
+    questions = tmp_path / "set.yaml"
+    questions.write_text("- {q: 今天天气怎么样？, type: lead, key: 不存在的条款}\n", encoding="utf-8")
+    result = runner.invoke(cli, ["eval", str(questions), "--min", "0.5"])
+    assert result.exit_code == 1 and "passed 0/1" in result.output
+
+
+def test_unknown_command_is_a_usage_error():
+    result = run("no-such-command")
+    assert result.returncode == 2 and "No such command" in result.stderr
+
+
+def test_default_command_is_serve_and_its_help_names_the_flags():
+    result = run("--help")
+    assert result.returncode == 0 and "serve" in result.stdout and "ask" in result.stdout
+    result = run("serve", "--help")
+    assert "--port" in result.stdout and "--corpus" in result.stdout

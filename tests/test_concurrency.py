@@ -1,4 +1,5 @@
 """32 conversations at once through the production servers: each follow-up answers about its own topic."""
+
 from __future__ import annotations
 
 import threading

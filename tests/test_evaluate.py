@@ -1,4 +1,5 @@
 """The project's own question sets, scored in-process with a floor per set and per type."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -37,7 +38,9 @@ def test_sanya_questions_with_both_plans(both_assistant):
 PLANS = Path(__file__).resolve().parent / "data" / "plans"
 
 
-@pytest.mark.parametrize("plan", sorted(p for p in PLANS.iterdir() if not p.name.endswith(".yaml")), ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "plan", sorted(p for p in PLANS.iterdir() if not p.name.endswith(".yaml")), ids=lambda p: p.stem
+)
 def test_questions_about_plans_of_other_layouts(tmp_path, plan):
     """Each plan alone in its folder, with no YAML of its own: the shipped knowledge serves."""
     import shutil
@@ -45,8 +48,9 @@ def test_questions_about_plans_of_other_layouts(tmp_path, plan):
     from qa import Assistant, StateStore
 
     shutil.copy(plan, tmp_path / plan.name)
-    assistant = Assistant.from_folder(tmp_path, store=StateStore(":memory:"),
-                                      knowledge=Path(__file__).resolve().parent.parent / "corpus")
+    assistant = Assistant.from_folder(
+        tmp_path, store=StateStore(":memory:"), knowledge=Path(__file__).resolve().parent.parent / "corpus"
+    )
     assert_floor(evaluate(assistant, load(f"{plan.stem}.yaml")), 0.95, 0.8)
 
 
@@ -56,9 +60,12 @@ def test_latency_is_recorded(assistant):
     assert "p50" in report.lines()[-2]
 
 
-@pytest.mark.parametrize("item, answer_found, ok", [({"q": "x", "type": "oos"}, False, True),
-                                                     ({"q": "x", "type": "oos"}, True, False)])
+@pytest.mark.parametrize(
+    "item, answer_found, ok",
+    [({"q": "x", "type": "oos"}, False, True), ({"q": "x", "type": "oos"}, True, False)],
+)
 def test_oos_check(item, answer_found, ok):
     from qa.evaluate import check
     from qa.records import Answer
+
     assert (check(item, Answer("", answer_found, "content")) == []) == ok

@@ -1,4 +1,5 @@
 """Fuzzing the question analyzer and the segmenter: any text, no exception, every line kept verbatim."""
+
 from __future__ import annotations
 
 import random
@@ -10,26 +11,113 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fuzzing import fuzz_settings
-from qa.duties import DutyParser
-from qa.lexicon import load_units
-from qa.segment import PAGE_MARKER, Segmenter
-from qa.sources import SourceText
-from qa.understand import INTENTS
+from qa.reading.duties import DutyParser
+from qa.reading.knowledge import load_units
+from qa.reading.segment import PAGE_MARKER, Segmenter
+from qa.reading.sources import SourceText
+from qa.records import Intent
 
 ROOT = Path(__file__).resolve().parent.parent
 FUZZ = fuzz_settings(150)
 
 # What staff and plans write, in both widths, with the markers the code looks for.
-WORDS = ["简易注销", "有哪些配合单位", "谁牵头", "由哪个单位负责", "那配合单位呢？", "那广告监管呢？", "盟工商局", "工商局",
-         "市场监管局", "牵头哪些工作", "联系人是谁", "什么时候完成", "多少件", "全称", "文号", "邮箱", "它", "这个单位",
-         "（责任单位：盟工商局、盟质监局）", "(牵头单位:盟发改委;配合单位:盟财政局)", "(责任单位:", "（盟发改委牵头，盟财政局配合）",
-         "完成时限：2018年底", "盟农牧局(牵头)、", "按职责分工负责", "一、", "二.", "（一）", "(二)", "1.", "2、", "（1）", "(3)",
-         "①", "⑳", "第一章", "第二部分", "第 3 页", "- 12 -", "Page 4", "2018年3月1日", "２０１８年３月１日", "ＡＢＣ",
-         "abc", "１２３", "。", "？", "?", "、", "，", ",", "“", "”", "《", "》", "〈", "〉", "(", ")", "（", "）", "[", "】",
-         "\u3000", " ", "\t", "\x00", "\x1b[31m", "\x0b", "\x0c", "\x1c", "\x85", "\u2028", "\u200b", "\ufeff",
-         "\u202e", "]]>", "<xml>", "{\"a\": 1}", "%s", "\\", "𠀀", "🙂", "ﷺ", "\U0010ffff", "Ⅲ", "㈠", "⑴", "⒈"]
-fragment = st.one_of(st.sampled_from(WORDS), st.text(max_size=12),
-                     st.characters(codec="utf-8"), st.characters(min_codepoint=0xFF01, max_codepoint=0xFF5E))
+WORDS = [
+    "简易注销",
+    "有哪些配合单位",
+    "谁牵头",
+    "由哪个单位负责",
+    "那配合单位呢？",
+    "那广告监管呢？",
+    "盟工商局",
+    "工商局",
+    "市场监管局",
+    "牵头哪些工作",
+    "联系人是谁",
+    "什么时候完成",
+    "多少件",
+    "全称",
+    "文号",
+    "邮箱",
+    "它",
+    "这个单位",
+    "（责任单位：盟工商局、盟质监局）",
+    "(牵头单位:盟发改委;配合单位:盟财政局)",
+    "(责任单位:",
+    "（盟发改委牵头，盟财政局配合）",
+    "完成时限：2018年底",
+    "盟农牧局(牵头)、",
+    "按职责分工负责",
+    "一、",
+    "二.",
+    "（一）",
+    "(二)",
+    "1.",
+    "2、",
+    "（1）",
+    "(3)",
+    "①",
+    "⑳",
+    "第一章",
+    "第二部分",
+    "第 3 页",
+    "- 12 -",
+    "Page 4",
+    "2018年3月1日",
+    "２０１８年３月１日",
+    "ＡＢＣ",
+    "abc",
+    "１２３",
+    "。",
+    "？",
+    "?",
+    "、",
+    "，",
+    ",",
+    "“",
+    "”",
+    "《",
+    "》",
+    "〈",
+    "〉",
+    "(",
+    ")",
+    "（",
+    "）",
+    "[",
+    "】",
+    "\u3000",
+    " ",
+    "\t",
+    "\x00",
+    "\x1b[31m",
+    "\x0b",
+    "\x0c",
+    "\x1c",
+    "\x85",
+    "\u2028",
+    "\u200b",
+    "\ufeff",
+    "\u202e",
+    "]]>",
+    "<xml>",
+    '{"a": 1}',
+    "%s",
+    "\\",
+    "𠀀",
+    "🙂",
+    "ﷺ",
+    "\U0010ffff",
+    "Ⅲ",
+    "㈠",
+    "⑴",
+    "⒈",
+]
+fragment = st.one_of(
+    st.sampled_from(WORDS),
+    st.text(max_size=12),
+    st.characters(codec="utf-8"),
+    st.characters(min_codepoint=0xFF01, max_codepoint=0xFF5E),
+)
 # Questions come from JSON, which can carry lone surrogates ("\ud800"); plan files are decoded, so they cannot.
 question = st.lists(st.one_of(fragment, st.characters(categories=["Cs"])), max_size=25).map("".join)
 # A line of a plan file: anything but the line breaks that cut a file into lines.
@@ -61,10 +149,10 @@ def check_verbatim(source: SourceText, clauses) -> None:
 @given(question)
 def test_analyzer_reads_anything(assistant, text):
     query = assistant.analyzer.analyze(text)
-    assert query.intent in INTENTS
+    assert query.intent in set(Intent)
     assert all(isinstance(t, str) and t for t in query.terms)
     follow = assistant.analyzer.analyze(text, query.to_context())
-    assert follow.intent in INTENTS
+    assert follow.intent in set(Intent)
 
 
 @FUZZ
@@ -84,10 +172,18 @@ def test_segmenter_keeps_every_line(segmenter, lines):
 
 
 MARKERS = ["一、", "二.", "（一）", "(二)", "1.", "2、", "（1）", "(3)", "①", "第一章", "第二部分"]
-DUTIES = ["（责任单位：盟工商局）", "(牵头单位:盟发改委;配合单位:盟财政局)", "（盟发改委牵头，盟财政局配合）",
-          "(责任单位:盟工商局、盟质监局;完成时限:2018年底)", "责任单位：盟工商局"]
-prose = st.lists(st.sampled_from(["加强市场监管", "推进改革", "完善制度", "简易注销", "，", "。", "；", "、", "（", "）"]),
-                 min_size=1, max_size=8).map("".join)
+DUTIES = [
+    "（责任单位：盟工商局）",
+    "(牵头单位:盟发改委;配合单位:盟财政局)",
+    "（盟发改委牵头，盟财政局配合）",
+    "(责任单位:盟工商局、盟质监局;完成时限:2018年底)",
+    "责任单位：盟工商局",
+]
+prose = st.lists(
+    st.sampled_from(["加强市场监管", "推进改革", "完善制度", "简易注销", "，", "。", "；", "、", "（", "）"]),
+    min_size=1,
+    max_size=8,
+).map("".join)
 # The kinds of line a plan has, each as likely as the others, so that rare sequences come up.
 plan_line = st.one_of(
     st.builds(lambda m, t: m + t, st.sampled_from(MARKERS), prose),  # a heading
@@ -95,14 +191,16 @@ plan_line = st.one_of(
     st.builds(lambda t, d: t + d, prose, st.sampled_from(DUTIES)),  # prose closed by its duty block
     st.sampled_from(DUTIES),  # a duty line of its own
     st.sampled_from(["", "   ", "- 3 -", "第 2 页"]),  # blank lines and page markers
-    st.builds(lambda a, b: f"{a}\t{b}", prose, st.sampled_from(["盟工商局", "牵头单位", "2018年底"])),  # table rows
+    st.builds(
+        lambda a, b: f"{a}\t{b}", prose, st.sampled_from(["盟工商局", "牵头单位", "2018年底"])
+    ),  # table rows
     st.builds("序号\t任务\t牵头单位\t配合单位".format),  # a duty table's header
 )
 
 
-
-
-@pytest.mark.filterwarnings("ignore::DeprecationWarning:libcst")  # Hypothesis prints a failure's lambdas with it
+@pytest.mark.filterwarnings(
+    "ignore::DeprecationWarning:libcst"
+)  # Hypothesis prints a failure's lambdas with it
 @FUZZ
 @given(st.lists(plan_line, max_size=40))
 def test_segmenter_keeps_every_line_of_plan_like_text(segmenter, lines):
@@ -115,18 +213,24 @@ def noise(rng: random.Random, size: int) -> str:
     """`size` characters of fragments and random code points (no surrogates, no line breaks)."""
     out, length = [], 0
     while length < size:
-        piece = rng.choice(WORDS) if rng.random() < 0.6 else \
-            chr(rng.choice([rng.randrange(0x20, 0xD800), rng.randrange(0xE000, 0x110000)]))
+        piece = (
+            rng.choice(WORDS)
+            if rng.random() < 0.6
+            else chr(rng.choice([rng.randrange(0x20, 0xD800), rng.randrange(0xE000, 0x110000)]))
+        )
         out.append(piece)
         length += len(piece)
     return "".join(out).replace("\n", "").replace("\r", "")[:size]
 
 
-@pytest.mark.parametrize("shape", [
-    "one huge line",
-    "many lines",
-    "wrapped, never ending",
-])
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "one huge line",
+        "many lines",
+        "wrapped, never ending",
+    ],
+)
 def test_segmenter_on_huge_input(segmenter, shape):
     rng = random.Random(6)
     if shape == "one huge line":
@@ -142,8 +246,12 @@ def test_segmenter_on_huge_input(segmenter, shape):
 
 
 def test_duty_line_after_a_paragraph_with_its_own_duty(segmenter):
-    lines = ("XX盟关于推进改革的实施方案", "一、主要任务", "推进改革，完善制度。(牵头单位:盟发改委;配合单位:盟财政局)",
-             "(责任单位:盟工商局)")
+    lines = (
+        "XX盟关于推进改革的实施方案",
+        "一、主要任务",
+        "推进改革，完善制度。(牵头单位:盟发改委;配合单位:盟财政局)",
+        "(责任单位:盟工商局)",
+    )
     source = SourceText("plan.txt", lines, "utf-8")
     check_verbatim(source, segmenter.segment(source))
 

@@ -1,10 +1,11 @@
 """A question of 10,000 characters: refused by the endpoints, answered by the library, in under 50 ms."""
+
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
-from app import create_app
+from web import create_app
 from bench.client import wechat_message, wechat_query
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -15,7 +16,7 @@ TOKEN = "limits-test-token"
 def pasted(n: int) -> str:
     """The n-th 10,000 characters pasted from the plan itself: full of terms, unit names and duties."""
     text = (ROOT / "corpus" / "plan.txt").read_text(encoding="utf-8").replace("\n", "") * 8
-    return text[n * 3001: n * 3001 + 10_000]
+    return text[n * 3001 : n * 3001 + 10_000]
 
 
 def timed(call):
@@ -27,7 +28,9 @@ def timed(call):
 
 def test_api_refuses_a_10000_character_question_quickly(client):
     for n in range(5):
-        response, seconds = timed(lambda: client.post("/api/ask", json={"question": pasted(n), "session_id": "long"}))
+        response, seconds = timed(
+            lambda: client.post("/api/ask", json={"question": pasted(n), "session_id": "long"})
+        )
         assert response.status_code == 400 and "too long" in response.get_json()["error"]
         assert seconds < LIMIT_S, f"{seconds * 1000:.1f} ms"
 
@@ -42,10 +45,17 @@ def test_library_answers_a_10000_character_question_quickly(assistant):
 
 
 def test_wechat_refuses_a_10000_character_message_quickly(tmp_path):
-    client = create_app({"STATE_DB": str(tmp_path / "s.sqlite3"), "WECHAT_TOKEN": TOKEN, "TESTING": True}).test_client()
+    client = create_app(
+        {"STATE_DB": str(tmp_path / "s.sqlite3"), "WECHAT_TOKEN": TOKEN, "TESTING": True}
+    ).test_client()
     for msg_id, question in enumerate([pasted(0), "a" * 10_000]):  # 30 KB of Chinese, 10 KB of ASCII
-        response, seconds = timed(lambda: client.post(f"/wechat?{wechat_query(TOKEN)}", content_type="text/xml",
-                                                      data=wechat_message("long", question, msg_id)))
+        response, seconds = timed(
+            lambda: client.post(
+                f"/wechat?{wechat_query(TOKEN)}",
+                content_type="text/xml",
+                data=wechat_message("long", question, msg_id),
+            )
+        )
         if response.status_code == 200:  # small enough a body: a reply saying the question is too long
             assert "太长" in response.get_data(as_text=True)
         else:

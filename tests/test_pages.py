@@ -1,4 +1,6 @@
-"""The pages through Flask's test client: chat, plan, clause, matrix, unit pages, CSV, escaping, 404s, headers."""
+"""The pages through Flask's test client: chat, plan, clause, matrix, unit pages, CSV, escaping,
+404s, headers."""
+
 from __future__ import annotations
 
 import csv
@@ -11,7 +13,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from web.matrix import CSV_COLUMNS, excel_safe, task_clauses
+from web.matrix import CSV_COLUMNS, excel_safe
 from web.pages import highlight
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,7 +76,7 @@ def page(client, url: str, status: int = 200) -> str:
 def section(html: str, clause_id: str) -> str:
     """The HTML of one clause's <section> on the plan page."""
     start = html.index(f'id="c-{clause_id}"')
-    return html[start:html.index("</section>", start)]
+    return html[start : html.index("</section>", start)]
 
 
 def read_csv(response) -> list[dict]:
@@ -92,7 +94,7 @@ def read_csv(response) -> list[dict]:
 @pytest.fixture(scope="module")
 def both_client(both_plans, tmp_path_factory):
     """A client of the app over the shipped plan and the Sanya plan."""
-    from app import create_app
+    from web import create_app
 
     state = tmp_path_factory.mktemp("both-state") / "state.sqlite3"
     return create_app({"CORPUS_DIR": str(both_plans), "STATE_DB": str(state), "TESTING": True}).test_client()
@@ -101,7 +103,7 @@ def both_client(both_plans, tmp_path_factory):
 @pytest.fixture(scope="module")
 def hostile_client(tmp_path_factory):
     """A client of the app over a plan whose text holds markup and a spreadsheet formula."""
-    from app import create_app
+    from web import create_app
 
     folder = tmp_path_factory.mktemp("hostile")
     (folder / "plan.txt").write_text(HOSTILE_PLAN, encoding="utf-8")
@@ -111,6 +113,7 @@ def hostile_client(tmp_path_factory):
 
 
 # -- every page ----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("url", PAGES)
 def test_pages_load_only_the_apps_own_files_with_no_inline_code(client, url):
@@ -153,6 +156,7 @@ def test_app_is_not_in_debug_mode(app):
 
 # -- chat ----------------------------------------------------------------------------------------
 
+
 def test_chat_page_has_examples_composer_and_api_address(client):
     tags = Tags(page(client, "/"))
     examples = [a["data-question"] for a in tags.find("button", class_="example")]
@@ -164,6 +168,7 @@ def test_chat_page_has_examples_composer_and_api_address(client):
 
 
 # -- plan and clause -----------------------------------------------------------------------------
+
 
 def test_plan_anchors_every_clause_with_its_units_beside_it(client, assistant):
     html = page(client, "/plan")
@@ -178,10 +183,13 @@ def test_plan_anchors_every_clause_with_its_units_beside_it(client, assistant):
 def test_plan_contents_nest_headings_by_level(client):
     html = page(client, "/plan")
     start = html.index('class="toc-tree"')
-    toc = html[start:html.index("</nav>", start)]
+    toc = html[start : html.index("</nav>", start)]
     # 二、重点任务 holds (一)…, which holds 1.改革市场准入制度: three levels of <ol>
-    assert re.search(r'二、重点任务</a><ol>\s*<li><a href="#c-028a20-15">\(一\)营造宽松便捷的市场准入环境</a>'
-                     r'<ol>\s*<li><a href="#c-028a20-16">1\.改革市场准入制度</a>', toc)
+    assert re.search(
+        r'二、重点任务</a><ol>\s*<li><a href="#c-028a20-15">\(一\)营造宽松便捷的市场准入环境</a>'
+        r'<ol>\s*<li><a href="#c-028a20-16">1\.改革市场准入制度</a>',
+        toc,
+    )
 
 
 def test_clause_opens_the_plan_with_that_clause_highlighted(client):
@@ -191,7 +199,9 @@ def test_clause_opens_the_plan_with_that_clause_highlighted(client):
     focused = tags.find("section", class_="is-focus")
     assert len(focused) == 1 and focused[0]["id"] == "c-028a20-31" and focused[0]["aria-current"] == "true"
     assert section(html, "028a20-31").count("<mark>简易注销</mark>") == 2
-    assert "<mark>" not in html.replace(section(html, "028a20-31"), "")  # terms are marked in the cited clause only
+    assert "<mark>" not in html.replace(
+        section(html, "028a20-31"), ""
+    )  # terms are marked in the cited clause only
     current = [a["href"] for a in tags.find("a") if a.get("aria-current") == "location"]
     assert current == ["#c-028a20-14", "#c-028a20-15", "#c-028a20-30"]  # 二、 › (一) › 5. in the contents
     assert page(client, "/plan?focus=028a20-31").count('aria-current="true"') == 1
@@ -205,21 +215,30 @@ def test_unknown_clause_is_a_404_page(client, url):
 
 def test_several_plans_are_grouped_by_document(both_client):
     html = page(both_client, "/plan")
-    titles = re.findall(r'<article class="document" id="doc-\d+">\s*<header class="doc-header">\s*<h1>([^<]+)</h1>', html)
-    assert titles == ["锡林郭勒盟贯彻落实《“十三五”市场监管规划》实施方案", "三亚市创建一流营商环境2023年实施方案"]
+    titles = re.findall(
+        r'<article class="document" id="doc-\d+">\s*<header class="doc-header">\s*<h1>([^<]+)</h1>', html
+    )
+    assert titles == [
+        "锡林郭勒盟贯彻落实《“十三五”市场监管规划》实施方案",
+        "三亚市创建一流营商环境2023年实施方案",
+    ]
     sanya = both_client.get("/api/clauses").get_json()[-1]
-    assert Tags(page(both_client, sanya["url"])).find("section", class_="is-focus")[0]["id"] == f"c-{sanya['id']}"
+    assert (
+        Tags(page(both_client, sanya["url"])).find("section", class_="is-focus")[0]["id"]
+        == f"c-{sanya['id']}"
+    )
     matrix = page(both_client, "/units")
     assert len(re.findall(r'<tr class="doc-row">', matrix)) == 2
 
 
 # -- matrix, unit pages, CSV ---------------------------------------------------------------------
 
+
 def test_matrix_has_every_unit_and_every_task_marked_by_role(client, assistant):
     tags = Tags(page(client, "/units"))
-    assert [a["data-unit"] for a in tags.find("th", class_="unit-col")] == assistant.duty_units
+    assert [a["data-unit"] for a in tags.find("th", class_="unit-col")] == list(assistant.duty_units)
     rows = tags.find("tr", class_="task")
-    tasks = task_clauses(assistant)
+    tasks = assistant.task_clauses
     assert len(rows) == len(tasks)
     for row, clause in zip(rows, tasks):
         assert row["data-units"].split("|") == list(clause.lead + clause.cooperate)
@@ -242,7 +261,7 @@ def test_matrix_keeps_the_filter_from_the_address(client):
 
 def test_print_stylesheet_hides_the_controls():
     css = (ROOT / "web" / "static" / "css" / "app.css").read_text(encoding="utf-8")
-    printed = css[css.index("@media print"):]
+    printed = css[css.index("@media print") :]
     assert ".filters" in printed and ".composer" in printed and "landscape" in css
 
 
@@ -268,19 +287,23 @@ def test_csv_has_every_task_for_excel(client, assistant):
     response = client.get("/units.csv")
     rows = read_csv(response)
     assert response.headers["Content-Disposition"].startswith("attachment;")
-    assert "filename*=UTF-8''%E8%B4%A3%E4%BB%BB%E5%88%86%E5%B7%A5.csv" in response.headers["Content-Disposition"]
-    tasks = task_clauses(assistant)
+    assert (
+        "filename*=UTF-8''%E8%B4%A3%E4%BB%BB%E5%88%86%E5%B7%A5.csv" in response.headers["Content-Disposition"]
+    )
+    tasks = assistant.task_clauses
     assert [r["编号"] for r in rows] == [c.id for c in tasks]
     exit_row = next(r for r in rows if r["编号"] == "028a20-31")
     assert exit_row["条款"] == "二、(一)5" and exit_row["标题"] == "完善市场主体退出机制"
     assert exit_row["牵头单位"] == "盟工商局" and exit_row["配合单位"] == "、".join(SIX)
-    assert exit_row["原文"] == assistant.by_id["028a20-31"].text
+    assert exit_row["原文"] == assistant.clause("028a20-31").text
 
 
 def test_csv_follows_the_matrix_filter(client):
     rows = read_csv(client.get("/units.csv?unit=质监局"))  # an alias names the unit too
     assert len(rows) == 9 and all("盟质监局" in r["牵头单位"] + r["配合单位"] for r in rows)
-    assert [r["标题"] for r in read_csv(client.get("/units.csv?unit=盟质监局&q=特种设备安全监管"))] == ["加强特种设备安全监管"]
+    assert [r["标题"] for r in read_csv(client.get("/units.csv?unit=盟质监局&q=特种设备安全监管"))] == [
+        "加强特种设备安全监管"
+    ]
     assert read_csv(client.get("/units.csv?q=没有这样的内容")) == []
     assert client.get("/units.csv?unit=盟外星局").status_code == 404
 
@@ -289,11 +312,18 @@ def test_csv_cells_never_start_a_formula(hostile_client):
     rows = read_csv(hostile_client.get("/units.csv"))
     formula = next(r for r in rows if r["标题"] == "公式测试")
     assert formula["原文"].startswith("'=HYPERLINK(")
-    assert [excel_safe(v) for v in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "盟工商局")] == \
-        ["'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", "盟工商局"]
+    assert [excel_safe(v) for v in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "盟工商局")] == [
+        "'=1+1",
+        "'+1",
+        "'-1",
+        "'@SUM(A1)",
+        "'\tx",
+        "盟工商局",
+    ]
 
 
 # -- escaping ------------------------------------------------------------------------------------
+
 
 def test_plan_text_with_markup_is_shown_as_text(hostile_client):
     for url in ("/plan", "/units", "/units/盟质监局", "/clause/028a20-7?hl=<script>"):
@@ -306,8 +336,12 @@ def test_plan_text_with_markup_is_shown_as_text(hostile_client):
 
 def test_user_text_in_addresses_is_escaped(client):
     attack = "<script>alert(1)</script>"
-    for url, status in ((f"/units?q={attack}&unit={attack}", 200), (f"/units/{attack}", 404),
-                        (f"/clause/{attack}", 404), (f"/units.csv?unit={attack}", 404)):
+    for url, status in (
+        (f"/units?q={attack}&unit={attack}", 200),
+        (f"/units/{attack}", 404),
+        (f"/clause/{attack}", 404),
+        (f"/units.csv?unit={attack}", 404),
+    ):
         response = client.get(url)
         assert response.status_code == status and attack not in response.get_data(as_text=True), url
     assert 'value="&lt;script&gt;alert(1)&lt;/script&gt;"' in page(client, f"/units?q={attack}")

@@ -1,4 +1,5 @@
 """Plans into clauses: heading paths, duties against the gold tables, nothing lost."""
+
 from __future__ import annotations
 
 import re
@@ -7,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from qa.duties import DutyParser
-from qa.lexicon import load_units
-from qa.segment import PAGE_MARKER, Segmenter, heading_of
-from qa.sources import SourceText, read_source
+from qa.reading.duties import DutyParser
+from qa.reading.knowledge import load_units
+from qa.reading.segment import PAGE_MARKER, Segmenter, heading_of
+from qa.reading.sources import SourceText, read_source
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -20,6 +21,7 @@ SANYA = DATA / "sanya-2023-business-environment-plan.txt"
 
 def fold(text: str) -> str:
     import unicodedata
+
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
@@ -27,7 +29,7 @@ def unit_key(name: str) -> str:
     text = fold(name).replace("“", "").replace("”", "")
     for prefix in ("锡林郭勒盟", "盟"):
         if text.startswith(prefix) and len(text) > len(prefix) + 1:
-            return text[len(prefix):]
+            return text[len(prefix) :]
     return text
 
 
@@ -50,11 +52,17 @@ def gold(name):
     # The shipped gold table writes one key with a bare comma; read the raw key from the line.
     table = {}
     for line in (DATA / name).read_text(encoding="utf-8").splitlines():
-        match = re.match(r"^(\w+): \{key: (.+?)(?:, lead: \[(.*?)\], cooperate: \[(.*?)\])?(?:, deadline: (.+?))?\}$", line)
+        match = re.match(
+            r"^(\w+): \{key: (.+?)(?:, lead: \[(.*?)\], cooperate: \[(.*?)\])?(?:, deadline: (.+?))?\}$", line
+        )
         if match:
-            table[match[1]] = {"key": match[2], "lead": [u.strip() for u in (match[3] or "").split(",") if u.strip()],
-                               "cooperate": [u.strip() for u in (match[4] or "").split(",") if u.strip()],
-                               "has_duty": match[3] is not None, "deadline": match[5]}
+            table[match[1]] = {
+                "key": match[2],
+                "lead": [u.strip() for u in (match[3] or "").split(",") if u.strip()],
+                "cooperate": [u.strip() for u in (match[4] or "").split(",") if u.strip()],
+                "has_duty": match[3] is not None,
+                "deadline": match[5],
+            }
     return table
 
 
@@ -66,14 +74,18 @@ def test_gold_table_has_all_task_paragraphs():
     assert sum(1 for e in XILINGOL.values() if e["has_duty"]) == 47
 
 
-@pytest.mark.parametrize("entry", [e for e in XILINGOL.values() if e["has_duty"]], ids=lambda e: e["key"][:12])
+@pytest.mark.parametrize(
+    "entry", [e for e in XILINGOL.values() if e["has_duty"]], ids=lambda e: e["key"][:12]
+)
 def test_xilingol_units_match_gold(segmenter, entry):
     clause = find(clauses_of(segmenter, PLAN), entry["key"])
     assert [unit_key(u) for u in clause.lead] == [unit_key(u) for u in entry["lead"]]
     assert sorted(unit_key(u) for u in clause.cooperate) == sorted(unit_key(u) for u in entry["cooperate"])
 
 
-@pytest.mark.parametrize("entry", [e for e in XILINGOL.values() if not e["has_duty"]], ids=lambda e: e["key"][:12])
+@pytest.mark.parametrize(
+    "entry", [e for e in XILINGOL.values() if not e["has_duty"]], ids=lambda e: e["key"][:12]
+)
 def test_xilingol_paragraphs_without_duty_are_clauses(segmenter, entry):
     clause = find(clauses_of(segmenter, PLAN), entry["key"])
     assert clause.lead == () and clause.cooperate == ()
@@ -165,10 +177,13 @@ def test_heading_markers():
 
 
 def test_full_width_plain_plan(segmenter):
-    text = ("关于X的实施方案\n为做好工作，制定本方案。\n一、重点任务\n（一）加强监管。要加强监管工作。\n"
-            "（责任单位：市工商局牵头，市财政局配合）\n（二）优化服务\n优化服务。\n〔责任单位：市商务局〕")
+    text = (
+        "关于X的实施方案\n为做好工作，制定本方案。\n一、重点任务\n（一）加强监管。要加强监管工作。\n"
+        "（责任单位：市工商局牵头，市财政局配合）\n（二）优化服务\n优化服务。\n〔责任单位：市商务局〕"
+    )
     clauses = Segmenter(DutyParser(load_units(ROOT / "corpus", []))).segment(
-        SourceText("x.txt", tuple(text.split("\n")), "utf-8"))
+        SourceText("x.txt", tuple(text.split("\n")), "utf-8")
+    )
     first = [c for c in clauses if "要加强监管工作" in c.text][0]
     assert first.path == "一、(一)" and first.lead == ("市工商局",) and first.cooperate == ("市财政局",)
     second = [c for c in clauses if c.text.startswith("优化服务。")][0]
@@ -176,22 +191,35 @@ def test_full_width_plain_plan(segmenter):
 
 
 def test_duty_table_rows_are_clauses(segmenter):
-    lines = ["关于X的实施方案", "为做好工作，制定本方案。", "一、任务分工", "序号\t重点任务\t牵头单位\t配合单位\t完成时限",
-             "1\t推进一网通办改革\t县政务服务局\t县财政局、县发改局\t2024年6月底前", "2\t建立企业服务专员制度\t县工信局\t\t长期坚持"]
+    lines = [
+        "关于X的实施方案",
+        "为做好工作，制定本方案。",
+        "一、任务分工",
+        "序号\t重点任务\t牵头单位\t配合单位\t完成时限",
+        "1\t推进一网通办改革\t县政务服务局\t县财政局、县发改局\t2024年6月底前",
+        "2\t建立企业服务专员制度\t县工信局\t\t长期坚持",
+    ]
     clauses = segmenter.segment(SourceText("x.txt", tuple(lines), "utf-8"))
     rows = [c for c in clauses if c.path.startswith("一、表")]
     assert [(c.path, c.title, c.lead, c.cooperate, c.deadline) for c in rows] == [
         ("一、表1", "推进一网通办改革", ("县政务服务局",), ("县财政局", "县发改局"), "2024年6月底前"),
-        ("一、表2", "建立企业服务专员制度", ("县工信局",), (), "长期坚持")]
+        ("一、表2", "建立企业服务专员制度", ("县工信局",), (), "长期坚持"),
+    ]
 
 
 PLANS = DATA / "plans"
-MORE_GOLD = [(plan, name, entry) for gold_file in sorted(PLANS.glob("*_gold.yaml"))
-             for plan in [next(p for p in PLANS.iterdir() if p.stem == gold_file.stem[:-5] and p.suffix != ".yaml")]
-             for name, entry in yaml.safe_load(gold_file.read_text(encoding="utf-8")).items() if name != "table"]
+MORE_GOLD = [
+    (plan, name, entry)
+    for gold_file in sorted(PLANS.glob("*_gold.yaml"))
+    for plan in [next(p for p in PLANS.iterdir() if p.stem == gold_file.stem[:-5] and p.suffix != ".yaml")]
+    for name, entry in yaml.safe_load(gold_file.read_text(encoding="utf-8")).items()
+    if name != "table"
+]
 
 
-@pytest.mark.parametrize("plan, name, entry", MORE_GOLD, ids=lambda v: getattr(v, "stem", v) if not isinstance(v, dict) else "")
+@pytest.mark.parametrize(
+    "plan, name, entry", MORE_GOLD, ids=lambda v: getattr(v, "stem", v) if not isinstance(v, dict) else ""
+)
 def test_other_layouts_match_gold(segmenter, plan, name, entry):
     clause = find(clauses_of(segmenter, plan), str(entry["key"]))
     assert [fold(u) for u in clause.lead] == [fold(u) for u in entry.get("lead") or []]
@@ -210,7 +238,9 @@ def test_docx_duty_table_matches_gold(segmenter):
         assert fold(clause.deadline) == fold(str(row.get("deadline") or ""))
 
 
-@pytest.mark.parametrize("path", sorted(p for p in PLANS.iterdir() if not p.name.endswith(".yaml")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted(p for p in PLANS.iterdir() if not p.name.endswith(".yaml")), ids=lambda p: p.name
+)
 def test_other_layouts_lose_no_line(segmenter, path):
     source = read_source(path)
     clauses = segmenter.segment(source)

@@ -1,4 +1,5 @@
 """The shared state store: expiry, bounds, processes, damage."""
+
 from __future__ import annotations
 
 import multiprocessing
@@ -7,7 +8,7 @@ import time
 
 import pytest
 
-from qa.sessions import StateStore
+from qa.state import StateStore
 
 
 def test_put_get_and_expiry(tmp_path):
@@ -42,7 +43,9 @@ def test_claims_across_processes(tmp_path):
     path = str(tmp_path / "s.db")
     StateStore(path)
     queue = multiprocessing.get_context("spawn").Queue()
-    workers = [multiprocessing.get_context("spawn").Process(target=_claim, args=(path, queue)) for _ in range(4)]
+    workers = [
+        multiprocessing.get_context("spawn").Process(target=_claim, args=(path, queue)) for _ in range(4)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -64,7 +67,9 @@ def test_survives_reopening(tmp_path):
     assert StateStore(tmp_path / "s.db").get("k") == {"v": 1}
 
 
-@pytest.mark.parametrize("kwargs, name", [({"ttl_seconds": 0}, "ttl_seconds"), ({"max_entries": 0}, "max_entries")])
+@pytest.mark.parametrize(
+    "kwargs, name", [({"ttl_seconds": 0}, "ttl_seconds"), ({"max_entries": 0}, "max_entries")]
+)
 def test_parameters_are_checked(tmp_path, kwargs, name):
     with pytest.raises(ValueError, match=name):
         StateStore(tmp_path / "s.db", **kwargs)

@@ -1,4 +1,5 @@
 """Settings: defaults, then config.yaml, then environment, then the dict given to create_app."""
+
 from __future__ import annotations
 
 import pytest
@@ -30,4 +31,8 @@ def test_bad_values_are_named(tmp_path):
 
 def test_shipped_config_matches_defaults():
     settings = load_settings({}, None, {})
-    assert settings["PORT"] == 8000 and settings["HOST"] == "127.0.0.1" and settings["CORPUS_DIR"].endswith("corpus")
+    assert (
+        settings["PORT"] == 8000
+        and settings["HOST"] == "127.0.0.1"
+        and settings["CORPUS_DIR"].endswith("corpus")
+    )

@@ -1,11 +1,12 @@
 """Reading plan files: encodings, .docx, and files that are not plans."""
+
 from __future__ import annotations
 
 import logging
 
 import pytest
 
-from qa.sources import UnreadableSource, decode_text, read_corpus, read_source
+from qa.reading.sources import UnreadableSource, decode_text, read_corpus, read_source
 
 TEXT = "关于做好工作的实施方案\n一、总体要求\n（一）加强监管。内容。（责任单位：县工商局）\n"
 
@@ -25,8 +26,15 @@ def test_crlf_line_ends(tmp_path):
     assert read_source(path).lines[1] == "一、总体要求"
 
 
-@pytest.mark.parametrize("data, reason", [(b"", "empty"), (b"   \n", "empty"), (b"\x00\x01\x02PK\x00", "binary"),
-                                          (bytes(range(128, 256)) * 4, "GB18030")])
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        (b"", "empty"),
+        (b"   \n", "empty"),
+        (b"\x00\x01\x02PK\x00", "binary"),
+        (bytes(range(128, 256)) * 4, "GB18030"),
+    ],
+)
 def test_bad_text_is_refused_with_its_name(data, reason):
     with pytest.raises(UnreadableSource, match=reason):
         decode_text(data, "bad.txt")

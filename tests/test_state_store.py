@@ -1,4 +1,5 @@
 """The state store under faults: an app restart, a worker killed mid-write, 100,000 distinct users."""
+
 from __future__ import annotations
 
 import os
@@ -11,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from app import create_app
-from qa.sessions import StateStore
+from web import create_app
+from qa.state import StateStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SIX = ["盟环保局", "盟住建局", "盟商务局", "盟经信委", "盟国税局", "盟地税局"]
@@ -21,7 +22,7 @@ TOKEN = "state-test-token"
 # A worker that writes as the app does: conversations (put) and WeChat message claims (claim, put), forever.
 WRITER = """
 import sys, time
-from qa.sessions import StateStore
+from qa.state import StateStore
 store = StateStore(sys.argv[1], max_entries=int(sys.argv[2]))
 n = 0
 while True:
@@ -38,14 +39,18 @@ def wechat_post(client, user: str, msg_id: int, question: str):
     """A signed plain-mode text message through the test client."""
     from bench.client import wechat_message, wechat_query
 
-    return client.post(f"/wechat?{wechat_query(TOKEN)}", data=wechat_message(user, question, msg_id),
-                       content_type="text/xml")
+    return client.post(
+        f"/wechat?{wechat_query(TOKEN)}", data=wechat_message(user, question, msg_id), content_type="text/xml"
+    )
 
 
 def test_conversations_and_wechat_replies_survive_an_app_restart(tmp_path):
     config = {"STATE_DB": str(tmp_path / "state.sqlite3"), "WECHAT_TOKEN": TOKEN, "TESTING": True}
     first = create_app(config).test_client()
-    assert first.post("/api/ask", json={"question": "简易注销由哪个单位牵头？", "session_id": "r"}).status_code == 200
+    assert (
+        first.post("/api/ask", json={"question": "简易注销由哪个单位牵头？", "session_id": "r"}).status_code
+        == 200
+    )
     reply = wechat_post(first, "u-restart", 42, "简易注销由哪个单位牵头？")
     assert reply.status_code == 200 and "盟工商局" in reply.get_data(as_text=True)
 
@@ -64,8 +69,9 @@ def test_a_worker_killed_while_writing_leaves_the_store_intact(tmp_path):
     for n in range(100):  # expiring after the writer's keys: the bound drops those first
         store.put(f"session:kept-{n}", {"n": n}, ttl=7200)
     for kill in range(4):  # killed at different points: inside a write, a commit, a clean-up of old keys
-        writer = subprocess.Popen([sys.executable, "-c", WRITER, str(path), "300"], cwd=ROOT,
-                                  stdout=subprocess.PIPE, text=True)
+        writer = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path), "300"], cwd=ROOT, stdout=subprocess.PIPE, text=True
+        )
         try:
             assert writer.stdout.readline().strip() == "writing"
             time.sleep(0.05 + 0.07 * kill)
@@ -99,6 +105,8 @@ def test_bounded_over_100000_distinct_users(tmp_path):
             sizes.append(size())
     assert len(store) <= 500 + 200  # clean-up runs every 200 writes
     assert path.stat().st_size < 1024 * 1024
-    assert sizes[1] < 6 * 1024 * 1024, f"{sizes[1]} bytes for at most 700 keys"  # WAL: ~4 MB between checkpoints
+    assert sizes[1] < 6 * 1024 * 1024, (
+        f"{sizes[1]} bytes for at most 700 keys"
+    )  # WAL: ~4 MB between checkpoints
     assert sizes[1] <= sizes[0] + 64 * 1024, f"still growing: {sizes}"
     assert assistant.ask("那配合单位呢？", "user-99999").units == tuple(SIX)  # the newest users are kept

@@ -1,7 +1,8 @@
 """Tokens: jieba words with the plans' own terms kept whole, no punctuation or stop words."""
+
 from __future__ import annotations
 
-from qa.tokenize import Tokenizer, normalize
+from qa.index.tokenize import Tokenizer, normalize
 
 
 def test_plan_terms_are_kept_whole():

@@ -1,4 +1,5 @@
 """Question understanding: intents, units in any form, topics, follow-ups."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,26 +10,36 @@ def analyze(assistant):
     return assistant.analyzer.analyze
 
 
-@pytest.mark.parametrize("question, intent, role", [
-    ("简易注销有哪些配合单位？", "cooperate", "cooperate"),
-    ("企业简易注销登记由哪个部门牵头？", "lead", "lead"),
-    ("强制退出机制的责任单位是哪些？", "who", ""),
-    ("12315投诉举报平台归哪个单位管？", "who", ""),
-    ("盟质监局牵头哪些工作？", "unit_tasks", "lead"),
-    ("财政局要配合啥", "unit_tasks", "cooperate"),
-    ("盟科技局涉及哪些工作？", "unit_tasks", ""),
-    ("联系人是谁？", "fact", ""),
-    ("到2020年全盟有效注册商标要达到多少件？", "fact", ""),
-    ("明厨亮灶", "content", ""),
-    ("负面清单那块谁挑头", "lead", "lead"),
-])
+@pytest.mark.parametrize(
+    "question, intent, role",
+    [
+        ("简易注销有哪些配合单位？", "cooperate", "cooperate"),
+        ("企业简易注销登记由哪个部门牵头？", "lead", "lead"),
+        ("强制退出机制的责任单位是哪些？", "who", ""),
+        ("12315投诉举报平台归哪个单位管？", "who", ""),
+        ("盟质监局牵头哪些工作？", "unit_tasks", "lead"),
+        ("财政局要配合啥", "unit_tasks", "cooperate"),
+        ("盟科技局涉及哪些工作？", "unit_tasks", ""),
+        ("联系人是谁？", "fact", ""),
+        ("到2020年全盟有效注册商标要达到多少件？", "fact", ""),
+        ("明厨亮灶", "content", ""),
+        ("负面清单那块谁挑头", "lead", "lead"),
+    ],
+)
 def test_intents(analyze, question, intent, role):
     query = analyze(question)
     assert (query.intent, query.role) == (intent, role)
 
 
-@pytest.mark.parametrize("question", ["盟质监局牵头哪些工作", "质监局牵头哪些工作", "锡林郭勒盟质量技术监督局牵头哪些工作",
-                                      "锡盟质监局牵头哪些工作"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "盟质监局牵头哪些工作",
+        "质监局牵头哪些工作",
+        "锡林郭勒盟质量技术监督局牵头哪些工作",
+        "锡盟质监局牵头哪些工作",
+    ],
+)
 def test_unit_in_any_form(analyze, question):
     assert analyze(question).units == ("盟质监局",)
 

@@ -1,12 +1,15 @@
 """Unit names: aliases, prefixes, groups, lists."""
+
 from __future__ import annotations
 
 import pytest
 
-from qa.units import UnitDirectory, clean_unit, is_group, unit_prefix
+from qa.reading.units import UnitDirectory, clean_unit, is_group, unit_prefix
 
-UNITS = UnitDirectory({"盟工商局": ["锡林郭勒盟工商行政管理局", "工商局"], "盟食药局": ["盟食药"]},
-                      {"盟": ["锡林郭勒盟", "锡盟"]})
+UNITS = UnitDirectory(
+    {"盟工商局": ["锡林郭勒盟工商行政管理局", "工商局"], "盟食药局": ["盟食药"]},
+    {"盟": ["锡林郭勒盟", "锡盟"]},
+)
 
 
 def test_alias_resolves_to_the_canonical_name():
@@ -29,13 +32,23 @@ def test_prefix_and_groups():
 
 
 def test_split_carries_prefix_but_not_into_groups():
-    assert UNITS.split_units("盟编办、发改委、具有行政审批权限的各有关部门") == \
-        ["盟编办", "盟发改委", "具有行政审批权限的各有关部门"]
-    assert UNITS.split_units("市交通局、市水务局等相关行业主管部门") == ["市交通局", "市水务局", "相关行业主管部门"]
+    assert UNITS.split_units("盟编办、发改委、具有行政审批权限的各有关部门") == [
+        "盟编办",
+        "盟发改委",
+        "具有行政审批权限的各有关部门",
+    ]
+    assert UNITS.split_units("市交通局、市水务局等相关行业主管部门") == [
+        "市交通局",
+        "市水务局",
+        "相关行业主管部门",
+    ]
 
 
 def test_split_never_breaks_on_he():
-    assert UNITS.split_units("市住房和城乡建设局、市自然资源和规划局") == ["市住房和城乡建设局", "市自然资源和规划局"]
+    assert UNITS.split_units("市住房和城乡建设局、市自然资源和规划局") == [
+        "市住房和城乡建设局",
+        "市自然资源和规划局",
+    ]
 
 
 @pytest.mark.parametrize("bad", [{"": []}, {"盟工商局": [1.5]}])

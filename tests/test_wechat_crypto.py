@@ -1,4 +1,5 @@
 """The callback crypto against the platforms' published samples and an independent implementation (wechatpy)."""
+
 from __future__ import annotations
 
 import base64
@@ -13,27 +14,44 @@ from wechatpy.enterprise.crypto import WeChatCrypto as WeComCrypto
 from wechatpy.exceptions import InvalidSignatureException
 from wechatpy.utils import check_signature
 
-from web.wechat_crypto import (CryptoError, MessageCrypto, WrongReceiver, decode_aes_key, signature,
-                               signature_matches)
+from web.wechat.crypto import (
+    CryptoError,
+    MessageCrypto,
+    WrongReceiver,
+    decode_aes_key,
+    signature,
+    signature_matches,
+)
 
 # The WeCom callback sample (WXBizMsgCrypt Sample.cs / Sample.py of the official weworkapi libraries).
 SAMPLE_TOKEN = "QDG6eK"
 SAMPLE_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
 SAMPLE_CORP_ID = "wx5823bf96d3bd56c7"
-VERIFY = {"msg_signature": "5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3", "timestamp": "1409659589",
-          "nonce": "263014780",
-          "echostr": "P9nAzCzyDtyTWESHep1vC5X9xho/qYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp+4RPcs8TgAE7OaBO+FZXvnaqQ=="}
-MESSAGE = {"msg_signature": "477715d11cdb4164915debcba66cb864d751f3e6", "timestamp": "1409659813",
-           "nonce": "1372623149",
-           "Encrypt": (
-               "RypEvHKD8QQKFhvQ6QleEB4J58tiPdvo+rtK1I9qca6aM/wvqnLSV5zEPeusUiX5L5X/0lWfrf0QADHHhGd3QczcdCUpj911"
-               "L3vg3W/sYYvuJTs3TUUkSUXxaccAS0qhxchrRYt66wiSpGLYL42aM6A8dTT+6k4aSknmPj48kzJs8qLjvd4Xgpue06DOdnLx"
-               "AUHzM6+kDZ+HMZfJYuR+LtwGc2hgf5gsijff0ekUNXZiqATP7PF5mZxZ3Izoun1s4zG4LUMnvw2r+KqCKIw+3IQH03v+BCA9"
-               "nMELNqbSf6tiWSrXJB3LAVGUcallcrw8V2t9EL4EhzJWrQUax5wLVMNS0+rUPA3k22Ncx4XXZS9o0MBH27Bo6BpNelZpS+/u"
-               "h9KsNlY6bHCmJU9p8g7m3fVKn28H3KDYA5Pl/T8Z1ptDAVe0lXdQ2YoyyH2uyPIGHBZZIs2pDBS8R07+qN+E7Q==")}
+VERIFY = {
+    "msg_signature": "5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3",
+    "timestamp": "1409659589",
+    "nonce": "263014780",
+    "echostr": "P9nAzCzyDtyTWESHep1vC5X9xho/qYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp+4RPcs8TgAE7OaBO+FZXvnaqQ==",
+}
+MESSAGE = {
+    "msg_signature": "477715d11cdb4164915debcba66cb864d751f3e6",
+    "timestamp": "1409659813",
+    "nonce": "1372623149",
+    "Encrypt": (
+        "RypEvHKD8QQKFhvQ6QleEB4J58tiPdvo+rtK1I9qca6aM/wvqnLSV5zEPeusUiX5L5X/0lWfrf0QADHHhGd3QczcdCUpj911"
+        "L3vg3W/sYYvuJTs3TUUkSUXxaccAS0qhxchrRYt66wiSpGLYL42aM6A8dTT+6k4aSknmPj48kzJs8qLjvd4Xgpue06DOdnLx"
+        "AUHzM6+kDZ+HMZfJYuR+LtwGc2hgf5gsijff0ekUNXZiqATP7PF5mZxZ3Izoun1s4zG4LUMnvw2r+KqCKIw+3IQH03v+BCA9"
+        "nMELNqbSf6tiWSrXJB3LAVGUcallcrw8V2t9EL4EhzJWrQUax5wLVMNS0+rUPA3k22Ncx4XXZS9o0MBH27Bo6BpNelZpS+/u"
+        "h9KsNlY6bHCmJU9p8g7m3fVKn28H3KDYA5Pl/T8Z1ptDAVe0lXdQ2YoyyH2uyPIGHBZZIs2pDBS8R07+qN+E7Q=="
+    ),
+}
 
 # wechatpy's own vectors (tests/test_crypto.py): an encryption with a fixed 16-byte prefix.
-WPY_TOKEN, WPY_KEY, WPY_CORP_ID = "123456", "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR", "wx49f0ab532d5d035a"
+WPY_TOKEN, WPY_KEY, WPY_CORP_ID = (
+    "123456",
+    "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR",
+    "wx49f0ab532d5d035a",
+)
 WPY_REPLY = """<xml>
 <MsgType><![CDATA[text]]></MsgType>
 <Content><![CDATA[test]]></Content>
@@ -46,7 +64,8 @@ WPY_ENCRYPT = (
     "9s4gMv99m88kKTh/H8IdkOiMg6bisoy3ypwy9H4hvSPe9nsGaqyw5hhSjdYbcrKk+j3nba4HMOTzHrluLBYqxgNcBqGsL8GqxlhZ"
     "gURnAtObvesEl5nZ+uBE8bviY0LWke8Zy9V/QYKxNV2FqllNXcfmstttyIkMKCCmVbCFM2JTF5wY0nFhHZSjPUL2Q1qvSUCUld+/"
     "WIXrx0oyKQmpB6o8NRrrNrsDf03oxI1p9FxUgMnwKKZeOA/uu+2IEvEBtb7muXsVbwbgX05UPPJvFurDXafG0RQyPR+mf1nDnAtQ"
-    "mmNOuiR5MIkdQ39xn1vWwi1O5oazPoQJz0nTYjxxEE8kv3kFxtAGVRe3ypD3WeK2XeFYFMNMpatF9XiKzHo3")
+    "mmNOuiR5MIkdQ39xn1vWwi1O5oazPoQJz0nTYjxxEE8kv3kFxtAGVRe3ypD3WeK2XeFYFMNMpatF9XiKzHo3"
+)
 
 APP_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 
@@ -61,8 +80,12 @@ def test_official_verify_url_sample(sample):
     assert sample.verify(VERIFY["msg_signature"], VERIFY["timestamp"], VERIFY["nonce"], VERIFY["echostr"])
     assert sample.decrypt(VERIFY["echostr"]) == "1616140317555161061"
     # the same plaintext as an independent implementation finds
-    assert WeComCrypto(SAMPLE_TOKEN, SAMPLE_KEY, SAMPLE_CORP_ID).check_signature(
-        VERIFY["msg_signature"], VERIFY["timestamp"], VERIFY["nonce"], VERIFY["echostr"]) == "1616140317555161061"
+    assert (
+        WeComCrypto(SAMPLE_TOKEN, SAMPLE_KEY, SAMPLE_CORP_ID).check_signature(
+            VERIFY["msg_signature"], VERIFY["timestamp"], VERIFY["nonce"], VERIFY["echostr"]
+        )
+        == "1616140317555161061"
+    )
 
 
 def test_official_message_sample(sample):
@@ -88,7 +111,10 @@ def test_encryption_matches_wechatpy_vector_byte_for_byte():
     assert encrypted == WPY_ENCRYPT
     assert crypto.sign("1411525903", "461056294", encrypted) == "407518b7649e86ef23978113f92d27afa9296533"
     sealed = crypto.seal(WPY_REPLY, 1411525903, "461056294")
-    assert list(sealed) == ["Encrypt", "MsgSignature", "TimeStamp", "Nonce"] and sealed["TimeStamp"] == 1411525903
+    assert (
+        list(sealed) == ["Encrypt", "MsgSignature", "TimeStamp", "Nonce"]
+        and sealed["TimeStamp"] == 1411525903
+    )
 
 
 def test_plain_signature_agrees_with_wechatpy():
@@ -107,7 +133,10 @@ def test_every_padding_length_round_trips_with_wechatpy(length):
     theirs = OfficialAccountCrypto("tok", APP_KEY, "wxappid")
     text = "x" * length
     sealed = ours.seal(text, 1700000000, "42")
-    assert theirs.decrypt_message({"Encrypt": sealed["Encrypt"]}, sealed["MsgSignature"], "1700000000", "42") == text
+    assert (
+        theirs.decrypt_message({"Encrypt": sealed["Encrypt"]}, sealed["MsgSignature"], "1700000000", "42")
+        == text
+    )
     assert len(base64.b64decode(sealed["Encrypt"])) % 32 == 0  # padded to 32-byte blocks, not AES's 16
     their_xml = xmltodict.parse(theirs.encrypt_message(text, "42", "1700000000"))["xml"]
     assert ours.verify(their_xml["MsgSignature"], "1700000000", "42", their_xml["Encrypt"])
@@ -132,11 +161,17 @@ def test_message_for_another_account_is_refused():
         crypto.decrypt(encrypted)
 
 
-@pytest.mark.parametrize("encrypted", [
-    "not base64!", "", "AAAA", base64.b64encode(b"\x00" * 15).decode(),  # not whole blocks
-    base64.b64encode(b"\x00" * 32).decode(),  # decrypts to garbage padding
-    MESSAGE["Encrypt"][:-24] + "AAAAAAAAAAAAAAAAAAAAAA==",  # last block damaged
-])
+@pytest.mark.parametrize(
+    "encrypted",
+    [
+        "not base64!",
+        "",
+        "AAAA",
+        base64.b64encode(b"\x00" * 15).decode(),  # not whole blocks
+        base64.b64encode(b"\x00" * 32).decode(),  # decrypts to garbage padding
+        MESSAGE["Encrypt"][:-24] + "AAAAAAAAAAAAAAAAAAAAAA==",  # last block damaged
+    ],
+)
 def test_malformed_ciphertexts_raise_crypto_error(sample, encrypted):
     with pytest.raises(CryptoError):
         sample.decrypt(encrypted)
@@ -153,7 +188,9 @@ def test_length_field_beyond_plaintext_is_refused():
         crypto.decrypt(base64.b64encode(encryptor.update(plain) + encryptor.finalize()).decode())
 
 
-@pytest.mark.parametrize("value", ["", "short", APP_KEY[:-1], APP_KEY + "A", APP_KEY[:-1] + "=", APP_KEY[:-1] + "中"])
+@pytest.mark.parametrize(
+    "value", ["", "short", APP_KEY[:-1], APP_KEY + "A", APP_KEY[:-1] + "=", APP_KEY[:-1] + "中"]
+)
 def test_bad_encoding_aes_key_names_the_setting_not_the_key(value):
     with pytest.raises(ValueError, match="WECHAT_AES_KEY") as caught:
         decode_aes_key(value, "WECHAT_AES_KEY")

@@ -1,1 +1,94 @@
-"""The web surfaces of the assistant: pages, JSON API, WeChat endpoints; and the command line."""
+"""The web surfaces of the assistant: the app factory, pages, JSON API, WeChat endpoints; the command line."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from qa import Assistant, StateStore
+
+from .settings import load_settings
+
+__all__ = ["SHIPPED_CORPUS", "build_assistant", "create_app", "current_assistant"]
+log = logging.getLogger("qa.app")
+# The shipped corpus folder: its units.yaml and terms.yaml serve a corpus folder that has none.
+SHIPPED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def build_assistant(settings: Mapping, store: StateStore | None = None) -> Assistant:
+    """The assistant over the configured corpus: what the app and the command line both answer with."""
+    return Assistant.from_folder(settings["CORPUS_DIR"], store=store, knowledge=SHIPPED_CORPUS)
+
+
+def current_assistant() -> Assistant:
+    """The assistant of the app handling this request."""
+    return current_app.extensions["qa"]
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: settings (defaults → config.yaml → environment → `config`), the index, the views."""
+    settings = load_settings(config)
+    app = Flask(__name__)
+    app.config.update(settings)
+    app.json.ensure_ascii = False
+    store = StateStore(
+        settings["STATE_DB"], ttl_seconds=settings["SESSION_TTL"], max_entries=settings["MAX_SESSIONS"]
+    )
+    assistant = build_assistant(settings, store)
+    for warning in assistant.warnings:
+        log.warning(warning)
+    app.extensions["qa"] = assistant
+    app.extensions["state"] = store
+
+    from . import api, pages, wechat
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(wechat.bp)
+    _register_errors(app)
+    _security_headers(app)
+    return app
+
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'; "
+    "form-action 'self'"
+)
+
+
+def _security_headers(app: Flask) -> None:
+    """Every response: a Content-Security-Policy (nothing from outside the app), no MIME sniffing."""
+
+    @app.after_request
+    def headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+
+def _register_errors(app: Flask) -> None:
+    """Errors as JSON for the API and plain pages elsewhere; never a bare 500."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if request.path.startswith("/api/") or request.is_json:
+            response = jsonify({"error": exc.description or exc.name})
+            response.status_code = exc.code or 500
+            for name, value in exc.get_headers():  # e.g. the Allow header of a 405
+                if name.lower() != "content-type":
+                    response.headers[name] = value
+            return response
+        return exc
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        log.exception("unexpected error on %s", request.path)
+        response = jsonify({"error": "internal error; the request was not processed"})
+        response.status_code = 500
+        return response

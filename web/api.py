@@ -1,20 +1,16 @@
 """The JSON API: /api/ask, /api/clauses, /api/units, /healthz, /openapi.json."""
+
 from __future__ import annotations
 
 import time
 
 from flask import Blueprint, current_app, jsonify, request
 
-from .matrix import unit_tasks
+from . import current_assistant as assistant
 from .openapi import openapi_spec
 from .serialize import answer_json, clause_json
 
 bp = Blueprint("api", __name__)
-
-
-def assistant():
-    """The assistant built by create_app."""
-    return current_app.extensions["qa"]
 
 
 def error(status: int, message: str):
@@ -27,7 +23,7 @@ def error(status: int, message: str):
 def read_question(payload: object) -> tuple[str, str]:
     """(question, session_id) from a request body; ValueError says what is wrong."""
     if not isinstance(payload, dict):
-        raise ValueError("the body must be a JSON object such as {\"question\": \"…\"}")
+        raise ValueError('the body must be a JSON object such as {"question": "…"}')
     question = payload.get("question")
     if question is None:
         raise ValueError("missing field: question")
@@ -79,34 +75,45 @@ def clauses():
 @bp.get("/api/units")
 def units():
     """Every unit with the number of tasks it leads and cooperates in."""
-    qa = assistant()
-    rows = []
-    for unit in qa.duty_units:
-        tasks = unit_tasks(qa, unit)
-        rows.append({"unit": unit, "lead": len(tasks["lead"]), "cooperate": len(tasks["cooperate"])})
-    return jsonify(rows)
+    return jsonify(
+        [
+            {"unit": unit, "lead": lead, "cooperate": cooperate}
+            for unit, lead, cooperate in assistant().unit_counts()
+        ]
+    )
 
 
 @bp.get("/api/units/<path:name>")
 def unit(name: str):
     """One unit's tasks by role; an alias (工商局) answers for its unit."""
     qa = assistant()
-    canonical = qa.units.canonical(name)
-    if canonical not in qa.duty_units:
+    canonical = qa.unit_named(name)
+    if canonical is None:
         return error(404, f"no unit named {name} in the plans")
-    tasks = unit_tasks(qa, canonical)
-    return jsonify({"unit": canonical, "lead": [clause_json(c) for c in tasks["lead"]],
-                    "cooperate": [clause_json(c) for c in tasks["cooperate"]]})
+    tasks = qa.tasks_of(canonical)
+    return jsonify(
+        {
+            "unit": canonical,
+            "lead": [clause_json(c) for c in tasks["lead"]],
+            "cooperate": [clause_json(c) for c in tasks["cooperate"]],
+        }
+    )
 
 
 @bp.get("/healthz")
 def healthz():
     """Liveness and what is loaded."""
     qa = assistant()
-    docs = sorted({c.doc for c in qa.clauses})
-    return jsonify({"status": "ok", "documents": docs, "clauses": len(qa.clauses),
-                    "build_seconds": round(qa.build_seconds, 3),
-                    "warnings": list(getattr(qa, "warnings", []))})
+    docs = sorted(qa.documents)
+    return jsonify(
+        {
+            "status": "ok",
+            "documents": docs,
+            "clauses": len(qa.clauses),
+            "build_seconds": round(qa.build_seconds, 3),
+            "warnings": list(qa.warnings),
+        }
+    )
 
 
 @bp.get("/openapi.json")

@@ -1,150 +1,195 @@
-"""The command line: serve, ask, clauses, eval. Thin wrappers over qa/ and create_app."""
+"""The command line: serve, ask, clauses, eval. Thin click wrappers over qa/ and create_app."""
+
 from __future__ import annotations
 
-import argparse
 import json
-import logging
 import re
 import sys
 from pathlib import Path
 
-import yaml
+import click
+
+from qa import Assistant, StateStore
+
+from . import build_assistant, create_app
+from .settings import load_settings
 
 # The markers of a heading path (二、 (一) 5 (1) ①), to indent the tree by depth.
-PATH_PARTS = re.compile(r"第.+?(?:章|部分|篇)|[一二三四五六七八九十]+、|\([一二三四五六七八九十\d]+\)|\d+|[①-⑳]")
+PATH_PARTS = re.compile(
+    r"第.+?(?:章|部分|篇)|[一二三四五六七八九十]+、|\([一二三四五六七八九十\d]+\)|\d+|[①-⑳]"
+)
+corpus_option = click.option(
+    "--corpus",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="folder of plans (default: CORPUS_DIR, corpus/)",
+)
 
 
-def _corpus_config(args: argparse.Namespace) -> dict:
-    """Settings overrides from the common flags."""
-    config = {}
-    if getattr(args, "corpus", None):
-        config["CORPUS_DIR"] = str(Path(args.corpus).resolve())
-    return config
+def corpus_config(corpus: Path | None) -> dict:
+    """Settings overrides from the --corpus flag."""
+    return {"CORPUS_DIR": str(corpus.resolve())} if corpus else {}
 
 
-def _assistant(args: argparse.Namespace):
-    """An assistant over the configured corpus, without the web app (for the offline commands)."""
-    from qa import Assistant, StateStore
-    from web.settings import load_settings
-
-    from app import SHIPPED_CORPUS
-
-    settings = load_settings(_corpus_config(args))
-    assistant = Assistant.from_folder(settings["CORPUS_DIR"], store=StateStore(":memory:"), knowledge=SHIPPED_CORPUS)
+def offline_assistant(corpus: Path | None) -> Assistant:
+    """An assistant over the configured corpus, without the web app; warnings go to stderr."""
+    assistant = build_assistant(load_settings(corpus_config(corpus)), StateStore(":memory:"))
     for warning in assistant.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        click.echo(f"warning: {warning}", err=True)
     return assistant
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the assistant with waitress (the production WSGI server)."""
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """方案问答助手: answers about implementation plans."""
+
+
+@cli.command()
+@click.option("--host", help="address to listen on (default: HOST, 127.0.0.1)")
+@click.option("--port", type=int, help="port (default: PORT, 8000)")
+@click.option("--threads", type=int, help="waitress worker threads (default: THREADS, 8)")
+@corpus_option
+def serve(host: str | None, port: int | None, threads: int | None, corpus: Path | None) -> None:
+    """Serve the chat page and API with waitress (the default command)."""
     import waitress
 
-    from app import create_app
-
-    config = _corpus_config(args)
-    for flag, name in (("host", "HOST"), ("port", "PORT"), ("threads", "THREADS")):
-        if getattr(args, flag, None) is not None:
-            config[name] = getattr(args, flag)
+    config = corpus_config(corpus)
+    config.update(
+        {
+            name: value
+            for name, value in (("HOST", host), ("PORT", port), ("THREADS", threads))
+            if value is not None
+        }
+    )
     app = create_app(config)
     host, port = app.config["HOST"], int(app.config["PORT"])
     qa = app.extensions["qa"]
-    print(f"方案问答助手: {len(qa.clauses)} clauses from {len({c.source for c in qa.clauses})} plan(s) "
-          f"in {app.config['CORPUS_DIR']}", flush=True)
+    click.echo(
+        f"方案问答助手: {len(qa.clauses)} clauses from {len(qa.documents)} plan(s) "
+        f"in {app.config['CORPUS_DIR']}"
+    )
     for line in app.extensions.get("startup_notes", []):
-        print(line, flush=True)
+        click.echo(line)
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
-    print(f"Serving on http://{shown}:{port}/  (Ctrl+C to stop)", flush=True)
+    click.echo(f"Serving on http://{shown}:{port}/  (Ctrl+C to stop)")
+    sys.stdout.flush()
     waitress.serve(app, host=host, port=port, threads=int(app.config["THREADS"]), ident="qa")
-    return 0
 
 
-def cmd_ask(args: argparse.Namespace) -> int:
-    """Answer a question in the terminal."""
-    assistant = _assistant(args)
-    answer = assistant.ask(args.question, "cli")
-    if args.json:
-        print(json.dumps({"answer": answer.answer, "found": answer.found, "intent": answer.intent,
-                          "units": list(answer.units),
-                          "citations": [c.to_dict() for c in answer.citations]}, ensure_ascii=False, indent=2))
+@cli.command()
+@click.argument("question")
+@corpus_option
+@click.option("--json", "as_json", is_flag=True, help="print the answer as the API's JSON")
+def ask(question: str, corpus: Path | None, as_json: bool) -> None:
+    """Answer a question in the terminal (exit 1 when the plans hold no answer)."""
+    answer = offline_assistant(corpus).ask(question, "cli")
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "answer": answer.answer,
+                    "found": answer.found,
+                    "intent": str(answer.intent),
+                    "units": list(answer.units),
+                    "citations": [c.to_dict() for c in answer.citations],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
-        print(answer.answer)
+        click.echo(answer.answer)
         if answer.citations and answer.intent == "unit_tasks":
-            print(f"（共引用 {len(answer.citations)} 条）")
-    return 0 if answer.found else 1
+            click.echo(f"（共引用 {len(answer.citations)} 条）")
+    sys.exit(0 if answer.found else 1)
 
 
-def cmd_clauses(args: argparse.Namespace) -> int:
-    """Print every clause: one JSON array, or a readable tree with units."""
-    assistant = _assistant(args)
-    if args.json:
-        fields = ("id", "doc", "path", "title", "text", "lead", "cooperate", "deadline", "kind", "source", "lines")
-        print(json.dumps([{k: c.to_dict()[k] for k in fields} for c in assistant.clauses],
-                         ensure_ascii=False, indent=1))
-        return 0
+@cli.command()
+@corpus_option
+@click.option("--json", "as_json", is_flag=True, help="one JSON array of clauses")
+def clauses(corpus: Path | None, as_json: bool) -> None:
+    """Print every clause with its lead and cooperating units."""
+    assistant = offline_assistant(corpus)
+    if as_json:
+        fields = (
+            "id",
+            "doc",
+            "path",
+            "title",
+            "text",
+            "lead",
+            "cooperate",
+            "deadline",
+            "kind",
+            "source",
+            "lines",
+        )
+        click.echo(
+            json.dumps(
+                [{k: c.to_dict()[k] for k in fields} for c in assistant.clauses], ensure_ascii=False, indent=1
+            )
+        )
+        return
     doc = None
     for clause in assistant.clauses:
         if clause.doc != doc:
             doc = clause.doc
-            print(f"《{doc}》 ({clause.source})")
+            click.echo(f"《{doc}》 ({clause.source})")
         indent = "  " * len(PATH_PARTS.findall(clause.path))
-        head = f"{clause.path} {clause.title}".strip() if clause.kind != "paragraph" or clause.path else clause.title
-        print(f"  {indent}{head}  [{clause.id}]")
+        head = (
+            f"{clause.path} {clause.title}".strip()
+            if clause.kind != "paragraph" or clause.path
+            else clause.title
+        )
+        click.echo(f"  {indent}{head}  [{clause.id}]")
         if clause.kind == "paragraph":
-            print(f"  {indent}  {clause.text[:60]}{'…' if len(clause.text) > 60 else ''}")
+            click.echo(f"  {indent}  {clause.text[:60]}{'…' if len(clause.text) > 60 else ''}")
         if clause.lead or clause.cooperate:
-            print(f"  {indent}  牵头: {'、'.join(clause.lead) or '—'}  配合: {'、'.join(clause.cooperate) or '—'}"
-                  + (f"  时限: {clause.deadline}" if clause.deadline else ""))
-    return 0
+            click.echo(
+                f"  {indent}  牵头: {'、'.join(clause.lead) or '—'}  配合: {'、'.join(clause.cooperate) or '—'}"
+                + (f"  时限: {clause.deadline}" if clause.deadline else "")
+            )
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
-    """Score question sets: per-type pass rates and latency."""
+@cli.command("eval")
+@click.argument("sets", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@corpus_option
+@click.option("--min", "minimum", type=float, default=0.0, help="exit 1 when a set's pass rate is below this")
+@click.option("-v", "--verbose", is_flag=True, help="list the failures")
+def evaluate_sets(sets: tuple[Path, ...], corpus: Path | None, minimum: float, verbose: bool) -> None:
+    """Score question sets (YAML) in-process: per-type pass rates and latency."""
+    import yaml
+
     from qa.evaluate import evaluate
 
-    assistant = _assistant(args)
+    assistant = offline_assistant(corpus)
     worst = 1.0
-    for path in args.sets:
-        items = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        report = evaluate(assistant, items, Path(path).stem)
-        print(f"== {path}")
-        print("\n".join(report.lines(args.verbose)))
+    for path in sets:
+        report = evaluate(assistant, yaml.safe_load(path.read_text(encoding="utf-8")), path.stem)
+        click.echo(f"== {path}")
+        click.echo("\n".join(report.lines(verbose)))
         worst = min(worst, report.rate)
-    return 0 if worst >= args.min else 1
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The command line's parser."""
-    parser = argparse.ArgumentParser(prog="python app.py", description="方案问答助手: answers about implementation plans.")
-    sub = parser.add_subparsers(dest="command")
-    serve = sub.add_parser("serve", help="serve the chat page and API (the default)")
-    serve.add_argument("--host")
-    serve.add_argument("--port", type=int)
-    serve.add_argument("--threads", type=int)
-    serve.add_argument("--corpus", help="folder of plans (default: CORPUS_DIR, corpus/)")
-    ask = sub.add_parser("ask", help="answer a question in the terminal")
-    ask.add_argument("question")
-    ask.add_argument("--corpus")
-    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
-    clauses = sub.add_parser("clauses", help="print the clauses of the corpus")
-    clauses.add_argument("--json", action="store_true", help="one JSON array of clauses")
-    clauses.add_argument("--corpus")
-    ev = sub.add_parser("eval", help="score question sets (YAML) in-process")
-    ev.add_argument("sets", nargs="+")
-    ev.add_argument("--corpus")
-    ev.add_argument("--min", type=float, default=0.0, help="exit 1 when a set's pass rate is below this")
-    ev.add_argument("-v", "--verbose", action="store_true", help="list the failures")
-    return parser
+    sys.exit(0 if worst >= minimum else 1)
 
 
 def main(argv: list[str]) -> int:
-    """Run the command line."""
+    """Run the command line; serving is the default.
+
+    `python app.py --port 9000` means `python app.py serve --port 9000`.
+    """
+    import logging
+
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
-        argv = ["serve", *argv]  # serving is the default: `python app.py --port 9000` means `serve --port 9000`
-    args = build_parser().parse_args(argv)
+        argv = ["serve", *argv]
     try:
-        return {"serve": cmd_serve, "ask": cmd_ask, "clauses": cmd_clauses, "eval": cmd_eval}[args.command](args)
+        return cli.main(argv, prog_name="python app.py", standalone_mode=False) or 0
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Abort:
+        return 1
     except BrokenPipeError:  # output piped into head: not an error
         sys.stderr.close()
         return 0

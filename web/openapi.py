@@ -1,11 +1,16 @@
 """The OpenAPI 3.1 document of the JSON API, served at /openapi.json; tests check it against the app."""
+
 from __future__ import annotations
 
 
 def _object(properties: dict, required: list[str] | None = None, description: str = "") -> dict:
     """A closed JSON object schema: every property listed, the named ones (default: all) required."""
-    schema = {"type": "object", "properties": properties, "required": list(properties) if required is None else required,
-              "additionalProperties": False}
+    schema = {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties) if required is None else required,
+        "additionalProperties": False,
+    }
     if description:
         schema["description"] = description
     return schema
@@ -40,8 +45,12 @@ CLAUSE_PROPERTIES = {
     "deadline": {"type": "string", "description": "Completion deadline (完成时限) when the plan gives one."},
     "kind": {"type": "string", "enum": ["title", "letter", "preamble", "heading", "paragraph"]},
     "source": {"type": "string", "description": "File name of the plan in the corpus folder."},
-    "lines": {**_list({"type": "integer"}), "minItems": 2, "maxItems": 2,
-              "description": "First and last line of the clause in its source file."},
+    "lines": {
+        **_list({"type": "integer"}),
+        "minItems": 2,
+        "maxItems": 2,
+        "description": "First and last line of the clause in its source file.",
+    },
     "url": {"type": "string", "description": "Link to the clause, highlighted in the plan page."},
 }
 
@@ -50,73 +59,166 @@ def openapi_spec(server: str = "/", max_question_length: int = 500) -> dict:
     """The OpenAPI document; `server` is where the API is mounted."""
     schemas = {
         "Error": _object({"error": STRING}),
-        "AskRequest": {**_object({
-            "question": {"type": "string", "minLength": 1, "maxLength": max_question_length, "pattern": "\\S",
-                         "examples": ["简易注销有哪些配合单位？"]},
-            "session_id": {"type": ["string", "integer", "null"], "maxLength": 200,
-                           "description": "The same id continues a conversation (follow-ups keep the topic)."},
-        }, required=["question"]), "additionalProperties": True},  # other fields are ignored, for newer clients
+        "AskRequest": {
+            **_object(
+                {
+                    "question": {
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": max_question_length,
+                        "pattern": "\\S",
+                        "examples": ["简易注销有哪些配合单位？"],
+                    },
+                    "session_id": {
+                        "type": ["string", "integer", "null"],
+                        "maxLength": 200,
+                        "description": "The same id continues a conversation (follow-ups keep the topic).",
+                    },
+                },
+                required=["question"],
+            ),
+            "additionalProperties": True,
+        },  # other fields are ignored, for newer clients
         "Clause": _object(CLAUSE_PROPERTIES),
-        "Citation": _object({**CLAUSE_PROPERTIES, "related": {
-            "type": "boolean", "description": "A clause close to the best one, cited as related."}}),
-        "Answer": _object({
-            "answer": {"type": "string", "description": "The reply as a person reads it, naming its source."},
-            "found": {"type": "boolean", "description": "false when the plans hold nothing that answers."},
-            "intent": {"type": "string", "description": "What was understood.",
-                       "examples": ["lead", "cooperate", "who", "unit_tasks", "fact", "content"]},
-            "units": {**STRINGS, "description": "For a who-question, the units that answer it."},
-            "citations": {**_list(_ref("Citation")), "description": "Best first; [] when found is false."},
-            "roles": {**_list(_object({"unit": STRING, "role": {"type": "string", "enum": ["lead", "cooperate"]}})),
-                      "description": "Units of the best clause with their roles, for display."},
-            "highlight": {**STRINGS, "description": "The question's terms, to mark in quoted text."},
-            "subject": {**_object({"units": STRINGS, "role": {"type": "string", "enum": ["lead", "cooperate", "any", ""]}}),
-                        "description": "For a unit's tasks (intent unit_tasks): the units asked about and the role."},
-            "elapsed_ms": {"type": "number", "description": "Time spent answering."},
-        }),
-        "UnitSummary": _object({"unit": STRING, "lead": {"type": "integer"}, "cooperate": {"type": "integer"}}),
-        "UnitTasks": _object({"unit": STRING, "lead": _list(_ref("Clause")), "cooperate": _list(_ref("Clause"))}),
-        "Health": _object({"status": {"type": "string", "enum": ["ok"]}, "documents": STRINGS,
-                           "clauses": {"type": "integer"}, "build_seconds": {"type": "number"},
-                           "warnings": STRINGS}),
+        "Citation": _object(
+            {
+                **CLAUSE_PROPERTIES,
+                "related": {
+                    "type": "boolean",
+                    "description": "A clause close to the best one, cited as related.",
+                },
+            }
+        ),
+        "Answer": _object(
+            {
+                "answer": {
+                    "type": "string",
+                    "description": "The reply as a person reads it, naming its source.",
+                },
+                "found": {
+                    "type": "boolean",
+                    "description": "false when the plans hold nothing that answers.",
+                },
+                "intent": {
+                    "type": "string",
+                    "description": "What was understood.",
+                    "examples": ["lead", "cooperate", "who", "unit_tasks", "fact", "content"],
+                },
+                "units": {**STRINGS, "description": "For a who-question, the units that answer it."},
+                "citations": {
+                    **_list(_ref("Citation")),
+                    "description": "Best first; [] when found is false.",
+                },
+                "roles": {
+                    **_list(
+                        _object({"unit": STRING, "role": {"type": "string", "enum": ["lead", "cooperate"]}})
+                    ),
+                    "description": "Units of the best clause with their roles, for display.",
+                },
+                "highlight": {**STRINGS, "description": "The question's terms, to mark in quoted text."},
+                "subject": {
+                    **_object(
+                        {
+                            "units": STRINGS,
+                            "role": {"type": "string", "enum": ["lead", "cooperate", "any", ""]},
+                        }
+                    ),
+                    "description": "For a unit's tasks (intent unit_tasks): "
+                    "the units asked about and the role.",
+                },
+                "elapsed_ms": {"type": "number", "description": "Time spent answering."},
+            }
+        ),
+        "UnitSummary": _object(
+            {"unit": STRING, "lead": {"type": "integer"}, "cooperate": {"type": "integer"}}
+        ),
+        "UnitTasks": _object(
+            {"unit": STRING, "lead": _list(_ref("Clause")), "cooperate": _list(_ref("Clause"))}
+        ),
+        "Health": _object(
+            {
+                "status": {"type": "string", "enum": ["ok"]},
+                "documents": STRINGS,
+                "clauses": {"type": "integer"},
+                "build_seconds": {"type": "number"},
+                "warnings": STRINGS,
+            }
+        ),
     }
     paths = {
-        "/api/ask": {"post": {
-            "summary": "Answer a question about the plans",
-            "operationId": "ask",
-            "requestBody": {"required": True,
-                            "content": {"application/json": {"schema": _ref("AskRequest")}}},
-            "responses": {"200": _json(_ref("Answer"), "The answer, citing the clauses it rests on."),
-                          "400": ERROR, "413": ERROR},
-        }},
-        "/api/clauses": {"get": {
-            "summary": "Every clause of every plan, in document order", "operationId": "clauses",
-            "responses": {"200": _json(_list(_ref("Clause")), "The clauses.")},
-        }},
-        "/api/units": {"get": {
-            "summary": "Every unit with the number of tasks it leads and cooperates in", "operationId": "units",
-            "responses": {"200": _json(_list(_ref("UnitSummary")), "The units, in the order the plans name them.")},
-        }},
-        "/api/units/{name}": {"get": {
-            "summary": "One unit's tasks by role", "operationId": "unit",
-            "parameters": [{"name": "name", "in": "path", "required": True, "schema": STRING,
-                            "description": "The unit's name or an alias from units.yaml (工商局 → 盟工商局)."}],
-            "responses": {"200": _json(_ref("UnitTasks"), "The clauses the unit leads and cooperates in."),
-                          "404": ERROR},
-        }},
-        "/healthz": {"get": {
-            "summary": "Liveness and what is loaded", "operationId": "healthz",
-            "responses": {"200": _json(_ref("Health"), "The service is up.")},
-        }},
-        "/openapi.json": {"get": {
-            "summary": "This document", "operationId": "openapi",
-            "responses": {"200": _json({"type": "object"}, "The OpenAPI document.")},
-        }},
+        "/api/ask": {
+            "post": {
+                "summary": "Answer a question about the plans",
+                "operationId": "ask",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("AskRequest")}},
+                },
+                "responses": {
+                    "200": _json(_ref("Answer"), "The answer, citing the clauses it rests on."),
+                    "400": ERROR,
+                    "413": ERROR,
+                },
+            }
+        },
+        "/api/clauses": {
+            "get": {
+                "summary": "Every clause of every plan, in document order",
+                "operationId": "clauses",
+                "responses": {"200": _json(_list(_ref("Clause")), "The clauses.")},
+            }
+        },
+        "/api/units": {
+            "get": {
+                "summary": "Every unit with the number of tasks it leads and cooperates in",
+                "operationId": "units",
+                "responses": {
+                    "200": _json(_list(_ref("UnitSummary")), "The units, in the order the plans name them.")
+                },
+            }
+        },
+        "/api/units/{name}": {
+            "get": {
+                "summary": "One unit's tasks by role",
+                "operationId": "unit",
+                "parameters": [
+                    {
+                        "name": "name",
+                        "in": "path",
+                        "required": True,
+                        "schema": STRING,
+                        "description": "The unit's name or an alias from units.yaml (工商局 → 盟工商局).",
+                    }
+                ],
+                "responses": {
+                    "200": _json(_ref("UnitTasks"), "The clauses the unit leads and cooperates in."),
+                    "404": ERROR,
+                },
+            }
+        },
+        "/healthz": {
+            "get": {
+                "summary": "Liveness and what is loaded",
+                "operationId": "healthz",
+                "responses": {"200": _json(_ref("Health"), "The service is up.")},
+            }
+        },
+        "/openapi.json": {
+            "get": {
+                "summary": "This document",
+                "operationId": "openapi",
+                "responses": {"200": _json({"type": "object"}, "The OpenAPI document.")},
+            }
+        },
     }
     return {
         "openapi": "3.1.0",
-        "info": {"title": "方案问答助手 API", "version": "1.0.0",
-                 "description": "Questions and answers about implementation plans (实施方案), with the clauses "
-                                "they rest on and who leads or cooperates in each task."},
+        "info": {
+            "title": "方案问答助手 API",
+            "version": "1.0.0",
+            "description": "Questions and answers about implementation plans (实施方案), with the clauses "
+            "they rest on and who leads or cooperates in each task.",
+        },
         "servers": [{"url": server}],
         "paths": paths,
         "components": {"schemas": schemas},

@@ -1,4 +1,5 @@
 """The pages staff use: the chat (/), the plan (/plan, /clause/<id>), who does what (/units)."""
+
 from __future__ import annotations
 
 import re
@@ -6,12 +7,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
 
-from qa import Assistant, Clause
+from qa import Clause
+from qa.assistant import search_text
 
-from .matrix import csv_text, search_text, select_tasks, task_clauses, unit_tasks
+from . import current_assistant as assistant
+from .matrix import csv_text
 
 bp = Blueprint("pages", __name__)
 bp.add_app_template_filter(search_text, "search_text")  # the matrix rows carry what units.js filters on
@@ -51,11 +54,6 @@ class Document:
         return roots
 
 
-def assistant() -> Assistant:
-    """The assistant built by create_app."""
-    return current_app.extensions["qa"]
-
-
 def documents(clauses: Iterable[Clause]) -> list[Document]:
     """Clauses grouped by the file they come from, in corpus order."""
     by_source: dict[str, Document] = {}
@@ -74,7 +72,7 @@ def highlight(text: str, terms: Iterable[str]) -> Markup:
         return escape(text)
     parts, last = [], 0
     for match in re.finditer("|".join(map(re.escape, words)), text):
-        parts += [escape(text[last:match.start()]), Markup("<mark>%s</mark>") % match.group()]
+        parts += [escape(text[last : match.start()]), Markup("<mark>%s</mark>") % match.group()]
         last = match.end()
     parts.append(escape(text[last:]))
     return Markup("").join(parts)
@@ -96,15 +94,20 @@ def not_found(exc):
 def chat():
     """The chat page."""
     qa = assistant()
-    return render_template("chat.html", page="chat", examples=qa.examples, documents=documents(qa.clauses),
-                           tasks=len(task_clauses(qa)))
+    return render_template(
+        "chat.html",
+        page="chat",
+        examples=qa.examples,
+        documents=documents(qa.clauses),
+        tasks=len(qa.task_clauses),
+    )
 
 
 @bp.get("/plan")
 def plan():
     """Every plan as a readable document; ?focus=<id> highlights one clause."""
     focus = request.args.get("focus", "")
-    if focus and focus not in assistant().by_id:
+    if focus and assistant().clause(focus) is None:
         abort(404, f"方案中没有编号为 {focus} 的条款。")
     return _plan_page(focus)
 
@@ -112,7 +115,7 @@ def plan():
 @bp.get("/clause/<clause_id>")
 def clause(clause_id: str):
     """One clause, highlighted and scrolled to in its plan; ?hl=term marks the question's terms."""
-    if clause_id not in assistant().by_id:
+    if assistant().clause(clause_id) is None:
         abort(404, f"方案中没有编号为 {clause_id} 的条款。")
     return _plan_page(clause_id)
 
@@ -122,36 +125,50 @@ def _plan_page(focus: str) -> str:
     terms = [t for t in request.args.getlist("hl") if 0 < len(t) <= 20][:MAX_HIGHLIGHTS] if focus else []
     qa = assistant()
     trail = set()  # the focused clause and the headings above it, marked in the table of contents
-    node = qa.by_id.get(focus)
+    node = focused = qa.clause(focus)
     while node is not None and node.id not in trail:
         trail.add(node.id)
-        node = qa.by_id.get(node.parent)
-    title = f"{qa.by_id[focus].path} {qa.by_id[focus].title} · 方案全文" if focus else "方案全文"
-    return render_template("plan.html", page="plan", title=title, documents=documents(qa.clauses),
-                           focus=focus, trail=trail, terms=terms)
+        node = qa.clause(node.parent)
+    title = f"{focused.path} {focused.title} · 方案全文" if focused else "方案全文"
+    return render_template(
+        "plan.html",
+        page="plan",
+        title=title,
+        documents=documents(qa.clauses),
+        focus=focus,
+        trail=trail,
+        terms=terms,
+    )
 
 
 @bp.get("/units")
 def units():
     """The responsibility matrix: every unit × every task, filtered in the page as you type."""
     qa = assistant()
-    tasks = task_clauses(qa)
-    counts = {u: (sum(u in c.lead for c in tasks), sum(u in c.cooperate for c in tasks)) for u in qa.duty_units}
-    return render_template("units.html", page="units", units=qa.duty_units, counts=counts,
-                           documents=documents(tasks), total=len(tasks),
-                           unit=request.args.get("unit", ""), text=request.args.get("q", ""))
+    tasks = qa.task_clauses
+    counts = {u: (lead, cooperate) for u, lead, cooperate in qa.unit_counts()}
+    return render_template(
+        "units.html",
+        page="units",
+        units=qa.duty_units,
+        counts=counts,
+        documents=documents(tasks),
+        total=len(tasks),
+        unit=request.args.get("unit", ""),
+        text=request.args.get("q", ""),
+    )
 
 
 @bp.get("/units/<path:name>")
 def unit(name: str):
     """One unit's tasks by role."""
     qa = assistant()
-    canonical = qa.units.canonical(name)
-    if canonical not in qa.duty_units:
+    canonical = qa.unit_named(name)
+    if canonical is None:
         abort(404, f"方案中没有给“{name}”分配任务。")
     if canonical != name:  # an alias (工商局) goes to the unit's own page, so each unit has one address
         return redirect(url_for("pages.unit", name=canonical))
-    return render_template("unit.html", page="units", unit=canonical, tasks=unit_tasks(qa, canonical))
+    return render_template("unit.html", page="units", unit=canonical, tasks=qa.tasks_of(canonical))
 
 
 @bp.get("/units.csv")
@@ -160,12 +177,14 @@ def units_csv():
     qa = assistant()
     unit_name = request.args.get("unit", "").strip()
     if unit_name:
-        unit_name = qa.units.canonical(unit_name)
-        if unit_name not in qa.duty_units:
+        canonical = qa.unit_named(unit_name)
+        if canonical is None:
             abort(404, f"方案中没有给“{unit_name}”分配任务。")
-    rows = select_tasks(qa, unit_name, request.args.get("q", ""))
+        unit_name = canonical
+    rows = qa.select_tasks(unit_name, request.args.get("q", ""))
     filename = f"责任分工-{unit_name}.csv" if unit_name else "责任分工.csv"
     response = Response(csv_text(rows), mimetype="text/csv")
     response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"responsibilities.csv\"; filename*=UTF-8''{quote(filename)}")
+        f"attachment; filename=\"responsibilities.csv\"; filename*=UTF-8''{quote(filename)}"
+    )
     return response

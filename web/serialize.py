@@ -1,4 +1,5 @@
 """Answers and clauses as the JSON the API and the pages share."""
+
 from __future__ import annotations
 
 from flask import url_for
@@ -9,9 +10,17 @@ from qa import Answer, Clause
 def clause_json(clause: Clause) -> dict:
     """A clause with the fields of the answer contract, and a link to it in the plan view."""
     return {
-        "id": clause.id, "doc": clause.doc, "path": clause.path, "title": clause.title, "text": clause.text,
-        "lead": list(clause.lead), "cooperate": list(clause.cooperate), "deadline": clause.deadline,
-        "kind": clause.kind, "source": clause.source, "lines": list(clause.lines),
+        "id": clause.id,
+        "doc": clause.doc,
+        "path": clause.path,
+        "title": clause.title,
+        "text": clause.text,
+        "lead": list(clause.lead),
+        "cooperate": list(clause.cooperate),
+        "deadline": clause.deadline,
+        "kind": clause.kind,
+        "source": clause.source,
+        "lines": list(clause.lines),
         "url": url_for("pages.clause", clause_id=clause.id),
     }
 
@@ -28,5 +37,5 @@ def answer_json(answer: Answer) -> dict:
         "roles": [{"unit": u, "role": r} for u, r in answer.unit_roles],
         "highlight": list(answer.highlight),
         # For a unit's tasks: the unit(s) asked about and the role (lead | cooperate | any).
-        "subject": {"units": list(answer.extra.get("unit", [])), "role": answer.extra.get("role", "")},
+        "subject": {"units": list(answer.subject_units), "role": answer.subject_role},
     }

@@ -1,4 +1,5 @@
 """Settings: defaults, then config.yaml, then environment variables, then the dict given to create_app."""
+
 from __future__ import annotations
 
 import logging
@@ -44,8 +45,11 @@ def _coerce(name: str, value: object) -> object:
         raise ValueError(f"setting {name} must be a {type(default).__name__}, got {value!r}") from None
 
 
-def load_settings(overrides: Mapping | None = None, config_file: str | os.PathLike | None = None,
-                  environ: Mapping[str, str] | None = None) -> dict:
+def load_settings(
+    overrides: Mapping | None = None,
+    config_file: str | os.PathLike | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> dict:
     """Every setting, from the four sources in order; relative paths resolved against the project."""
     settings = dict(DEFAULTS)
     path = Path(config_file) if config_file else ROOT / "config.yaml"

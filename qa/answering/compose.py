@@ -1,0 +1,177 @@
+"""Composing replies a person can act on: units by role, where they come from, the quoted clause."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..records import Clause
+from ..vocabulary import FACT_PATTERNS, RESPONSIBLE_NAME, ROLE_NAMES
+
+SENTENCE_END = re.compile(r"(?<=[。；;！？!?\n])")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a clause's text, punctuation kept."""
+    return [s for s in SENTENCE_END.split(text) if s.strip()]
+
+
+def place(clause: Clause) -> str:
+    """Where a clause stands in its plan: 二、(一)5“完善市场主体退出机制”."""
+    marker = clause.path or {"letter": "来函", "title": "标题", "preamble": "序言"}.get(clause.kind, "")
+    title = f"“{clause.title}”" if clause.title and clause.title not in ("标题", "序言") else ""
+    return f"{marker}{title}"
+
+
+def where(clause: Clause) -> str:
+    """Where a clause stands, as a person cites it: 《doc》二、(一)5“title” (inner 《》 become 〈〉)."""
+    doc = clause.doc.replace("《", "〈").replace("》", "〉")
+    return f"《{doc}》{place(clause)}"
+
+
+def duty_line(clause: Clause) -> str:
+    """A clause's units in one line: 牵头单位：…；配合单位：…。"""
+    if not (clause.lead or clause.cooperate):
+        return f"未列明{RESPONSIBLE_NAME}。"
+    if not clause.cooperate:
+        return f"{RESPONSIBLE_NAME}：{unit_list(clause.lead)}。"
+    lead, cooperate = ROLE_NAMES["lead"], ROLE_NAMES["cooperate"]
+    return f"{lead}：{unit_list(clause.lead)}；{cooperate}：{unit_list(clause.cooperate)}。"
+
+
+def related_lines(related: Sequence[Clause], with_units: bool) -> list[str]:
+    """The related clauses, one a line, with their units where asked."""
+    if not related:
+        return []
+    lines = ["相关条款："]
+    for clause in related:
+        lines.append(
+            f"· {place(clause)}：{quote(clause.body, 40)}" + (f" {duty_line(clause)}" if with_units else "")
+        )
+    return lines
+
+
+def quote(text: str, limit: int = 160) -> str:
+    """A clause's text cut to a readable length on a sentence boundary."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    cut = ""
+    for sentence in sentences(text):
+        if len(cut) + len(sentence) > limit:
+            break
+        cut += sentence
+    return (cut or text[:limit]) + "……"
+
+
+def unit_list(units: Sequence[str]) -> str:
+    """Units joined as a Chinese list."""
+    return "、".join(units) if units else "（未列明）"
+
+
+def duty_reply(intent: str, clause: Clause, related: Sequence[Clause]) -> tuple[str, tuple[str, ...]]:
+    """The reply to who leads / cooperates / is responsible, and the units it names."""
+    if intent == "lead":
+        units = clause.lead
+        head = f"牵头单位：{unit_list(units)}。" if units else "该项工作未列明牵头单位。"
+    elif intent == "cooperate":
+        units = clause.cooperate
+        if units:
+            head = f"配合单位：{unit_list(units)}。"
+        else:
+            head = "该项工作未列配合单位" + (f"，由{unit_list(clause.lead)}负责。" if clause.lead else "。")
+    else:
+        units = clause.lead + clause.cooperate
+        parts = [f"{ROLE_NAMES['lead'] if clause.cooperate else RESPONSIBLE_NAME}：{unit_list(clause.lead)}"]
+        if clause.cooperate:
+            parts.append(f"配合单位：{unit_list(clause.cooperate)}")
+        head = "；".join(parts) + "。" if clause.lead or clause.cooperate else "该条款未列明责任单位。"
+    lines = [head, f"出处：{where(clause)}", f"原文：“{quote(clause.body)}”"]
+    if clause.duty_text:
+        lines.append(clause.duty_text.strip())
+    if clause.deadline:
+        lines.append(f"完成时限：{clause.deadline}")
+    lines += related_lines(related, with_units=True)
+    return "\n".join(lines), units
+
+
+def tasks_reply(units: Sequence[str], role: str, clauses: Sequence[Clause], other_role_count: int) -> str:
+    """The reply listing a unit's tasks, grouped by section."""
+    name = "、".join(units)
+    role_word = {"lead": "牵头", "cooperate": "配合", "any": "承担"}[role]
+    if not clauses:
+        tail = (
+            f"（另有{other_role_count}项{'配合' if role == 'lead' else '牵头'}任务）"
+            if other_role_count
+            else ""
+        )
+        return f"方案中{name}没有{role_word}的任务{tail}。"
+    lines = [f"{name}{role_word}的任务共{len(clauses)}项："]
+    section = None
+    for clause in clauses:
+        top = clause.section[0] if clause.section else ""
+        if top != section:
+            section = top
+            lines.append(f"【{_top_marker(clause)}{top}】" if top else "【其他】")
+        roles = []
+        for unit in units:
+            if unit in clause.lead:
+                roles.append("牵头")
+            elif unit in clause.cooperate:
+                roles.append("配合")
+        mark = f"（{'/'.join(dict.fromkeys(roles))}）" if role == "any" and roles else ""
+        lines.append(f"· {clause.path}“{clause.title}”{mark}")
+    return "\n".join(lines)
+
+
+def fact_reply(clause: Clause, answer_type: str, terms: Sequence[str]) -> str:
+    """The reply stating a fact: the sentences of the clause that hold it, with the source."""
+    chosen = best_sentences(clause.body, answer_type, terms)
+    lines = []
+    if answer_type == "date" and clause.deadline:
+        lines.append(f"完成时限：{clause.deadline}。")
+    lines.append("".join(chosen).strip())
+    lines.append(f"出处：{where(clause)}")
+    return "\n".join(lines)
+
+
+def content_reply(clause: Clause, terms: Sequence[str], related: Sequence[Clause]) -> str:
+    """The reply saying what a clause says: the sentences on the question's topic, its units, the source."""
+    body = clause.body.strip()
+    if len(body) > 240:
+        body = "……".join(best_sentences(body, "", terms, most=3, need_entity=False)) + "……"
+    lines = [f"{where(clause)}：", body]
+    if clause.lead or clause.cooperate:
+        lines.append(duty_line(clause))
+    if clause.deadline:
+        lines.append(f"完成时限：{clause.deadline}")
+    lines += related_lines(related, with_units=False)
+    return "\n".join(lines)
+
+
+def best_sentences(
+    text: str, answer_type: str, terms: Sequence[str], most: int = 2, need_entity: bool = True
+) -> list[str]:
+    """The sentences that best answer the question, in text order (the first holds the most)."""
+    parts = sentences(text)
+    if len(parts) <= 1:
+        return parts
+    pattern = FACT_PATTERNS.get(answer_type)
+
+    def score(item: tuple[int, str]) -> tuple:
+        i, sentence = item
+        hits = sum(len(t) for t in terms if t in sentence)
+        return (bool(pattern and pattern.search(sentence)), hits, -i)
+
+    ranked = sorted(enumerate(parts), key=score, reverse=True)
+    keep = [ranked[0]]
+    for item in ranked[1:most]:
+        if score(item)[1] > 0 and (not need_entity or (pattern and pattern.search(item[1]))):
+            keep.append(item)
+    return [s for _, s in sorted(keep)]
+
+
+def _top_marker(clause: Clause) -> str:
+    """The first-level marker of a clause's path (二、)."""
+    match = re.match(r"^[一二三四五六七八九十]+、", clause.path)
+    return match.group(0) if match else ""

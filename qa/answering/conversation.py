@@ -1,0 +1,33 @@
+"""Conversation state: what a session's last question left for the next one, kept in the state store."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..records import Answer, Question
+from ..state import StateStore
+
+
+class Conversations:
+    """Reads and writes each session's context through a StateStore (shared by worker processes)."""
+
+    def __init__(self, store: StateStore | None):
+        if store is not None and not isinstance(store, StateStore):
+            raise ValueError(f"store must be a StateStore or None, got {type(store).__name__}")
+        self.store = store
+
+    def _key(self, session_id: str | None) -> str | None:
+        """The store key of a session (None when there is no session or no store)."""
+        return f"session:{session_id}" if session_id and self.store is not None else None
+
+    def context(self, session_id: str | None) -> dict | None:
+        """What the session's previous question left, or None."""
+        key = self._key(session_id)
+        return self.store.get(key) if key else None
+
+    def remember(self, session_id: str | None, question: Question, answer: Answer) -> None:
+        """Keep this question, anchored on the clause its answer rests on, for the next one."""
+        key = self._key(session_id)
+        if key:
+            anchor = tuple(c.id for c in answer.citations[:1]) if answer.found else question.anchor
+            self.store.put(key, replace(question, anchor=anchor).to_context())

@@ -1,0 +1,254 @@
+"""Question understanding: what is asked (role, unit, topic, fact type), and follow-ups."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+
+from ..index.tokenize import Tokenizer, normalize
+from ..reading.knowledge import Lexicon
+from ..reading.units import clean_unit, is_abbreviation
+from ..records import Intent, Question
+from ..vocabulary import (
+    ABBREVIATION_ENDINGS,
+    FACT_TYPES,
+    FOLLOW_UP_OPENINGS,
+    PREFIX_CHARS,
+    QUESTION_UNIT_ENDINGS,
+    alternation,
+    unit_ending_pattern,
+)
+
+# "谁", "哪个部门", "什么单位", "责任单位", "归谁管", "由哪": the question asks for units.
+WHO_CUE = re.compile(
+    r"谁|哪(?:个|些|家|几个|一个|几家)?(?:单位|部门|机构|局|委|办|家)|什么(?:单位|部门|机构)"
+    r"|(?:责任|负责|牵头|配合|主管|承办)(?:单位|部门)|归.{0,4}管|由哪|找哪"
+)
+ASKS_UNITS = re.compile(r"哪(?:个|些|家|几个)?(?:单位|部门|机构)|谁")  # "which units", not "which tasks"
+RESPONSIBLE_CUE = re.compile(r"负责|责任|主管|管")
+# "哪些工作", "负责什么", "涉及", "分工": the question asks for a unit's tasks.
+TASK_CUE = re.compile(
+    r"(?:哪些|什么|啥|几项|哪几项|多少)(?:工作|任务|事项|事情|事|职责|活)"
+    r"|(?:工作|任务|事项|事情|事|职责|活儿?)(?:有|是|都有)"
+    r"|负责(?:什么|哪些|啥)|牵头(?:什么|哪些|啥)|配合(?:什么|哪些|啥)|涉及|参与|干(?:什么|啥)"
+    r"|做(?:什么|啥)|管(?:什么|哪些|啥)|分工|任务|职责|的工作"
+)
+PRONOUNS = re.compile(r"^(?:那|那么)?(?:它|他们|它们|该单位|这个单位|这家|该部门|这个部门)")
+ABBREVIATION_END = re.compile(alternation(ABBREVIATION_ENDINGS))
+UNIT_END = unit_ending_pattern(QUESTION_UNIT_ENDINGS)
+HAN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _ends_like(name: str, ending: str) -> bool:
+    """Whether a unit name ends as an abbreviation's ending says (委 also stands for 委员会)."""
+    return (
+        name.endswith(ending)
+        or (ending == "委" and name.endswith("委员会"))
+        or (ending == "办" and name.endswith("办公室"))
+    )
+
+
+class QuestionAnalyzer:
+    """Reads a question into a Question: the role asked, the units named, the topic terms."""
+
+    def __init__(
+        self,
+        tokenizer: Tokenizer,
+        unit_surfaces: Mapping[str, Iterable[str]],
+        lexicon: Lexicon,
+        max_length: int = 500,
+        full_names: Iterable[str] = (),
+        weak_terms: Iterable[str] = (),
+        cache_size: int = 4096,
+    ):
+        if not isinstance(tokenizer, Tokenizer):
+            raise ValueError(f"tokenizer must be a Tokenizer, got {type(tokenizer).__name__}")
+        if max_length < 1:
+            raise ValueError(f"max_length must be positive, got {max_length}")
+        self.tokenizer = tokenizer
+        self.lexicon = lexicon
+        vocabulary = lexicon.vocabulary
+        self.form_words = vocabulary.form_words
+        self.lead_cue = re.compile(alternation(vocabulary.lead_cues))
+        self.cooperate_cue = re.compile(alternation(vocabulary.cooperate_cues))
+        self.max_length = max_length
+        # Each written form of a unit → the canonical units it names; longest forms are tried first.
+        self.surfaces: dict[str, tuple[str, ...]] = {}
+        for surface, names in unit_surfaces.items():
+            key = normalize(clean_unit(surface))
+            if len(key) >= 2:
+                self.surfaces[key] = tuple(dict.fromkeys([*self.surfaces.get(key, ()), *names]))
+        # Department names (not groups) that abbreviations may stand for.
+        self.full_names = tuple(n for n in dict.fromkeys(full_names) if len(n) >= 3)
+        # Words so common in the plans that alone they name no topic (完成, 加强, 推进 …).
+        self.weak_terms = frozenset(weak_terms)
+        self.corrections = sorted(lexicon.corrections.items(), key=lambda kv: -len(kv[0]))
+        ordered = sorted(self.surfaces, key=len, reverse=True)
+        self._unit_pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        # Staff ask the same questions again and again: reading one is pure, so it is cached per analyzer.
+        self._read = functools.lru_cache(maxsize=cache_size)(self._read)
+
+    def find_units(self, text: str) -> tuple[tuple[str, ...], str]:
+        """Units named in the text (canonical, in order) and the text with their names removed."""
+        names: list[str] = []
+        if self._unit_pattern is not None:
+            for match in self._unit_pattern.finditer(text):
+                names += [n for n in self.surfaces[match.group(0)] if n not in names]
+            text = self._unit_pattern.sub(" ", text)
+        if not names:
+            names, text = self._abbreviated_units(text)
+        return tuple(names), text
+
+    def _abbreviated_units(self, text: str) -> tuple[list[str], str]:
+        """Units named by an abbreviation (资规局, 中院, 市场监管局): its characters, in order, in one name."""
+        names: list[str] = []
+        for match in reversed(list(ABBREVIATION_END.finditer(text))):
+            end, ending = match.end(), match.group(0)
+            for start in range(max(0, end - 10), end - 1):
+                span = text[start:end]
+                if not HAN.fullmatch(span) or len(span) < (3 if ending == "办" else 2):
+                    continue
+                found = [
+                    u
+                    for u in self.full_names
+                    if _ends_like(u, ending) and (span == u or is_abbreviation(span, u))
+                ]
+                contiguous = [u for u in found if span in u]
+                found = contiguous or found
+                if 0 < len(found) <= 2:
+                    names = [u for u in found if u not in names] + names
+                    text = text[:start] + " " + text[end:]
+                    break
+        return names, text
+
+    def analyze(self, question: str, context: Mapping | None = None) -> Question:
+        """Understand one question, completing a follow-up from the conversation's context."""
+        query, rest, answer_type = self._read(question)
+        return self._follow(query, rest, context, answer_type) if context else query
+
+    def _read(self, question: str) -> tuple[Question, str, str]:
+        """The question on its own: its Question, its text without unit names, the fact type it asks."""
+        text = normalize(question)[: self.max_length]
+        for wrong, right in self.corrections:
+            text = text.replace(wrong, right)
+        units, rest = self.find_units(text)
+        terms, expansions = self._terms(rest)
+        lead, cooperate = bool(self.lead_cue.search(rest)), bool(self.cooperate_cue.search(rest))
+        role = "lead" if lead and not cooperate else "cooperate" if cooperate and not lead else ""
+        answer_type = next((name for name, cue in FACT_TYPES if cue.search(rest)), "")
+        asks_who = bool(WHO_CUE.search(rest))
+        asks_units = bool(ASKS_UNITS.search(rest))
+        if not units and (lead or cooperate or TASK_CUE.search(rest)):
+            units, terms = self._unknown_unit(text, terms)
+        if (
+            units
+            and not asks_units
+            and answer_type != "fullname"
+            and (TASK_CUE.search(rest) or ((lead or cooperate) and not terms))
+        ):
+            intent = Intent.UNIT_TASKS
+        elif answer_type in ("person", "phone", "email", "docnum", "fullname") or (
+            answer_type and not (lead or cooperate or asks_who)
+        ):
+            intent = Intent.FACT
+        elif lead or cooperate or asks_who or (RESPONSIBLE_CUE.search(rest) and re.search(r"谁|哪", rest)):
+            intent = Intent(role) if role else Intent.WHO
+        elif units and not terms:
+            intent = Intent.UNIT_TASKS
+        else:
+            intent = Intent.CONTENT
+        query = Question(
+            text=question,
+            intent=intent,
+            role=role,
+            units=units,
+            terms=terms,
+            expansions=expansions,
+            answer_type=answer_type if intent == Intent.FACT else "",
+        )
+        return query, rest, answer_type
+
+    @staticmethod
+    def _unknown_unit(text: str, terms: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """A unit the plans do not name ("盟教育局牵头哪些工作"), when the question is only about it."""
+        named = [t for t in terms if UNIT_END.search(t) and len(t) >= 3]
+        if not named:
+            return (), terms
+        name = max(named, key=len)
+        if any(t not in name for t in terms):
+            return (), terms
+        at = text.find(name)
+        prefix = text[at - 1] if at > 0 and text[at - 1] in PREFIX_CHARS else ""
+        return (prefix + name,), ()
+
+    def _terms(self, text: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+        """Topic terms of the question, and the plans' words for what staff say as (term, word) pairs."""
+        terms: list[str] = []
+        expansions: list[tuple[str, str]] = []
+        for token in self.tokenizer.tokens(text):
+            if token in self.form_words or (len(token) == 1 and not token.isdigit()) or token in terms:
+                continue
+            terms.append(token)
+            for word in self.lexicon.expand(token):
+                expansions += [
+                    (token, piece)
+                    for piece in self.tokenizer.tokens(word)
+                    if piece not in self.form_words and (token, piece) not in expansions
+                ]
+        # A staff word terms.yaml explains (对接人 → 联系人) stands for itself: drop its bare parts (对接).
+        expanded = {t for t, _ in expansions}
+        terms = [t for t in terms if t in expanded or not any(t != e and t in e for e in expanded)]
+        return tuple(terms), tuple(expansions)
+
+    def _follow(self, query: Question, rest: str, context: Mapping, answer_type: str) -> Question:
+        """Fill what a follow-up leaves unsaid from the previous question."""
+        stripped = rest.strip(" ?？。!！,，")
+        pronoun = bool(PRONOUNS.match(stripped))
+        follow = (
+            stripped.startswith(FOLLOW_UP_OPENINGS)
+            or stripped.endswith("呢")
+            or pronoun
+            or not (query.terms or query.units)
+        )
+        if not follow:
+            return query
+        previous = Intent(context["intent"]) if context.get("intent") in set(Intent) else None
+        units = tuple(context.get("units", ()))
+        if not query.units and all(t in self.weak_terms for t in query.terms):
+            if units and (previous == Intent.UNIT_TASKS or pronoun or not context.get("terms")):
+                # "那它配合哪些？": the same unit, the role this question names
+                return replace(
+                    query,
+                    intent=Intent.UNIT_TASKS,
+                    units=units,
+                    follow_up=True,
+                    role=query.role
+                    or ("" if query.intent in (Intent.WHO, Intent.UNIT_TASKS) else context.get("role", "")),
+                )
+            # "那配合单位呢？" / "什么时候完成？": the same topic, what this question asks
+            intent = query.intent if query.intent != Intent.CONTENT or previous is None else previous
+            return replace(
+                query,
+                terms=tuple(context.get("terms", ())),
+                units=units,
+                follow_up=True,
+                expansions=tuple(tuple(p) for p in context.get("expansions", ())),
+                anchor=tuple(context.get("anchor", ())),
+                intent=intent,
+                answer_type=answer_type if intent == Intent.FACT else context.get("answer_type", ""),
+            )
+        if query.units and not query.terms and previous == Intent.UNIT_TASKS:
+            # "那质监局呢？": the same kind of question about another unit
+            return replace(
+                query, intent=Intent.UNIT_TASKS, role=query.role or context.get("role", ""), follow_up=True
+            )
+        if (
+            query.intent == Intent.CONTENT
+            and previous is not None
+            and (previous.asks_units or previous == Intent.FACT)
+        ):
+            # "那广告监管呢？": the same role, another topic
+            return replace(query, intent=previous, answer_type=context.get("answer_type", ""), follow_up=True)
+        return replace(query, follow_up=True)

@@ -1,0 +1,212 @@
+"""Retrieval: BM25 over clauses, weighted by how much of the question each clause holds, and the policy
+that picks the clause a question is about (and the ones close to it) or none."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .bm25 import PostingsBM25
+from ..records import Clause, Hit, Intent, Question
+from ..vocabulary import DISTINCT_FACTS, DOCUMENT_WORDS, FACT_PATTERNS
+from .tokenize import Tokenizer
+
+
+@dataclass(frozen=True)
+class RetrievalSettings:
+    """Tuning of retrieval and refusal; checked on construction."""
+
+    k1: float = 1.2
+    b: float = 0.5
+    min_coverage: float = 0.5  # share of the question's evidence (idf-weighted) the best clause must hold
+    min_score: float = 1.0  # BM25 score below which nothing is said to match
+    related_ratio: float = 0.85  # clauses scoring this close to the best are listed as related
+    coverage_power: float = 1.0  # how strongly ranking rewards holding all of the question's terms
+    expansion_weight: float = 0.5  # a synonym from terms.yaml counts half as much as the question's own word
+    unknown_weight: float = 1.2  # an unseen word weighs this many times the rarest word of the plans
+    max_related: int = 3
+
+    def __post_init__(self):
+        if not 0 < self.min_coverage <= 1:
+            raise ValueError(f"min_coverage must be within (0, 1], got {self.min_coverage}")
+        if self.min_score < 0:
+            raise ValueError(f"min_score must be >= 0, got {self.min_score}")
+        if not 0 < self.related_ratio <= 1:
+            raise ValueError(f"related_ratio must be within (0, 1], got {self.related_ratio}")
+
+
+def holds_fact(clause: Clause, answer_type: str) -> bool:
+    """Whether a clause holds a fact of the asked type (a date, a number, a phone …)."""
+    pattern = FACT_PATTERNS.get(answer_type)
+    return bool(pattern and (pattern.search(clause.text) or (answer_type == "date" and clause.deadline)))
+
+
+def index_text(clause: Clause) -> str:
+    """What retrieval reads of a clause: its title, its headings, its text without the duty line."""
+    return " ".join([clause.title, *clause.section, clause.body])
+
+
+class Retriever:
+    """Finds the clauses a question is about; knows which words the plans use and how rarely."""
+
+    def __init__(
+        self,
+        clauses: Sequence[Clause],
+        tokenizer: Tokenizer,
+        settings: RetrievalSettings,
+        background: Iterable[str] = (),
+    ):
+        if not isinstance(settings, RetrievalSettings):
+            raise ValueError(f"settings must be RetrievalSettings, got {type(settings).__name__}")
+        self.settings = settings
+        self.clauses = tuple(clauses)
+        self.by_id = {c.id: c for c in self.clauses}
+        self.searchable = [
+            c for c in self.clauses if c.kind != "heading"
+        ]  # headings are found via their paragraphs
+        # Words in every question's background (the plans' own places): no evidence either way.
+        self.background = frozenset(background)
+        self.bm25 = PostingsBM25(
+            [tokenizer.tokens(index_text(c)) for c in self.searchable] or [["\x00"]],
+            k1=settings.k1,
+            b=settings.b,
+        )
+
+    def rank(self, query: Question, k: int = 20) -> list[tuple[int, float, float]]:
+        """The k best (clause index, score, coverage), best first; BM25 times coverage (Lucene's "coord"),
+        so that a clause holding every term of the question beats one repeating a few of them."""
+        words = list(query.terms) + [w for _, w in query.expansions if w not in query.terms]
+        weights = [1.0] * len(query.terms) + [self.settings.expansion_weight] * (
+            len(words) - len(query.terms)
+        )
+        hits = self.bm25.top(words, k=k, weights=weights)
+        if not hits or hits[0][1] < self.settings.min_score:
+            return []
+        scored = []
+        for i, score in hits:
+            covered = self.coverage(query, i)
+            scored.append((i, score * covered**self.settings.coverage_power, covered))
+        return sorted(scored, key=lambda h: (-h[1], h[0]))
+
+    def coverage(self, query: Question, doc: int) -> float:
+        """Share of the question's evidence (idf-weighted terms) that clause `doc` holds.
+
+        A term counts as held when the clause has it or a word terms.yaml gives for it. A compound
+        the plans never use (传真号码) is judged by its parts (传真), which jieba's search mode also
+        yields; any other word the plans never use weighs more than their rarest: it is evidence the
+        question is about something else.
+        """
+        total = held = 0.0
+        expanded = {t for t, _ in query.expansions}
+        for term in query.terms:
+            if term in self.background:
+                continue
+            known = self.bm25.document_frequency(term) > 0
+            if (
+                not known
+                and term not in expanded
+                and any(
+                    part != term and part in term and self.bm25.document_frequency(part)
+                    for part in query.terms
+                )
+            ):
+                continue
+            weight = (
+                max(self.bm25.idf(term), 0.01) if known else self.bm25.max_idf * self.settings.unknown_weight
+            )
+            total += weight
+            if self.bm25.has(doc, term) or any(
+                self.bm25.has(doc, w) for t, w in query.expansions if t == term
+            ):
+                held += weight
+        return held / total if total else 0.0
+
+    def find(self, query: Question) -> list[Hit]:
+        """The clause the question is about, then the ones close to it; [] when no clause holds it."""
+        if query.anchor:  # a follow-up on the same topic: the clause the conversation is about
+            anchored = [self.by_id[i] for i in query.anchor if i in self.by_id]
+            if anchored:
+                return [Hit(c, why="anchored") for c in anchored] + [
+                    Hit(c, why="sibling") for c in self.siblings(anchored[0])
+                ]
+        ranked = self.rank(query) if query.terms else []
+        if not ranked:
+            fallback = self._holding_fact(query, [])
+            return [Hit(self.searchable[fallback], why="holds-fact")] if fallback is not None else []
+        hits = [(i, score) for i, score, _ in ranked]
+        holding = self._holding_fact(query, hits)
+        if holding is not None:
+            best, near, why = holding, [(i, s) for i, s in hits if i == holding], "holds-fact"
+        elif ranked[0][2] < self.settings.min_coverage:
+            return []
+        else:
+            near = [(i, s) for i, s in hits if s >= self.settings.related_ratio * hits[0][1]]
+            preferred = self._prefer(query, near)
+            best, why = (hits[0][0], "ranked") if preferred is None else (preferred, "can-answer")
+        score = dict(hits)
+        chosen = [Hit(self.searchable[best], score[best], why)]
+        related = [Hit(self.searchable[i], s, "related") for i, s in near if i != best][
+            : self.settings.max_related
+        ]
+        for sibling in self.siblings(chosen[0].clause):
+            if all(h.clause is not sibling for h in related) and len(related) < self.settings.max_related + 1:
+                related.append(Hit(sibling, why="sibling"))
+        return chosen + related
+
+    def _holding_fact(self, query: Question, hits: list[tuple[int, float]]) -> int | None:
+        """For a question after one thing (a contact, an e-mail, a document number), the clause holding it.
+
+        Among the hits that clause wins however few words match; with no hits, the plans' first such
+        clause (cover letter first) answers, when the question says little else (at most one word).
+        """
+        if query.intent != Intent.FACT or query.answer_type not in DISTINCT_FACTS:
+            return None
+        holding = [
+            i
+            for i, _ in hits
+            if holds_fact(self.searchable[i], query.answer_type) and self.coverage(query, i) > 0
+        ]
+        if holding:  # most of the question first; then the cover letter, which speaks of the plan itself
+            return min(
+                holding,
+                key=lambda i: (
+                    -round(self.coverage(query, i), 2),
+                    self.searchable[i].kind not in ("letter", "title"),
+                    holding.index(i),
+                ),
+            )
+        if len([t for t in query.terms if t not in DOCUMENT_WORDS]) > 1:
+            return None
+        ranked = sorted(
+            range(len(self.searchable)), key=lambda i: (self.searchable[i].kind not in ("letter", "title"), i)
+        )
+        return next((i for i in ranked if holds_fact(self.searchable[i], query.answer_type)), None)
+
+    def _prefer(self, query: Question, near: list[tuple[int, float]]) -> int | None:
+        """Among near-equal clauses, the one that can answer this kind of question."""
+        if query.intent.asks_units:
+            able = [i for i, _ in near if self.searchable[i].lead or self.searchable[i].cooperate]
+            return able[0] if able else None
+        if query.intent == Intent.FACT and query.answer_type:
+            able = [i for i, _ in near if holds_fact(self.searchable[i], query.answer_type)]
+            return able[0] if able else None
+        return None
+
+    def siblings(self, clause: Clause) -> list[Clause]:
+        """Other paragraphs of the same task: under the same heading, with the same duty line or,
+        when the paragraph has no title of its own, any other untitled part of that heading."""
+        heading = self.by_id.get(clause.parent)
+        if heading is None:
+            return []
+        untitled = clause.title == heading.title
+        return [
+            c
+            for c in self.clauses
+            if c is not clause
+            and c.parent == clause.parent
+            and c.kind == "paragraph"
+            and (
+                (clause.duty_text and c.duty_text == clause.duty_text)
+                or (untitled and c.title == heading.title)
+            )
+        ]

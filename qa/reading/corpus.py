@@ -1,0 +1,50 @@
+"""A corpus folder read into clauses, with its unit directory and lexicon."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .duties import DutyParser
+from .knowledge import Lexicon, load_lexicon, load_units
+from ..records import Clause
+from .segment import Segmenter
+from .sources import read_corpus
+from .units import UnitDirectory
+
+
+@dataclass
+class Corpus:
+    """What a corpus folder holds: clauses, the unit directory, the lexicon, and what was skipped."""
+
+    clauses: list[Clause]
+    units: UnitDirectory
+    lexicon: Lexicon
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_corpus(folder: str | Path, knowledge: str | Path | None = None) -> Corpus:
+    """Read and segment every plan in `folder`, with its units.yaml and terms.yaml.
+
+    Where `folder` has no units.yaml or terms.yaml, those of `knowledge` (the shipped corpus) serve.
+    """
+    folder = Path(folder)
+    warnings: list[str] = []
+    if not folder.is_dir():
+        warnings.append(f"corpus folder {folder} does not exist")
+
+    def source_of(name: str) -> Path:
+        return folder if (folder / name).is_file() or knowledge is None else Path(knowledge)
+
+    units = load_units(source_of("units.yaml"), warnings)
+    lexicon = load_lexicon(source_of("terms.yaml"), warnings)
+    sources, skipped = read_corpus(folder)
+    warnings += skipped
+    segmenter = Segmenter(DutyParser(units, lexicon.vocabulary))
+    clauses: list[Clause] = []
+    for source in sources:
+        found = segmenter.segment(source)
+        if not found:
+            warnings.append(f"skipped {source.name}: no text")
+        clauses += found
+    return Corpus(clauses, units, lexicon, warnings)

@@ -1,0 +1,104 @@
+"""Staff-editable knowledge: unit aliases (corpus/units.yaml) and words (corpus/terms.yaml)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..vocabulary import Vocabulary
+from .units import UnitDirectory, clean_unit
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Synonyms staff use, domain terms to keep whole, and units merged into new ones."""
+
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    terms: tuple[str, ...] = ()
+    merged_units: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    corrections: dict[str, str] = field(default_factory=dict)
+    examples: tuple[str, ...] = ()
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)  # the shipped lists with staff's additions
+
+    def expand(self, word: str) -> tuple[str, ...]:
+        """What a word staff use stands for in the plans (empty when it is not a synonym)."""
+        return self.synonyms.get(word, ())
+
+
+def _load_yaml(path: Path, warnings: list[str]) -> dict:
+    """A YAML mapping from `path`, or {} with a warning when it is missing or broken."""
+    if not path.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        warnings.append(f"skipped {path.name}: not valid YAML ({str(exc).splitlines()[0]})")
+        log.warning(warnings[-1])
+        return {}
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        warnings.append(f"skipped {path.name}: expected a mapping at the top level")
+        log.warning(warnings[-1])
+        return {}
+    return data
+
+
+def _str_list(value) -> tuple[str, ...]:
+    """A tuple of the strings in a YAML scalar or list (other values dropped)."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list):
+        return tuple(str(v) for v in value if isinstance(v, (str, int)) and str(v).strip())
+    return ()
+
+
+def load_units(folder: Path, warnings: list[str]) -> UnitDirectory:
+    """The unit directory from `folder`/units.yaml (aliases, and the prefix variants)."""
+    data = _load_yaml(folder / "units.yaml", warnings)
+    aliases = (
+        {
+            str(k): list(_str_list(v))
+            for k, v in (data.get("units") or {}).items()
+            if isinstance(k, (str, int)) and str(k).strip()
+        }
+        if isinstance(data.get("units"), dict)
+        else {}
+    )
+    variants = (
+        {str(k): list(_str_list(v)) for k, v in (data.get("prefixes") or {}).items()}
+        if isinstance(data.get("prefixes"), dict)
+        else {}
+    )
+    return UnitDirectory(aliases, variants)
+
+
+def load_lexicon(folder: Path, warnings: list[str]) -> Lexicon:
+    """Synonyms, terms and merged units from `folder`/terms.yaml."""
+    data = _load_yaml(folder / "terms.yaml", warnings)
+    synonyms_raw = data.get("synonyms") if isinstance(data.get("synonyms"), dict) else {}
+    merged_raw = data.get("merged_units") if isinstance(data.get("merged_units"), dict) else {}
+    corrections_raw = data.get("corrections") if isinstance(data.get("corrections"), dict) else {}
+    return Lexicon(
+        synonyms={str(k): _str_list(v) for k, v in synonyms_raw.items() if _str_list(v)},
+        terms=_str_list(data.get("terms")),
+        merged_units={
+            clean_unit(str(k)): tuple(clean_unit(u) for u in _str_list(v))
+            for k, v in merged_raw.items()
+            if _str_list(v)
+        },
+        examples=_str_list(data.get("examples")),
+        corrections={
+            str(k): str(v)
+            for k, v in corrections_raw.items()
+            if isinstance(v, (str, int)) and str(k).strip() and str(k) != str(v)
+        },
+        vocabulary=Vocabulary().extended(data["vocabulary"])
+        if isinstance(data.get("vocabulary"), dict)
+        else Vocabulary(),
+    )

@@ -1,0 +1,236 @@
+"""The plans' language, written once: unit-name endings, place prefixes, duty labels, role words,
+deadline labels and the cue words of questions. Every pattern of the library is composed from these
+lists; staff extend some of them from corpus/terms.yaml (see `Vocabulary.extended`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation of literal words, longest first (so 委员会 is tried before 委)."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+# -- brackets and separators ---------------------------------------------------------------
+OPENERS = "(（〔[【"  # "(责任单位:…)", "〔市市场监管局，…〕"
+CLOSERS = ")）〕]】"
+# Brackets and quotes whose opening keeps a wrapped line running on.
+OPEN_CLOSE = {"(": ")", "（": "）", "《": "》", "“": "”", "[": "]", "〔": "〕"}
+BRACKET_FOLD = str.maketrans("（）〔〕【】", "()[][]")  # how unit names store their brackets
+# A list of units is split at these ("盟发改委、盟财政局"; never at 和: 住房和城乡建设局 is one unit).
+LIST_SEPARATORS = "、,，;；"
+
+# -- unit names ----------------------------------------------------------------------------
+# Endings of a government department: a bare one in a list takes the list's prefix (发改委 → 盟发改委).
+DEPARTMENT_ENDINGS = (
+    "局",
+    "委",
+    "办",
+    "厅",
+    "院",
+    "所",
+    "室",
+    "处",
+    "站",
+    "委员会",
+    "办公室",
+    "中心",
+    "分院",
+    "支行",
+    "公司",
+    "小组",
+    "政府",
+    "部门",
+    "单位",
+    "机构",
+)
+# Endings of any unit a plan gives a duty: departments and also 海关, 银行, 街道, 妇联, 总队, 医院 ….
+UNIT_ENDINGS = DEPARTMENT_ENDINGS + (
+    "海关",
+    "街道",
+    "乡镇",
+    "镇",
+    "银行",
+    "集团",
+    "会",
+    "社",
+    "馆",
+    "校",
+    "园区",
+    "团委",
+    "妇联",
+    "党委",
+    "总队",
+    "支队",
+    "大队",
+    "医院",
+)
+# Endings that close the named units of "A、B等相关单位" (the rest is the group they belong to).
+NAMED_BEFORE_ETC = ("局", "委", "办", "厅", "院", "中心", "公司", "室", "所", "分院", "支行", "政府")
+# Endings an issuing body's line has (锡林郭勒盟工商行政管理局, 三亚市人民政府办公室).
+ISSUER_ENDINGS = ("局", "办公室", "政府", "委员会", "厅", "委", "办", "院", "中心", "公司", "部")
+# Endings staff keep when they abbreviate a unit (资规局, 中院, 市场监管局).
+ABBREVIATION_ENDINGS = ("局", "委", "院", "厅", "海关", "中心", "政府", "办")
+# Endings of a unit named in a question but not in the plans (盟教育局牵头哪些工作).
+QUESTION_UNIT_ENDINGS = ("局", "委", "委员会", "办公室", "厅", "院", "中心", "政府")
+# Administrative prefixes a unit name can start with (盟发改委, 市财政局, 区教育局 …).
+PREFIX_CHARS = "盟市区县旗州省"
+# Place endings of a plan's title (锡林郭勒盟, 三亚市, 内蒙古自治区).
+PLACE_ENDINGS = ("自治区", "盟", "市", "县", "区", "旗", "州", "省")
+# Two-character openings that begin with a prefix character but are words, not prefixes.
+NOT_PREFIXED = frozenset(
+    {"市场", "市政", "市级", "区域", "区级", "县域", "县级", "省级", "州级", "旗级", "盟级", "盟员"}
+)
+# Words that follow a prefix although their first character makes a word with it (市+政府, 市+政务).
+PREFIXED_WORDS = frozenset({"政府", "政务", "政法", "政协"})
+# Openings and endings of the name of a group of units (各有关部门, 成员单位): never given a prefix.
+GROUP_OPENINGS = ("各", "具有", "相关", "有关", "开展", "其他", "其它", "所属", "成员")
+GROUP_ENDINGS = ("单位", "部门", "机构")
+# Unit names that keep their own place and are never prefixed (国家税务总局…, 中国人民银行…).
+NATIONAL_OPENINGS = ("国家", "中国", "自治区")
+
+# -- duty labels and role words ------------------------------------------------------------
+# Labels that open a responsibility block, "(责任单位:…)", by the role their units take.
+LEAD_LABELS = ("牵头单位", "牵头部门", "主责单位")
+DUTY_LABELS = ("责任单位", "责任部门")
+COOPERATE_LABELS = ("配合单位", "配合部门", "协办单位", "协办部门", "参与单位", "参与部门")
+DEADLINE_LABELS = ("完成时限", "完成时间", "时间节点", "时限要求")
+OPENING_LABELS = LEAD_LABELS + DUTY_LABELS
+ALL_LABELS = OPENING_LABELS + COOPERATE_LABELS + DEADLINE_LABELS
+# What a piece of a free-form duty line ends with, and the role it gives ("A牵头,B、C配合").
+ROLE_ENDINGS: tuple[tuple[str, str], ...] = (
+    ("按职责分工负责", "cooperate"),
+    ("按职责分工配合", "cooperate"),
+    ("按职责负责", "cooperate"),
+    ("分工负责", "cooperate"),
+    ("分别牵头", "lead"),
+    ("牵头负责", "lead"),
+    ("共同牵头", "lead"),
+    ("共同负责", "lead"),
+    ("牵头", "lead"),
+    ("主责", "lead"),
+    ("配合", "cooperate"),
+    ("协助", "cooperate"),
+    ("协同", "cooperate"),
+    ("协办", "cooperate"),
+    ("参与", "cooperate"),
+    ("负责", "lead"),
+)
+# Role words whose presence marks a bracket as a duty block ("(市发改委牵头,市财政局配合)").
+BLOCK_ROLE_WORDS = ("牵头", "负责", "配合", "协助", "参与")
+# How staff and the pages name the two roles.
+ROLE_NAMES = {"lead": "牵头单位", "cooperate": "配合单位"}
+RESPONSIBLE_NAME = "责任单位"  # units named with no lead/cooperate split
+DEADLINE_NAME = "完成时限"
+
+# -- document parts ------------------------------------------------------------------------
+CN_NUMERALS = "一二三四五六七八九十百"
+# What a plan's title ends with (实施方案, 工作要点, 行动计划 …).
+DOCUMENT_TYPES = ("方案", "规划", "意见", "办法", "计划", "措施", "细则", "要点", "规定", "决定", "通知")
+# Words that name the plan itself ("这个文件的文号"), not a topic within it.
+DOCUMENT_WORDS = frozenset({"文件", "通知", "方案", "实施方案", "本方案", "规划", "意见"})
+
+# -- questions -----------------------------------------------------------------------------
+LEAD_CUES = ("牵头", "主导", "主抓", "带头", "领头", "挑头", "打头", "主责", "挂帅", "抓总")
+COOPERATE_CUES = ("配合", "协助", "协办", "辅助", "帮忙", "打下手", "按职责分工", "分工负责")
+# Follow-ups open with these ("那配合单位呢？", "还有呢").
+FOLLOW_UP_OPENINGS = ("那", "那么", "还有", "另外", "再问", "以及", "那个", "换成", "如果是")
+# Function words and question words: no evidence about a clause's topic (left out of every index).
+STOP_WORDS = frozenset(
+    """
+的 了 是 在 和 与 及 或 等 对 为 将 把 被 由 从 以 于 向 按 按照 通过 进行 开展 有 有关 相关 其 之 所 这 那 那么
+个 些 哪 哪个 哪些 哪家 谁 什么 怎么 怎样 如何 吗 呢 吧 啊 呀 么 嘛 请问 请 问 一下 一 下 我 我们 你 你们 他 它
+要 需要 应 应该 应当 能 能够 可以 会 该 都 也 还 又 就 并 并且 而 而且 上 中 内 里 方面 工作 有没有 是不是 多少 几
+哪里 哪儿 时候 什么样 具体 主要 一些 一个 这个 那个 这些 那些 告诉 说 说说 讲 讲讲 介绍 一下子
+""".split()
+)
+# Words of a question's form, not its topic (beyond the stop words): left out of the retrieval query.
+FORM_WORDS = STOP_WORDS | frozenset(
+    """
+牵头 配合 协助 协办 主导 主抓 负责 责任 单位 部门 机构 主管 管 归 承担 职责 任务 事项 事情 事 角色 参与 涉及 干 做 啥
+时间 日期 期限 几号 哪天 数量 号码 分别 内容 规定 意思 情况 来 还有 另外 再 条 一条 那条 这条 那一条 这一条 块 那块
+这块 一块 谁负责 谁来管 谁管 啥时候 什么时候 怎么回事 回事 哪几 几个 哪几个 几次 几项 最晚 怎么样 啥样 现在 别人 手机
+手机号 电话号码 截止 多久 时限 完成时限 完成时间 达到 有事 打 要求是 完成 分工 分工负责 按职责 职责分工 本文件 电子版
+发到 全称 全名 简称 哪一年 哪年 能 叫 叫啥 是啥 是谁 有啥 哪位 办 弄 搞 没有 何时
+""".split()
+)
+
+# What kind of fact a question asks for, by its cue words (first match wins).
+FACT_TYPES = [
+    ("fullname", re.compile(r"全称|全名|简称|缩写")),
+    ("email", re.compile(r"邮箱|电子邮件|电邮|email|e-mail")),
+    ("docnum", re.compile(r"文号|字号|文件号")),
+    ("person", re.compile(r"联系人|找谁联系|经办人")),
+    ("phone", re.compile(r"电话|手机|号码|传真|联系方式")),
+    (
+        "date",
+        re.compile(
+            r"什么时候|何时|截止|期限|时限|哪天|日期|几号|几月|哪年|哪一年|完成时间|时间节点|多久|落款"
+        ),
+    ),
+    ("number", re.compile(r"多少|几(?:件|个|家|项|场|次|所|名|万|亿|成|倍)|数量|比例|比率|达到|目标是|比重")),
+    ("list", re.compile(r"几大|哪几|原则|哪些方面|分别是")),
+]
+
+# Facts a clause can hold, by the answer type a question asks for (2023年6月底前, 6000件, 宋莉 …).
+FACT_PATTERNS = {
+    "date": re.compile(
+        r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?(?:前|底|以前)?|\d{1,2}\s*月\s*\d{1,2}\s*日前?"
+        r"|\d{4}\s*年底?|\d+\s*个?(?:工作日|日|天|月)内"
+    ),
+    "number": re.compile(r"\d+(?:\.\d+)?\s*(?:%|件|个|家|项|场|次|所|名|万|亿|倍|户|小时|平方米|公里)"),
+    "phone": re.compile(r"\d{5,}"),
+    "person": re.compile(r"联系人\s*[:：]\s*\S{2,4}"),
+    "list": re.compile(r"“[^”]{4,}、[^”]{2,}”"),
+    "email": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+    "docnum": re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[(（]\d{4}[〕\])）]\s*\d+\s*号"),
+}
+# Facts that name one thing in a plan: a clause holding one is the answer even when few words match.
+DISTINCT_FACTS = ("person", "phone", "email", "docnum")
+
+
+def unit_ending_pattern(endings: Iterable[str]) -> re.Pattern:
+    """A pattern matching a name that ends with one of `endings` ('…局$')."""
+    return re.compile(f"(?:{alternation(endings)})$")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The lists staff may extend from corpus/terms.yaml (`vocabulary:`), with the shipped defaults."""
+
+    unit_endings: tuple[str, ...] = UNIT_ENDINGS
+    department_endings: tuple[str, ...] = DEPARTMENT_ENDINGS
+    stop_words: frozenset[str] = STOP_WORDS
+    form_words: frozenset[str] = FORM_WORDS
+    lead_cues: tuple[str, ...] = LEAD_CUES
+    cooperate_cues: tuple[str, ...] = COOPERATE_CUES
+    extra_roles: tuple[tuple[str, str], ...] = field(default=())  # (role word, lead | cooperate)
+
+    def extended(self, data: Mapping) -> "Vocabulary":
+        """These lists with the words of a `vocabulary:` mapping added (unknown keys are ignored)."""
+
+        def words(key: str) -> tuple[str, ...]:
+            value = data.get(key)
+            values = value if isinstance(value, list) else [value] if isinstance(value, str) else []
+            return tuple(str(w) for w in values if isinstance(w, (str, int)) and str(w).strip())
+
+        roles = data.get("role_words") if isinstance(data.get("role_words"), Mapping) else {}
+        return replace(
+            self,
+            unit_endings=self.unit_endings + words("unit_endings"),
+            department_endings=self.department_endings + words("department_endings"),
+            stop_words=self.stop_words | set(words("stop_words")),
+            form_words=self.form_words | set(words("stop_words")) | set(words("form_words")),
+            lead_cues=self.lead_cues + words("lead_cues"),
+            cooperate_cues=self.cooperate_cues + words("cooperate_cues"),
+            extra_roles=self.extra_roles
+            + tuple((str(w), str(r)) for w, r in roles.items() if r in ("lead", "cooperate")),
+        )
+
+    @property
+    def role_endings(self) -> tuple[tuple[str, str], ...]:
+        """Role words a duty piece ends with, longest first, staff's additions included."""
+        return tuple(sorted(ROLE_ENDINGS + self.extra_roles, key=lambda pair: -len(pair[0])))
