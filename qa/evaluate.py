@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import statistics
 import time
 import unicodedata
@@ -116,4 +117,53 @@ def evaluate(assistant: Assistant, items: list[dict], label: str = "eval") -> Re
             report.by_type.setdefault(kind, []).append(not why)
             if why:
                 report.failures.append((str(item["q"]), kind, why))
+    return report
+
+
+@dataclass
+class GoldReport:
+    """How many tasks of a gold responsibility table the parsed clauses get exactly right."""
+
+    exact: list[str] = field(default_factory=list)
+    wrong: list[tuple[str, str]] = field(default_factory=list)  # (gold id, why)
+
+    @property
+    def rate(self) -> float:
+        """Share of gold tasks whose clause has exactly the gold lead and cooperating units."""
+        total = len(self.exact) + len(self.wrong)
+        return len(self.exact) / total if total else 0.0
+
+    def lines(self, verbose: bool = False) -> list[str]:
+        """The report as lines of text."""
+        out = [f"WRONG {gold_id}: {why}" for gold_id, why in self.wrong] if verbose else []
+        out.append(f"tasks exact {len(self.exact)}/{len(self.exact) + len(self.wrong)} = {self.rate:.1%}")
+        return out
+
+
+def unit_set(names) -> set[str]:
+    """Units compared as the shared scorer does: split at list separators, folded, prefix-stripped."""
+    return {unit_key(part) for name in names or [] for part in re.split(r"[、,，;；]", name) if part.strip()}
+
+
+def score_gold(clauses, gold: dict) -> GoldReport:
+    """Score parsed clauses against a gold table {id: {key, lead, cooperate}}: the one clause holding the
+    key must have exactly the gold units in each role."""
+    report = GoldReport()
+    texts = [(c, folded(c.text)) for c in clauses if c.kind != "heading"]
+    for gold_id, entry in gold.items():
+        key = folded(str(entry["key"]))
+        holding = [c for c, text in texts if key in text]
+        if len(holding) != 1:
+            report.wrong.append((gold_id, f"key {key[:16]} is in {len(holding)} clauses"))
+            continue
+        clause = holding[0]
+        why = []
+        for role in ("lead", "cooperate"):
+            got, want = unit_set(getattr(clause, role)), unit_set(entry.get(role, []))
+            if got != want:
+                why.append(f"{role}: missing {sorted(want - got)} extra {sorted(got - want)}")
+        if why:
+            report.wrong.append((gold_id, "; ".join(why)))
+        else:
+            report.exact.append(gold_id)
     return report

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from qa.reading.duties import Duty, DutyParser, clean_deadline, find_duty_blocks
+from qa.reading.blocks import find_duty_blocks
+from qa.reading.duties import Duty, DutyParser, clean_deadline
 from qa.reading.units import UnitDirectory
 
 PARSER = DutyParser(UnitDirectory({"盟食药局": ["盟食药"]}))

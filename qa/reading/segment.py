@@ -20,7 +20,8 @@ from ..vocabulary import (
     alternation,
     unit_ending_pattern,
 )
-from .duties import DutyParser, find_duty_blocks
+from .blocks import find_duty_blocks
+from .duties import DutyParser
 from .sources import SourceText
 
 # Heading markers by level; level 0 is 第一章 / 第一部分, level 5 is ①.

@@ -1,0 +1,98 @@
+"""Ten real plans (PDF-extracted text, ten responsibility formats), each loaded alone with no YAML of its
+own: their tasks' units against our gold tables, and staff-worded questions about them.
+
+The floors are what the parser achieves today and only ever go up; `python tests/test_real_plans.py -v`
+prints the figures and every wrong task.
+"""
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL = ROOT / "tests" / "data" / "real"
+QUESTIONS = ROOT / "tests" / "questions" / "real"
+# plan → (share of gold tasks exact, share of questions right)
+FLOORS = {
+    "anhui-duibiao-tisheng-2023": (0.0, 0.2),
+    "guangyuan-fangguanfu-yaodian-2023": (0.0, 0.1),
+    "guangzhou-jinrong-2023": (0.1, 0.3),
+    "guizhou-yingshang-renwu-2023": (0.0, 0.4),
+    "jinhua-zhujian-ershitiao-2023": (0.0, 0.15),
+    "kelamayi-fangguanfu-yaodian-2023": (0.0, 0.15),
+    "qingpu-yingshang-yaodian-2023": (0.9, 0.7),
+    "shanxi-jiaoyi-chengben-2023": (0.3, 0.5),
+    "tongchuan-fangguanfu-fengong-2023": (0.0, 0.3),
+    "yanan-minying-jingji-2023": (0.0, 0.1),
+}
+
+
+def load_alone(stem: str, folder: Path):
+    """The assistant over one real plan, alone in `folder`, with the shipped knowledge."""
+    from qa import Assistant, StateStore
+
+    shutil.copy(REAL / f"{stem}.txt", folder / f"{stem}.txt")
+    return Assistant.from_folder(folder, store=StateStore(":memory:"), knowledge=ROOT / "corpus")
+
+
+def read_yaml(path: Path):
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module", params=sorted(FLOORS))
+def plan(request, tmp_path_factory):
+    stem = request.param
+    return stem, load_alone(stem, tmp_path_factory.mktemp(stem))
+
+
+def test_every_real_plan_has_a_gold_table_and_questions():
+    stems = {p.name[: -len("_gold.yaml")] for p in REAL.glob("*_gold.yaml")}
+    assert stems == set(FLOORS) == {p.stem for p in QUESTIONS.glob("*.yaml")}
+    assert sum(len(read_yaml(REAL / f"{s}_gold.yaml")) for s in stems) >= 150
+
+
+def test_tasks_have_the_gold_units(plan):
+    from qa.evaluate import score_gold
+
+    stem, assistant = plan
+    report = score_gold(assistant.clauses, read_yaml(REAL / f"{stem}_gold.yaml"))
+    assert report.rate >= FLOORS[stem][0], "\n".join(report.lines(verbose=True))
+
+
+def test_questions_about_the_plan(plan):
+    from qa.evaluate import evaluate
+
+    stem, assistant = plan
+    report = evaluate(assistant, read_yaml(QUESTIONS / f"{stem}.yaml"), stem)
+    assert report.rate >= FLOORS[stem][1], "\n".join(report.lines(verbose=True))
+
+
+def test_no_text_is_lost(plan):
+    """Every line of the plan, but page markers, stands in some clause's text."""
+    from qa.reading.segment import PAGE_MARKER
+
+    stem, assistant = plan
+    text = "".join("".join(c.text.split()) for c in assistant.clauses)
+    lines = (REAL / f"{stem}.txt").read_text(encoding="utf-8").splitlines()[1:]  # line 1: the # source: line
+    lost = [line for line in lines if line.strip() and not PAGE_MARKER.match(line) and "".join(line.split()) not in text]
+    assert not lost, lost[:5]
+
+
+if __name__ == "__main__":  # the figures, per plan
+    import tempfile
+
+    from qa.evaluate import evaluate, score_gold
+
+    verbose = "-v" in sys.argv
+    for stem in sorted(FLOORS):
+        with tempfile.TemporaryDirectory() as tmp:
+            assistant = load_alone(stem, Path(tmp))
+        gold = score_gold(assistant.clauses, read_yaml(REAL / f"{stem}_gold.yaml"))
+        asked = evaluate(assistant, read_yaml(QUESTIONS / f"{stem}.yaml"), stem)
+        print(f"{stem:38s} tasks {gold.rate:6.1%}  questions {asked.rate:6.1%}")
+        if verbose:
+            print("\n".join("    " + line for line in gold.lines(True)[:-1] + asked.lines(True)[:-3]))
