@@ -150,7 +150,11 @@ def score_gold(clauses, gold: dict) -> GoldReport:
     key must have exactly the gold units in each role."""
     report = GoldReport()
     texts = [(c, folded(c.text)) for c in clauses if c.kind != "heading"]
-    for gold_id, entry in gold.items():
+    entries = [(gold_id, entry) for gold_id, entry in gold.items() if isinstance(entry, dict)]
+    for name, rows in gold.items():  # a table's rows under one key ("table: [{key, lead, …}, …]")
+        if isinstance(rows, list):
+            entries += [(f"{name}{n}", row) for n, row in enumerate(rows, 1) if isinstance(row, dict)]
+    for gold_id, entry in entries:
         key = folded(str(entry["key"]))
         holding = [c for c, text in texts if key in text]
         if len(holding) != 1:

@@ -11,7 +11,7 @@ import click
 
 from qa import Assistant, StateStore
 
-from . import build_assistant, create_app
+from . import SHIPPED_CORPUS, build_assistant, create_app
 from .settings import load_settings
 
 # The markers of a heading path (二、 (一) 5 (1) ①), to indent the tree by depth.
@@ -169,6 +169,38 @@ def evaluate_sets(sets: tuple[Path, ...], corpus: Path | None, minimum: float, v
         click.echo("\n".join(report.lines(verbose)))
         worst = min(worst, report.rate)
     sys.exit(0 if worst >= minimum else 1)
+
+
+@cli.command()
+@corpus_option
+def check(corpus: Path | None) -> None:
+    """Check each plan after adding it: convention, tasks, and what looks wrong (exit 1 when anything does)."""
+    from qa.reading.check import check_corpus
+    from qa.reading.corpus import load_corpus
+    from qa.reading.sources import read_corpus
+
+    folder = Path(load_settings(corpus_config(corpus))["CORPUS_DIR"])
+    loaded = load_corpus(folder, SHIPPED_CORPUS)
+    for warning in loaded.warnings:
+        if warning not in loaded.stale_corrections:
+            click.echo(f"warning: {warning}", err=True)
+    sources, _ = read_corpus(folder)
+    conventions = {s.name: detect_convention("\n".join(s.lines)) for s in sources}
+    reports = check_corpus(loaded.clauses, conventions, loaded.stale_corrections,
+                           frozenset(loaded.units.canonical_names))
+    for report in reports:
+        click.echo("\n".join(report.lines()))
+    problems = sum(len(r.problems) for r in reports)
+    click.echo(f"{len(reports)} plan(s), {problems} problem(s)")
+    sys.exit(1 if problems or not reports else 0)
+
+
+def detect_convention(text: str) -> str:
+    """The plan-wide duty convention, from qa/reading/duties.py once it reads one ('' before)."""
+    from qa.reading import duties
+
+    detect = getattr(duties, "detect_convention", None)
+    return detect(text) if detect else ""
 
 
 def main(argv: list[str]) -> int:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..records import Clause
+from .corrections import apply_corrections, corrections_path, load_corrections
 from .duties import DutyParser
 from .knowledge import Lexicon, load_lexicon, load_units
-from ..records import Clause
 from .segment import Segmenter
 from .sources import read_corpus
 from .units import UnitDirectory
@@ -21,6 +22,7 @@ class Corpus:
     units: UnitDirectory
     lexicon: Lexicon
     warnings: list[str] = field(default_factory=list)
+    stale_corrections: list[str] = field(default_factory=list)  # corrections that match no one clause
 
 
 def load_corpus(folder: str | Path, knowledge: str | Path | None = None) -> Corpus:
@@ -42,9 +44,14 @@ def load_corpus(folder: str | Path, knowledge: str | Path | None = None) -> Corp
     warnings += skipped
     segmenter = Segmenter(DutyParser(units, lexicon.vocabulary))
     clauses: list[Clause] = []
+    stale: list[str] = []
     for source in sources:
         found = segmenter.segment(source)
         if not found:
             warnings.append(f"skipped {source.name}: no text")
+        fixes = load_corrections(corrections_path(folder / source.name), units, warnings)
+        if fixes:
+            found, unmatched = apply_corrections(found, fixes, source.name)
+            stale += unmatched
         clauses += found
-    return Corpus(clauses, units, lexicon, warnings)
+    return Corpus(clauses, units, lexicon, warnings + stale, stale)

@@ -30,7 +30,7 @@ class Lexicon:
         return self.synonyms.get(word, ())
 
 
-def _load_yaml(path: Path, warnings: list[str]) -> dict:
+def load_yaml_mapping(path: Path, warnings: list[str]) -> dict:
     """A YAML mapping from `path`, or {} with a warning when it is missing or broken."""
     if not path.is_file():
         return {}
@@ -60,7 +60,7 @@ def _str_list(value) -> tuple[str, ...]:
 
 def load_units(folder: Path, warnings: list[str]) -> UnitDirectory:
     """The unit directory from `folder`/units.yaml (aliases, and the prefix variants)."""
-    data = _load_yaml(folder / "units.yaml", warnings)
+    data = load_yaml_mapping(folder / "units.yaml", warnings)
     aliases = (
         {
             str(k): list(_str_list(v))
@@ -80,7 +80,7 @@ def load_units(folder: Path, warnings: list[str]) -> UnitDirectory:
 
 def load_lexicon(folder: Path, warnings: list[str]) -> Lexicon:
     """Synonyms, terms and merged units from `folder`/terms.yaml."""
-    data = _load_yaml(folder / "terms.yaml", warnings)
+    data = load_yaml_mapping(folder / "terms.yaml", warnings)
     synonyms_raw = data.get("synonyms") if isinstance(data.get("synonyms"), dict) else {}
     merged_raw = data.get("merged_units") if isinstance(data.get("merged_units"), dict) else {}
     corrections_raw = data.get("corrections") if isinstance(data.get("corrections"), dict) else {}

@@ -1,4 +1,4 @@
-"""Reading plan files: .txt in UTF-8 (with or without BOM) or GB18030/GBK, and .docx."""
+"""Reading plan files: .txt in UTF-8 (with or without BOM) or GB18030/GBK, .docx, and .pdf."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-PLAN_SUFFIXES = (".txt", ".docx")
+PLAN_SUFFIXES = (".txt", ".docx", ".pdf")
+# Word formats python-docx cannot read: staff get a warning that says what to do.
+OLD_WORD_SUFFIXES = (".doc", ".wps")
 
 
 @dataclass(frozen=True)
@@ -83,8 +85,15 @@ def read_docx(path: Path) -> list[str]:
 
 def read_source(path: Path) -> SourceText:
     """Read one plan file into lines; raise UnreadableSource naming the file when it is not one."""
-    if path.suffix.lower() == ".docx":
+    suffix = path.suffix.lower()
+    if suffix in OLD_WORD_SUFFIXES:
+        raise UnreadableSource(f"{path.name}: a {suffix} file cannot be read; open it in Word or WPS and save it as .docx")
+    if suffix == ".docx":
         return SourceText(path.name, tuple(read_docx(path)), "docx")
+    if suffix == ".pdf":
+        from .pdf import read_pdf  # pdfplumber loads only when a corpus has a PDF
+
+        return SourceText(path.name, tuple(read_pdf(path)), "pdf")
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -100,7 +109,9 @@ def plan_files(folder: Path) -> list[Path]:
     return sorted(
         p
         for p in folder.iterdir()
-        if p.is_file() and p.suffix.lower() in PLAN_SUFFIXES and not p.name.startswith((".", "~$"))
+        if p.is_file()
+        and p.suffix.lower() in PLAN_SUFFIXES + OLD_WORD_SUFFIXES
+        and not p.name.startswith((".", "~$"))
     )
 
 

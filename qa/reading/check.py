@@ -1,0 +1,114 @@
+"""What staff check after adding a plan: per plan, the convention found, clauses and tasks, and what looks
+wrong — a task with no units, a "unit" that is no unit, a unit named once that is close to another (a
+likely typo), corrections that no longer match."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from ..records import Clause
+from ..vocabulary import GROUP_ENDINGS, GROUP_OPENINGS, UNIT_ENDINGS, unit_ending_pattern
+from .units import is_group, unit_prefix
+
+UNIT_END = unit_ending_pattern(UNIT_ENDINGS)
+MAX_UNIT_LENGTH = 30  # the longest real names (…联席会议成员单位) run to about 25 characters
+# What a unit name never holds: sentence punctuation, or the verbs that open a task (推进, 加强 …).
+NOT_IN_A_NAME = re.compile(r"[。；;！？!?：:]|推进|加强|开展|建立|完善|实施|提升|优化|落实好|做好|确保")
+CONVENTION_NAMES = {"comma_leads": "逗号前为牵头单位", "first_leads": "列第一位的为牵头单位", "": "无（各条自行标明）"}
+
+
+@dataclass
+class PlanCheck:
+    """The check of one plan."""
+
+    source: str
+    title: str
+    convention: str = ""
+    clauses: int = 0
+    tasks: int = 0  # clauses that give some unit a role
+    problems: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """The report of this plan as lines of text."""
+        head = [f"《{self.title}》 ({self.source})",
+                f"  约定：{CONVENTION_NAMES.get(self.convention, self.convention)}",
+                f"  条款 {self.clauses}，有责任单位的任务 {self.tasks}"]
+        return head + [f"  ! {p}" for p in self.problems] + ([] if self.problems else ["  未发现问题"])
+
+
+def looks_like_unit(name: str) -> bool:
+    """Whether a parsed name reads as a unit: not too long, no punctuation or task verb, a unit's ending."""
+    if len(name) > MAX_UNIT_LENGTH or NOT_IN_A_NAME.search(name):
+        return False
+    bare = re.sub(r"[(（〔\[][^)）〕\]]*[)）〕\]]", "", name)  # 各县（市、区）人民政府 → 各县人民政府
+    return bool(UNIT_END.search(bare)) or bare.startswith(GROUP_OPENINGS) or bare.endswith(GROUP_ENDINGS)
+
+
+def near_misses(counts: Counter) -> list[tuple[str, str]]:
+    """(once, other): a department named once whose name is another's with one character slipped."""
+    names = [u for u in counts if not is_group(u)]
+    pairs = []
+    for once in (u for u in names if counts[u] == 1 and len(u) >= 3):
+        other = next((o for o in names if o != once and _slipped(once, o)), None)
+        if other:
+            pairs.append((once, other))
+    return pairs
+
+
+def _slipped(a: str, b: str) -> bool:
+    """A slip of typing: an ending dropped or added (盟食药/盟食药局), or one character replaced by one
+    of the same sound (盟食药局/盟食要局); two departments one character apart (民政局/财政局) are not."""
+    if len(a) == len(b):
+        diff = [(x, y) for x, y in zip(a, b) if x != y]
+        return len(diff) == 1 and same_sound(*diff[0])
+    short, long = sorted((a, b), key=len)
+    return len(long) - len(short) == 1 and long.startswith(short) and unit_prefix(short) == unit_prefix(long)
+
+
+def same_sound(a: str, b: str) -> bool:
+    """Whether two characters share a pinyin reading, tones ignored (False where pypinyin is missing)."""
+    try:
+        from pypinyin import Style, pinyin
+    except ImportError:
+        return False
+    readings = [set(pinyin(ch, style=Style.NORMAL, heteronym=True)[0]) for ch in (a, b)]
+    return bool(readings[0] & readings[1])
+
+
+def check_plan(source: str, clauses: Sequence[Clause], convention: str = "",
+               known: frozenset[str] = frozenset()) -> PlanCheck:
+    """Check one plan's clauses; `known` units (units.yaml) always pass as units."""
+    report = PlanCheck(source, clauses[0].doc if clauses else source, convention, len(clauses))
+    report.tasks = sum(1 for c in clauses if c.lead or c.cooperate)
+    # Under a heading whose other paragraphs name units, a paragraph naming none is a task left without.
+    assigning = {c.parent for c in clauses if c.kind == "paragraph" and c.units}
+    parents = {c.parent for c in clauses}
+    for clause in clauses:
+        leaf = clause.kind == "paragraph" or clause.id not in parents  # "3.推广…。" alone reads as a heading
+        if leaf and clause.path and clause.parent in assigning and not clause.units:
+            report.problems.append(f"{clause.path}“{clause.title}”没有责任单位 [{clause.id}]")
+    counts = Counter(u for c in clauses for u in c.units)
+    for unit in counts:
+        if unit not in known and not looks_like_unit(unit):
+            first = next(c for c in clauses if unit in c.units)
+            report.problems.append(f"“{unit}”不像单位名称（见{first.path or first.title} [{first.id}]）")
+    for once, other in near_misses(counts):
+        report.problems.append(f"“{once}”只出现一次，与“{other}”只差一个字，可能是笔误")
+    return report
+
+
+def check_corpus(clauses: Iterable[Clause], conventions: dict[str, str], stale: Iterable[str],
+                 known: frozenset[str] = frozenset()) -> list[PlanCheck]:
+    """Check every plan of a corpus; corrections that no longer match go to the plan they name."""
+    by_source: dict[str, list[Clause]] = {}
+    for clause in clauses:
+        by_source.setdefault(clause.source, []).append(clause)
+    reports = [check_plan(s, cs, conventions.get(s, ""), known) for s, cs in by_source.items()]
+    for line in stale:
+        source = line.split(":", 1)[0]
+        target = next((r for r in reports if r.source == source), None)
+        (target.problems if target else reports[0].problems if reports else []).append(line)
+    return reports
