@@ -59,3 +59,13 @@ def runner():
     from click.testing import CliRunner
 
     return CliRunner()
+
+
+@pytest.fixture()
+def redis_server(tmp_path):
+    """A real redis-server on 127.0.0.1, stopped after the test."""
+    from services import RedisServer
+
+    server = RedisServer(tmp_path).start()
+    yield server
+    server.stop()

@@ -30,9 +30,9 @@ def test_claim_is_granted_once(tmp_path):
 def test_bounded_in_size(tmp_path):
     store = StateStore(tmp_path / "s.db", max_entries=100)
     for n in range(1000):
-        store.put(f"user{n}", {"n": n})
+        store.put(f"session:user{n}", {"n": n})
     assert len(store) <= 300
-    assert store.get("user999") == {"n": 999}
+    assert store.get("session:user999") == {"n": 999}
 
 
 def _claim(path: str, queue) -> None:
@@ -58,7 +58,7 @@ def test_damaged_value_loses_only_itself(tmp_path):
     store = StateStore(path)
     store.put("good", {"ok": True})
     with sqlite3.connect(path) as conn:
-        conn.execute("INSERT INTO state VALUES ('bad', '{not json', ?)", (time.time() + 60,))
+        conn.execute("INSERT INTO state (key, value, expires) VALUES ('bad', '{not json', ?)", (time.time() + 60,))
     assert store.get("bad") is None and store.get("good") == {"ok": True}
 
 

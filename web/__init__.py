@@ -36,7 +36,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(settings)
     app.json.ensure_ascii = False
     store = StateStore(
-        settings["STATE_DB"], ttl_seconds=settings["SESSION_TTL"], max_entries=settings["MAX_SESSIONS"]
+        settings["STATE_URL"] or settings["STATE_DB"],
+        ttl_seconds=settings["SESSION_TTL"],
+        max_entries=settings["MAX_SESSIONS"],
     )
     assistant = build_assistant(settings, store)
     for warning in assistant.warnings:

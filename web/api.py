@@ -38,7 +38,7 @@ def read_question(payload: object) -> tuple[str, str]:
     session = payload.get("session_id", "")
     if session is None:
         session = ""
-    if isinstance(session, bool) or not isinstance(session, (str, int)) or len(str(session)) > 200:
+    if not isinstance(session, str) or len(session) > 200:  # 4242 and "4242" must not be the same session
         raise ValueError("session_id must be a string of at most 200 characters")
     try:
         str(session).encode("utf-8")
@@ -60,7 +60,8 @@ def ask():
     except ValueError as exc:
         return error(400, str(exc))
     started = time.perf_counter()
-    answer = assistant().ask(question, session or None)
+    # "api:" keeps API sessions apart from WeChat's ("wechat:<openid>"): no client can name another's
+    answer = assistant().ask(question, f"api:{session}" if session else None)
     body = answer_json(answer)
     body["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 3)
     return jsonify(body)
@@ -102,12 +103,14 @@ def unit(name: str):
 
 @bp.get("/healthz")
 def healthz():
-    """Liveness and what is loaded."""
+    """Liveness, what is loaded, and which shared part is degraded (answers go on without it: still 200)."""
     qa = assistant()
     docs = sorted(qa.documents)
+    state = current_app.extensions["state"].health()
     return jsonify(
         {
-            "status": "ok",
+            "status": "ok" if state["status"] == "ok" else "degraded",
+            "state": state,
             "documents": docs,
             "clauses": len(qa.clauses),
             "build_seconds": round(qa.build_seconds, 3),

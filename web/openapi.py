@@ -70,9 +70,10 @@ def openapi_spec(server: str = "/", max_question_length: int = 500) -> dict:
                         "examples": ["简易注销有哪些配合单位？"],
                     },
                     "session_id": {
-                        "type": ["string", "integer", "null"],
+                        "type": ["string", "null"],
                         "maxLength": 200,
-                        "description": "The same id continues a conversation (follow-ups keep the topic).",
+                        "description": "The same id continues a conversation (follow-ups keep the topic). "
+                        "A string: a number is refused, so that 4242 and \"4242\" are never confused.",
                     },
                 },
                 required=["question"],
@@ -126,6 +127,15 @@ def openapi_spec(server: str = "/", max_question_length: int = 500) -> dict:
                     "description": "For a unit's tasks (intent unit_tasks): "
                     "the units asked about and the role.",
                 },
+                "understood_as": {
+                    **STRING,
+                    "description": "The question as read when some of its words were read otherwise "
+                    "(input-method slips, short forms); empty when read as typed.",
+                },
+                "suggestions": {
+                    **STRINGS,
+                    "description": "With a refusal: questions the plans do answer, to offer instead.",
+                },
                 "elapsed_ms": {"type": "number", "description": "Time spent answering."},
             }
         ),
@@ -137,7 +147,16 @@ def openapi_spec(server: str = "/", max_question_length: int = 500) -> dict:
         ),
         "Health": _object(
             {
-                "status": {"type": "string", "enum": ["ok"]},
+                "status": {"type": "string", "enum": ["ok", "degraded"]},
+                "state": _object(
+                    {
+                        "status": {"type": "string", "enum": ["ok", "degraded"]},
+                        "backend": {"type": "string", "enum": ["sqlite", "redis"]},
+                        "problem": {"type": "string"},
+                    },
+                    description="The shared state (conversation context, WeChat's once-only replies). "
+                    "Degraded: answers go on without context until it works again.",
+                ),
                 "documents": STRINGS,
                 "clauses": {"type": "integer"},
                 "build_seconds": {"type": "number"},

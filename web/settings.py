@@ -18,6 +18,7 @@ DEFAULTS: dict[str, object] = {
     "PORT": 8000,
     "THREADS": 8,
     "STATE_DB": "instance/state.sqlite3",
+    "STATE_URL": "",  # redis://host:6379/0 for several servers; empty: the SQLite file STATE_DB
     "SESSION_TTL": 1800,
     "MAX_SESSIONS": 20000,
     "MAX_QUESTION_LENGTH": 500,

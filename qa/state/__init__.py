@@ -1,0 +1,166 @@
+"""State shared by worker processes and servers: conversation context, WeChat's once-only replies, login
+counters, the corpus version stamp. In SQLite (one host) or Redis (several servers).
+
+The state is a cache: when its backend fails (a damaged or read-only file, a lock held too long, Redis
+down), the store answers as if it were empty, logs once, moves a damaged file aside, and retries now and
+then, so that questions are always answered and everything comes back on its own.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+
+from .redis import RedisBackend
+from .sqlite import SQLiteBackend
+
+__all__ = ["StateStore", "open_backend"]
+log = logging.getLogger(__name__)
+RETRY_SECONDS = 1.0  # while the backend is down, one call a second tries it; the others do without
+PRUNE_EVERY = 200  # writes between two prunes of a space
+
+
+def open_backend(location: str):
+    """The backend a location names: redis://… or rediss://…, sqlite:///path, a path, or ':memory:'."""
+    if not isinstance(location, str) or not location:
+        raise ValueError(f"state location must be a path or a URL, got {location!r}")
+    if location.startswith(("redis://", "rediss://", "unix://")):
+        return RedisBackend(location)
+    if location.startswith("sqlite:///"):
+        return SQLiteBackend(location[len("sqlite:///"):] or ":memory:")
+    if "://" in location:
+        raise ValueError(f"state location must be sqlite:///… or redis://…, got {location!r}")
+    return SQLiteBackend(location)
+
+
+class StateStore:
+    """Key → JSON value with a time-to-live, each key in a space named by its prefix ("session:…").
+
+    Each space has its own bound, so conversation traffic never evicts WeChat's message records.
+    """
+
+    def __init__(self, location: str = ":memory:", ttl_seconds: float = 1800, max_entries: int = 20000,
+                 max_messages: int = 100000):
+        if ttl_seconds <= 0:
+            raise ValueError(f"ttl_seconds must be positive, got {ttl_seconds}")
+        if max_entries < 1:
+            raise ValueError(f"max_entries must be at least 1, got {max_entries}")
+        if max_messages < 1:
+            raise ValueError(f"max_messages must be at least 1, got {max_messages}")
+        self.backend = open_backend(str(location))
+        self.ttl = float(ttl_seconds)
+        self.bounds = {"session": int(max_entries), "wxmsg": int(max_messages)}
+        self.path = str(location)
+        self._writes: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._failed_at = 0.0  # when the backend last failed (0: it is up)
+        self.problem = ""  # what went wrong, for /healthz
+        self._guard(self.backend.ping, None)
+
+    # -- the guard ---------------------------------------------------------------------------
+    @property
+    def healthy(self) -> bool:
+        """Whether the backend answered its last call."""
+        return not self._failed_at
+
+    def health(self) -> dict:
+        """{status: ok | degraded, backend, problem} for /healthz; a degraded store is tried again now."""
+        if self._failed_at:
+            self._guard(self.backend.ping, None, retry_now=True)
+        return {"status": "ok" if self.healthy else "degraded", "backend": self.backend.name,
+                "problem": self.problem}
+
+    def _guard(self, call, default, *args, retry_now: bool = False):
+        """`call(*args)`, or `default` when the backend fails or is resting after a failure."""
+        if self._failed_at and not retry_now and time.monotonic() - self._failed_at < RETRY_SECONDS:
+            return default
+        try:
+            result = call(*args)
+        except Exception as exc:  # sqlite3, OS and Redis errors alike: the state is a cache
+            self._fail(exc)
+            if self.backend.damaged(exc):
+                try:
+                    return call(*args)  # on the new file
+                except Exception as again:
+                    self._fail(again)
+            return default
+        if self._failed_at:
+            log.warning("state store (%s) is working again", self.backend.name)
+            self._failed_at, self.problem = 0.0, ""
+        return result
+
+    def _fail(self, exc: Exception) -> None:
+        """Note a failure, log it once per outage, and move a damaged file aside."""
+        with self._lock:
+            first = not self._failed_at
+            self._failed_at, self.problem = time.monotonic(), f"{type(exc).__name__}: {exc}"[:300]
+            if self.backend.damaged(exc):
+                aside = self.backend.reset()
+                log.error("state store file was damaged (%s); moved it to %s and started a new one", exc, aside)
+            elif first:
+                log.error("state store (%s) failed; answering without it until it works again: %s",
+                          self.backend.name, self.problem)
+
+    # -- the operations ----------------------------------------------------------------------
+    @staticmethod
+    def space(key: str) -> str:
+        """The space of a key: its prefix before the first colon."""
+        return key.split(":", 1)[0] if ":" in key else ""
+
+    def get(self, key: str) -> dict | None:
+        """The live value stored under key, or None (also when the store is down)."""
+        raw = self._guard(self.backend.get, None, key, time.time())
+        if raw is None:
+            return None
+        try:
+            value = json.loads(raw)
+        except ValueError:  # a damaged row loses that one key, nothing else
+            return None
+        return value if isinstance(value, dict) else None
+
+    def put(self, key: str, value: dict, ttl: float | None = None) -> None:
+        """Store value under key, replacing what was there."""
+        now = time.time()
+        self._guard(self.backend.put, None, key, json.dumps(value, ensure_ascii=False), now + (ttl or self.ttl),
+                    self.space(key), now)
+        self._after_write(key, now)
+
+    def claim(self, key: str, value: dict, ttl: float | None = None) -> bool:
+        """Store value under key only if no live value is there; True when this call stored it.
+
+        With the store down every claim succeeds: answering twice beats not answering.
+        """
+        now = time.time()
+        claimed = self._guard(self.backend.claim, True, key, json.dumps(value, ensure_ascii=False),
+                              now + (ttl or self.ttl), self.space(key), now)
+        self._after_write(key, now)
+        return claimed
+
+    def incr(self, key: str, ttl: float) -> int:
+        """Count one more under key within a window of ttl seconds from its first count (0 when down)."""
+        now = time.time()
+        return self._guard(self.backend.incr, 0, key, now + ttl, self.space(key), now)
+
+    def delete(self, key: str) -> None:
+        """Forget key."""
+        self._guard(self.backend.delete, None, key)
+
+    def count(self, space: str | None = None) -> int:
+        """How many keys the store holds (in one space), 0 when it is down."""
+        return self._guard(self.backend.count, 0, space)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def _after_write(self, key: str, now: float) -> None:
+        """Every so often, prune the bounded space just written to."""
+        space = self.space(key)
+        self._writes[space] = self._writes.get(space, 0) + 1
+        if self._writes[space] % PRUNE_EVERY == 0 and space in self.bounds:
+            self._guard(self.backend.prune, None, space, self.bounds[space], now)
+
+    def close(self) -> None:
+        """Close this thread's connection."""
+        self._guard(self.backend.close, None)

@@ -1,0 +1,201 @@
+"""The SQLite backend of the state store: one file shared by the worker processes of one host."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+# Errors that mean the file itself is damaged (truncated, overwritten): it is moved aside and made anew.
+DAMAGED = ("malformed", "not a database", "file is encrypted", "disk image")
+BUSY_SECONDS = 0.5  # how long a write waits for another process's lock before the store counts as down
+STAT_EVERY_SECONDS = 1.0  # how often the file is checked to be the one opened (deleted folders, new files)
+
+
+class SQLiteBackend:
+    """Key → JSON text with an expiry time and a space (session, wxmsg, limit …), in a SQLite file.
+
+    WAL mode lets several worker processes share it; every thread has its own connection. When the file
+    is deleted or replaced under a running process, the next operation reopens it by path, so all the
+    workers keep sharing one file.
+    """
+
+    name = "sqlite"
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = str(path)
+        self.memory = self.path == ":memory:"
+        self._local = threading.local()
+        self._generation = 0  # bumped on reset: every thread's connection is then reopened
+        self._lock = threading.Lock()
+
+    def _connect(self) -> sqlite3.Connection:
+        """This thread's connection to the file the path names now."""
+        self._check_writable()
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and self._local.generation == self._generation and self._same_file():
+            return conn
+        if conn is not None:
+            self._retire(conn)
+        # Opening is serialised with reset(): a connection opened while the files are being moved could
+        # pair a new database with the old shared-memory file and truncate it under the others (SIGBUS).
+        with self._lock:
+            conn = self._open()
+        self._local.conn, self._local.generation = conn, self._generation
+        self._local.inode, self._local.checked = self._inode(), time.monotonic()
+        return conn
+
+    def _check_writable(self) -> None:
+        """Raise before touching a file that was made read-only (chattr +i, a read-only mount): SQLite maps
+        the -shm file into memory, and writing to a mapping of an immutable file kills the process (SIGBUS)."""
+        if self.memory:
+            return
+        for name in (self.path, self.path + "-shm", self.path + "-wal"):
+            if not os.access(name, os.W_OK) and os.path.exists(name):
+                raise sqlite3.OperationalError(f"attempt to write a readonly database ({name} is read-only)")
+
+    def _retire(self, conn: sqlite3.Connection) -> None:
+        """Close a connection to a file that was replaced, keeping the new file's -wal and -shm.
+
+        SQLite's last connection to a database deletes its -wal and -shm BY NAME when it closes; for a
+        replaced file those names are the new database's, used by the other workers. Hard links keep them.
+        """
+        kept = []
+        with self._lock:
+            for name in (self.path + "-wal", self.path + "-shm"):
+                keep = f"{name}.keep-{os.getpid()}-{threading.get_ident()}"
+                try:
+                    os.link(name, keep)
+                    kept.append((keep, name))
+                except OSError:
+                    pass  # no such file, or no hard links here: nothing to keep
+            try:
+                conn.close()
+            finally:
+                for keep, name in kept:
+                    os.replace(keep, name)
+
+    def _open(self) -> sqlite3.Connection:
+        """A new connection, with the table made if the file is new."""
+        if not self.memory:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=True)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL, "
+                         "expires REAL NOT NULL, space TEXT NOT NULL DEFAULT '')")
+            if "space" not in {row[1] for row in conn.execute("PRAGMA table_info(state)")}:
+                # a file written before spaces existed: its rows are conversations and message records
+                conn.execute("ALTER TABLE state ADD COLUMN space TEXT NOT NULL DEFAULT ''")
+            conn.execute("CREATE INDEX IF NOT EXISTS state_space_expires ON state (space, expires)")
+        except sqlite3.Error:
+            conn.close()
+            raise
+        return conn
+
+    def _inode(self) -> int | None:
+        """The inode of the file at the path (None for memory or a missing file)."""
+        if self.memory:
+            return None
+        try:
+            return os.stat(self.path).st_ino
+        except OSError:
+            return None
+
+    def _same_file(self) -> bool:
+        """Whether the path still names the file this thread opened (checked at most once a second)."""
+        if self.memory or time.monotonic() - self._local.checked < STAT_EVERY_SECONDS:
+            return True
+        self._local.checked = time.monotonic()
+        current = self._inode()
+        if current is None or current != self._local.inode:
+            return False
+        self._check_header()
+        return True
+
+    def _check_header(self) -> None:
+        """Raise when the file was overwritten or cut short under the open connections (which would go on
+        reading their caches and the write-ahead log, and never notice)."""
+        with open(self.path, "rb") as file:
+            header = file.read(100)
+            size = file.seek(0, os.SEEK_END)
+        if size == 0:
+            return  # a new file, not written yet
+        page = int.from_bytes(header[16:18], "big") if len(header) >= 18 else 0
+        page = 65536 if page == 1 else page
+        if not header.startswith(b"SQLite format 3\0") or page < 512 or size < page or size % page:
+            raise sqlite3.DatabaseError("file is not a database (overwritten or truncated)")
+
+    @staticmethod
+    def damaged(exc: BaseException) -> bool:
+        """Whether an error says the file is damaged (so it should be moved aside and made anew)."""
+        return isinstance(exc, sqlite3.DatabaseError) and any(word in str(exc).lower() for word in DAMAGED)
+
+    def reset(self) -> str:
+        """Move a damaged file aside (kept for inspection) and start a new one; returns where it went."""
+        with self._lock:
+            self._generation += 1
+            if self.memory:
+                return ""
+            aside = f"{self.path}.damaged-{time.strftime('%Y%m%d-%H%M%S')}"
+            for suffix in ("-shm", "-wal", ""):  # the database last: see _connect
+                try:
+                    os.replace(self.path + suffix, aside + suffix)
+                except FileNotFoundError:
+                    pass
+            return aside
+
+    def get(self, key: str, now: float) -> str | None:
+        row = self._connect().execute("SELECT value, expires FROM state WHERE key = ?", (key,)).fetchone()
+        return row[0] if row is not None and row[1] >= now else None
+
+    def put(self, key: str, value: str, expires: float, space: str, now: float) -> None:
+        self._connect().execute("INSERT OR REPLACE INTO state (key, value, expires, space) VALUES (?, ?, ?, ?)",
+                                (key, value, expires, space))
+
+    def claim(self, key: str, value: str, expires: float, space: str, now: float) -> bool:
+        conn = self._connect()
+        conn.execute("DELETE FROM state WHERE key = ? AND expires < ?", (key, now))
+        cursor = conn.execute("INSERT OR IGNORE INTO state (key, value, expires, space) VALUES (?, ?, ?, ?)",
+                              (key, value, expires, space))
+        return cursor.rowcount == 1
+
+    def delete(self, key: str) -> None:
+        self._connect().execute("DELETE FROM state WHERE key = ?", (key,))
+
+    def incr(self, key: str, expires: float, space: str, now: float) -> int:
+        conn = self._connect()
+        conn.execute("DELETE FROM state WHERE key = ? AND expires < ?", (key, now))
+        conn.execute("INSERT INTO state (key, value, expires, space) VALUES (?, '1', ?, ?) "
+                     "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1", (key, expires, space))
+        return int(conn.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()[0])
+
+    def prune(self, space: str, keep: int, now: float) -> None:
+        """Drop the space's expired keys, then its soonest-expiring beyond `keep` (other spaces untouched)."""
+        conn = self._connect()
+        conn.execute("DELETE FROM state WHERE space = ? AND expires < ?", (space, now))
+        excess = conn.execute("SELECT COUNT(*) FROM state WHERE space = ?", (space,)).fetchone()[0] - keep
+        if excess > 0:
+            conn.execute("DELETE FROM state WHERE key IN (SELECT key FROM state WHERE space = ? "
+                         "ORDER BY expires LIMIT ?)", (space, excess))
+
+    def count(self, space: str | None = None) -> int:
+        sql, args = ("SELECT COUNT(*) FROM state", ()) if space is None else \
+            ("SELECT COUNT(*) FROM state WHERE space = ?", (space,))
+        return self._connect().execute(sql, args).fetchone()[0]
+
+    def ping(self) -> None:
+        """Raise when the file cannot be written (read-only, locked, damaged)."""
+        self._connect().execute("INSERT OR REPLACE INTO state (key, value, expires, space) "
+                                "VALUES ('health:ping', '1', 0, 'health')")
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
