@@ -127,15 +127,6 @@ def openapi_spec(server: str = "/", max_question_length: int = 500) -> dict:
                     "description": "For a unit's tasks (intent unit_tasks): "
                     "the units asked about and the role.",
                 },
-                "understood_as": {
-                    **STRING,
-                    "description": "The question as read when some of its words were read otherwise "
-                    "(input-method slips, short forms); empty when read as typed.",
-                },
-                "suggestions": {
-                    **STRINGS,
-                    "description": "With a refusal: questions the plans do answer, to offer instead.",
-                },
                 "elapsed_ms": {"type": "number", "description": "Time spent answering."},
             }
         ),
