@@ -19,9 +19,13 @@ OPENERS = "(（〔[【"  # "(责任单位:…)", "〔市市场监管局，…〕
 CLOSERS = ")）〕]】"
 # Brackets and quotes whose opening keeps a wrapped line running on.
 OPEN_CLOSE = {"(": ")", "（": "）", "《": "》", "“": "”", "[": "]", "〔": "〕"}
-BRACKET_FOLD = str.maketrans("（）〔〕【】", "()[][]")  # how unit names store their brackets
-# A list of units is split at these ("盟发改委、盟财政局"; never at 和: 住房和城乡建设局 is one unit).
+# A list of units is split at these, outside brackets and quotes ("盟发改委、盟财政局"; not inside 县〔市、区〕).
 LIST_SEPARATORS = "、,，;；"
+# Words that join two units only when both sides look like units ("省工业和信息化厅及省直有关单位"), never
+# inside one ("住房和城乡建设局", "工业和信息化局"); "A及其所属单位" is one unit.
+UNIT_JOINERS = ("和", "及")
+# What a responsibility line separates its role groups with ("A牵头，B、C配合，D落实").
+ROLE_GROUP_SEPARATORS = ",，;；。"
 
 # -- unit names ----------------------------------------------------------------------------
 # Endings of a government department: a bare one in a list takes the list's prefix (发改委 → 盟发改委).
@@ -33,43 +37,45 @@ DEPARTMENT_ENDINGS = (
     "院",
     "所",
     "室",
-    "处",
-    "站",
     "委员会",
     "办公室",
     "中心",
     "分院",
     "支行",
-    "公司",
     "小组",
     "政府",
     "部门",
     "单位",
     "机构",
+    "会",  # 总工会 → 区总工会, 贸促会
+    "联",  # 工商联 → 区工商联, 妇联
 )
+# Endings of units that never take a list's prefix: a bureau's own divisions (审批处, 造价站, 法规科), companies
+# (电力公司, 新城公司) and branches named after their own place (广东银保监局, 铜川银保监分局, 山西证监局).
+OWN_NAME_ENDINGS = ("处", "站", "科", "公司", "银保监局", "银保监分局", "证监局", "海关")
 # Endings of any unit a plan gives a duty: departments and also 海关, 银行, 街道, 妇联, 总队, 医院 ….
-UNIT_ENDINGS = DEPARTMENT_ENDINGS + (
-    "海关",
+UNIT_ENDINGS = DEPARTMENT_ENDINGS + OWN_NAME_ENDINGS + (
+    "部",  # 市委统战部
+    "开发区",  # 广元经济技术开发区
+    "高新区",
     "街道",
     "乡镇",
     "镇",
     "银行",
     "集团",
-    "会",
     "社",
     "馆",
     "校",
     "园区",
-    "团委",
-    "妇联",
     "党委",
     "总队",
     "支队",
     "大队",
     "医院",
 )
-# Endings that close the named units of "A、B等相关单位" (the rest is the group they belong to).
-NAMED_BEFORE_ETC = ("局", "委", "办", "厅", "院", "中心", "公司", "室", "所", "分院", "支行", "政府")
+# Endings that close the named units of "A、B等相关单位" (the rest is the group they belong to): any unit's
+# ("市贸促会等市级相关部门", "市政府督查室等").
+NAMED_BEFORE_ETC = UNIT_ENDINGS
 # Endings an issuing body's line has (锡林郭勒盟工商行政管理局, 三亚市人民政府办公室).
 ISSUER_ENDINGS = ("局", "办公室", "政府", "委员会", "厅", "委", "办", "院", "中心", "公司", "部")
 # Endings staff keep when they abbreviate a unit (资规局, 中院, 市场监管局).
@@ -90,26 +96,65 @@ PREFIXED_WORDS = frozenset({"政府", "政务", "政法", "政协"})
 GROUP_OPENINGS = ("各", "具有", "相关", "有关", "开展", "其他", "其它", "所属", "成员")
 GROUP_ENDINGS = ("单位", "部门", "机构")
 # Unit names that keep their own place and are never prefixed (国家税务总局…, 中国人民银行…).
-NATIONAL_OPENINGS = ("国家", "中国", "自治区")
+NATIONAL_OPENINGS = ("国家", "中国", "自治区", "人民银行", "人行", "国网", "民航")
+# Bodies of a place: a two-character place and one of these keeps its own place (南沙区政府, 天河区人民法院),
+# while "大湾区办" after "市地方金融监管局" is 市大湾区办 (a longer place keeps its own: 育才生态区管理委员会).
+PLACE_BODIES = ("政府", "法院", "检察院", "党委")
+# Zones a unit can be named after, which then keeps its own name (崖州湾科技城管理局, 广元国际铁路港管委会).
+ZONE_WORDS = (
+    "科技城", "产业园", "工业园", "科技园", "园区", "新区", "开发区", "高新区", "保税区", "自贸区", "示范区",
+    "合作区", "铁路港", "空港", "港区",
+)
+# Provinces: a name opening with one keeps its own place (广东银保监局, 山西证监局, 贵州电网公司).
+PROVINCES = (
+    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽",
+    "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西",
+    "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门",
+)
 
 # -- duty labels and role words ------------------------------------------------------------
-# Labels that open a responsibility block, "(责任单位:…)", by the role their units take.
-LEAD_LABELS = ("牵头单位", "牵头部门", "主责单位")
+# Labels that open a responsibility block, "(责任单位:…)", by the role their units take ("（牵头：X；配合：Y）").
+LEAD_LABELS = ("牵头单位", "牵头部门", "牵头责任单位", "主责单位", "牵头")
 DUTY_LABELS = ("责任单位", "责任部门")
-COOPERATE_LABELS = ("配合单位", "配合部门", "协办单位", "协办部门", "参与单位", "参与部门")
+COOPERATE_LABELS = (
+    "配合单位", "配合部门", "协办单位", "协办部门", "协同单位", "协同部门", "参与单位", "参与部门", "配合",
+)
 DEADLINE_LABELS = ("完成时限", "完成时间", "时间节点", "时限要求")
 OPENING_LABELS = LEAD_LABELS + DUTY_LABELS
 ALL_LABELS = OPENING_LABELS + COOPERATE_LABELS + DEADLINE_LABELS
-# What a piece of a free-form duty line ends with, and the role it gives ("A牵头,B、C配合").
+# What a piece of a free-form duty line ends with, and the role it gives ("A牵头，B、C配合，D落实"):
+# lead; cooperate; responsible ("A、B负责": lead, but cooperate beside a 牵头 unit: "X牵头，Y负责"); shared
+# ("按职责分工负责": like responsible, and also cooperate after units named with no role, "A，B按职责分工负责").
 ROLE_ENDINGS: tuple[tuple[str, str], ...] = (
-    ("按职责分工负责", "cooperate"),
+    ("牵头并按职责分工负责", "lead"),
+    ("牵头落实", "lead"),
+    ("牵头实施", "lead"),
+    ("为牵头单位", "lead"),  # "X为牵头单位，Y为配合单位"
+    ("为牵头部门", "lead"),
+    ("为配合单位", "cooperate"),
+    ("为配合部门", "cooperate"),
+    ("为责任单位", "responsible"),
+    ("负总责", "lead"),  # "X负总责，Y具体负责"
+    ("主办", "lead"),
+    ("配合落实", "cooperate"),
+    ("配合实施", "cooperate"),
+    ("具体负责", "responsible"),
+    ("各自负责", "responsible"),
+    ("负责实施", "responsible"),
+    ("按照职责分工负责", "shared"),
+    ("按职责分工负责", "shared"),
+    ("按照职责负责", "shared"),
+    ("按职责负责", "shared"),
+    ("分工负责", "shared"),
+    ("按照职责分工落实", "cooperate"),
+    ("按职责分工落实", "cooperate"),
     ("按职责分工配合", "cooperate"),
-    ("按职责负责", "cooperate"),
-    ("分工负责", "cooperate"),
     ("分别牵头", "lead"),
     ("牵头负责", "lead"),
     ("共同牵头", "lead"),
-    ("共同负责", "lead"),
+    ("共同负责", "responsible"),
+    ("分别负责", "responsible"),
+    ("负责落实", "responsible"),
     ("牵头", "lead"),
     ("主责", "lead"),
     ("配合", "cooperate"),
@@ -117,8 +162,25 @@ ROLE_ENDINGS: tuple[tuple[str, str], ...] = (
     ("协同", "cooperate"),
     ("协办", "cooperate"),
     ("参与", "cooperate"),
-    ("负责", "lead"),
+    ("落实", "cooperate"),
+    ("负责", "responsible"),
 )
+# How a plan states once which units of a bare list lead, by where they stand, and the convention each
+# states: "逗号前为牵头单位" (comma_leads: units before the first comma lead), "排名第一位的为牵头责任单位",
+# "列第一位者为牵头单位", "排在第一位的为牵头单位" (first_leads: the first-listed unit leads).
+CONVENTION_POSITIONS = {
+    "逗号前": "comma_leads",
+    "第一位": "first_leads",
+    "第一个": "first_leads",
+    "首位": "first_leads",
+}
+# Words that may open such a statement ("排名第一位", "列首位").
+CONVENTION_OPENINGS = ("排名", "排在", "位列", "列", "排")
+# Words that make a statement inside one block hold for the whole plan ("排名第一位的为牵头责任单位，下同",
+# "逗号前为牵头单位，以下工作…"); without one, "(…，列第一位者为牵头单位)" is that block's own.
+PLAN_WIDE_WORDS = ("下同", "以下", "后同", "全文", "均同", "本方案")
+# Deadlines a free-form duty line may hold beside its units ("X牵头，Y配合，2023年底前完成", "长期坚持").
+DEADLINE_WORDS = ("长期坚持", "持续推进", "持续开展", "持续实施", "长期", "年底前", "月底前")
 # Role words whose presence marks a bracket as a duty block ("(市发改委牵头,市财政局配合)").
 BLOCK_ROLE_WORDS = ("牵头", "负责", "配合", "协助", "参与")
 # How staff and the pages name the two roles.
@@ -234,3 +296,28 @@ class Vocabulary:
     def role_endings(self) -> tuple[tuple[str, str], ...]:
         """Role words a duty piece ends with, longest first, staff's additions included."""
         return tuple(sorted(ROLE_ENDINGS + self.extra_roles, key=lambda pair: -len(pair[0])))
+
+# -- responsibility blocks and task layout (qa/reading/blocks.py, qa/reading/segment.py) ------------------
+# More endings of a unit named in a bracket of units ("人民银行广州分行", "延安大学", "各区县", "广元国际铁路港管委会").
+BLOCK_UNIT_ENDINGS = ("分行", "大学", "学院", "开发区", "新区", "管委会", "区县", "工会", "商会", "协会")
+# Remarks a bracket of units may hold beside them, stating the plan's convention ("逗号前为牵头单位",
+# "排名第一位的为牵头责任单位，下同", "以下工作均涉及各县（区）政府…，不再一一列出").
+CONVENTION_REMARKS = ("为牵头", "下同", "不再一一列出", "同上")
+# Labels of the plan's own division of work after a higher level's ("（省…负责）（市分工方案：…负责）"):
+# the block so labelled gives the task's units.
+DIVISION_LABELS = ("分工方案", "分工安排", "任务分工")
+# Lead-in lines before a parent task's sub-measures ("具体举措：", "具体措施："): never part of a task.
+LEAD_IN_WORDS = ("具体举措", "具体措施", "主要举措", "主要措施", "工作措施", "具体任务")
+# Markers of an article ("第六条加快…"): each article is a numbered task.
+ARTICLE_MARKERS = ("条",)
+# Where an annex starts ("附件：…", "附件2"): it never runs on from the task before it.
+ANNEX_OPENINGS = ("附件", "附表")
+# Words a task-division table's header row is made of ("序号 重点任务 主要内容 牵头部门 责任单位"), beyond
+# the duty labels themselves.
+TABLE_HEADER_WORDS = (
+    "序号", "编号", "重点任务", "主要任务", "工作任务", "任务", "主要内容", "工作内容", "具体内容", "内容",
+    "工作措施", "具体措施", "措施", "牵头部门", "牵头单位", "责任部门", "责任单位", "配合部门", "配合单位",
+    "完成时限", "完成时间", "时间节点", "时限", "备注", "事项", "工作事项",
+)
+# What an empty cell of a table copied out of a PDF holds ("—", "/", "无").
+EMPTY_CELLS = ("—", "－", "-", "/", "／", "无", "——", "--")

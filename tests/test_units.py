@@ -55,3 +55,99 @@ def test_split_never_breaks_on_he():
 def test_directory_rejects_bad_entries(bad):
     with pytest.raises(ValueError):
         UnitDirectory(bad)
+
+
+PLAIN = UnitDirectory()
+
+
+def test_brackets_are_kept_as_written():
+    assert (
+        clean_unit("各市〔州〕") == "各市〔州〕"
+        and clean_unit("省商务厅【省政府口岸办】") == "省商务厅【省政府口岸办】"
+    )
+    assert clean_unit("各县（市、区）") == "各县(市、区)"
+    assert PLAIN.split_units("各市〔州〕、县〔市、区、特区〕人民政府") == [
+        "各市〔州〕",
+        "县〔市、区、特区〕人民政府",
+    ]
+    assert PLAIN.split_units("市工信局（市中小企业服务中心）、各县（市、区）") == [
+        "市工信局(市中小企业服务中心)",
+        "各县(市、区)",
+    ]
+
+
+def test_no_split_inside_quotes():
+    name = "省市场监管领域部门联合“双随机、一公开”监管工作联席会议成员单位"
+    assert PLAIN.split_units(name) == [name]
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("省工业和信息化厅及省直有关单位", ["省工业和信息化厅", "省直有关单位"]),
+        ("各县（区）人民政府和广元经济技术开发区", ["各县(区)人民政府", "广元经济技术开发区"]),
+        ("市级相关部门及各区县", ["市级相关部门", "各区县"]),
+        ("市级相关部门和单位", ["市级相关部门和单位"]),
+        (
+            "市住房和城乡建设局、市场监督管理局、工业和信息化局",
+            ["市住房和城乡建设局", "市市场监督管理局", "市工业和信息化局"],
+        ),
+        ("市政务服务和资源交易中心", ["市政务服务和资源交易中心"]),
+        ("市发改委以及市财政局", ["市发改委", "市财政局"]),
+        ("市财政局及其所属单位", ["市财政局及其所属单位"]),
+    ],
+)
+def test_joiners_split_only_between_units(text, names):
+    assert PLAIN.split_units(text) == names
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("市交通局、市水务局等市级有关部门", ["市交通局", "市水务局", "市级有关部门"]),
+        ("市贸促会等市级相关部门和单位及各区县", ["市贸促会", "市级相关部门和单位", "各区县"]),
+        ("市政府督查室等", ["市政府督查室"]),
+        ("山西证监局等相关部门", ["山西证监局", "相关部门"]),
+    ],
+)
+def test_etc(text, names):
+    assert PLAIN.split_units(text) == names
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("区建管委、政务办", ["区建管委", "区政务办"]),
+        ("市科技局、市场监管局", ["市科技局", "市市场监管局"]),
+        ("市地方金融监管局、政务服务数据管理局", ["市地方金融监管局", "市政务服务数据管理局"]),
+        ("区水务局、电力公司、公用事业公司", ["区水务局", "电力公司", "公用事业公司"]),
+        ("区商务委、新城公司、青浦海关", ["区商务委", "新城公司", "青浦海关"]),
+        (
+            "市地方金融监管局、广东银保监局、铜川银保监分局",
+            ["市地方金融监管局", "广东银保监局", "铜川银保监分局"],
+        ),
+        ("省发展改革委、国家税务总局贵州省税务局", ["省发展改革委", "国家税务总局贵州省税务局"]),
+        ("市住建局、审批处、造价站、法规科", ["市住建局", "审批处", "造价站", "法规科"]),
+        ("市自然资源和规划局、育才生态区管理委员会", ["市自然资源和规划局", "育才生态区管理委员会"]),
+        ("市自然资源和规划局、崖州湾科技城管理局", ["市自然资源和规划局", "崖州湾科技城管理局"]),
+        # a unit with a name of its own ends the run: what follows it is as written
+        ("市商务局、三亚海关、中央商务区管理局", ["市商务局", "三亚海关", "中央商务区管理局"]),
+    ],
+)
+def test_prefix_carried_to_bare_departments_only(text, names):
+    assert PLAIN.split_units(text) == names
+
+
+def test_bare_places_share_the_next_units_ending():
+    assert PLAIN.split_units("天河、黄埔、南沙区政府") == ["天河区政府", "黄埔区政府", "南沙区政府"]
+    assert PLAIN.split_units("大众燃气、城投水务") == ["大众燃气", "城投水务"]
+
+
+def test_pdf_spaces_are_dropped():
+    assert PLAIN.split_units("各区人民政府，12345 热线各成员单位") == ["各区人民政府", "12345热线各成员单位"]
+
+
+def test_read_list_hands_on_the_prefix():
+    assert PLAIN.read_list("市发改委、财政局") == (["市发改委", "市财政局"], "市")
+    assert PLAIN.read_list("科技局", prefix="区") == (["区科技局"], "区")
+    assert PLAIN.read_list("市发改委、青浦海关") == (["市发改委", "青浦海关"], "")

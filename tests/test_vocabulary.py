@@ -1,4 +1,5 @@
 """The plans' language: patterns composed from the lists, and staff's additions from terms.yaml."""
+
 from __future__ import annotations
 
 import re
@@ -36,3 +37,37 @@ def test_staff_extend_lists_from_terms_yaml(tmp_path):
 def test_unknown_role_in_terms_yaml_is_ignored():
     vocabulary = Vocabulary().extended({"role_words": {"督办": "boss"}, "nonsense": [1]})
     assert vocabulary.extra_roles == () and vocabulary.stop_words == STOP_WORDS
+
+
+def test_role_words_of_three_and_more_roles():
+    from qa.vocabulary import ROLE_ENDINGS
+
+    roles = dict(ROLE_ENDINGS)
+    assert set(roles.values()) == {"lead", "cooperate", "responsible", "shared"}
+    assert roles["落实"] == roles["按职责分工落实"] == "cooperate"
+    assert roles["牵头并按职责分工负责"] == "lead" and roles["按职责分工负责"] == "shared"
+    assert len(ROLE_ENDINGS) == len(roles)  # each role word once
+
+
+def test_convention_statements_compose_from_the_lists():
+    from qa.reading.duties import CONVENTION
+    from qa.vocabulary import CONVENTION_POSITIONS
+
+    assert set(CONVENTION_POSITIONS.values()) == {"comma_leads", "first_leads"}
+    for statement in (
+        "逗号前为牵头单位",
+        "排名第一位的为牵头责任单位",
+        "列第一位的为牵头单位",
+        "排在第一位的为牵头单位",
+    ):
+        assert CONVENTION.search(statement), statement
+
+
+def test_unit_endings_hold_divisions_and_own_names_but_never_prefix_them():
+    from qa.vocabulary import DEPARTMENT_ENDINGS, OWN_NAME_ENDINGS, UNIT_ENDINGS
+
+    assert set(OWN_NAME_ENDINGS) <= set(UNIT_ENDINGS)
+    assert not set(OWN_NAME_ENDINGS) & set(DEPARTMENT_ENDINGS)
+    assert unit_ending_pattern(UNIT_ENDINGS).search("审批处") and unit_ending_pattern(UNIT_ENDINGS).search(
+        "法规科"
+    )

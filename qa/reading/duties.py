@@ -1,4 +1,4 @@
-"""Responsibility clauses: finding "(责任单位:…)" blocks and reading lead / cooperating units."""
+"""Responsibility clauses: reading lead / cooperating units from "(责任单位:…)" blocks in the forms plans use."""
 
 from __future__ import annotations
 
@@ -8,20 +8,69 @@ from ..records import Duty
 from ..vocabulary import (
     ALL_LABELS,
     CLOSERS,
+    CONVENTION_OPENINGS,
+    CONVENTION_POSITIONS,
     COOPERATE_LABELS,
     DEADLINE_LABELS,
+    DEADLINE_WORDS,
+    FACT_PATTERNS,
     LEAD_LABELS,
+    LIST_SEPARATORS,
     OPENERS,
+    PLAN_WIDE_WORDS,
+    ROLE_GROUP_SEPARATORS,
     Vocabulary,
     alternation,
 )
-from .units import UnitDirectory, list_prefix
+from .units import NEST_CLOSE, NEST_OPEN, UNIT_END, UnitDirectory, split_outside
 
 # Any label inside a block ("牵头单位:…;配合单位:…;完成时限:…"), captured to split on.
 LABELLED = re.compile(rf"({alternation(ALL_LABELS)})\s*[:：]")
+# A label of the plan's own at the start of a block ("（市分工方案：…负责）"): not a role, dropped.
+OTHER_LABEL = re.compile(r"^\s*([^、,，;；:：()（）〔〕\s]{2,12})\s*[:：]")
 MARKED_LEAD = re.compile(r"[(（]\s*牵头\s*[)）]")  # "旗农牧局(牵头)、旗财政局": the marked unit leads
-# "(…,列第一位者为牵头单位)": the first unit of the list leads.
-FIRST_IS_LEAD = re.compile(r"[,，;；(（]?\s*(?:列|排在)?第一位(?:者|的)?(?:为|是)牵头单位[)）]?")
+MARKED_SPLIT = re.compile(rf"[{LIST_SEPARATORS}]")
+# "逗号前为牵头单位", "排名第一位的为牵头责任单位", "列第一位者为牵头单位": where a bare list's lead stands.
+CONVENTION = re.compile(
+    rf"(?:{alternation(CONVENTION_OPENINGS)})?(?P<position>{alternation(CONVENTION_POSITIONS)})"
+    rf"(?:的|者)?(?:单位|部门)?(?:为|是)(?:{alternation(LEAD_LABELS)})"
+)
+# A block's statement of the convention runs to the end of its sentence ("，下同", "，以下工作均涉及…").
+STATEMENT = re.compile(rf"[,，;；]?\s*{CONVENTION.pattern}[^。]*")
+PLAN_WIDE = re.compile(alternation(PLAN_WIDE_WORDS))
+GROUP_SPLIT = re.compile(rf"[{ROLE_GROUP_SEPARATORS}]")
+# "2023年6月底前完成", "长期坚持": a deadline in a free-form line, no unit.
+DEADLINE_PIECE = re.compile(rf"{FACT_PATTERNS['date'].pattern}|{alternation(DEADLINE_WORDS)}")
+
+
+def detect_convention(text: str) -> str:
+    """The convention a plan states once for its bare unit lists, read from the plan's whole text.
+
+    "comma_leads" for "逗号前为牵头单位" (units before a block's first comma lead, the rest cooperate; a block
+    with no comma: all lead), "first_leads" for "排名第一位的为牵头责任单位" / "列第一位的为牵头单位" /
+    "排在第一位的为牵头单位" (the first-listed unit leads), "" when the plan states none. A statement holds
+    for the plan when it stands in the body text or says so ("，下同", "，以下…"); one in a block and no more
+    ("(A、B，列第一位者为牵头单位)") is that block's own, read by `parse` there.
+    Pass the result to `DutyParser.parse` for each block of the plan."""
+    text = "".join(text.split())
+    for match in CONVENTION.finditer(text):
+        sentence = re.match(rf"[^。{re.escape(CLOSERS)}]*", text[match.end() :])[0]
+        if not _in_brackets(text, match.start()) or PLAN_WIDE.search(sentence):
+            return CONVENTION_POSITIONS[match["position"]]
+    return ""
+
+
+def _in_brackets(text: str, position: int, reach: int = 500) -> bool:
+    """Whether `position` stands inside a bracket opened at most `reach` characters before it."""
+    depth = 0
+    for ch in reversed(text[max(0, position - reach) : position]):
+        if ch in NEST_CLOSE:
+            depth += 1
+        elif ch in NEST_OPEN:
+            if not depth:
+                return True
+            depth -= 1
+    return False
 
 
 def clean_deadline(text: str) -> str:
@@ -39,38 +88,51 @@ class DutyParser:
         self.units = units
         self.role_endings = (vocabulary or Vocabulary()).role_endings
 
-    def parse(self, block: str, places: tuple[str, ...] = ()) -> Duty:
-        """Parse a block such as '(责任单位:盟工商局牵头,盟编办配合。)' into a Duty."""
+    def parse(self, block: str, places: tuple[str, ...] = (), convention: str = "") -> Duty:
+        """Parse a block such as '(责任单位:盟工商局牵头,盟编办配合。)' into a Duty.
+
+        `places` are the plan's own place names (a unit naming one takes no carried prefix); `convention` is
+        what `detect_convention` found in the plan ("comma_leads", "first_leads" or ""): it decides the roles
+        of a block that names none ("〔A、B，C〕"). A block stating a convention itself follows it."""
         inner = block.strip()
         if inner and inner[0] in OPENERS:
             inner = inner[1:]
         if inner and inner[-1] in CLOSERS:
             inner = inner[:-1]
+        stated = CONVENTION.search(inner)
+        if stated:  # "(责任单位:A、B,列第一位者为牵头单位)": the statement names no unit
+            convention = CONVENTION_POSITIONS[stated["position"]]
+            inner = STATEMENT.sub("", inner)
+        other = OTHER_LABEL.match(inner)
+        if other and other[1] not in ALL_LABELS:
+            inner = inner[other.end() :]
         parts = LABELLED.split(inner)
         labelled = list(zip(parts[1::2], parts[2::2])) or [("", inner)]  # unlabelled: "A牵头,B配合"
         has_lead_label = any(label in LEAD_LABELS for label, _ in labelled)
         lead: list[str] = []
-        cooperate: list[str] = []
+        cooperate: list[tuple[str, bool]] = []  # (unit, named under a label of its own)
         deadline = ""
         prefix = ""
         for label, content in labelled:
             content = content.strip(" ;；。,，")
             if label in DEADLINE_LABELS:
                 deadline = clean_deadline(content)
-                continue
-            if label in LEAD_LABELS:
-                names = self.units.split_units(self._strip_role_words(content), places, prefix)
+            elif label in LEAD_LABELS:
+                names, prefix = self.units.read_list(self._strip_role_words(content), places, prefix)
                 lead += names
             elif label in COOPERATE_LABELS or has_lead_label:
-                names = self.units.split_units(self._strip_role_words(content), places, prefix)
-                cooperate += names
+                names, prefix = self.units.read_list(self._strip_role_words(content), places, prefix)
+                cooperate += [(name, True) for name in names]
             else:
-                more_lead, more_cooperate = self._free_form(content, places)
+                more_lead, more_cooperate, prefix, more_deadline = self._free_form(
+                    content, places, prefix, convention
+                )
+                deadline = deadline or more_deadline
                 lead += more_lead
-                cooperate += more_cooperate
-                names = more_lead + more_cooperate
-            prefix = list_prefix(names, prefix)
-        return Duty(_unique(lead), _unique(u for u in cooperate if u not in lead), deadline, block)
+                cooperate += [(name, False) for name in more_cooperate]
+        # A unit a plan names under both labels keeps both roles, as written ("牵头单位：A，责任单位：…、A").
+        kept = [name for name, own_label in cooperate if own_label or name not in lead]
+        return Duty(_unique(lead), _unique(kept), deadline, block)
 
     def _strip_role_words(self, text: str) -> str:
         """Drop a trailing role word from a labelled list ('A、B配合' → 'A、B')."""
@@ -80,43 +142,77 @@ class DutyParser:
                 return text[: -len(ending)]
         return text
 
-    def _free_form(self, content: str, places: tuple[str, ...]) -> tuple[list[str], list[str]]:
-        """Units of an unlabelled line: 'A牵头,B、C配合', 'A负责', 'A,B按职责分工负责'."""
-        if FIRST_IS_LEAD.search(content):
-            names = self.units.split_units(FIRST_IS_LEAD.sub("", content), places)
-            return names[:1], names[1:]
+    def _role_of(self, piece: str) -> tuple[str, str]:
+        """A piece of a duty line without its role word, and the role word's role ('' for none)."""
+        for ending, role in self.role_endings:
+            if piece.endswith(ending) and len(piece) > len(ending):
+                return piece[: -len(ending)], role
+        return piece, ""
+
+    def _free_form(
+        self, content: str, places: tuple[str, ...], prefix: str, convention: str
+    ) -> tuple[list[str], list[str], str, str]:
+        """Lead and cooperating units, the prefix carried on and a deadline, of an unlabelled line:
+        'A牵头，B、C配合，D落实', 'A、B负责', 'A，B按职责分工负责', '〔A、B，C〕', 'A牵头，B配合，2023年底前完成'."""
         if MARKED_LEAD.search(content):
-            lead, cooperate, prefix = [], [], ""
-            for piece in re.split(r"[、,，;；]", content):
-                names = self.units.split_units(MARKED_LEAD.sub("", piece), places, prefix)
-                prefix = list_prefix(names, prefix)
+            lead, cooperate = [], []
+            for piece in split_outside(content, MARKED_SPLIT):
+                names, prefix = self.units.read_list(MARKED_LEAD.sub("", piece), places, prefix)
                 (lead if MARKED_LEAD.search(piece) else cooperate).extend(names)
-            return lead, cooperate
+            return lead, cooperate, prefix, ""
+        pieces: list[tuple[str, str]] = []  # (units as written, role word's role)
+        deadline = ""
+        for piece in split_outside(content, GROUP_SPLIT):
+            piece = piece.strip()
+            if DEADLINE_PIECE.search(piece) and not UNIT_END.search(self._role_of(piece)[0]):
+                deadline = deadline or clean_deadline(piece)
+            elif "会同" in piece:  # "A会同B、C负责": A leads, B and C cooperate
+                first, rest = piece.split("会同", 1)
+                pieces += [(first, "lead"), (self._role_of(rest)[0], "cooperate")]
+            elif piece:
+                pieces.append(self._role_of(piece))
+        roles = _resolve_roles([role for _, role in pieces], convention)
         lead: list[str] = []
         cooperate: list[str] = []
-        prefix = ""
-        for piece in re.split(r"[,，;；。]", content):
-            piece = piece.strip()
-            if not piece:
-                continue
-            if "会同" in piece:
-                first, rest = piece.split("会同", 1)
-                names = self.units.split_units(first, places, prefix)
-                lead += names
-                prefix = list_prefix(names, prefix)
-                names = self.units.split_units(self._strip_role_words(rest), places, prefix)
-                cooperate += names
-                prefix = list_prefix(names, prefix)
-                continue
-            role = "lead"
-            for ending, ending_role in self.role_endings:
-                if piece.endswith(ending):
-                    piece, role = piece[: -len(ending)], ending_role
-                    break
-            names = self.units.split_units(piece, places, prefix)
-            prefix = list_prefix(names, prefix)
-            (lead if role == "lead" else cooperate).extend(names)
-        return lead, cooperate
+        for (text, _), role in zip(pieces, roles):
+            names, prefix = self.units.read_list(text, places, prefix)
+            if role == "first":  # first_leads: the first-listed unit leads
+                lead += names[:1]
+                cooperate += names[1:]
+            else:
+                (lead if role == "lead" else cooperate).extend(names)
+        return lead, cooperate, prefix, deadline
+
+
+def _resolve_roles(words: list[str], convention: str) -> list[str]:
+    """Each piece's role (lead | cooperate | first) from the role words of a duty line, in order.
+
+    A piece with no role word of its own takes the role of the next role word ("A牵头，B，C配合": B
+    cooperates); 负责 units lead unless a 牵头 unit stands in the line; with no role word at all the plan's
+    convention decides (comma_leads: the first piece leads; first_leads: "first", its first unit leads)."""
+    if not any(words):
+        if convention in ("comma_leads", "first_leads"):
+            return ["lead" if convention == "comma_leads" else "first"] + ["cooperate"] * (len(words) - 1)
+        return ["lead"] * len(words)
+    has_lead = "lead" in words
+    first = next(i for i, word in enumerate(words) if word)
+    # "A，B按职责分工负责", "A，B配合": the units named first with no role word lead, the others take part
+    implicit = not has_lead and first > 0 and words[first] in ("shared", "cooperate")
+    roles = []
+    for i, word in enumerate(words):
+        if implicit and i < first:
+            roles.append("lead")
+        elif word in ("responsible", "shared"):
+            roles.append("cooperate" if has_lead or implicit else "lead")
+        else:
+            roles.append(word)
+    following = ""
+    for i in range(len(roles) - 1, -1, -1):
+        following = roles[i] = roles[i] or following
+    previous = "lead"
+    for i, role in enumerate(roles):  # a trailing piece with no role word takes the one before it
+        previous = roles[i] = role or previous
+    return roles
 
 
 def _unique(names) -> tuple[str, ...]:

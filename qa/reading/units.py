@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 
 from ..vocabulary import (
-    BRACKET_FOLD,
+    CLOSERS,
     DEPARTMENT_ENDINGS,
     GROUP_ENDINGS,
     GROUP_OPENINGS,
@@ -15,21 +15,45 @@ from ..vocabulary import (
     NAMED_BEFORE_ETC,
     NATIONAL_OPENINGS,
     NOT_PREFIXED,
+    OPEN_CLOSE,
+    OPENERS,
+    OWN_NAME_ENDINGS,
+    PLACE_BODIES,
+    PLACE_ENDINGS,
     PREFIX_CHARS,
     PREFIXED_WORDS,
+    PROVINCES,
+    UNIT_ENDINGS,
+    UNIT_JOINERS,
+    ZONE_WORDS,
     alternation,
     unit_ending_pattern,
 )
 
 DEPARTMENT_END = unit_ending_pattern(DEPARTMENT_ENDINGS)
-UNIT_SEPARATORS = re.compile(rf"[{LIST_SEPARATORS}]|以及")
+OWN_NAME_END = unit_ending_pattern(OWN_NAME_ENDINGS)
+UNIT_END = unit_ending_pattern(UNIT_ENDINGS)
+# Brackets and quotes: a list is never split inside them (县〔市、区、特区〕, “双随机、一公开”).
+NEST_OPEN = frozenset(OPENERS) | frozenset(OPEN_CLOSE) | {"‘"}
+NEST_CLOSE = frozenset(CLOSERS) | frozenset(OPEN_CLOSE.values()) | {"’"}
+LIST_SPLIT = re.compile(rf"[{LIST_SEPARATORS}]|以及")
+# 和/及 between two units ("省工业和信息化厅及省直有关单位"), but not 及其 ("A及其所属单位" is one unit).
+JOINER = re.compile(rf"(?:{alternation(UNIT_JOINERS)})(?!其)")
 # "A、B等相关单位": the named units, then the group they belong to.
 ETC = re.compile(rf"^(?P<named>.+?(?:{alternation(NAMED_BEFORE_ETC)}))等(?P<group>.*)$")
+# Words a list names no unit by ("A、B等部门": the units are A and B; "各级党委和政府" is one).
+GENERIC_WORDS = frozenset({"部门", "单位", "机构", "有关单位", "政府", "人民政府"})
+# A unit named after a place or zone of its own: 南沙区政府, 育才生态区管理委员会, 崖州湾科技城管理局.
+PLACED_NAME = re.compile(rf"^(?P<place>[\u4e00-\u9fff]{{2,}}?)(?P<rest>(?:{alternation(PLACE_ENDINGS)}).+)$")
+ZONED_NAME = re.compile(rf"^.+?(?:{alternation(ZONE_WORDS)})")
+# "南沙、天河区政府": bare place names before a placed unit.
+BARE_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+PLACE_BODY_END = unit_ending_pattern(PLACE_BODIES)
 
 
 def clean_unit(name: str) -> str:
-    """A unit name without spaces, with half-width brackets and punctuation, trimmed of list debris."""
-    text = unicodedata.normalize("NFKC", name).translate(BRACKET_FOLD)
+    """A unit name without spaces, with half-width () and punctuation (〔〕 kept), trimmed of list debris."""
+    text = unicodedata.normalize("NFKC", name)
     text = "".join(text.split())
     return text.strip("。.,:;、等")
 
@@ -48,6 +72,61 @@ def unit_prefix(name: str) -> str:
 def is_group(name: str) -> bool:
     """True for a group of units (各有关部门, 相关行业主管部门, 成员单位 …)."""
     return name.startswith(GROUP_OPENINGS) or name.endswith(GROUP_ENDINGS)
+
+
+def looks_like_unit(name: str) -> bool:
+    """Whether a piece of text names a unit or a group of units (not a bare 单位 or a word like 住房)."""
+    return name not in GENERIC_WORDS and len(name) >= 2 and (is_group(name) or bool(UNIT_END.search(name)))
+
+
+def split_outside(text: str, separators: re.Pattern) -> list[str]:
+    """`text` split where `separators` match outside brackets and quotes (县〔市、区〕 stays whole)."""
+    depth, cuts = 0, list(separators.finditer(text))
+    if not cuts:
+        return [text]
+    inside = [0] * (len(text) + 1)
+    for i, ch in enumerate(text):
+        if ch in NEST_OPEN:
+            depth += 1
+        elif ch in NEST_CLOSE and depth:
+            depth -= 1
+        inside[i + 1] = depth
+    if depth:  # an unclosed bracket (a block cut short): split as written
+        return separators.split(text)
+    pieces, start = [], 0
+    for match in cuts:
+        if inside[match.start()] == 0:
+            pieces.append(text[start : match.start()])
+            start = match.end()
+    pieces.append(text[start:])
+    return pieces
+
+
+def split_joined(piece: str) -> list[str]:
+    """A piece split at 和/及 where both sides look like units ('市级相关部门及各区县' → 2; 住房和城乡建设局 → 1)."""
+    for match in JOINER.finditer(piece):
+        left, right = piece[: match.start()], piece[match.end() :]
+        if bracket_depth(left):  # inside brackets: "各县（市、区）" and the like are one name
+            continue
+        head = ETC.match(left)
+        if looks_like_unit(clean_unit(head["group"] if head and head["group"] else left)):
+            rest = split_joined(right)
+            if looks_like_unit(clean_unit(rest[0])):
+                return [left, *rest]
+    return [piece]
+
+
+def bracket_depth(text: str) -> int:
+    """How many brackets or quotes are open at the end of `text`."""
+    return sum(ch in NEST_OPEN for ch in text) - sum(ch in NEST_CLOSE for ch in text)
+
+
+def own_place(name: str) -> bool:
+    """Whether a unit carries its own place or name and never takes a list's prefix (广东银保监局, 电力公司)."""
+    if name.startswith(NATIONAL_OPENINGS + PROVINCES) or OWN_NAME_END.search(name) or ZONED_NAME.match(name):
+        return True
+    placed = PLACED_NAME.match(name)
+    return bool(placed and (len(placed["place"]) > 2 or PLACE_BODY_END.search(placed["rest"])))
 
 
 class UnitDirectory:
@@ -94,47 +173,52 @@ class UnitDirectory:
             return name
         if prefix + name in self.alias_to_name:
             return prefix + name
-        if len(name) > 6 or not DEPARTMENT_END.search(name) or name.startswith(NATIONAL_OPENINGS):
+        if len(name) > 12 or not DEPARTMENT_END.search(name) or own_place(name):
             return name
         if any(place and place in name for place in places):
             return name
         return prefix + name
 
+    def read_list(self, text: str, places: Iterable[str] = (), prefix: str = "") -> tuple[list[str], str]:
+        """A written list of units as canonical names, and the prefix the list carries on to what follows.
+
+        A bare department takes the prefix of the department before it (区建管委、政务办 → 区政务办); a unit
+        with a place or name of its own (青浦海关, 电力公司) takes none and ends the run."""
+        places = tuple(places)
+        parts: list[str] = []
+        for piece in split_outside(text, LIST_SPLIT):
+            for joined in split_joined(piece):
+                joined = clean_unit(joined)
+                match = ETC.match(joined)
+                parts += [match["named"], match["group"]] if match else [joined]
+        parts = _share_place_endings([clean_unit(p) for p in parts])
+        names: list[str] = []
+        for part in parts:
+            if not part or part in GENERIC_WORDS:
+                continue
+            if not is_group(part):
+                part = self._carry(part, prefix, places)
+                prefix = unit_prefix(part)
+            name = self.canonical(part)
+            if name not in names:
+                names.append(name)
+        return names, prefix
+
     def split_units(self, text: str, places: Iterable[str] = (), prefix: str = "") -> list[str]:
         """Split a written list of units into canonical names, carrying the list's prefix over."""
-        places = tuple(places)
-        names: list[str] = []
-        for piece in UNIT_SEPARATORS.split(text):
-            piece = clean_unit(piece)
-            if not piece:
-                continue
-            match = ETC.match(piece)
-            parts = [match["named"], match["group"]] if match else [piece]
-            for part in parts:
-                part = clean_unit(part)
-                if not part or part in (
-                    "部门",
-                    "单位",
-                    "机构",
-                    "有关单位",
-                ):  # "A、B等部门": the units are A and B
-                    continue
-                if not is_group(part):
-                    part = self._carry(part, prefix, places)
-                    prefix = unit_prefix(part) or prefix
-                name = self.canonical(part)
-                if name not in names:
-                    names.append(name)
-        return names
+        return self.read_list(text, places, prefix)[0]
 
 
-def list_prefix(names: Iterable[str], default: str = "") -> str:
-    """The prefix the last prefixed department of a list carries ('' when none does)."""
-    prefix = default
-    for name in names:
-        if not is_group(name):
-            prefix = unit_prefix(name) or prefix
-    return prefix
+def _share_place_endings(parts: list[str]) -> list[str]:
+    """Bare place names before a placed unit share its ending: 南沙、天河区政府 → 南沙区政府, 天河区政府."""
+    result = list(parts)
+    for i in range(len(result) - 2, -1, -1):
+        if not BARE_PLACE.match(result[i]) or UNIT_END.search(result[i]) or is_group(result[i]):
+            continue
+        placed = PLACED_NAME.match(result[i + 1])
+        if placed and len(placed["place"]) <= 4 and UNIT_END.search(placed["rest"]):
+            result[i] += placed["rest"]
+    return result
 
 
 def is_abbreviation(short: str, full: str) -> bool:
