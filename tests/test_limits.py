@@ -9,7 +9,7 @@ from web import create_app
 from bench.client import wechat_message, wechat_query
 
 ROOT = Path(__file__).resolve().parent.parent
-LIMIT_S = 0.050
+LIMIT_S = 1.0  # a bound on blow-ups (a loaded CI machine is slow); the speed itself is bench/run.py's
 TOKEN = "limits-test-token"
 
 

@@ -251,3 +251,267 @@ def test_other_layouts_lose_no_line(segmenter, path):
     for number, line in enumerate(source.lines, start=1):
         if line.strip() and not PAGE_MARKER.match(line):
             assert number in covered and fold(line) in text
+
+
+# -- real plans' layouts (PDF-extracted text: wrapped lines, page markers) -------------------------------
+def segment_text(segmenter: Segmenter, text: str, name: str = "x.txt") -> list:
+    """Clauses of a plan given as text (one source line a line)."""
+    return segmenter.segment(SourceText(name, tuple(text.strip("\n").split("\n")), "utf-8"))
+
+
+def duty(clause) -> tuple[list[str], list[str]]:
+    """A clause's lead and cooperating units, as lists."""
+    return list(clause.lead), list(clause.cooperate)
+
+
+COVER = """2.
+某某省人民政府办公厅关于印发某某省优化营商环境工作方案的通知
+某政办发〔2023〕4 号
+各市人民政府，省直各部门：
+现将《某某省优化营商环境工作方案》印发给你们，请认真贯彻执行。
+某某省人民政府办公厅
+2023 年2 月9 日
+某某省优化营商环境工作方案
+
+# Page 2:
+"""
+
+
+def test_several_blocks_in_one_item_are_parts_of_it(segmenter):
+    clauses = segment_text(
+        segmenter,
+        COVER
+        + """一、降低准入成本
+（一）全面实施市场准入负面清单管理。严格落实“全国一张清单”管理要求，推动清单事项全部实现网上
+办理。
+（省发展改革委、省商务厅牵头负责，省
+直相关部门配合）研究制定市场准入效能评估指标体系。
+（省发展改革委牵头负责）严格执行国家跨境服务贸易负面清单。（省商务厅牵头负责）
+（二）着力优化工业产品管理制度。加强工业产品行政许可监管。（省市场监管局牵头负责）
+""",
+    )
+    item = next(c for c in clauses if c.path == "一、(一)")
+    assert item.kind == "heading" and item.text == "（一）全面实施市场准入负面清单管理。"
+    parts = [c for c in clauses if c.parent == item.id]
+    assert [c.path for c in parts] == ["一、(一)之1", "一、(一)之2", "一、(一)之3"]
+    assert [c.id for c in parts] == [f"{item.id}-{n}" for n in (1, 2, 3)]
+    assert {c.title for c in parts} == {"全面实施市场准入负面清单管理"}  # each finds the others as related
+    assert duty(find(clauses, "严格落实“全国一张清单”管理要求")) == (
+        ["省发展改革委", "省商务厅"],
+        ["省直相关部门"],
+    )
+    assert duty(find(clauses, "研究制定市场准入效能评估指标体系")) == (["省发展改革委"], [])
+    assert duty(find(clauses, "严格执行国家跨境服务贸易负面清单")) == (["省商务厅"], [])
+    single = find(clauses, "加强工业产品行政许可监管")
+    assert single.path == "一、(二)" and duty(single) == (["省市场监管局"], [])
+
+
+def test_articles_with_two_parentheses_under_a_first_listed_convention(segmenter):
+    clauses = segment_text(
+        segmenter,
+        COVER
+        + """第一条完善施工许可承诺制。可向建设主管部门申请施工许可。（责任单位：审批处、科技处，排名第一位的为
+牵头责任单位，下同）
+第二条加快资料数字化。完善施工图全过程管理系统。（责任单位：科技处、城建档案馆）。推进工程质量
+检测管理应用场景上线。（责任单位：建筑业处、质安监总站）
+""",
+    )
+    assert duty(find(clauses, "可向建设主管部门申请施工许可")) == (["审批处"], ["科技处"])
+    first = find(clauses, "完善施工图全过程管理系统")
+    second = find(clauses, "检测管理应用场景上线")
+    assert (first.path, second.path) == ("第二条之1", "第二条之2")
+    assert duty(first) == (["科技处"], ["城建档案馆"]) and duty(second) == (["建筑业处"], ["质安监总站"])
+
+
+def test_label_lines_after_the_task_across_a_page_break(segmenter):
+    clauses = segment_text(
+        segmenter,
+        COVER
+        + """一、深化简政放权
+（一）推进审批制度改革。
+1. 加快完善行政许可事项清单制度，坚决防止清单之外违法实施行政许可，持续推进行政许可标准化、规范
+化、便利化。
+牵头单位：市政务服务和公共资源交易中心
+
+# Page 3:
+责任单位：
+各区人民政府，市财政局、市水务局等
+市级各有关部门
+完成时限：2023 年6 月底前
+2. 提升重大项目投资审批效率。
+依托推进有效投资重要项目协调机制，加强部门协同。
+推行函告审核制度，最大程度压缩办理时限。
+牵头单位：市发改委
+完成时限：2023 年12 月底前并长期坚持
+""",
+    )
+    first = find(clauses, "加快完善行政许可事项清单制度")
+    assert duty(first) == (
+        ["市政务服务和公共资源交易中心"],
+        ["各区人民政府", "市财政局", "市水务局", "市级各有关部门"],
+    )
+    assert first.deadline == "2023年6月底前" and "# Page" not in first.text
+    second = find(clauses, "提升重大项目投资审批效率")  # its title line alone: a PDF's line break
+    assert second is find(clauses, "推行函告审核制度") and duty(second) == (["市发改委"], [])
+    assert second.deadline == "2023年12月底前并长期坚持"
+
+
+def test_a_lead_on_a_heading_applies_to_the_measures_under_it(segmenter):
+    clauses = segment_text(
+        segmenter,
+        """4. 某某省人民政府办公厅关于印发创优营商环境举措的通知
+某政办秘〔2023〕11 号
+各市、县人民政府：
+现将《创优营商环境举措》印发给你们。
+一、强化闭环管理。各地要结合实际细化分工、压实责任，原则上2023 年9 月底前完成。
+二、推进营商环境整体优化。推进相关法规规章和规范性文件立改废纂。
+某某省人民政府办公厅
+2023 年3 月16 日
+创优营商环境举措（2023 版）
+一、获得电力领域（省能源局、省电力公司牵头）
+持续推进电力报装简审批、降成本，达到全国先进水平。
+1．落实电网投资界面延伸到建筑区划红线要求，对符合条件的高压普通用户，逐步取消设计审查。
+2．
+全面落实低压小微企业电力接入工程审批告知承诺制。
+
+# Page 2:
+二、办理破产领域（省高院牵头）
+3．推进破产案件繁简分流，完善破产管理人选任制度，提升办理破产质效。
+""",
+    )
+    assert duty(find(clauses, "逐步取消设计审查")) == (["省能源局", "省电力公司"], [])
+    assert duty(find(clauses, "全面落实低压小微企业电力接入")) == (["省能源局", "省电力公司"], [])
+    assert duty(find(clauses, "推进破产案件繁简分流")) == (["省高院"], [])
+    assert duty(find(clauses, "持续推进电力报装简审批")) == ([], [])  # the domain's introduction: no measure
+    notice = [c for c in clauses if "强化闭环管理" in c.text or "推进营商环境整体优化" in c.text]
+    assert {c.kind for c in notice} == {"letter"}  # the cover notice's own 一、二、 are not tasks
+    assert next(c for c in clauses if c.kind == "title").text == "创优营商环境举措（2023 版）"
+
+
+def test_parent_items_and_their_sub_measures_are_each_tasks(segmenter):
+    clauses = segment_text(
+        segmenter,
+        COVER
+        + """一、深化改革创新
+（一）继续把培育壮大市场主体作为深化改革的重要着力点，依法平等保护各类市场主体产权和合法权益。
+（市行政审批服务局、市市场监管局等市级相关部门及各区县按职责分工负责）
+具体举措：
+1. 落实好《促进个体工商户发展条例》，抓紧制定完善配套措施。（市市场监管局牵头，市级相关部门及各区县按
+职责分工负责）
+2. 持续清理招投标领域各类隐性门槛。
+（市公共资源交易办公室牵头，市级相关部门及各区县按职责分工负责）
+""",
+    )
+    parent = find(clauses, "继续把培育壮大市场主体")
+    assert duty(parent) == (["市行政审批服务局", "市市场监管局", "市级相关部门", "各区县"], [])
+    assert duty(find(clauses, "抓紧制定完善配套措施")) == (["市市场监管局"], ["市级相关部门", "各区县"])
+    assert duty(find(clauses, "持续清理招投标领域")) == (["市公共资源交易办公室"], ["市级相关部门", "各区县"])
+    lead_in = next(c for c in clauses if c.text == "具体举措：")
+    assert lead_in.kind == "heading" and not lead_in.lead  # no task of its own
+
+
+def test_bare_brackets_follow_the_convention_the_plan_states(segmenter):
+    clauses = segment_text(
+        segmenter,
+        COVER
+        + """一、大力开展营商环境提升行动
+（一）激发市场主体活力。落实减费降税优惠政策，拓宽市场主体融资渠道。〔市政府办公室，市发展改革委、市财
+政局等市级有关部门（单位）。逗号前为牵头单位，以下工作均涉及各县（区）政府，不再一一列出〕
+（二）营造公平竞争的市场环境。完善常态化监管机制。〔市市场监管局、市司法局等市级有关部门（单位）〕
+（三）
+推进线上线下融合。推出高频应用“掌上办”。
+〔市政务服务和资源交易中心，市级有关部门（单位）〕
+""",
+    )
+    assert duty(find(clauses, "拓宽市场主体融资渠道")) == (
+        ["市政府办公室"],
+        ["市发展改革委", "市财政局", "市级有关部门(单位)"],
+    )
+    assert duty(find(clauses, "完善常态化监管机制")) == (
+        ["市市场监管局", "市司法局", "市级有关部门(单位)"],
+        [],
+    )
+    third = find(clauses, "推出高频应用“掌上办”")
+    assert third.path == "一、(三)" and duty(third) == (["市政务服务和资源交易中心"], ["市级有关部门(单位)"])
+
+
+def test_the_plans_own_division_of_work_gives_the_units(segmenter):
+    clauses = segment_text(
+        segmenter,
+        COVER
+        + """一、共建国际金融枢纽
+（一）加快推动金融产业高质量发展。壮大现有法人金融机构。（省发展改革委、财政厅、地方金融监管局，人民银
+行广州分行，各地级以上市政府负责）（市分工方案：市发展改革委、财政局，各区政府负责）
+（二）深入实施金融市场互联互通。扩大“债券通”业务。
+""",
+    )
+    assert duty(find(clauses, "壮大现有法人金融机构")) == (["市发展改革委", "市财政局", "各区政府"], [])
+
+
+def test_wrapped_labels_unit_names_and_lone_punctuation_are_joined(segmenter):
+    clauses = segment_text(
+        segmenter,
+        COVER
+        + """一、主要任务
+（一）优化服务。推进住房公积金业务“跨省通办”，实现更多服务事项网上办理(牵
+头单位：市住房城乡建
+设委；配合单位：市财政局
+)
+（二）加强监管。开展专项整治行动，规范市场秩序（责任单
+位：市市场监管局）
+。
+""",
+    )
+    first = find(clauses, "跨省通办")
+    assert duty(first) == (["市住房城乡建设委"], ["市财政局"])
+    second = find(clauses, "开展专项整治行动")
+    assert duty(second) == (["市市场监管局"], []) and second.text.endswith("）。")
+
+
+def test_compilation_number_and_a_task_number_before_digits(segmenter):
+    clauses = segment_text(
+        segmenter,
+        COVER
+        + """一、主要任务
+（一）完善价格机制。
+71. 2022 年3 月前阶段性调整价格补贴联动机制，进一步扩大保障范围。
+牵头单位：市发改委
+""",
+    )
+    assert clauses[0].kind == "letter" and clauses[0].text == "2." and clauses[0].path == ""
+    task = find(clauses, "阶段性调整价格补贴联动机制")
+    assert task.path == "一、(一)71" and duty(task) == (["市发改委"], [])
+
+
+def test_a_block_opening_a_line_closes_the_sentences_before_it(segmenter):
+    clauses = segment_text(
+        segmenter,
+        COVER
+        + """一、优化涉企服务
+（一）全面提升线上线下服务能力。
+围绕构建市场主体全生命周期服务体系，推行企业开办注销集成化办理。
+（省市场监管局牵头负责，省审批服务管理局配合）按照“一件事一次办”标准，加强不动产登记集成办理。
+（省自然资源厅牵头负责）
+""",
+    )
+    assert duty(find(clauses, "推行企业开办注销集成化办理")) == (["省市场监管局"], ["省审批服务管理局"])
+    assert duty(find(clauses, "加强不动产登记集成办理")) == (["省自然资源厅"], [])
+
+
+def test_a_task_table_copied_out_of_a_pdf_is_read_row_by_row(segmenter):
+    path = PLANS / "county-task-table-pdf-text.txt"
+    clauses = clauses_of(segmenter, path)
+    rows = [c for c in clauses if "表" in c.path]
+    assert [c.path for c in rows] == [f"二、表{n}" for n in range(1, 16)]
+    assert not any("序号" in c.text for c in rows)  # the header repeated on each page is read once
+    broken = rows[12]  # row 13: its content cell broken by a page break
+    assert "不予处罚清单，涉企行政检查" in "".join(broken.text.split())
+    assert broken.title == "涉企执法" and duty(broken) == (
+        ["县司法局"],
+        ["县市场监管局", "县应急管理局", "县生态环境分局"],
+    )
+    assert [duty(rows[n]) for n in (3, 6, 11)] == [
+        (["国网松岭县供电公司"], []),
+        (["县税务局"], []),
+        (["县政务服务中心"], []),
+    ]

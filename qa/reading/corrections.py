@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..records import Clause
 from .knowledge import load_yaml_mapping
+from .limits import ReadingLimits
 from .units import UnitDirectory
 
 SUFFIX = ".corrections.yaml"
@@ -46,9 +47,10 @@ def _names(value, units: UnitDirectory) -> tuple[str, ...]:
     return tuple(dict.fromkeys(units.canonical(str(v)) for v in values if str(v).strip()))
 
 
-def load_corrections(path: Path, units: UnitDirectory, warnings: list[str]) -> list[Correction]:
+def load_corrections(path: Path, units: UnitDirectory, warnings: list[str],
+                     limits: ReadingLimits = ReadingLimits()) -> list[Correction]:
     """The corrections in `path` ([] when there is none); a malformed entry is skipped with a warning."""
-    data = load_yaml_mapping(path, warnings)
+    data = load_yaml_mapping(path, warnings, limits)
     entries = data.get("clauses") or []
     if not isinstance(entries, list):
         warnings.append(f"skipped {path.name}: `clauses:` must be a list of corrections")

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from ..vocabulary import Vocabulary
+from .limits import ReadingLimits
 from .units import UnitDirectory, clean_unit
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -30,21 +28,28 @@ class Lexicon:
         return self.synonyms.get(word, ())
 
 
-def load_yaml_mapping(path: Path, warnings: list[str]) -> dict:
-    """A YAML mapping from `path`, or {} with a warning when it is missing or broken."""
+def load_yaml_mapping(path: Path, warnings: list[str], limits: ReadingLimits = ReadingLimits()) -> dict:
+    """A YAML mapping from `path`, or {} with a warning when it is missing, broken or over a limit."""
     if not path.is_file():
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        if path.stat().st_size > limits.yaml_bytes:
+            warnings.append(f"skipped {path.name}: larger than {limits.yaml_bytes} bytes, the limit of a YAML file")
+            return {}
+        text = path.read_text(encoding="utf-8-sig")
+        # Anchors are counted before anything is built: a merge-key bomb of 500 bytes builds gigabytes.
+        aliases = sum(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader))
+        if aliases > limits.yaml_aliases:
+            warnings.append(f"skipped {path.name}: {aliases} YAML aliases, more than the {limits.yaml_aliases} allowed")
+            return {}
+        data = yaml.safe_load(text)
+    except (yaml.YAMLError, UnicodeDecodeError, OSError) as exc:
         warnings.append(f"skipped {path.name}: not valid YAML ({str(exc).splitlines()[0]})")
-        log.warning(warnings[-1])
         return {}
     if data is None:
         return {}
     if not isinstance(data, dict):
         warnings.append(f"skipped {path.name}: expected a mapping at the top level")
-        log.warning(warnings[-1])
         return {}
     return data
 
@@ -58,9 +63,9 @@ def _str_list(value) -> tuple[str, ...]:
     return ()
 
 
-def load_units(folder: Path, warnings: list[str]) -> UnitDirectory:
+def load_units(folder: Path, warnings: list[str], limits: ReadingLimits = ReadingLimits()) -> UnitDirectory:
     """The unit directory from `folder`/units.yaml (aliases, and the prefix variants)."""
-    data = load_yaml_mapping(folder / "units.yaml", warnings)
+    data = load_yaml_mapping(folder / "units.yaml", warnings, limits)
     aliases = (
         {
             str(k): list(_str_list(v))
@@ -78,9 +83,9 @@ def load_units(folder: Path, warnings: list[str]) -> UnitDirectory:
     return UnitDirectory(aliases, variants)
 
 
-def load_lexicon(folder: Path, warnings: list[str]) -> Lexicon:
+def load_lexicon(folder: Path, warnings: list[str], limits: ReadingLimits = ReadingLimits()) -> Lexicon:
     """Synonyms, terms and merged units from `folder`/terms.yaml."""
-    data = load_yaml_mapping(folder / "terms.yaml", warnings)
+    data = load_yaml_mapping(folder / "terms.yaml", warnings, limits)
     synonyms_raw = data.get("synonyms") if isinstance(data.get("synonyms"), dict) else {}
     merged_raw = data.get("merged_units") if isinstance(data.get("merged_units"), dict) else {}
     corrections_raw = data.get("corrections") if isinstance(data.get("corrections"), dict) else {}

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from .sources import UnreadableSource
 
-MAX_PAGES = 500  # a plan runs to tens of pages; more is no plan (and would hold start-up)
 MIN_TEXT_CHARS = 20  # fewer characters on every page: the pages are pictures of text
 PAGE_NUMBER = re.compile(r"[-—–]?\s*\d{1,4}\s*[-—–]?|第\s*\d+\s*页(?:\s*/?\s*共\s*\d+\s*页)?")  # "- 3 -", "第3页"
 PAGE_START = re.compile(r"# Page \d+:")
@@ -72,14 +71,17 @@ def _join_tables(lines: list[str]) -> list[str]:
     return out
 
 
-def read_pdf(path: Path) -> list[str]:
-    """The lines of a PDF plan, pages joined, with a `# Page N:` marker where each page begins."""
+def read_pdf(path: Path, max_pages: int = 500) -> list[str]:
+    """The lines of a PDF plan, pages joined, with a `# Page N:` marker where each page begins.
+
+    More than `max_pages` pages is no plan (and would hold start-up): refused.
+    """
     import pdfplumber  # imported here so that a corpus without PDFs does not pay for it
 
     try:
         with pdfplumber.open(str(path)) as pdf:
-            if len(pdf.pages) > MAX_PAGES:
-                raise UnreadableSource(f"{path.name}: {len(pdf.pages)} pages, more than the {MAX_PAGES} a plan has")
+            if len(pdf.pages) > max_pages:
+                raise UnreadableSource(f"{path.name}: {len(pdf.pages)} pages, more than the {max_pages} allowed")
             pages = [_page_lines(page) for page in pdf.pages]
     except UnreadableSource:
         raise

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-log = logging.getLogger(__name__)
+from .limits import ReadingLimits
 
 PLAN_SUFFIXES = (".txt", ".docx", ".pdf")
 # Word formats python-docx cannot read: staff get a warning that says what to do.
@@ -49,10 +48,28 @@ def _looks_like_text(text: str) -> bool:
     return controls <= max(2, len(text) // 200)
 
 
-def read_docx(path: Path) -> list[str]:
+def check_zip(path: Path, limits: ReadingLimits) -> None:
+    """Refuse a .docx whose parts unpack to more than the limits allow (a zip bomb) before opening it."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise UnreadableSource(f"{path.name}: not a readable .docx ({exc})") from exc
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > limits.docx_unpacked_bytes:
+        raise UnreadableSource(f"{path.name}: its parts unpack to {unpacked} bytes, more than the "
+                               f"{limits.docx_unpacked_bytes} allowed")
+    for part in parts:
+        if part.file_size > 1024 * 1024 and part.file_size > limits.zip_ratio * max(1, part.compress_size):
+            raise UnreadableSource(f"{path.name}: part {part.filename} unpacks {part.file_size // max(1, part.compress_size)}"
+                                   f" times its size, more than the {limits.zip_ratio} allowed")
+
+
+def read_docx(path: Path, limits: ReadingLimits = ReadingLimits()) -> list[str]:
     """Paragraph texts of a .docx, tables included, in document order."""
     import docx  # python-docx; imported here so .txt-only use does not pay for it
 
+    check_zip(path, limits)
     try:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -83,17 +100,32 @@ def read_docx(path: Path) -> list[str]:
     return lines
 
 
-def read_source(path: Path) -> SourceText:
+def read_source(path: Path, limits: ReadingLimits = ReadingLimits()) -> SourceText:
     """Read one plan file into lines; raise UnreadableSource naming the file when it is not one."""
+    source = _read(path, limits)
+    chars = sum(len(line) for line in source.lines)
+    if chars > limits.text_chars:
+        raise UnreadableSource(f"{path.name}: {chars} characters of text, more than the {limits.text_chars} allowed")
+    return source
+
+
+def _read(path: Path, limits: ReadingLimits) -> SourceText:
+    """The lines of a plan file, by its kind."""
     suffix = path.suffix.lower()
     if suffix in OLD_WORD_SUFFIXES:
         raise UnreadableSource(f"{path.name}: a {suffix} file cannot be read; open it in Word or WPS and save it as .docx")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise UnreadableSource(f"{path.name}: cannot be read ({exc.strerror})") from exc
+    if size > limits.plan_bytes:
+        raise UnreadableSource(f"{path.name}: {size} bytes, more than the {limits.plan_bytes} a plan file may have")
     if suffix == ".docx":
-        return SourceText(path.name, tuple(read_docx(path)), "docx")
+        return SourceText(path.name, tuple(read_docx(path, limits)), "docx")
     if suffix == ".pdf":
         from .pdf import read_pdf  # pdfplumber loads only when a corpus has a PDF
 
-        return SourceText(path.name, tuple(read_pdf(path)), "pdf")
+        return SourceText(path.name, tuple(read_pdf(path, limits.pdf_pages)), "pdf")
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -102,27 +134,36 @@ def read_source(path: Path) -> SourceText:
     return SourceText(path.name, tuple(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")), encoding)
 
 
-def plan_files(folder: Path) -> list[Path]:
-    """Plan files directly in `folder`, sorted by name (hidden and temporary files left out)."""
+def plan_files(folder: Path) -> tuple[list[Path], list[str]]:
+    """Plan files directly in `folder`, sorted by name (hidden and temporary files left out), and a
+    warning for each link that leads nowhere (a loop, or a missing target)."""
     if not folder.is_dir():
-        return []
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.is_file()
-        and p.suffix.lower() in PLAN_SUFFIXES + OLD_WORD_SUFFIXES
-        and not p.name.startswith((".", "~$"))
-    )
+        return [], []
+    found, warnings = [], []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith((".", "~$")) or path.suffix.lower() not in PLAN_SUFFIXES + OLD_WORD_SUFFIXES:
+            continue
+        if path.is_symlink():
+            try:
+                path.resolve(strict=True)
+            except (OSError, RuntimeError):
+                warnings.append(f"skipped {path.name}: a link that leads nowhere (a loop, or a missing file)")
+                continue
+        if path.is_file():
+            found.append(path)
+    return found, warnings
 
 
-def read_corpus(folder: Path) -> tuple[list[SourceText], list[str]]:
-    """Read every plan in `folder`; return the readable ones and a warning for each skipped file."""
-    sources, warnings = [], []
-    for path in plan_files(folder):
+def read_corpus(folder: Path, limits: ReadingLimits = ReadingLimits()) -> tuple[list[SourceText], list[str]]:
+    """Read every plan in `folder`; return the readable ones and a warning for each skipped file.
+
+    Nothing is logged here: the caller reports the warnings once (the app's log, the CLI's stderr).
+    """
+    paths, warnings = plan_files(folder)
+    sources = []
+    for path in paths:
         try:
-            sources.append(read_source(path))
+            sources.append(read_source(path, limits))
         except UnreadableSource as exc:
-            message = f"skipped {exc}"
-            log.warning(message)
-            warnings.append(message)
+            warnings.append(f"skipped {exc}")
     return sources, warnings

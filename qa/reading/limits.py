@@ -1,0 +1,28 @@
+"""Bounds on what staff files may cost to read: a plan, a .docx's parts, a PDF, a YAML file.
+
+A file over a limit is skipped with a warning that names it and the limit; nothing else is lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ReadingLimits:
+    """The limits, checked on construction."""
+
+    plan_bytes: int = 20 * MB  # a plan file as stored (.txt, .docx, .pdf); real plans run to a few MB
+    text_chars: int = 2_000_000  # a plan's text once read: about 1,000 pages of Chinese
+    docx_unpacked_bytes: int = 100 * MB  # all parts of a .docx once unpacked
+    zip_ratio: int = 200  # unpacked ÷ packed size of one .docx part; text compresses ~10×, a bomb 1000×
+    pdf_pages: int = 500
+    yaml_bytes: int = 1 * MB  # units.yaml, terms.yaml, corrections: a few KB in practice
+    yaml_aliases: int = 20  # YAML aliases used (*x, <<: *x): staff files need none; a bomb needs dozens
+
+    def __post_init__(self):
+        for name, value in vars(self).items():
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"reading limit {name} must be a positive integer, got {value!r}")
