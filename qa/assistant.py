@@ -11,13 +11,23 @@ import re
 import time
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
-from .answering.answerers import ClauseAnswerer, FullNameAnswerer, Refusal, UnitTasksAnswerer
+from .answering import compose
+from .answering.answerers import (
+    ClauseAnswerer,
+    DocumentAnswerer,
+    FullNameAnswerer,
+    Refusal,
+    UnitTasksAnswerer,
+)
 from .answering.conversation import Conversations
-from .answering.understand import QuestionAnalyzer
-from .index.retrieve import RetrievalSettings, Retriever
-from .index.tokenize import Tokenizer
+from .answering.cues import SPOKEN_FORM_WORDS
+from .answering.normalise import Normaliser, PlanVocabulary
+from .answering.understand import QuestionAnalyzer, unit_stems
+from .index.retrieve import RetrievalSettings, Retriever, index_text
+from .index.tokenize import Tokenizer, normalize
 from .reading.corpus import load_corpus
 from .reading.knowledge import Lexicon
 from .reading.names import short_names, unit_surfaces
@@ -25,6 +35,7 @@ from .reading.segment import places_of
 from .reading.units import UnitDirectory, is_group
 from .records import Answer, Clause, Intent, Question
 from .state import StateStore
+from .vocabulary import ABBREVIATION_ENDINGS
 
 __all__ = ["Assistant"]
 QUOTED = re.compile(
@@ -62,12 +73,16 @@ class Assistant:
             background={t for p in places for t in [p, *tokenizer.tokens(p)]},
         )
         common = max(5, len(self.retriever.searchable) // 10)
+        self.normaliser = self._normaliser(tokenizer, surfaces)
         self.analyzer = QuestionAnalyzer(
             tokenizer,
             surfaces,
             self.lexicon,
             full_names=[u for u in self.duty_units if not is_group(u)],
+            group_names=[u for u in self.duty_units if is_group(u)],
             weak_terms=[t for t, (docs, _) in self.retriever.bm25.postings.items() if len(docs) >= common],
+            normaliser=self.normaliser,
+            unit_roles=self._unit_roles(),
         )
         self.conversations = Conversations(store)
         refuse = Refusal(self._hints)
@@ -81,6 +96,7 @@ class Assistant:
             Intent.UNIT_TASKS: UnitTasksAnswerer(self.clauses, self._hints),
         }
         self._full_name = FullNameAnswerer(self.clauses, self.short_names, self.units, refuse)
+        self._document = DocumentAnswerer(self.clauses, lambda query: self._answerers[query.intent](query))
         # An answer depends only on the understood question (follow-ups carry their context in it).
         self.answer = functools.lru_cache(maxsize=4096)(self.answer)
         self.build_seconds = time.perf_counter() - started
@@ -97,9 +113,50 @@ class Assistant:
         corpus = load_corpus(folder, knowledge)
         return cls(corpus.clauses, corpus.units, corpus.lexicon, store, settings, corpus.warnings)
 
+    def _normaliser(self, tokenizer: Tokenizer, surfaces: dict[str, list[str]]) -> Normaliser:
+        """The normalise stage over the plans' own words: those retrieval indexes (with how many clauses hold
+        each), unit names, staff's terms; unit names and their stems are read as typed."""
+        words = {term: len(docs) for term, (docs, _) in self.retriever.bm25.postings.items()}
+        for word in self._words_to_keep(surfaces):
+            words.setdefault(normalize(word), 1)
+        form = self.lexicon.vocabulary.form_words | SPOKEN_FORM_WORDS
+        compounds: Counter[str] = Counter()
+        segmented: dict[str, list[str]] = {}  # plans copied under other names are segmented once
+        for clause in self.retriever.searchable:
+            text = index_text(clause)
+            if text not in segmented:
+                segmented[text] = tokenizer.words(text)
+            tokens = segmented[text]
+            compounds.update(
+                a + b
+                for a, b in zip(tokens, tokens[1:])
+                if len(a) == len(b) == 2 and a not in form and b not in form
+            )
+        vocabulary = PlanVocabulary(words, tokenizer.dictionary, form, compounds=compounds)
+        return Normaliser(
+            vocabulary,
+            tokenizer.words,
+            self.lexicon.corrections,
+            plan_chars={ch for c in self.clauses for ch in c.text},
+            protected=set(surfaces) | set(unit_stems(surfaces)),
+            unit_endings=ABBREVIATION_ENDINGS,
+        )
+
+    def _unit_roles(self) -> dict[str, set[str]]:
+        """The roles (lead, cooperate) each unit has somewhere in the plans."""
+        roles: dict[str, set[str]] = {}
+        for clause in self.clauses:
+            for unit in clause.lead:
+                roles.setdefault(unit, set()).add("lead")
+            for unit in clause.cooperate:
+                roles.setdefault(unit, set()).add("cooperate")
+        return roles
+
     def _words_to_keep(self, surfaces: dict[str, list[str]]) -> list[str]:
         """Words jieba must keep whole: unit names, quoted terms of the plans, staff's terms."""
-        words = set(surfaces) | set(self.lexicon.terms) | set(self.lexicon.synonyms)
+        words = (
+            set(surfaces) | set(unit_stems(surfaces)) | set(self.lexicon.terms) | set(self.lexicon.synonyms)
+        )
         for values in self.lexicon.synonyms.values():
             words.update(values)
         for clause in self.clauses:
@@ -115,10 +172,18 @@ class Assistant:
         return result
 
     def answer(self, query: Question) -> Answer:
-        """The answer to an understood question, by the answerer of its intent."""
+        """The answer to an understood question, by the answerer of its intent, saying how it was read."""
         if query.answer_type == "fullname" and query.units:
-            return self._full_name(query)
-        return self._answerers[query.intent](query)
+            result = self._full_name(query)
+        elif query.document:
+            result = self._document(query)
+        else:
+            result = self._answerers[query.intent](query)
+        if not query.reading:
+            return result
+        # Words read otherwise (a slip, a short form) are named, so that a wrong guess shows.
+        answer = compose.read_as(query.reading) + result.answer
+        return replace(result, answer=answer, understood_as=query.understood_as)
 
     @functools.cached_property
     def examples(self) -> tuple[str, ...]:

@@ -75,6 +75,7 @@ class Report:
     """Results of one run over a question set."""
 
     by_type: dict[str, list[bool]] = field(default_factory=dict)
+    by_cat: dict[str, list[bool]] = field(default_factory=dict)  # by the item's `cat:`, where it has one
     latencies: list[float] = field(default_factory=list)
     failures: list[tuple[str, str, list[str]]] = field(default_factory=list)
 
@@ -93,6 +94,8 @@ class Report:
         out = [f"FAIL [{kind}] {q}: {'; '.join(why)}" for q, kind, why in self.failures] if verbose else []
         for kind, oks in sorted(self.by_type.items()):
             out.append(f"{kind:11s} {sum(oks):3d}/{len(oks):3d}  {sum(oks) / len(oks):6.1%}")
+        for cat, oks in sorted(self.by_cat.items()):
+            out.append(f"{'cat ' + cat:15s} {sum(oks):3d}/{len(oks):3d}  {sum(oks) / len(oks):6.1%}")
         out.append(
             f"latency per question: p50 {statistics.median(self.latencies or [0]) * 1000:.2f} ms, "
             f"p99 {self.percentile(0.99):.2f} ms"
@@ -115,6 +118,8 @@ def evaluate(assistant: Assistant, items: list[dict], label: str = "eval") -> Re
             why = check(item, answer)
             kind = "dialogue" if turn > 0 else item["type"]
             report.by_type.setdefault(kind, []).append(not why)
+            if item.get("cat"):
+                report.by_cat.setdefault(str(item["cat"]), []).append(not why)
             if why:
                 report.failures.append((str(item["q"]), kind, why))
     return report

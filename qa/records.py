@@ -91,6 +91,14 @@ class Question:
     answer_type: str = ""  # person | phone | date | number | list | email | docnum | fullname
     follow_up: bool = False
     anchor: tuple[str, ...] = ()  # clause ids the previous answer rested on (for topic follow-ups)
+    # Words read otherwise (slips, short forms) as (typed, read as) pairs, and the question as read then.
+    reading: tuple[tuple[str, str], ...] = ()
+    understood_as: str = ""
+    asks: str = ""  # what it asks that plans rarely state: money | procedure | law | duration | count …
+    # A fact about the document itself: issuer | date | recipients | drafter | basis | goals | parts | letter.
+    document: str = ""
+    more: bool = False  # "还有呢": the next related clauses of the topic
+    seen: tuple[str, ...] = ()  # clause ids already given on this topic (for "还有呢")
 
     def to_context(self) -> dict:
         """What a conversation keeps of this question for the next one."""
@@ -102,6 +110,7 @@ class Question:
             "expansions": [list(pair) for pair in self.expansions],
             "answer_type": self.answer_type,
             "anchor": list(self.anchor),
+            "seen": list(self.seen),
         }
 
 
@@ -128,3 +137,5 @@ class Answer:
     highlight: tuple[str, ...] = ()  # the question's terms, to mark in quoted text
     subject_units: tuple[str, ...] = ()  # for a unit's tasks: the units asked about
     subject_role: str = ""  # and the role asked (lead | cooperate | any)
+    understood_as: str = ""  # the question as read, when some of its words were read otherwise
+    suggestions: tuple[str, ...] = ()  # questions the plans do answer, offered with a refusal

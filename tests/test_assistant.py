@@ -118,3 +118,75 @@ def test_examples_are_answerable(assistant, both_assistant, tmp_path):
     shutil.copy("tests/data/sanya-2023-business-environment-plan.txt", tmp_path)
     sanya = Assistant.from_folder(tmp_path)  # no terms.yaml: examples drawn from the plan itself
     assert sanya.examples and all(sanya.ask(q).found for q in sanya.examples)
+
+
+def test_the_answer_says_how_it_read_the_question(assistant):
+    answer = assistant.ask("证照分里谁牵头")
+    assert answer.found and answer.answer.startswith("按“证照分离”理解：")
+    assert answer.understood_as == "证照分离谁牵头"
+    assert assistant.ask("证照分离谁牵头").understood_as == ""
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "简易注销要交多少钱",
+        "特种设备作业人员证怎么考",
+        "反不正当竞争法第几条管虚假宣传",
+        "网店怎么开 要办执照吗",
+    ],
+)
+def test_questions_on_the_plans_topics_asking_what_they_do_not_state_are_refused(assistant, question):
+    answer = assistant.ask(question)
+    assert not answer.found and answer.citations == () and answer.suggestions
+    assert answer.suggestions[0] in answer.answer
+    assert all(assistant.ask(s).found for s in answer.suggestions)
+
+
+def test_a_clause_stating_what_is_asked_answers(assistant):
+    assert "6000件" in assistant.ask("到2020年全盟有效注册商标要达到多少件").answer
+    assert "13件" in assistant.ask("地理标志商标到2020年要多少件").answer
+
+
+def test_holds_reads_the_kind_of_fact(assistant):
+    from qa.answering.answerers import holds
+    from qa.records import Intent, Question
+
+    clause = next(c for c in assistant.clauses if "6000件" in c.text)
+    assert holds(Question("", Intent.FACT, asks="count:件"), clause)
+    assert not holds(Question("", Intent.FACT, asks="count:户"), clause)
+    assert not holds(Question("", Intent.FACT, asks="money"), clause)
+    assert holds(Question("", Intent.LEAD, asks="count:家"), clause)  # which units, answered by the clause
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("这个文是哪个单位发的", "锡林郭勒盟工商行政管理局"),
+        ("落款日期是哪天", "2018年5月8日"),
+        ("这个文件发给哪些单位", "盟直各有关部门"),
+        ("这个方案是谁起草的", "盟工商局牵头草拟"),
+        ("这方案依据的是哪两个文件", "内政发〔2017〕135号"),
+        ("方案分几个部分", "健全市场监管体制"),
+        ("方案的主要目标是什么", "营商环境"),
+    ],
+)
+def test_facts_about_the_document_itself(assistant, question, expected):
+    answer = assistant.ask(question)
+    assert answer.found and expected in answer.answer and answer.citations
+
+
+def test_document_facts_of_the_plan_the_question_names(both_assistant):
+    answer = both_assistant.ask("这个通知发给哪些单位")
+    assert "育才生态区管委会" in answer.citations[0].text and "盟直各有关部门" not in answer.answer
+    dates = both_assistant.ask("印发日期是哪天").answer  # either plan may be meant: both are given
+    assert "2018年5月8日" in dates and "3 月29 日" in dates
+
+
+def test_short_forms_of_units_and_groups(tmp_path):
+    import shutil
+
+    shutil.copy("tests/data/plans/county-food-safety-plan.txt", tmp_path)
+    county = Assistant.from_folder(tmp_path, knowledge="corpus")
+    assert county.ask("食安委成员单位要干啥").subject_units == ("县食安委各成员单位",)
+    assert county.ask("综执局配合哪些").subject_units == ("县综合执法局",)

@@ -69,3 +69,63 @@ def test_oos_check(item, answer_found, ok):
     from qa.records import Answer
 
     assert (check(item, Answer("", answer_found, "content")) == []) == ok
+
+
+# -- questions as staff type them (issue #11): a floor per category ------------------------------
+TYPING_FLOOR = 0.95
+# With both plans loaded, "人社局负责哪些工作" names two units: 盟人社局 (units.yaml) and the Sanya plan's
+# 市人力资源和社会保障局; the answer follows staff's alias, the set expects the Sanya unit.
+TYPING_FLOORS = {("sanya", "short"): 0.9}
+
+
+def assert_typing_floors(report, name):
+    """Every category of a typing set at its floor, every off-topic question refused."""
+    lines = "\n".join(report.lines(verbose=True))
+    assert set(report.by_cat) >= {"slip", "traditional", "short", "keywords", "switch", "docfact", "refuse"}
+    for cat, oks in report.by_cat.items():
+        floor = 1.0 if cat == "refuse" else TYPING_FLOORS.get((name, cat), TYPING_FLOOR)
+        assert sum(oks) / len(oks) >= floor, f"{name} {cat}\n{lines}"
+
+
+def test_typing_questions_on_the_shipped_plan(assistant):
+    assert_typing_floors(evaluate(assistant, load("typing/xilingol.yaml"), "typing-x"), "xilingol")
+
+
+def test_typing_questions_about_sanya_with_both_plans(both_assistant):
+    assert_typing_floors(evaluate(both_assistant, load("typing/sanya.yaml"), "typing-s"), "sanya")
+
+
+def test_typing_questions_about_a_plan_of_another_layout(tmp_path):
+    import shutil
+
+    from qa import Assistant, StateStore
+
+    plan = PLANS / "county-food-safety-plan.txt"
+    shutil.copy(plan, tmp_path / plan.name)
+    assistant = Assistant.from_folder(
+        tmp_path, store=StateStore(":memory:"), knowledge=Path(__file__).resolve().parent.parent / "corpus"
+    )
+    report = evaluate(assistant, load("typing/county-food-safety-plan.yaml"), "typing-c")
+    assert_typing_floors(report, "county-food-safety-plan")
+
+
+def test_typing_sets_are_large_enough():
+    """At least 150 questions across three plans, 40 of them off-topic."""
+    turns = [
+        turn
+        for name in ("xilingol", "sanya", "county-food-safety-plan")
+        for item in load(f"typing/{name}.yaml")
+        for turn in item.get("dialogue", [item])
+    ]
+    assert len(turns) >= 150 and sum(t["cat"] == "refuse" for t in turns) >= 40
+
+
+def test_report_groups_by_category(assistant):
+    items = [
+        {"q": "简易注销谁牵头", "type": "lead", "units": ["盟工商局"], "cat": "keywords"},
+        {"q": "今天天气怎么样", "type": "oos", "cat": "refuse"},
+        {"q": "联系人是谁", "type": "fact"},
+    ]
+    report = evaluate(assistant, items)
+    assert report.by_cat == {"keywords": [True], "refuse": [True]}
+    assert any(line.startswith("cat refuse") for line in report.lines())

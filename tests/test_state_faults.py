@@ -109,8 +109,10 @@ def test_a_garbage_file_at_start_up_is_replaced(tmp_path):
 
 @pytest.mark.skipif(shutil.which("chattr") is None or os.geteuid() != 0, reason="chattr +i needs root")
 def test_a_read_only_file_degrades_then_recovers(app):
+    # The state file made immutable, as an operator might (SQLite's own -shm memory map cannot be guarded
+    # against a file made immutable under it: writing to such a mapping is a SIGBUS, whatever the program)
     path = state_path(app)
-    files = [str(path) + suffix for suffix in ("", "-wal", "-shm") if Path(str(path) + suffix).exists()]
+    files = [str(path)]
     try:
         with Load(app) as load:
             subprocess.run(["chattr", "+i", *files], check=True)

@@ -87,3 +87,94 @@ def test_new_question_is_not_a_follow_up(analyze):
 def test_over_long_question_is_cut(assistant):
     query = assistant.analyzer.analyze("简易注销" * 5000)
     assert len(query.terms) < 10
+
+
+def test_traditional_characters_are_read(analyze):
+    assert analyze("簡易註銷有哪些配合單位？").terms == analyze("简易注销有哪些配合单位？").terms
+
+
+def test_slips_are_read_and_recorded(analyze):
+    query = analyze("证照分里谁牵头")
+    assert query.intent == "lead" and query.reading == (("证照分里", "证照分离"),)
+
+
+@pytest.mark.parametrize(
+    "question, units, role",
+    [
+        ("工商牵头的事儿都有啥", ("盟工商局",), "lead"),
+        ("质监那边要配合的活有哪些", ("盟质监局",), "cooperate"),
+        ("盟商务局 工作", ("盟商务局",), ""),
+    ],
+)
+def test_a_unit_named_without_its_ending(analyze, question, units, role):
+    query = analyze(question)
+    assert (query.intent, query.units, query.role) == ("unit_tasks", units, role)
+
+
+@pytest.mark.parametrize(
+    "question, intent",
+    [
+        ("计量体系 牵头单位", "lead"),
+        ("标准体系 负责单位", "who"),
+        ("简易注销 配合", "cooperate"),
+        ("明厨亮灶", "content"),
+    ],
+)
+def test_bare_keywords(analyze, question, intent):
+    assert analyze(question).intent == intent
+
+
+@pytest.mark.parametrize(
+    "question, document",
+    [
+        ("这个文是哪个单位发的", "issuer"),
+        ("落款日期是哪天", "date"),
+        ("这个文件发给哪些单位", "recipients"),
+        ("这个方案是谁起草的", "drafter"),
+        ("这方案依据的是哪两个文件", "basis"),
+        ("方案分几个部分", "parts"),
+        ("方案的主要目标是什么", "goals"),
+        ("这个文件公开吗", "letter"),
+        ("商标品牌建设贯彻的是行署哪个文件", ""),  # about a task, not the document
+        ("简易注销谁牵头", ""),
+    ],
+)
+def test_facts_about_the_document_itself(analyze, question, document):
+    assert analyze(question).document == document
+
+
+@pytest.mark.parametrize(
+    "question, asks",
+    [
+        ("简易注销要交多少钱", "money"),
+        ("七日无理由退货的运费谁出", "money"),
+        ("特种设备作业人员证怎么考", "procedure"),
+        ("企业名称核准需要准备哪些材料", "procedure"),
+        ("反不正当竞争法第几条管虚假宣传", "law"),
+        ("企业简易注销公告期是多少天", "duration"),
+        ("驰名商标认定需要满足什么条件", "condition"),
+        ("全盟去年新登记了多少户市场主体", "stats"),
+        ("锡盟工商局办公地址在哪", "location"),
+        ("到2020年全盟有效注册商标要达到多少件", "count:件"),
+        ("企业名称核准改革要哪几家配合", ""),  # which units, not how many
+        ("降低市政管廊接入费用谁牵头", ""),  # a task about fees, not a fee
+        ("数字政府建设怎么考核", ""),
+    ],
+)
+def test_what_plans_rarely_state_is_noticed(analyze, question, asks):
+    assert analyze(question).asks == asks
+
+
+def test_more_continues_the_topic(analyze):
+    first = analyze("违法广告整治谁管")
+    more = analyze("还有呢", dict(first.to_context(), anchor=["x-46"]))
+    assert more.more and more.terms == first.terms and more.seen == ("x-46",) and more.intent == "content"
+    again = analyze("其他的呢", dict(more.to_context(), anchor=["x-60"]))
+    assert again.seen == ("x-46", "x-60")
+
+
+def test_analyzer_checks_its_normaliser(assistant):
+    from qa.answering.understand import QuestionAnalyzer
+
+    with pytest.raises(ValueError, match="normaliser"):
+        QuestionAnalyzer(assistant.analyzer.tokenizer, {}, assistant.lexicon, normaliser="opencc")

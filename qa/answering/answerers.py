@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
-from ..index.retrieve import Retriever
+from ..index.retrieve import Retriever, holds_fact
 from ..reading.names import ShortNames
 from ..reading.units import UnitDirectory
 from ..records import Answer, Clause, Intent, Question
+from ..vocabulary import DISTINCT_FACTS, DOCUMENT_WORDS, FACT_PATTERNS
 from . import compose
+from .cues import ASKS_NAMES, DOC_FACT_WORDS, DOCUMENT_NAMES, HOLDS
 
 Hints = Callable[[], Sequence[str]]
 
@@ -17,15 +22,46 @@ class Refusal:
     """Says plainly that the plans hold nothing on a question, and what can be asked instead."""
 
     def __init__(self, hints: Hints):
+        if not callable(hints):
+            raise ValueError(f"hints must be callable, got {type(hints).__name__}")
         self.hints = hints
 
-    def __call__(self, query: Question) -> Answer:
-        """The refusal for `query`."""
-        if not query.terms and query.intent.asks_units:
-            text = "请说明是哪项工作，例如：“简易注销由哪个单位牵头？”"
+    def __call__(self, query: Question, near: Sequence[Clause] = ()) -> Answer:
+        """The refusal for `query`, offering questions about the clauses `near` it (or the examples)."""
+        offered = compose.suggestions(near) or tuple(self.hints())
+        if query.asks and near:
+            kind = query.asks.split(":")[0]
+            head = f"方案中没有写明{ASKS_NAMES.get(kind, '这项内容')}。方案里相关的内容可以这样问："
+        elif query.more:
+            head = "方案中没有更多相关的条款了。可以这样问："
+        elif not query.terms and query.intent.asks_units:
+            return Answer(
+                "请说明是哪项工作，例如：“简易注销由哪个单位牵头？”",
+                found=False,
+                intent=query.intent,
+                suggestions=offered,
+            )
         else:
-            text = "方案中没有找到与这个问题相关的内容。可以这样问：" + "；".join(self.hints())
-        return Answer(text, found=False, intent=query.intent)
+            head = "方案中没有找到与这个问题相关的内容。可以这样问："
+        return Answer(head + "；".join(offered), found=False, intent=query.intent, suggestions=offered)
+
+
+# What a question asks of a count, a date, a share or a time limit is answered by a clause's units when
+# the question asks for units ("哪几家配合", "几月完成的那项谁牵头").
+OF_A_CLAUSE = ("count", "date", "ratio", "duration")
+
+
+def holds(query: Question, clause: Clause) -> bool:
+    """Whether the clause states the kind of thing the question asks that plans rarely state."""
+    kind, _, measure = query.asks.partition(":")
+    if not kind or (kind in OF_A_CLAUSE and (query.intent.asks_units or query.intent == Intent.UNIT_TASKS)):
+        return True
+    if kind == "count":
+        return bool(re.search(rf"\d+(?:\.\d+)?\s*(?:万|亿)?\s*{re.escape(measure)}", clause.text))
+    if kind == "date" and clause.deadline:
+        return True
+    pattern = HOLDS.get(kind)
+    return bool(pattern and pattern.search(clause.text))
 
 
 class ClauseAnswerer:
@@ -39,10 +75,19 @@ class ClauseAnswerer:
 
     def __call__(self, query: Question) -> Answer:
         """The answer to `query` from its best clause, with the related ones."""
-        hits = self.retriever.find(query)
+        hits = self.retriever.find_more(query) if query.more else self.retriever.find(query)
         if not hits:
             return self.refuse(query)
+        if query.asks and not holds(query, hits[0].clause):
+            # a clause near the best one may state what is asked ("3个工作日完成不动产首次登记")
+            able = [h for h in hits[1:] if h.why == "related" and holds(query, h.clause)]
+            if able:
+                hits = [able[0], *(h for h in hits if h is not able[0])]
         best, related = hits[0].clause, [h.clause for h in hits[1:]]
+        distinct = query.intent == Intent.FACT and query.answer_type in DISTINCT_FACTS
+        if not holds(query, best) or (distinct and not holds_fact(best, query.answer_type)):
+            # "简易注销要交多少钱": the plans speak of the topic, not of what is asked; offer what they do say.
+            return self.refuse(query, [best, *related])
         citations = (best, *related)
         highlight = tuple(query.terms)
         if query.intent.asks_units:
@@ -84,10 +129,12 @@ class UnitTasksAnswerer:
         in_plan = [u for u in query.units if any(u in c.units for c in self.tasks)]
         if not in_plan:
             names = "、".join(query.units)
+            offered = tuple(self.hints())
             return Answer(
-                f"方案中没有给{names}分配任务。可以问：" + "；".join(self.hints()),
+                f"方案中没有给{names}分配任务。可以问：" + "；".join(offered),
                 found=False,
                 intent=query.intent,
+                suggestions=offered,
             )
         role = query.role or "any"
         chosen = [c for c in self.tasks if any(c.has_role(u, role) for u in in_plan)]
@@ -142,3 +189,160 @@ class FullNameAnswerer:
             citations=tuple(cited),
             highlight=tuple(query.units),
         )
+
+
+DRAFTED = re.compile(r"起草|草拟|拟稿")
+BASIS = re.compile(r"贯彻|根据|依据|按照")
+ISSUED_BY = re.compile(r"^(.{2,30}?)关于印发")
+
+
+class DocumentAnswerer:
+    """Facts about a plan itself, from its cover letter, title and preamble: who issued it and when, to whom,
+    who drafted it, on the basis of which documents, its goals, its parts."""
+
+    KINDS = ("issuer", "date", "recipients", "drafter", "basis", "goals", "parts", "letter")
+
+    def __init__(self, clauses: Sequence[Clause], fallback: Callable[[Question], Answer]):
+        if not callable(fallback):
+            raise ValueError(f"fallback must be callable, got {type(fallback).__name__}")
+        self.fallback = fallback
+        self.documents: dict[str, list[Clause]] = {}
+        for clause in clauses:
+            self.documents.setdefault(clause.doc, []).append(clause)
+        # What speaks of the plan itself: its cover letter, title and preamble.
+        self.front = {
+            doc: [c for c in found if c.kind in ("letter", "title", "preamble")]
+            for doc, found in self.documents.items()
+        }
+
+    def __call__(self, query: Question) -> Answer:
+        """The fact asked, for each plan it may be about; what retrieval finds when no plan states it."""
+        if query.document not in self.KINDS:
+            raise ValueError(f"unknown document fact {query.document!r}")
+        stated = []
+        for doc in self.documents:
+            fact = getattr(self, f"_{query.document}")(doc, query)
+            if fact is not None:
+                stated.append((doc, *fact))
+        stated = self._likeliest(query, stated)
+        if not stated:
+            return self.fallback(replace(query, document=""))
+        lines = []
+        for doc, text, clause in stated:
+            lines.append(text if len(stated) == 1 else f"{compose.document_name(doc)}：{text}")
+            lines.append(f"出处：{compose.where(clause)}")
+        return Answer(
+            "\n".join(lines),
+            found=True,
+            intent=Intent.FACT if query.document != "letter" else query.intent,
+            citations=tuple(dict.fromkeys(clause for _, _, clause in stated)),
+            highlight=tuple(query.terms),
+        )
+
+    def _likeliest(
+        self, query: Question, stated: list[tuple[str, str, Clause]]
+    ) -> list[tuple[str, str, Clause]]:
+        """The facts of the plans the question is most likely about (all of them on a tie): the plan its own
+        name for the document fits (通知, 征求意见稿: in the cover letter or title), and whose fact holds most of
+        its words."""
+        if len(stated) < 2:
+            return stated
+        names = [t for t in query.terms if len(t) >= 2 and any(t in n for n in DOCUMENT_NAMES)]
+        words = {t for t in query.terms if t not in names} | {w for _, w in query.expansions}
+
+        def score(item: tuple[str, str, Clause]) -> int:
+            doc, _, clause = item
+            heading = [c.text for c in self.front[doc] if c.kind in ("letter", "title")]
+            return sum(any(n in text for text in heading) for n in names) + sum(
+                w in clause.text for w in words
+            )
+
+        top = max(score(item) for item in stated)
+        return [item for item in stated if score(item) == top]
+
+    def _titled(self, doc: str, title: str) -> Clause | None:
+        """The cover letter's part with this title (发文单位, 日期, 主送单位 …)."""
+        return next((c for c in self.front[doc] if c.kind == "letter" and c.title == title), None)
+
+    def _issuer(self, doc: str, query: Question) -> tuple[str, Clause] | None:
+        """Who issued the plan: the letter's signature, or the body that 关于印发 it."""
+        signed = self._titled(doc, "发文单位")
+        if signed is not None:
+            return f"发文单位：{signed.text.strip()}。", signed
+        for clause in self.front[doc]:
+            match = ISSUED_BY.search(clause.text.strip())
+            if match:
+                return f"发文单位：{match.group(1).strip()}。", clause
+        return None
+
+    def _date(self, doc: str, query: Question) -> tuple[str, Clause] | None:
+        """When the plan was issued: the letter's date line, or a date in its heading."""
+        dated = self._titled(doc, "日期")
+        if dated is not None:
+            return f"落款日期：{dated.text.strip()}。", dated
+        for clause in self.front[doc]:
+            match = FACT_PATTERNS["date"].search(clause.text)
+            if clause.kind == "letter" and match:
+                return f"印发日期：{match.group(0)}。", clause
+        return None
+
+    def _recipients(self, doc: str, query: Question) -> tuple[str, Clause] | None:
+        """Whom the plan was sent to: the letter's addressees."""
+        sent = self._titled(doc, "主送单位")
+        return (f"主送单位：{sent.text.strip().rstrip(':：')}。", sent) if sent is not None else None
+
+    def _drafter(self, doc: str, query: Question) -> tuple[str, Clause] | None:
+        """Who drafted the plan: the letter's sentence saying so."""
+        return self._sentence(doc, DRAFTED, ("letter",))
+
+    def _basis(self, doc: str, query: Question) -> tuple[str, Clause] | None:
+        """What the plan carries out: the preamble's sentence naming it."""
+        return self._sentence(doc, BASIS, ("preamble",))
+
+    def _sentence(self, doc: str, cue: re.Pattern, kinds: tuple[str, ...]) -> tuple[str, Clause] | None:
+        """The first sentence of the front matter (of these kinds) the cue occurs in."""
+        for clause in self.front[doc]:
+            if clause.kind in kinds:
+                for sentence in compose.sentences(clause.text):
+                    if cue.search(sentence):
+                        return sentence.strip(), clause
+        return None
+
+    def _goals(self, doc: str, query: Question) -> tuple[str, Clause] | None:
+        """The plan's goals: the first clause titled as such."""
+        goal = next((c for c in self.documents[doc] if c.kind != "title" and "目标" in c.title), None)
+        return (compose.quote(goal.text, 240), goal) if goal is not None else None
+
+    def _parts(self, doc: str, query: Question) -> tuple[str, Clause] | None:
+        """The plan's parts: its first-level headings."""
+        headings = [c for c in self.documents[doc] if c.kind == "heading"]
+        if not headings:
+            return None
+        # The highest level with two headings or more: 一、二、… or, above them, 第一部分、第二部分 …
+        levels = Counter(c.level for c in headings)
+        top = min((level for level, n in levels.items() if n >= 2), default=min(levels))
+        parts = [c for c in headings if c.level == top]
+        anchor = next((c for c in self.front[doc] if c.kind == "title"), parts[0])
+        listed = "；".join(f"{c.path}{c.title}" for c in parts)
+        return f"正文分为{len(parts)}个部分：{listed}。", anchor
+
+    def _letter(self, doc: str, query: Question) -> tuple[str, Clause] | None:
+        """Another word of the front matter ("这个文件公开吗"): the sentence holding the question's words."""
+        words = [
+            t
+            for t in query.terms
+            if t not in DOCUMENT_WORDS
+            and t not in DOC_FACT_WORDS
+            and not any(t in name for name in DOCUMENT_NAMES)
+            and not any(t != o and t in o for o in query.terms)
+        ]
+        for clause in self.front[doc]:
+            for sentence in compose.sentences(clause.text):
+                held = [
+                    t
+                    for t in words
+                    if t in sentence or any(w in sentence for x, w in query.expansions if x == t)
+                ]
+                if words and len(held) * 2 > len(words):
+                    return sentence.strip(), clause
+        return None

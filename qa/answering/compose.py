@@ -23,10 +23,14 @@ def place(clause: Clause) -> str:
     return f"{marker}{title}"
 
 
+def document_name(doc: str) -> str:
+    """A plan's title as a person cites it: 《doc》 (inner 《》 become 〈〉)."""
+    return "《" + doc.replace("《", "〈").replace("》", "〉") + "》"
+
+
 def where(clause: Clause) -> str:
-    """Where a clause stands, as a person cites it: 《doc》二、(一)5“title” (inner 《》 become 〈〉)."""
-    doc = clause.doc.replace("《", "〈").replace("》", "〉")
-    return f"《{doc}》{place(clause)}"
+    """Where a clause stands, as a person cites it: 《doc》二、(一)5“title”."""
+    return f"{document_name(clause.doc)}{place(clause)}"
 
 
 def duty_line(clause: Clause) -> str:
@@ -175,3 +179,29 @@ def _top_marker(clause: Clause) -> str:
     """The first-level marker of a clause's path (二、)."""
     match = re.match(r"^[一二三四五六七八九十]+、", clause.path)
     return match.group(0) if match else ""
+
+
+def suggestions(clauses: Sequence[Clause], most: int = 3) -> tuple[str, ...]:
+    """Questions the plans answer about these clauses (one each, titles of a readable length)."""
+    found: list[str] = []
+    for clause in clauses:
+        title = clause.title.strip()
+        if clause.kind != "paragraph" or not 2 <= len(title) <= 24:
+            continue
+        if clause.lead:
+            question = f"{title}由谁牵头？"
+        elif clause.cooperate:
+            question = f"{title}有哪些配合单位？"
+        else:
+            question = f"{title}的内容是什么？"
+        if question not in found:
+            found.append(question)
+        if len(found) >= most:
+            break
+    return tuple(found)
+
+
+def read_as(reading: Sequence[tuple[str, str]]) -> str:
+    """How a question's words were read, as the answer opens with it: 按“证照分离”理解："""
+    words = "".join(f"“{right}”" for right in dict.fromkeys(right for _, right in reading))
+    return f"按{words}理解：" if words else ""

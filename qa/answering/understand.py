@@ -1,4 +1,5 @@
-"""Question understanding: what is asked (role, unit, topic, fact type), and follow-ups."""
+"""Question understanding: what is asked (role, unit, topic, fact type, what the plans rarely state, a fact
+about the document itself), and follow-ups."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ..reading.units import clean_unit, is_abbreviation
 from ..records import Intent, Question
 from ..vocabulary import (
     ABBREVIATION_ENDINGS,
+    DOCUMENT_WORDS,
     FACT_TYPES,
     FOLLOW_UP_OPENINGS,
     PREFIX_CHARS,
@@ -20,6 +22,8 @@ from ..vocabulary import (
     alternation,
     unit_ending_pattern,
 )
+from .cues import ASKS, DOC_FACT_WORDS, DOC_FACTS, DOCUMENT_NAMES, MORE, SPOKEN_FORM_WORDS
+from .normalise import Normaliser, Reading
 
 # "谁", "哪个部门", "什么单位", "责任单位", "归谁管", "由哪": the question asks for units.
 WHO_CUE = re.compile(
@@ -38,7 +42,23 @@ TASK_CUE = re.compile(
 PRONOUNS = re.compile(r"^(?:那|那么)?(?:它|他们|它们|该单位|这个单位|这家|该部门|这个部门)")
 ABBREVIATION_END = re.compile(alternation(ABBREVIATION_ENDINGS))
 UNIT_END = unit_ending_pattern(QUESTION_UNIT_ENDINGS)
+GROUP_END = re.compile(r"单位|部门")
 HAN = re.compile(r"[\u4e00-\u9fff]+")
+# "粮食抽检 负责", "计量 责任单位": bare keywords naming the responsible units they ask for.
+BARE_RESPONSIBLE = re.compile(r"负责|责任|负责单位|责任单位|责任部门|负责部门|主管单位|主管部门|谁负责|谁管")
+# What may stand between a question's words: spaces of bare keywords, punctuation.
+SPACES = re.compile(r"[\s?？。!！,，、]+")
+
+
+def unit_stems(surfaces: Mapping[str, Iterable[str]]) -> dict[str, tuple[str, ...]]:
+    """Units named without their ending (工商 → 盟工商局, 质监 → 盟质监局), from their written forms."""
+    stems: dict[str, tuple[str, ...]] = {}
+    for surface, names in surfaces.items():
+        ending = ABBREVIATION_END.search(surface)
+        stem = surface[: ending.start()] if ending and ending.end() == len(surface) else ""
+        if 2 <= len(stem) <= 4 and stem not in surfaces:
+            stems[stem] = tuple(dict.fromkeys([*stems.get(stem, ()), *names]))
+    return stems
 
 
 def _ends_like(name: str, ending: str) -> bool:
@@ -61,16 +81,24 @@ class QuestionAnalyzer:
         max_length: int = 500,
         full_names: Iterable[str] = (),
         weak_terms: Iterable[str] = (),
+        group_names: Iterable[str] = (),
         cache_size: int = 4096,
+        normaliser: Normaliser | None = None,
+        unit_roles: Mapping[str, Iterable[str]] | None = None,
     ):
         if not isinstance(tokenizer, Tokenizer):
             raise ValueError(f"tokenizer must be a Tokenizer, got {type(tokenizer).__name__}")
+        if normaliser is not None and not isinstance(normaliser, Normaliser):
+            raise ValueError(f"normaliser must be a Normaliser or None, got {type(normaliser).__name__}")
+        self.normaliser = normaliser
+        # The roles each unit has in the plans (lead, cooperate), to tell apart units one short form names.
+        self.unit_roles = {u: frozenset(r) for u, r in unit_roles.items()} if unit_roles is not None else None
         if max_length < 1:
             raise ValueError(f"max_length must be positive, got {max_length}")
         self.tokenizer = tokenizer
         self.lexicon = lexicon
         vocabulary = lexicon.vocabulary
-        self.form_words = vocabulary.form_words
+        self.form_words = vocabulary.form_words | SPOKEN_FORM_WORDS
         self.lead_cue = re.compile(alternation(vocabulary.lead_cues))
         self.cooperate_cue = re.compile(alternation(vocabulary.cooperate_cues))
         self.max_length = max_length
@@ -82,9 +110,13 @@ class QuestionAnalyzer:
                 self.surfaces[key] = tuple(dict.fromkeys([*self.surfaces.get(key, ()), *names]))
         # Department names (not groups) that abbreviations may stand for.
         self.full_names = tuple(n for n in dict.fromkeys(full_names) if len(n) >= 3)
+        # Groups of units the plans give duties to (县食安委各成员单位), for names with a word left out.
+        self.group_names = tuple(dict.fromkeys(group_names))
         # Words so common in the plans that alone they name no topic (完成, 加强, 推进 …).
         self.weak_terms = frozenset(weak_terms)
         self.corrections = sorted(lexicon.corrections.items(), key=lambda kv: -len(kv[0]))
+        # A unit named by its name without the ending (工商 → 盟工商局, 质监 → 盟质监局), when nothing else is asked.
+        self.stems = unit_stems(self.surfaces)
         ordered = sorted(self.surfaces, key=len, reverse=True)
         self._unit_pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
         # Staff ask the same questions again and again: reading one is pure, so it is cached per analyzer.
@@ -99,7 +131,47 @@ class QuestionAnalyzer:
             text = self._unit_pattern.sub(" ", text)
         if not names:
             names, text = self._abbreviated_units(text)
+        if not names:
+            names, text = self._abbreviated_groups(text)
         return tuple(names), text
+
+    def _abbreviated_groups(self, text: str) -> tuple[list[str], str]:
+        """A group of units named with a word left out (食安委成员单位 → 县食安委各成员单位): five characters or
+        more, in order, of one group's name, with its ending."""
+        for match in GROUP_END.finditer(text):
+            end = match.end()
+            for start in range(max(0, end - 14), end - 4):
+                span = text[start:end]
+                if not HAN.fullmatch(span):
+                    continue
+                found = [
+                    g for g in self.group_names if g.endswith(match.group(0)) and is_abbreviation(span, g)
+                ]
+                if len(found) == 1:
+                    return found, text[:start] + " " + text[end:]
+        return [], text
+
+    def other_units(self, text: str, role: str) -> tuple[str, ...]:
+        """Units with `role` that a unit name in the text abbreviates, though staff's aliases give it to one
+        without that role (住建局 → 市住房和城乡建设局 when 盟住建局 leads nothing)."""
+        if self._unit_pattern is None or self.unit_roles is None:
+            return ()
+        found: list[str] = []
+        for match in self._unit_pattern.finditer(text):
+            surface = match.group(0)
+            ending = ABBREVIATION_END.search(surface)
+            if ending is None or ending.end() != len(surface):
+                continue
+            found += [
+                u
+                for u in self.full_names
+                if _ends_like(u, ending.group(0))
+                and is_abbreviation(surface, u)
+                and u not in found
+                and u not in self.surfaces[surface]
+                and (role == "any" or role in self.unit_roles.get(u, ()))
+            ]
+        return tuple(found)
 
     def _abbreviated_units(self, text: str) -> tuple[list[str], str]:
         """Units named by an abbreviation (资规局, 中院, 市场监管局): its characters, in order, in one name."""
@@ -128,11 +200,19 @@ class QuestionAnalyzer:
         query, rest, answer_type = self._read(question)
         return self._follow(query, rest, context, answer_type) if context else query
 
+    def read(self, question: str) -> Reading:
+        """The question as the plans would write it (see Normaliser), or only width-folded without one."""
+        if self.normaliser is None:
+            text = normalize(question)
+            for wrong, right in self.corrections:
+                text = text.replace(wrong, right)
+            return Reading(text)
+        return self.normaliser(question)
+
     def _read(self, question: str) -> tuple[Question, str, str]:
         """The question on its own: its Question, its text without unit names, the fact type it asks."""
-        text = normalize(question)[: self.max_length]
-        for wrong, right in self.corrections:
-            text = text.replace(wrong, right)
+        reading = self.read(question[: self.max_length])
+        text = reading.text[: self.max_length]
         units, rest = self.find_units(text)
         terms, expansions = self._terms(rest)
         lead, cooperate = bool(self.lead_cue.search(rest)), bool(self.cooperate_cue.search(rest))
@@ -140,25 +220,40 @@ class QuestionAnalyzer:
         answer_type = next((name for name, cue in FACT_TYPES if cue.search(rest)), "")
         asks_who = bool(WHO_CUE.search(rest))
         asks_units = bool(ASKS_UNITS.search(rest))
-        if not units and (lead or cooperate or TASK_CUE.search(rest)):
+        parts = SPACES.split(text.strip(" ?？。!！"))
+        # Bare keywords ("粮食抽检 负责"): a last word naming the responsible units asks for them.
+        responsible = bool(RESPONSIBLE_CUE.search(rest) and re.search(r"谁|哪", rest)) or (
+            len(parts) > 1 and bool(BARE_RESPONSIBLE.fullmatch(parts[-1]))
+        )
+        tasks = bool(TASK_CUE.search(rest))
+        if not units and (lead or cooperate or tasks):
             units, terms = self._unknown_unit(text, terms)
-        if (
+        if not units and (lead or cooperate or tasks):
+            units, terms = self._stem_unit(terms)
+        document = self._document_fact(rest, terms, units, answer_type)
+        if document and document != "letter":
+            intent = Intent.FACT
+        elif (
             units
             and not asks_units
             and answer_type != "fullname"
-            and (TASK_CUE.search(rest) or ((lead or cooperate) and not terms))
+            and (tasks or ((lead or cooperate) and not terms))
         ):
             intent = Intent.UNIT_TASKS
         elif answer_type in ("person", "phone", "email", "docnum", "fullname") or (
             answer_type and not (lead or cooperate or asks_who)
         ):
             intent = Intent.FACT
-        elif lead or cooperate or asks_who or (RESPONSIBLE_CUE.search(rest) and re.search(r"谁|哪", rest)):
+        elif lead or cooperate or asks_who or responsible:
             intent = Intent(role) if role else Intent.WHO
         elif units and not terms:
             intent = Intent.UNIT_TASKS
         else:
             intent = Intent.CONTENT
+        if intent == Intent.UNIT_TASKS and units and self.unit_roles is not None:
+            wanted = role or "any"
+            if not any(wanted == "any" or wanted in self.unit_roles.get(u, ()) for u in units):
+                units = self.other_units(text, wanted) or units
         query = Question(
             text=question,
             intent=intent,
@@ -166,9 +261,67 @@ class QuestionAnalyzer:
             units=units,
             terms=terms,
             expansions=expansions,
-            answer_type=answer_type if intent == Intent.FACT else "",
+            answer_type=answer_type if intent == Intent.FACT and not document else "",
+            reading=tuple(reading.changes),
+            understood_as=text if reading.changes else "",
+            asks="" if document else self._asks(rest),
+            document=document,
         )
         return query, rest, answer_type
+
+    @staticmethod
+    def _asks(rest: str) -> str:
+        """What the question asks that plans rarely state ("count:件" names the unit of a count), or ''."""
+        for kind, cue in ASKS:
+            match = cue.search(rest)
+            if match:
+                return f"{kind}:{match.group(1)}" if kind == "count" else kind
+        return ""
+
+    def _stem_unit(self, terms: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """A unit named without its ending ("工商牵头的事儿", "质监要配合啥"), when the question is only about it."""
+        named = [t for t in terms if t in self.stems]
+        if len(named) != 1 or any(t not in named[0] for t in terms):
+            return (), terms
+        return self.stems[named[0]], ()
+
+    def _document_fact(
+        self, rest: str, terms: tuple[str, ...], units: tuple[str, ...], answer_type: str
+    ) -> str:
+        """Which fact about the document itself the question asks (issuer, date, recipients, drafter, basis,
+        parts; "letter" for another word of its cover letter), or ''."""
+        if units or answer_type in ("person", "phone", "email", "docnum", "fullname"):
+            return ""
+        rest = rest.strip(" ?？。!！,，")
+        named = any(name in rest for name in DOCUMENT_NAMES)
+
+        def about_document(term: str) -> bool:
+            # jieba joins a lone character to its neighbour ("这个文是…" → 文是): judge the word without it too.
+            core = "".join(ch for ch in term if ch not in self.form_words) or term
+            return any(
+                word in DOC_FACT_WORDS
+                or word in DOCUMENT_WORDS
+                or any(word in name for name in DOCUMENT_NAMES)
+                or word in self.weak_terms
+                for word in (term, core)
+            )
+
+        kind, cue_text = next(
+            ((name, m.group(0)) for name, cue in DOC_FACTS if (m := cue.search(rest))), ("", "")
+        )
+        # a word the cue itself spans ("哪天发" → 天发) is part of what is asked, not a topic
+        if kind and all(about_document(t) or t in cue_text for t in terms):
+            return kind
+        if named and not kind:
+            topic = [t for t in terms if not about_document(t)]
+            if (
+                topic
+                and len(topic) <= 2
+                and not self.lead_cue.search(rest)
+                and not self.cooperate_cue.search(rest)
+            ):
+                return "letter"
+        return ""
 
     @staticmethod
     def _unknown_unit(text: str, terms: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -205,6 +358,9 @@ class QuestionAnalyzer:
     def _follow(self, query: Question, rest: str, context: Mapping, answer_type: str) -> Question:
         """Fill what a follow-up leaves unsaid from the previous question."""
         stripped = rest.strip(" ?？。!！,，")
+        previous = Intent(context["intent"]) if context.get("intent") in set(Intent) else None
+        if MORE.match(SPACES.sub("", stripped)) and not query.units:
+            return self._more(query, context, previous)
         pronoun = bool(PRONOUNS.match(stripped))
         follow = (
             stripped.startswith(FOLLOW_UP_OPENINGS)
@@ -214,7 +370,6 @@ class QuestionAnalyzer:
         )
         if not follow:
             return query
-        previous = Intent(context["intent"]) if context.get("intent") in set(Intent) else None
         units = tuple(context.get("units", ()))
         if not query.units and all(t in self.weak_terms for t in query.terms):
             if units and (previous == Intent.UNIT_TASKS or pronoun or not context.get("terms")):
@@ -252,3 +407,22 @@ class QuestionAnalyzer:
             # "那广告监管呢？": the same role, another topic
             return replace(query, intent=previous, answer_type=context.get("answer_type", ""), follow_up=True)
         return replace(query, follow_up=True)
+
+    @staticmethod
+    def _more(query: Question, context: Mapping, previous: Intent | None) -> Question:
+        """「还有呢」/「其他的呢」: the topic's next related clauses, or a unit's tasks in the other role."""
+        units = tuple(context.get("units", ()))
+        if previous == Intent.UNIT_TASKS and units:
+            role = {"lead": "cooperate", "cooperate": "lead"}.get(context.get("role", ""), "")
+            return replace(query, intent=Intent.UNIT_TASKS, units=units, role=role, follow_up=True)
+        seen = tuple(dict.fromkeys([*context.get("seen", ()), *context.get("anchor", ())]))
+        return replace(
+            query,
+            intent=Intent.CONTENT,
+            terms=tuple(context.get("terms", ())),
+            expansions=tuple(tuple(p) for p in context.get("expansions", ())),
+            units=(),
+            follow_up=True,
+            more=True,
+            seen=seen,
+        )

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .bm25 import PostingsBM25
 from ..records import Clause, Hit, Intent, Question
 from ..vocabulary import DISTINCT_FACTS, DOCUMENT_WORDS, FACT_PATTERNS
+from .bm25 import PostingsBM25
 from .tokenize import Tokenizer
 
 
@@ -25,6 +25,7 @@ class RetrievalSettings:
     expansion_weight: float = 0.5  # a synonym from terms.yaml counts half as much as the question's own word
     unknown_weight: float = 1.2  # an unseen word weighs this many times the rarest word of the plans
     max_related: int = 3
+    more_cap: int = 3  # "还有呢" weighs a word by how often the last clause given uses it, up to this
 
     def __post_init__(self):
         if not 0 < self.min_coverage <= 1:
@@ -33,6 +34,8 @@ class RetrievalSettings:
             raise ValueError(f"min_score must be >= 0, got {self.min_score}")
         if not 0 < self.related_ratio <= 1:
             raise ValueError(f"related_ratio must be within (0, 1], got {self.related_ratio}")
+        if self.more_cap < 1:
+            raise ValueError(f"more_cap must be at least 1, got {self.more_cap}")
 
 
 def holds_fact(clause: Clause, answer_type: str) -> bool:
@@ -142,9 +145,15 @@ class Retriever:
         else:
             near = [(i, s) for i, s in hits if s >= self.settings.related_ratio * hits[0][1]]
             preferred = self._prefer(query, near)
+            if preferred is None and query.intent.asks_units and not self._has_units(hits[0][0]):
+                # A clause naming no unit cannot say who: the best one holding as much of the question does.
+                preferred = next(
+                    (i for i, _, covered in ranked if covered >= ranked[0][2] and self._has_units(i)), None
+                )
             best, why = (hits[0][0], "ranked") if preferred is None else (preferred, "can-answer")
         score = dict(hits)
-        chosen = [Hit(self.searchable[best], score[best], why)]
+        # the clause holding the fact may be none of the hits (the cover letter's 文号): it has no score
+        chosen = [Hit(self.searchable[best], score.get(best, 0.0), why)]
         related = [Hit(self.searchable[i], s, "related") for i, s in near if i != best][
             : self.settings.max_related
         ]
@@ -152,6 +161,44 @@ class Retriever:
             if all(h.clause is not sibling for h in related) and len(related) < self.settings.max_related + 1:
                 related.append(Hit(sibling, why="sibling"))
         return chosen + related
+
+    def find_more(self, query: Question) -> list[Hit]:
+        """「还有呢」: the topic's clauses not given yet, best first, in the plan of the last one given.
+
+        The topic is the question's words as the clause last given speaks of them: each weighs as often as
+        that clause uses it (广告 in 加强广告监管 more than 违法), twice in its title, so the next clause is about
+        the same thing.
+        """
+        seen = set(query.seen)
+        last = next((self.by_id[i] for i in reversed(query.seen) if i in self.by_id), None)
+        words = list(dict.fromkeys([*query.terms, *(w for _, w in query.expansions)]))
+        weights = [1.0] * len(words)
+        if last is not None:
+            text = index_text(last)
+            # a word of its title names what the clause is about: it counts twice
+            counted = [
+                float(min(text.count(w), self.settings.more_cap) * (2 if w in last.title else 1))
+                for w in words
+            ]
+            if any(counted):
+                weights = counted
+        ranked = [self.searchable[i] for i, _ in self.bm25.top(words, k=50, weights=weights)] if words else []
+        fresh = [c for c in ranked if c.id not in seen]
+        if last is not None:
+            fresh += [c for c in self.siblings(last) if c.id not in seen and c not in fresh]
+            fresh = [c for c in fresh if c.doc == last.doc] or fresh
+            if not fresh:  # no other clause speaks of the topic: what else its section says, nearest first
+                order = {c.id: n for n, c in enumerate(self.searchable)}
+                here = order.get(last.id, 0)
+                fresh = sorted(
+                    (
+                        c
+                        for c in self.searchable
+                        if c.doc == last.doc and c.id not in seen and c.section[:-1] == last.section[:-1]
+                    ),
+                    key=lambda c: (order[c.id] < here, abs(order[c.id] - here)),
+                )
+        return [Hit(c, why="more") for c in fresh[: self.settings.max_related + 1]]
 
     def _holding_fact(self, query: Question, hits: list[tuple[int, float]]) -> int | None:
         """For a question after one thing (a contact, an e-mail, a document number), the clause holding it.
@@ -181,6 +228,10 @@ class Retriever:
             range(len(self.searchable)), key=lambda i: (self.searchable[i].kind not in ("letter", "title"), i)
         )
         return next((i for i in ranked if holds_fact(self.searchable[i], query.answer_type)), None)
+
+    def _has_units(self, doc: int) -> bool:
+        """Whether clause `doc` names some unit."""
+        return bool(self.searchable[doc].lead or self.searchable[doc].cooperate)
 
     def _prefer(self, query: Question, near: list[tuple[int, float]]) -> int | None:
         """Among near-equal clauses, the one that can answer this kind of question."""

@@ -43,6 +43,11 @@ class Tokenizer:
                 if len(piece) >= 2 and piece not in self._jieba.FREQ:
                     self._jieba.add_word(piece)
 
+    @property
+    def dictionary(self) -> dict[str, int]:
+        """How often jieba's dictionary has seen each word (the plans' words added): how common a word is."""
+        return self._jieba.FREQ
+
     def words(self, text: str) -> list[str]:
         """Every jieba word of the text in order, punctuation included (for display and cues)."""
         return self._jieba.lcut(normalize(text), HMM=True)

@@ -1,0 +1,291 @@
+"""The normalise stage, before a question is understood: the question as the plans would write it.
+
+Traditional characters become simplified (OpenCC), full-width forms are folded, staff's corrections from
+terms.yaml are applied, then words the plans do not use are read as the plans' own words when they are a
+short form of one (知产 → 知识产权: the first characters of its words, in order) or sound like one (特种设被 →
+特种设备: the same pinyin, tones and the usual near sounds ignored, at most one or two characters apart).
+The plans' words are indexed by pinyin key and by short form once, when the index is built, so a
+question costs a dictionary look-up per candidate span.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+import opencc
+from pypinyin import Style, lazy_pinyin, pinyin
+
+from ..index.tokenize import normalize
+
+HAN = re.compile(r"[\u4e00-\u9fff]+")
+SURROGATES = re.compile(r"[\ud800-\udfff]")
+NEAR_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"))  # z/zh, c/ch, s/sh, n/l
+
+
+@functools.lru_cache(maxsize=1)
+def _converter() -> opencc.OpenCC:
+    """OpenCC's traditional → simplified converter, loaded once per process."""
+    return opencc.OpenCC("t2s")
+
+
+def fold_syllable(syllable: str) -> str:
+    """A toneless syllable with near sounds merged: zh/ch/sh → z/c/s, n → l, -ang/-eng/-ing → -an/-en/-in."""
+    for near, far in NEAR_INITIALS:
+        if syllable.startswith(near):
+            syllable = far + syllable[len(near) :]
+            break
+    if syllable.endswith("ng") and not syllable.endswith("ong") and len(syllable) > 2:
+        syllable = syllable[:-1]
+    return syllable
+
+
+@functools.cache
+def syllable(char: str) -> str:
+    """A character's usual reading, toneless and folded (the character itself when it has none)."""
+    reading = pinyin(char, style=Style.NORMAL, errors=lambda c: [c])[0][0]
+    return fold_syllable(reading) if reading else char
+
+
+def typed_key(text: str) -> str:
+    """The pinyin key of typed text: each character's usual reading (an input method offers a character
+    for the reading it is usually typed with)."""
+    return " ".join(syllable(c) for c in text)
+
+
+def word_keys(word: str) -> set[str]:
+    """The pinyin keys of one of the plans' words: as read in context (长 in 增长 is zhang) and as typed."""
+    in_context = " ".join(
+        fold_syllable(r) for r in lazy_pinyin(word, style=Style.NORMAL, errors=lambda c: list(c))
+    )
+    return {in_context, typed_key(word)}
+
+
+def differing(a: str, b: str) -> int:
+    """How many characters two words of the same length differ in."""
+    return sum(x != y for x, y in zip(a, b))
+
+
+def word_pieces(word: str, known: Callable[[str], bool], longest: int = 4) -> list[str] | None:
+    """The fewest known words (two characters or more, not the word itself) that make up the word, or None."""
+    best: list[list[str] | None] = [[]] + [None] * len(word)
+    for end in range(2, len(word) + 1):
+        for start in range(max(0, end - longest), end - 1):
+            piece = word[start:end]
+            before = best[start]
+            if before is None or piece == word or not known(piece):
+                continue
+            if best[end] is None or len(before) + 1 < len(best[end]):
+                best[end] = before + [piece]
+    pieces = best[len(word)]
+    return pieces if pieces and len(pieces) >= 2 else None
+
+
+def short_forms(pieces: list[str]) -> set[str]:
+    """The short forms of a word made of `pieces`: each piece by its first character or whole, in order, at
+    least one piece cut (知识/产权 → 知产; 食品/安全/总监 → 食安总监, 食安监 …)."""
+    forms = set()
+    for mask in itertools.product((True, False), repeat=len(pieces)):
+        if all(mask):
+            continue
+        forms.add("".join(p if whole else p[0] for p, whole in zip(pieces, mask)))
+    return {f for f in forms if len(f) >= 2}
+
+
+class PlanVocabulary:
+    """The plans' own words (with how many clauses use each), indexed by pinyin key and by short form."""
+
+    def __init__(
+        self,
+        words: Mapping[str, int],
+        dictionary: Mapping[str, int],
+        form_words: Iterable[str] = (),
+        longest: int = 8,
+        compounds: Mapping[str, int] | None = None,
+    ):
+        if longest < 2:
+            raise ValueError(f"longest must be at least 2, got {longest}")
+        self.form_words = frozenset(form_words)
+        self.longest = longest
+        self.dictionary = dictionary
+        self.frequency: dict[str, int] = {w: n for w, n in words.items() if w}
+        targets = [
+            w
+            for w in self.frequency
+            if 2 <= len(w) <= longest and HAN.fullmatch(w) and w not in self.form_words
+        ]
+        self.by_sound: dict[str, list[str]] = {}
+        for word in targets:
+            for key in word_keys(word):
+                self.by_sound.setdefault(key, []).append(word)
+        self.by_short: dict[str, list[str]] = {}
+        known = self._is_word
+        for word in targets:
+            if len(word) < 4:
+                continue
+            pieces = word_pieces(word, known)
+            if pieces is None or len(pieces) > 4:
+                continue
+            for form in short_forms(pieces):
+                if form not in self.frequency:
+                    self.by_short.setdefault(form, []).append(word)
+        # Two words the plans write side by side (营业+收入) are a term too, short formed by their first
+        # characters (营收).
+        for compound, count in (compounds or {}).items():
+            if len(compound) == 4 and HAN.fullmatch(compound) and compound not in self.frequency:
+                form = compound[0] + compound[2]
+                if form not in self.frequency:
+                    self.frequency[compound] = count
+                    self.by_short.setdefault(form, []).append(compound)
+
+    def _is_word(self, text: str) -> bool:
+        """Whether `text` is a word of the plans or of the general dictionary."""
+        return text in self.frequency or bool(self.dictionary.get(text))
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.frequency
+
+    def common(self, word: str) -> int:
+        """How common a word is in general Chinese (the segmenter's dictionary count; 0 when unknown)."""
+        return int(self.dictionary.get(word) or 0)
+
+    def expand(self, form: str) -> list[str]:
+        """The plans' words `form` is a short form of, most used first."""
+        return sorted(self.by_short.get(form, ()), key=lambda w: (-self.frequency[w], w))
+
+    def sounding(self, text: str, max_differing: int) -> list[str]:
+        """The plans' words that sound like `text` and differ from it in 1..max_differing characters,
+        closest then most used first."""
+        found = {
+            w
+            for w in self.by_sound.get(typed_key(text), ())
+            if len(w) == len(text) and 0 < differing(w, text) <= max_differing
+        }
+        return sorted(found, key=lambda w: (differing(w, text), -self.frequency[w], w))
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A question as read: its normalised text and the words read otherwise, as (typed, read as) pairs."""
+
+    text: str
+    changes: tuple[tuple[str, str], ...] = ()
+
+
+class Normaliser:
+    """A typed question in the plans' writing: simplified, folded, corrected, slips and short forms read."""
+
+    def __init__(
+        self,
+        vocabulary: PlanVocabulary,
+        segment: Callable[[str], list[str]],
+        corrections: Mapping[str, str] | None = None,
+        plan_chars: Iterable[str] = (),
+        protected: Iterable[str] = (),
+        rare: int = 100,
+        odds: int = 10,
+        max_tokens: int = 6,
+        unit_endings: Iterable[str] = (),
+    ):
+        if not isinstance(vocabulary, PlanVocabulary):
+            raise ValueError(f"vocabulary must be a PlanVocabulary, got {type(vocabulary).__name__}")
+        if not callable(segment):
+            raise ValueError(f"segment must be callable, got {type(segment).__name__}")
+        if rare < 0:
+            raise ValueError(f"rare must be >= 0, got {rare}")
+        if odds < 1:
+            raise ValueError(f"odds must be at least 1, got {odds}")
+        if max_tokens < 1:
+            raise ValueError(f"max_tokens must be positive, got {max_tokens}")
+        self.vocabulary = vocabulary
+        self.segment = segment
+        self.corrections = sorted((corrections or {}).items(), key=lambda kv: -len(kv[0]))
+        self.plan_chars = frozenset(plan_chars)
+        # Words read as written even when the plans do not use them (unit names and their stems).
+        self.protected = frozenset(protected)
+        # A word of general Chinese more common than this is meant as typed, not a slip or a short form.
+        self.rare = rare
+        self.odds = odds
+        self.max_tokens = max_tokens
+        # A span ending so may abbreviate a unit (人社局, 卫健委): the analyzer reads those against the units.
+        self.unit_endings = tuple(unit_endings)
+
+    def __call__(self, question: str) -> Reading:
+        """The question as the plans would write it, and the words read otherwise."""
+        text = self.simplified(normalize(question))
+        changes: list[tuple[str, str]] = []
+        for wrong, right in self.corrections:
+            if wrong in text:
+                text = text.replace(wrong, right)
+                changes.append((wrong, right))
+        text, read = self._read_words(text)
+        return Reading(text, tuple(changes + read))
+
+    def simplified(self, text: str) -> str:
+        """The text in simplified characters; a character the plans themselves use is kept as written."""
+        # OpenCC takes UTF-8 only: a lone surrogate (which no one types) is dropped.
+        text = SURROGATES.sub("", text)
+        converted = _converter().convert(text)
+        if converted == text:
+            return text
+        if len(converted) != len(text):
+            return converted
+        return "".join(o if o in self.plan_chars else c for o, c in zip(text, converted))
+
+    def _read_words(self, text: str) -> tuple[str, list[tuple[str, str]]]:
+        """The text with short forms and slips replaced by the plans' words, longest span first."""
+        tokens = self.segment(text)
+        vocabulary, form = self.vocabulary, self.vocabulary.form_words
+        # A span is read only when it holds a word neither the plans nor questions use, or a lone character
+        # that is no question word (设 of 特种设被): most questions hold none.
+        unknown = [
+            bool(HAN.fullmatch(t))
+            and t not in form
+            and t not in self.protected
+            and (len(t) == 1 or t not in vocabulary)
+            for t in tokens
+        ]
+        if not any(unknown):
+            return text, []
+        out: list[str] = []
+        changes: list[tuple[str, str]] = []
+        i = 0
+        while i < len(tokens):
+            found = None
+            if HAN.fullmatch(tokens[i]) and not (len(tokens[i]) > 1 and tokens[i] in form):
+                for j in range(min(len(tokens), i + self.max_tokens), i, -1):
+                    if not any(unknown[i:j]) or (len(tokens[j - 1]) > 1 and tokens[j - 1] in form):
+                        continue
+                    window = "".join(tokens[i:j])
+                    if not 2 <= len(window) <= vocabulary.longest or not HAN.fullmatch(window):
+                        continue
+                    if window in vocabulary or window in self.protected or window.endswith(self.unit_endings):
+                        continue
+                    target = self._plan_word(window)
+                    if target:
+                        found = (j, window, target)
+                        break
+            if found:
+                i, window, target = found
+                out.append(target)
+                changes.append((window, target))
+            else:
+                out.append(tokens[i])
+                i += 1
+        return "".join(out), changes
+
+    def _plan_word(self, window: str) -> str:
+        """The plans' word a span stands for ('' for none): a short form first, then a slip."""
+        typed = self.vocabulary.common(window)
+        for word in self.vocabulary.expand(window):
+            if typed <= max(self.rare, self.vocabulary.common(word)):
+                return word
+        allowed = 1 if len(window) <= 3 else 2
+        for word in self.vocabulary.sounding(window, allowed):
+            # A real word is a slip only when the word it sounds like is far more common (标致 → 标志).
+            if typed == 0 or typed * self.odds <= self.vocabulary.common(word):
+                return word
+        return ""
