@@ -1,7 +1,9 @@
 -- wrk script for bench/run.py: POSTs real questions in rotation, from many distinct conversations.
 --   wrk ... -s bench/load.lua URL -- MODE QUESTIONS_FILE PATH SESSIONS FIRST_MSG_ID
 -- MODE "ask":    POST PATH with {"question": …, "session_id": …}; QUESTIONS_FILE holds one JSON string a line.
--- MODE "wechat": POST PATH (a signed /wechat?… URL) with a plain-mode WeChat text message; QUESTIONS_FILE
+-- MODE "wechat": POST a plain-mode WeChat text message to a signed /wechat?… URL; PATH is "@FILE", a file of
+--                signed URLs, one a line, each used once (the server refuses a signed URL used again with
+--                another body); thread k takes the k-th share of them. QUESTIONS_FILE
 --                holds one question a line. Every message has its own MsgId, so none is a resend: thread k
 --                numbers from FIRST_MSG_ID + k * 10^9 (each run of the bench passes a new FIRST_MSG_ID).
 -- done() prints one line "WRKJSON {…}" with the counts and latency percentiles (microseconds).
@@ -15,6 +17,15 @@ end
 
 function init(args)
   mode, path, sessions, first_msg_id = args[1], args[3], tonumber(args[4]), tonumber(args[5])
+  threads = tonumber(args[6] or "1")
+  paths = nil
+  if string.sub(path, 1, 1) == "@" then
+    paths = {}
+    for line in io.lines(string.sub(path, 2)) do
+      if #line > 0 then paths[#paths + 1] = line end
+    end
+    share = math.floor(#paths / threads)
+  end
   questions = {}
   for line in io.lines(args[2]) do
     if #line > 0 then questions[#questions + 1] = line end
@@ -42,7 +53,11 @@ function request()
       .. "<Content><![CDATA[" .. question .. "]]></Content>"
       .. "<MsgId>" .. string.format("%d", first_msg_id + id * 1000000000 + sent) .. "</MsgId></xml>"
   end
-  return wrk.format("POST", path, headers, body)
+  local target = path
+  if paths then
+    target = paths[(id - 1) * share + ((sent - 1) % share) + 1]
+  end
+  return wrk.format("POST", target, headers, body)
 end
 
 function done(summary, latency, requests)

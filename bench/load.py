@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 SCRIPT = Path(__file__).resolve().parent / "load.lua"
@@ -80,11 +81,20 @@ def run_wrk(
     connections: int = 32,
     threads: int = 2,
     sessions: int = 64,
+    sign: Callable[[], str] | None = None,
 ) -> Load:
-    """Load `base + path` for `duration` seconds from `connections` connections; RuntimeError if wrk fails."""
+    """Load `base + path` for `duration` seconds from `connections` connections; RuntimeError if wrk fails.
+
+    With `sign`, every request goes to a URL of its own that `sign()` makes (a signed /wechat?… URL).
+    """
     wrk = ensure_wrk()
     with tempfile.TemporaryDirectory() as tmp:
         data = questions_file(Path(tmp), mode, questions)
+        target = path
+        if sign is not None:  # a signed URL for each request wrk may send: each is good for one body
+            urls = Path(tmp) / "paths.txt"
+            urls.write_text("\n".join(sign() for _ in range(int(max(1, duration) * 4000 * threads))) + "\n")
+            target = "@" + str(urls)
         cmd = [
             wrk,
             f"-t{threads}",
@@ -99,9 +109,10 @@ def run_wrk(
             "--",
             mode,
             str(data),
-            path,
+            target,
             str(sessions),
             str(next(_RUNS) * 10**11),
+            str(threads),
         ]
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60, check=False)
     line = next((x for x in done.stdout.splitlines() if x.startswith("WRKJSON ")), None)

@@ -25,11 +25,12 @@ from bench.client import ask, get_json, wechat_problem, wechat_query  # noqa: E4
 from bench.load import ensure_wrk, run_wrk  # noqa: E402
 from bench.report import HttpRow, Results, acceptance, engine_table, http_table, markdown, startup_table  # noqa: E402
 from bench.scale_corpus import make_corpus  # noqa: E402
-from bench.server import Server, serving  # noqa: E402
+from bench.server import PEER, Server, serving  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 WECHAT_TOKEN = "bench-token"  # the servers' token for the run; the load's URLs are signed with it
-SERVERS = {"waitress": "waitress (python app.py)", "gunicorn": "gunicorn -w 2"}
+SERVERS = {"waitress": "waitress (python app.py)", "gunicorn": "gunicorn -w 2",
+           "peer": "naive peer, gunicorn -w 2"}
 SESSIONS_PER_THREAD = 64
 
 
@@ -102,7 +103,7 @@ def load_server(
     server: Server, plans: int, asked: list[str], args: argparse.Namespace, results: Results
 ) -> None:
     """wrk against /api/ask (and /wechat on the shipped corpus), after a short warm-up load."""
-    endpoints = ["/api/ask", "/wechat"] if plans == 1 else ["/api/ask"]
+    endpoints = ["/api/ask", "/wechat"] if plans == 1 and server.kind != "peer" else ["/api/ask"]
     warm = max(2.0, min(5.0, args.duration / 4))  # lets gunicorn's second worker finish building its index
     for endpoint in endpoints:
         mode = endpoint.strip("/").split("/")[-1]
@@ -113,13 +114,14 @@ def load_server(
                 say(f"  /wechat skipped: {problem}")
                 continue
 
-        def path() -> str:  # signed right before each run: the server refuses timestamps over 300 s old
-            return endpoint if mode == "ask" else f"{endpoint}?{wechat_query(WECHAT_TOKEN)}"
+        def sign() -> str:  # signed right before each run: the server refuses timestamps over 300 s old
+            return f"{endpoint}?{wechat_query(WECHAT_TOKEN)}"
 
-        run_wrk(server.base, path(), mode, asked, warm, args.connections, sessions=SESSIONS_PER_THREAD)
-        load = run_wrk(
-            server.base, path(), mode, asked, args.duration, args.connections, sessions=SESSIONS_PER_THREAD
-        )
+        signer = sign if mode == "wechat" else None
+        run_wrk(server.base, endpoint, mode, asked, warm, args.connections, sessions=SESSIONS_PER_THREAD,
+                sign=signer)
+        load = run_wrk(server.base, endpoint, mode, asked, args.duration, args.connections,
+                       sessions=SESSIONS_PER_THREAD, sign=signer)
         row = HttpRow(SERVERS[server.kind], plans, endpoint, load, server.first_answer_s, server.rss_mib())
         results.http.append(row)
         say(
@@ -134,12 +136,13 @@ def run_servers(results: Results, asked: list[str], args: argparse.Namespace, wo
         ensure_wrk()
     for plans in args.plans:
         corpus = make_corpus(workdir / f"corpus-{plans}", plans) if plans > 1 else None
-        for kind in ("waitress", "gunicorn"):
-            if args.only == "startup" and kind == "gunicorn":
+        kinds = ["waitress", "gunicorn"] + (["peer"] if plans == 1 and PEER.is_dir() else [])
+        for kind in kinds:
+            if args.only == "startup" and kind != "waitress":
                 continue
             say(f"{SERVERS[kind]}, {plans} plan(s): starting")
             with serving(kind, workdir, corpus, env={"WECHAT_TOKEN": WECHAT_TOKEN}) as server:
-                health = get_json(f"{server.base}/healthz")
+                health = get_json(f"{server.base}/healthz") if kind != "peer" else {}  # the peer has none
                 say(
                     f"  first answer {server.first_answer_s:.2f} s after the process started "
                     f"({health.get('clauses')} clauses)"

@@ -18,6 +18,8 @@ from bench.client import ask
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBE = "简易注销有哪些配合单位？"
+# The simplest jieba + rank-bm25 + Flask build, the yardstick measured beside the project in the same run.
+PEER = ROOT.parent / "shared" / "bench" / "naive_peer"
 
 
 @dataclass
@@ -76,6 +78,8 @@ def command(kind: str, port: int, corpus: Path | None) -> list[str]:
         return [sys.executable, "app.py", "--port", str(port), *(["--corpus", str(corpus)] if corpus else [])]
     if kind == "gunicorn":  # the corpus comes from CORPUS_DIR (see env below): gunicorn passes no flags on
         return [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "app:create_app()"]
+    if kind == "peer":  # run in PEER's folder: its wsgi.py imports its own app.py
+        return [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"]
     raise ValueError(f"unknown server kind {kind!r}")
 
 
@@ -100,7 +104,7 @@ def serving(
         # a session of its own: stopping the group stops gunicorn's workers too
         process = subprocess.Popen(
             cmd,
-            cwd=ROOT,
+            cwd=PEER if kind == "peer" else ROOT,
             env=environ,
             stdout=out,
             stderr=subprocess.STDOUT,

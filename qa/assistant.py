@@ -54,7 +54,9 @@ class Assistant:
         store: StateStore | None = None,
         settings: RetrievalSettings | None = None,
         warnings: Sequence[str] = (),
+        snapshot: str | Path | None = None,
     ):
+        """`snapshot`: a file where the index's tokens are kept between start-ups (see index/snapshot.py)."""
         started = time.perf_counter()
         self.clauses: tuple[Clause, ...] = tuple(clauses)
         self.units = units or UnitDirectory()
@@ -71,6 +73,7 @@ class Assistant:
             tokenizer,
             settings or RetrievalSettings(),
             background={t for p in places for t in [p, *tokenizer.tokens(p)]},
+            snapshot=Path(snapshot) if snapshot else None,
         )
         common = max(5, len(self.retriever.searchable) // 10)
         self.normaliser = self._normaliser(tokenizer, surfaces)

@@ -72,6 +72,9 @@ UNIT_ENDINGS = DEPARTMENT_ENDINGS + OWN_NAME_ENDINGS + (
     "支队",
     "大队",
     "医院",
+    "分行",  # 人民银行广州分行
+    "大学",  # 延安大学
+    "学院",
 )
 # Endings that close the named units of "A、B等相关单位" (the rest is the group they belong to): any unit's
 # ("市贸促会等市级相关部门", "市政府督查室等").

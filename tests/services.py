@@ -69,3 +69,76 @@ class RedisServer:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(10)
+
+
+class AppServer:
+    """`python app.py` on a free port of 127.0.0.1, with the environment given (its own state and corpus)."""
+
+    def __init__(self, env: dict[str, str]):
+        self.port = free_port()
+        self.env = {**os.environ, **env, "PORT": str(self.port), "HOST": "127.0.0.1"}
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "AppServer":
+        root = Path(__file__).resolve().parent.parent
+        self.process = subprocess.Popen([os.sys.executable, str(root / "app.py")], cwd=root, env=self.env,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_port(self.port, 60)
+        return self
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(20)
+
+
+class Nginx:
+    """Debian's nginx as a load balancer in front of app servers (round-robin), on 127.0.0.1 only."""
+
+    def __init__(self, folder: Path, upstreams: list[int]):
+        self.program, self.folder, self.port = need("nginx"), folder, free_port()
+        servers = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;" for port in upstreams)
+        (folder / "logs").mkdir(parents=True, exist_ok=True)
+        (folder / "nginx.conf").write_text(f"""
+pid {folder}/nginx.pid;
+error_log {folder}/logs/error.log;
+worker_processes 1;
+events {{ worker_connections 256; }}
+http {{
+    access_log off;
+    client_body_temp_path {folder}/body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    upstream qa {{
+{servers}
+    }}
+    server {{
+        listen 127.0.0.1:{self.port};
+        client_max_body_size 64k;
+        location / {{
+            proxy_pass http://qa;
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_next_upstream error timeout;
+            add_header X-Upstream $upstream_addr always;
+        }}
+    }}
+}}
+""", encoding="utf-8")
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "Nginx":
+        subprocess.run([self.program, "-p", str(self.folder), "-c", str(self.folder / "nginx.conf")],
+                       check=True, timeout=30)
+        wait_port(self.port)
+        return self
+
+    def stop(self) -> None:
+        subprocess.run([self.program, "-p", str(self.folder), "-c", str(self.folder / "nginx.conf"), "-s", "stop"],
+                       check=False, timeout=30)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import shutil
 from html.parser import HTMLParser
@@ -50,6 +51,10 @@ class Tags(HTMLParser):
 
     def handle_endtag(self, tag):
         self._open = ""
+
+    def tags_with(self, tag: str, attribute: str) -> list[dict]:
+        """Attributes of each `tag` that has `attribute`."""
+        return [have for name, have in self.tags if name == tag and attribute in have]
 
     def find(self, tag: str, **attrs) -> list[dict]:
         """Attributes of each `tag` whose attributes include `attrs` (class_ for class, matched as a word)."""
@@ -161,10 +166,30 @@ def test_chat_page_has_examples_composer_and_api_address(client):
     tags = Tags(page(client, "/"))
     examples = [a["data-question"] for a in tags.find("button", class_="example")]
     assert "简易注销有哪些配合单位？" in examples and len(examples) >= 3
-    chat = tags.find("main", id="chat")[0]
+    chat = tags.find("main", id="main")[0]
     assert chat["data-ask-url"] == "/api/ask" and chat["data-units-url"] == "/units"
+    assert chat["data-feedback-url"] == "/api/feedback"
     assert tags.find("textarea", id="question")[0]["maxlength"] == "500"
-    assert tags.find("button", id="new-chat") and tags.find("script", src="/static/js/chat.js")
+    assert "data-slash" in tags.find("textarea", id="question")[0]  # "/" focuses it
+    assert tags.find("button", id="new-chat") and tags.find("button", id="history-toggle")
+    assert tags.find("script", src="/static/js/chat.js", type="module")
+
+
+def test_chat_page_knows_the_sections_a_units_tasks_are_grouped_under(client):
+    chat = Tags(page(client, "/")).find("main", id="main")[0]
+    sections = json.loads(chat["data-sections"])["plan.txt"]
+    assert sections["二、"] == "二、 重点任务"
+    assert sections["二、(二)"] == "二、(二) 营造公平有序的市场竞争环境"
+    assert "二、(二)2" not in sections  # items are not sections
+
+
+@pytest.mark.parametrize("url", ["/", "/plan", "/units", "/units/盟质监局", "/clause/nope"])
+def test_every_page_has_the_theme_and_type_toggles_and_a_skip_link(client, url):
+    tags = Tags(page(client, url, 404 if url.endswith("nope") else 200))
+    assert tags.find("script", src="/static/js/site.js")  # in <head>, so the theme applies before drawing
+    for toggle in ("toggle-large", "toggle-dark"):
+        assert tags.find("button", id=toggle)[0]["aria-pressed"] == "false"
+    assert tags.find("a", class_="skip-link")[0]["href"] == "#main" and tags.find("main", id="main")
 
 
 # -- plan and clause -----------------------------------------------------------------------------
@@ -195,7 +220,7 @@ def test_plan_contents_nest_headings_by_level(client):
 def test_clause_opens_the_plan_with_that_clause_highlighted(client):
     html = page(client, "/clause/028a20-31?hl=简易注销&hl=注销")
     tags = Tags(html)
-    assert tags.find("main", id="plan")[0]["data-focus"] == "c-028a20-31"
+    assert tags.find("main", id="main")[0]["data-focus"] == "c-028a20-31"
     focused = tags.find("section", class_="is-focus")
     assert len(focused) == 1 and focused[0]["id"] == "c-028a20-31" and focused[0]["aria-current"] == "true"
     assert section(html, "028a20-31").count("<mark>简易注销</mark>") == 2
@@ -205,6 +230,23 @@ def test_clause_opens_the_plan_with_that_clause_highlighted(client):
     current = [a["href"] for a in tags.find("a") if a.get("aria-current") == "location"]
     assert current == ["#c-028a20-14", "#c-028a20-15", "#c-028a20-30"]  # 二、 › (一) › 5. in the contents
     assert page(client, "/plan?focus=028a20-31").count('aria-current="true"') == 1
+
+
+def test_plan_has_a_search_box_and_a_way_back_to_the_chat(client):
+    tags = Tags(page(client, "/plan"))
+    assert tags.find("a", class_="back")[0]["href"] == "/"
+    box = tags.find("input", id="find-text")[0]
+    assert "data-slash" in box and tags.find("label", **{"for": "find-text"})
+    assert tags.find("button", id="find-prev")[0]["aria-label"] == "上一处"
+    assert tags.find("button", id="find-next")[0]["aria-label"] == "下一处"
+    assert tags.find("a", id="to-top") and tags.find("aside", class_="toc-panel")
+    assert tags.find("script", src="/static/js/plan.js", type="module")
+
+
+def test_plan_folds_a_long_list_of_units(client):
+    box = section(page(client, "/plan"), "028a20-35")  # 二、(一)6: 22 cooperating units
+    assert '<details class="many-units">' in box and "22 个单位" in box
+    assert "many-units" not in section(page(client, "/plan"), "028a20-31")  # six are shown as they are
 
 
 @pytest.mark.parametrize("url", ["/clause/nope", "/clause/028a20-9999", "/plan?focus=nope"])
@@ -250,6 +292,53 @@ def test_matrix_has_every_unit_and_every_task_marked_by_role(client, assistant):
     assert marks == sum(len(c.lead) + len(c.cooperate) for c in tasks)
     assert tags.find("a", id="csv-link")[0]["href"] == "/units.csv"
     assert tags.find("script", src="/static/js/units.js")
+
+
+def test_matrix_names_an_item_once_above_its_parts(client):
+    html = page(client, "/units")
+    table = html[html.index('id="view-task"') : html.index('id="view-unit"')]
+    text = re.sub(r"<[^>]*>", "", table)
+    assert text.count("改革市场准入制度") == 1 + 2  # the item's row, and each part's name for screen readers
+    assert text.count("二、(一)1 改革市场准入制度 （分 2 部分") == 1
+    tags = Tags(html)
+    items = tags.find("tr", class_="item-row")
+    assert [a["data-item"] for a in items] == ["028a20-17", "028a20-58", "028a20-116"]
+    parts = [a["data-id"] for a in tags.find("tr", class_="task") if a["data-item"] == "028a20-17"]
+    assert parts == ["028a20-17", "028a20-19"]
+    assert ">之一：深入推行行政审批制度改革<" in html and ">之二：进一步开放企业名称管理<" in html
+
+
+def test_matrix_heads_are_short_names_with_the_full_name_on_hover(client):
+    html = page(client, "/units")
+    head = re.search(r'<th scope="col" class="unit-col" data-unit="盟“双打”工作领导小组成员单位">(.*?)</th>', html)
+    assert head, "the unit's quote marks are kept"
+    assert 'title="盟“双打”工作领导小组成员单位"' in head.group(1)
+    assert '<span aria-hidden="true">“双打”工作领导小组</span>' in head.group(1)
+    assert '<span class="visually-hidden">盟“双打”工作领导小组成员单位</span>' in head.group(1)
+    # each mark names its unit and role for screen readers (and for the list shown on a phone)
+    assert '<span class="cell-unit">盟工商局<span class="visually-hidden"> 牵头</span></span>' in html
+
+
+def test_matrix_by_unit_lists_every_units_tasks(client, assistant):
+    tags = Tags(page(client, "/units?view=unit"))
+    assert "hidden" not in tags.find("div", id="view-unit")[0]
+    assert "hidden" in tags.find("div", id="view-task")[0]
+    assert "checked" in tags.find("input", value="unit")[0]
+    blocks = [a["data-unit"] for a in tags.find("section", class_="unit-block")]
+    assert blocks == list(assistant.duty_units)
+    assert len(tags.find("li", **{"data-search": None})) == 0
+    listed = [a["data-id"] for a in tags.tags_with("li", "data-id")]
+    assert len(listed) == sum(lead + cooperate for _, lead, cooperate in assistant.unit_counts())
+    assert "hidden" in Tags(page(client, "/units")).find("div", id="view-unit")[0]
+
+
+def test_unit_page_groups_its_tasks_by_section_with_counts(client):
+    html = page(client, "/units/盟质监局")
+    assert "牵头 7 项 · 配合 2 项" in re.search(r"<h1>(.*?)</h1>", html, re.S).group(1)
+    lead = html[html.index('id="lead"') : html.index('id="cooperate"')]
+    sections = re.findall(r'<h3 class="section-title">([^<]+)<span class="count">(\d+) 项</span>', lead)
+    assert sections == [("二、(二) 营造公平有序的市场竞争环境 ", "6"), ("二、(三) 营造安全放心的市场消费环境 ", "1")]
+    assert 'href="/units.xlsx?unit=%E7%9B%9F%E8%B4%A8%E7%9B%91%E5%B1%80"' in html
 
 
 def test_matrix_keeps_the_filter_from_the_address(client):

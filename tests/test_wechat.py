@@ -732,14 +732,13 @@ def test_startup_notes_say_which_endpoints_are_on(wx_app):
 
 
 def test_serve_prints_the_startup_notes(tmp_path, monkeypatch, capsys):
-    import waitress
-
+    import web.server
     from web.cli import main
 
     for name in ("WECHAT_TOKEN", "WECHAT_AES_KEY", "WECOM_TOKEN", "WECOM_AES_KEY"):
         monkeypatch.setenv(name, "")
     monkeypatch.setenv("STATE_DB", str(tmp_path / "state.sqlite3"))
-    monkeypatch.setattr(waitress, "serve", lambda *args, **kwargs: None)
+    monkeypatch.setattr(web.server, "serve", lambda *args, **kwargs: None)
     assert main(["serve"]) == 0
     out = capsys.readouterr().out
     assert "/wechat: off (WECHAT_TOKEN is empty)" in out and "/wecom: off (WECOM_TOKEN is empty)" in out

@@ -6,10 +6,13 @@ import logging
 from collections.abc import Mapping
 from pathlib import Path
 
+from urllib.parse import urlsplit, urlunsplit
+
 from flask import Flask, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from qa import Assistant, StateStore
+from qa import Assistant, StateStore, load_corpus
+from qa.reading.limits import ReadingLimits
 
 from .settings import load_settings
 
@@ -21,7 +24,11 @@ SHIPPED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 def build_assistant(settings: Mapping, store: StateStore | None = None) -> Assistant:
     """The assistant over the configured corpus: what the app and the command line both answer with."""
-    return Assistant.from_folder(settings["CORPUS_DIR"], store=store, knowledge=SHIPPED_CORPUS)
+    limits = ReadingLimits(plan_bytes=int(settings["MAX_PLAN_BYTES"]), yaml_bytes=int(settings["MAX_YAML_BYTES"]))
+    corpus = load_corpus(settings["CORPUS_DIR"], SHIPPED_CORPUS, limits)
+    snapshot = settings.get("INDEX_SNAPSHOT") or None
+    return Assistant(corpus.clauses, corpus.units, corpus.lexicon, store, warnings=corpus.warnings,
+                     snapshot=snapshot)
 
 
 def current_assistant() -> Assistant:
@@ -40,14 +47,18 @@ def create_app(config: dict | None = None) -> Flask:
         ttl_seconds=settings["SESSION_TTL"],
         max_entries=settings["MAX_SESSIONS"],
     )
+    from .admin.reload import corpus_version
+
+    version = corpus_version(store)  # read before the build: a change made during it is picked up after
     assistant = build_assistant(settings, store)
     for warning in assistant.warnings:
         log.warning(warning)
     app.extensions["qa"] = assistant
     app.extensions["state"] = store
 
-    from . import api, pages, wechat
+    from . import admin, api, pages, wechat
 
+    admin.init_app(app, version)  # secret key, cookies, ProxyFix, CSRF, question log, reloader, /admin
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(wechat.bp)
@@ -68,6 +79,18 @@ def _security_headers(app: Flask) -> None:
 
     @app.after_request
     def headers(response):
+        limit = app.config["MAX_RESPONSE_BYTES"]
+        if response.content_length is not None and response.content_length > limit:
+            log.error("refused to send %s bytes for %s (MAX_RESPONSE_BYTES is %s)",
+                      response.content_length, request.path, limit)
+            response = jsonify({"error": f"the response would be larger than {limit} bytes; narrow the request"})
+            response.status_code = 503
+        location = response.headers.get("Location")
+        if location and urlsplit(location).netloc:
+            # Werkzeug's own redirects (/units//x → /units/x) name the client's Host header in an absolute
+            # Location: a link to any host. This app only ever sends a client to itself: the path is enough.
+            target = urlsplit(location)
+            response.headers["Location"] = urlunsplit(("", "", target.path, target.query, target.fragment))
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -87,6 +110,13 @@ def _register_errors(app: Flask) -> None:
                     response.headers[name] = value
             return response
         return exc
+
+    @app.errorhandler(RecursionError)
+    def too_deep(exc: RecursionError):
+        # 1,000 nested brackets of JSON exhaust the parser's recursion: the body is refused, as broken JSON is
+        response = jsonify({"error": "the body is nested too deeply to be read"})
+        response.status_code = 400
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

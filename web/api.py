@@ -7,6 +7,7 @@ import time
 from flask import Blueprint, current_app, jsonify, request
 
 from . import current_assistant as assistant
+from .question_log import MAX_COMMENT, VOTES, log_answer
 from .openapi import openapi_spec
 from .serialize import answer_json, clause_json
 
@@ -62,9 +63,57 @@ def ask():
     started = time.perf_counter()
     # "api:" keeps API sessions apart from WeChat's ("wechat:<openid>"): no client can name another's
     answer = assistant().ask(question, f"api:{session}" if session else None)
+    elapsed_ms = (time.perf_counter() - started) * 1000
     body = answer_json(answer)
-    body["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 3)
+    body["elapsed_ms"] = round(elapsed_ms, 3)
+    body["answer_id"] = log_answer(question, answer, request_channel(), elapsed_ms)
     return jsonify(body)
+
+
+def request_channel() -> str:
+    """'web' for the chat page (browsers mark its fetch same-origin), else 'api': a label for the log only."""
+    return "web" if request.headers.get("Sec-Fetch-Site") == "same-origin" else "api"
+
+
+def read_feedback(payload: object) -> tuple[str, str, str]:
+    """(answer_id, vote, comment) from a request body; ValueError says what is wrong."""
+    if not isinstance(payload, dict):
+        raise ValueError('the body must be a JSON object such as {"answer_id": "…", "vote": "up"}')
+    answer_id = payload.get("answer_id")
+    if not isinstance(answer_id, str) or not answer_id.strip() or len(answer_id) > 64:
+        raise ValueError("answer_id must be the answer_id string of an answer from /api/ask")
+    vote = payload.get("vote")
+    if vote not in VOTES:
+        raise ValueError('vote must be "up" or "down"')
+    comment = payload.get("comment")
+    comment = "" if comment is None else comment
+    if not isinstance(comment, str):
+        raise ValueError("comment must be a string")
+    comment = comment.strip()
+    if len(comment) > MAX_COMMENT:
+        raise ValueError(f"comment is too long ({len(comment)} characters; at most {MAX_COMMENT})")
+    try:
+        comment.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from JSON "\udfff"
+        raise ValueError("comment is not valid Unicode text") from None
+    return answer_id.strip(), vote, comment
+
+
+@bp.post("/api/feedback")
+def feedback():
+    """Attach a vote to an answer: {answer_id, vote: up | down, comment?} → {"ok": true}."""
+    if not request.is_json:
+        return error(400, "send JSON with Content-Type: application/json")
+    payload = request.get_json(silent=True)
+    if payload is None:
+        return error(400, "the body is not valid JSON")
+    try:
+        answer_id, vote, comment = read_feedback(payload)
+    except ValueError as exc:
+        return error(400, str(exc))
+    if not current_app.extensions["log"].feedback(answer_id, vote, comment):
+        return error(404, "no answer has this answer_id")
+    return jsonify({"ok": True})
 
 
 @bp.get("/api/clauses")
@@ -107,10 +156,14 @@ def healthz():
     qa = assistant()
     docs = sorted(qa.documents)
     state = current_app.extensions["state"].health()
+    question_log = current_app.extensions.get("log")
     return jsonify(
         {
             "status": "ok" if state["status"] == "ok" else "degraded",
             "state": state,
+            # the question log: answers never depend on it, so it changes no status here
+            "log": question_log.health() if question_log else
+            {"status": "off", "backend": "", "problem": "", "queued": 0, "dropped": 0},
             "documents": docs,
             "clauses": len(qa.clauses),
             "build_seconds": round(qa.build_seconds, 3),
@@ -123,3 +176,9 @@ def healthz():
 def openapi():
     """The OpenAPI 3.1 description of this API."""
     return jsonify(openapi_spec(request.script_root or "/", current_app.config["MAX_QUESTION_LENGTH"]))
+
+
+# The admin area's JSON (login required) is part of this API and of its OpenAPI document.
+from .admin.api import bp as admin_api  # noqa: E402 — after bp, which it nests in
+
+bp.register_blueprint(admin_api)

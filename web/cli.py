@@ -50,7 +50,7 @@ def cli() -> None:
 @corpus_option
 def serve(host: str | None, port: int | None, threads: int | None, corpus: Path | None) -> None:
     """Serve the chat page and API with waitress (the default command)."""
-    import waitress
+    from .server import serve as serve_bounded
 
     config = corpus_config(corpus)
     config.update(
@@ -60,7 +60,10 @@ def serve(host: str | None, port: int | None, threads: int | None, corpus: Path 
             if value is not None
         }
     )
-    app = create_app(config)
+    try:
+        app = create_app(config)
+    except ValueError as exc:  # a bad setting: say which, without a traceback
+        raise click.ClickException(str(exc)) from None
     host, port = app.config["HOST"], int(app.config["PORT"])
     qa = app.extensions["qa"]
     click.echo(
@@ -72,7 +75,8 @@ def serve(host: str | None, port: int | None, threads: int | None, corpus: Path 
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
     click.echo(f"Serving on http://{shown}:{port}/  (Ctrl+C to stop)")
     sys.stdout.flush()
-    waitress.serve(app, host=host, port=port, threads=int(app.config["THREADS"]), ident="qa")
+    serve_bounded(app, host, port, int(app.config["THREADS"]), float(app.config["REQUEST_TIMEOUT"]),
+                  int(app.config["CONNECTION_LIMIT"]))
 
 
 @cli.command()
@@ -193,6 +197,24 @@ def check(corpus: Path | None) -> None:
     problems = sum(len(r.problems) for r in reports)
     click.echo(f"{len(reports)} plan(s), {problems} problem(s)")
     sys.exit(1 if problems or not reports else 0)
+
+
+@cli.command("set-password")
+@click.option("--stdin", "from_stdin", is_flag=True, help="read the password from standard input (one line)")
+def set_password(from_stdin: bool) -> None:
+    """Set the admin password (/admin): a salted hash is kept in the instance folder, never the password."""
+    from .admin.auth import set_password as store_password
+    from .settings import instance_dir
+
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New admin password", hide_input=True, confirmation_prompt=True)
+    try:
+        path = store_password(instance_dir(load_settings()), password)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Admin password set (a salted hash in {path}). Sessions of the old password are logged out.")
 
 
 def detect_convention(text: str) -> str:

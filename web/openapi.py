@@ -55,6 +55,83 @@ CLAUSE_PROPERTIES = {
 }
 
 
+DAYS = {"name": "days", "in": "query", "required": False, "description": "The window, in days up to now.",
+        "schema": {"type": "integer", "enum": [1, 7, 30, 90, 180], "default": 30}}
+CHANNEL = {"name": "channel", "in": "query", "required": False, "description": "One channel only.",
+           "schema": {"type": "string", "enum": ["", "web", "api", "wechat", "wecom"]}}
+LOGIN_REQUIRED = _json(_ref("Error"), "Not logged in to the admin area.")
+LOG_DOWN = _json(_ref("Error"), "The question log's database cannot be read now.")
+# The admin area's JSON (read-only; its pages under /admin change things, with CSRF-protected forms).
+ADMIN_PATHS = {
+    "/admin/api/questions": {
+        "get": {
+            "summary": "Logged questions: recent, unanswered, disliked, or the most asked",
+            "operationId": "adminQuestions",
+            "security": [{"adminSession": []}],
+            "parameters": [
+                {"name": "view", "in": "query", "required": False,
+                 "schema": {"type": "string", "enum": ["recent", "unanswered", "disliked", "top"],
+                            "default": "recent"}},
+                DAYS,
+                CHANNEL,
+            ],
+            "responses": {
+                "200": _json(
+                    _object({
+                        "view": STRING,
+                        "days": {"type": "integer"},
+                        "channel": STRING,
+                        "questions": _list({"anyOf": [_ref("LoggedQuestion"), _ref("AskedQuestion")]}),
+                    }),
+                    "Newest first (top: most asked first), at most 1000.",
+                ),
+                "400": ERROR,
+                "401": LOGIN_REQUIRED,
+                "503": LOG_DOWN,
+            },
+        }
+    },
+    "/admin/api/stats": {
+        "get": {
+            "summary": "Totals and questions per day and channel, with the log's and the index's state",
+            "operationId": "adminStats",
+            "security": [{"adminSession": []}],
+            "parameters": [DAYS],
+            "responses": {
+                "200": _json(
+                    _object({
+                        "days": {"type": "integer"},
+                        "totals": _object({
+                            "asked": {"type": "integer"},
+                            "unanswered": {"type": "integer"},
+                            "up": {"type": "integer"},
+                            "down": {"type": "integer"},
+                            "latency_ms": {"type": "number"},
+                        }),
+                        "per_day": _list(
+                            _object({"day": STRING, "channel": STRING, "asked": {"type": "integer"}})
+                        ),
+                        "log": _ref("LogHealth"),
+                        "corpus": _ref("CorpusStatus"),
+                    }),
+                    "The figures of the overview page.",
+                ),
+                "401": LOGIN_REQUIRED,
+                "503": LOG_DOWN,
+            },
+        }
+    },
+    "/admin/api/status": {
+        "get": {
+            "summary": "The index this worker serves: its corpus version, a rebuild running, why one failed",
+            "operationId": "adminStatus",
+            "security": [{"adminSession": []}],
+            "responses": {"200": _json(_ref("CorpusStatus"), "This worker's index."), "401": LOGIN_REQUIRED},
+        }
+    },
+}
+
+
 def openapi_spec(server: str = "/", max_question_length: int = 500) -> dict:
     """The OpenAPI document; `server` is where the API is mounted."""
     schemas = {
@@ -127,7 +204,92 @@ def openapi_spec(server: str = "/", max_question_length: int = 500) -> dict:
                     "description": "For a unit's tasks (intent unit_tasks): "
                     "the units asked about and the role.",
                 },
+                "understood_as": {
+                    **STRING,
+                    "description": "The question as read when some of its words were read otherwise "
+                    "(input-method slips, short forms); empty when read as typed.",
+                },
+                "suggestions": {
+                    **STRINGS,
+                    "description": "With a refusal: questions the plans do answer, to offer instead.",
+                },
                 "elapsed_ms": {"type": "number", "description": "Time spent answering."},
+                "answer_id": {
+                    "type": "string",
+                    "description": "Names this answer for POST /api/feedback (👍/👎); the question log keeps "
+                    "the answer under it.",
+                },
+            }
+        ),
+        "FeedbackRequest": {
+            **_object(
+                {
+                    "answer_id": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "\\S",
+                                  "description": "The answer_id of an answer from /api/ask."},
+                    "vote": {"type": "string", "enum": ["up", "down"]},
+                    "comment": {"type": ["string", "null"], "maxLength": 500,
+                                "description": "What was wrong or right, in the user's words."},
+                },
+                required=["answer_id", "vote"],
+            ),
+            "additionalProperties": True,
+        },
+        "Ok": _object({"ok": {"type": "boolean", "const": True}}),
+        "LogHealth": _object(
+            {
+                "status": {"type": "string", "enum": ["ok", "degraded", "off"]},
+                "backend": {"type": "string", "examples": ["sqlite", "postgresql"]},
+                "problem": {"type": "string"},
+                "queued": {"type": "integer", "description": "Rows waiting for the log's writer."},
+                "dropped": {"type": "integer", "description": "Rows dropped because the queue was full."},
+            },
+            description="The question log. Degraded: answers go on, unlogged, until its database works.",
+        ),
+        "LoggedQuestion": {
+            "type": "object",
+            "description": "A question of the log (views recent, unanswered, disliked).",
+            "properties": {
+                "answer_id": STRING,
+                "asked_at": {"type": "string", "format": "date-time"},
+                "day": {"type": "string", "description": "The server's local date."},
+                "channel": {"type": "string", "enum": ["web", "api", "wechat", "wecom"]},
+                "user_hash": {"type": "string", "description": "A keyed hash of a WeChat/WeCom user id."},
+                "question": STRING,
+                "intent": STRING,
+                "found": {"type": "boolean"},
+                "top_clause": STRING,
+                "top_title": STRING,
+                "answer": STRING,
+                "latency_ms": {"type": "number"},
+                "vote": {"type": ["string", "null"], "enum": ["up", "down", None]},
+                "comment": {"type": ["string", "null"]},
+                "voted_at": {"type": ["string", "null"]},
+            },
+            "required": ["answer_id", "asked_at", "channel", "question", "intent", "found", "latency_ms"],
+        },
+        "AskedQuestion": {
+            "type": "object",
+            "description": "A question by how often it was asked (view top).",
+            "properties": {
+                "question": STRING,
+                "asked": {"type": "integer"},
+                "unanswered": {"type": "integer"},
+                "up": {"type": "integer"},
+                "down": {"type": "integer"},
+                "last": {"type": "string", "format": "date-time"},
+            },
+            "required": ["question", "asked"],
+        },
+        "CorpusStatus": _object(
+            {
+                "version": {"type": "string", "description": "The corpus stamp the index was built for."},
+                "building": {"type": "boolean"},
+                "problem": {"type": "string", "description": "Why the last rebuild was not put in service."},
+                "built_at": {"type": "number", "description": "When the index was built (Unix time)."},
+                "rebuilds": {"type": "integer"},
+                "documents": STRINGS,
+                "clauses": {"type": "integer"},
+                "pid": {"type": "integer", "description": "The worker process that answered."},
             }
         ),
         "UnitSummary": _object(
@@ -148,6 +310,7 @@ def openapi_spec(server: str = "/", max_question_length: int = 500) -> dict:
                     description="The shared state (conversation context, WeChat's once-only replies). "
                     "Degraded: answers go on without context until it works again.",
                 ),
+                "log": _ref("LogHealth"),
                 "documents": STRINGS,
                 "clauses": {"type": "integer"},
                 "build_seconds": {"type": "number"},
@@ -171,6 +334,23 @@ def openapi_spec(server: str = "/", max_question_length: int = 500) -> dict:
                 },
             }
         },
+        "/api/feedback": {
+            "post": {
+                "summary": "👍 or 👎 (and a comment) on an answer",
+                "operationId": "feedback",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("FeedbackRequest")}},
+                },
+                "responses": {
+                    "200": _json(_ref("Ok"), "The vote is attached to the answer in the question log."),
+                    "400": ERROR,
+                    "404": ERROR,
+                    "413": ERROR,
+                },
+            }
+        },
+        **ADMIN_PATHS,
         "/api/clauses": {
             "get": {
                 "summary": "Every clause of every plan, in document order",
@@ -231,5 +411,16 @@ def openapi_spec(server: str = "/", max_question_length: int = 500) -> dict:
         },
         "servers": [{"url": server}],
         "paths": paths,
-        "components": {"schemas": schemas},
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "adminSession": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": "session",
+                    "description": "The session cookie of a login at /admin/login (the password set with "
+                    "`python app.py set-password`).",
+                }
+            },
+        },
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -10,11 +11,11 @@ from urllib.parse import quote
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
 
-from qa import Clause
+from qa import Assistant, Clause
 from qa.assistant import search_text
 
 from . import current_assistant as assistant
-from .matrix import csv_text
+from .matrix import XLSX_MIMETYPE, Task, csv_text, short_names, task_groups, tasks, xlsx_bytes
 
 bp = Blueprint("pages", __name__)
 bp.add_app_template_filter(search_text, "search_text")  # the matrix rows carry what units.js filters on
@@ -90,6 +91,69 @@ def not_found(exc):
     return render_template("not_found.html", page="", message=exc.description), 404
 
 
+def sections(qa: Assistant) -> dict[str, dict[str, str]]:
+    """The headings of the first two levels of each plan, by file and heading path ({"plan.txt": {"二、(一)":
+    "二、(一) 营造宽松便捷的市场准入环境"}}): the chat groups a unit's tasks under them."""
+    found: dict[str, dict[str, str]] = {}
+    for c in qa.clauses:
+        if c.kind == "heading" and 1 <= c.level <= 2 and c.path:
+            found.setdefault(c.source, {})[c.path] = section_name(c)
+    return found
+
+
+def section_name(heading: Clause) -> str:
+    """A section's name with its full path: '二、(二) 营造公平有序的市场竞争环境'."""
+    return f"{heading.path} {heading.title}".strip() if heading.title else heading.text.rstrip("。.")
+
+
+def section_of(qa: Assistant, clause: Clause) -> Clause | None:
+    """The heading of the first or second level a clause is under (None for the cover letter)."""
+    node, seen, best = qa.clause(clause.parent), set(), None
+    while node is not None and node.id not in seen:
+        seen.add(node.id)
+        if node.kind == "heading" and 1 <= node.level <= 2:
+            best = node
+            if node.level == 2:
+                break
+        node = qa.clause(node.parent)
+    return best
+
+
+def by_section(qa: Assistant, clauses: Iterable[Clause]) -> list[tuple[str, list[Clause]]]:
+    """Clauses grouped under their section's heading text, in document order."""
+    groups: dict[str, list[Clause]] = {}
+    for clause in clauses:
+        heading = section_of(qa, clause)
+        groups.setdefault(section_name(heading) if heading else "其他", []).append(clause)
+    return list(groups.items())
+
+
+def chosen_unit(qa: Assistant) -> str:
+    """The canonical unit of ?unit= ('' for none); a name no plan gives a task is a 404."""
+    name = request.args.get("unit", "").strip()
+    if not name:
+        return ""
+    canonical = qa.unit_named(name)
+    if canonical is None:
+        abort(404, f"方案中没有给“{name}”分配任务。")
+    return canonical
+
+
+def matrix_rows(qa: Assistant, unit: str = "", text: str = "") -> list[Task]:
+    """The matrix's rows that ?unit= and ?q= select, parts named as in the whole plan."""
+    selected = {c.id for c in qa.select_tasks(unit, text)}
+    return [t for t in tasks(qa.task_clauses) if t.clause.id in selected]
+
+
+def download(body: bytes | str, mimetype: str, filename: str, ascii_name: str) -> Response:
+    """An attachment with a Chinese file name that every browser keeps."""
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    )
+    return response
+
+
 @bp.get("/")
 def chat():
     """The chat page."""
@@ -100,6 +164,7 @@ def chat():
         examples=qa.examples,
         documents=documents(qa.clauses),
         tasks=len(qa.task_clauses),
+        sections=json.dumps(sections(qa), ensure_ascii=False, separators=(",", ":")),
     )
 
 
@@ -143,48 +208,66 @@ def _plan_page(focus: str) -> str:
 
 @bp.get("/units")
 def units():
-    """The responsibility matrix: every unit × every task, filtered in the page as you type."""
+    """The responsibility matrix (every unit × every task) and the same by unit; filtered as you type."""
     qa = assistant()
-    tasks = qa.task_clauses
+    rows = tasks(qa.task_clauses)
+    by_doc: dict[str, list[Task]] = {}
+    for row in rows:
+        by_doc.setdefault(row.clause.source, []).append(row)
     counts = {u: (lead, cooperate) for u, lead, cooperate in qa.unit_counts()}
     return render_template(
         "units.html",
         page="units",
         units=qa.duty_units,
+        shorts=short_names(qa.duty_units),
         counts=counts,
-        documents=documents(tasks),
-        total=len(tasks),
+        plans=[(group[0].clause.doc, task_groups(group)) for group in by_doc.values()],
+        rows={t.clause.id: t for t in rows},
+        tasks_of=qa.tasks_of,
+        total=len(rows),
         unit=request.args.get("unit", ""),
         text=request.args.get("q", ""),
+        view="unit" if request.args.get("view") == "unit" else "task",
     )
 
 
 @bp.get("/units/<path:name>")
 def unit(name: str):
-    """One unit's tasks by role."""
+    """One unit's tasks by role, grouped by section, every clause a link."""
     qa = assistant()
     canonical = qa.unit_named(name)
     if canonical is None:
         abort(404, f"方案中没有给“{name}”分配任务。")
     if canonical != name:  # an alias (工商局) goes to the unit's own page, so each unit has one address
         return redirect(url_for("pages.unit", name=canonical))
-    return render_template("unit.html", page="units", unit=canonical, tasks=qa.tasks_of(canonical))
+    duties = qa.tasks_of(canonical)
+    return render_template(
+        "unit.html",
+        page="units",
+        unit=canonical,
+        tasks=duties,
+        grouped={role: by_section(qa, duties[role]) for role in ("lead", "cooperate")},
+        rows={t.clause.id: t for t in tasks(qa.task_clauses)},
+    )
 
 
 @bp.get("/units.csv")
 def units_csv():
     """The responsibility table as CSV for Excel; ?unit= and ?q= narrow it as the matrix's filter does."""
     qa = assistant()
-    unit_name = request.args.get("unit", "").strip()
-    if unit_name:
-        canonical = qa.unit_named(unit_name)
-        if canonical is None:
-            abort(404, f"方案中没有给“{unit_name}”分配任务。")
-        unit_name = canonical
+    unit_name = chosen_unit(qa)
     rows = qa.select_tasks(unit_name, request.args.get("q", ""))
     filename = f"责任分工-{unit_name}.csv" if unit_name else "责任分工.csv"
-    response = Response(csv_text(rows), mimetype="text/csv")
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"responsibilities.csv\"; filename*=UTF-8''{quote(filename)}"
-    )
-    return response
+    return download(csv_text(rows), "text/csv", filename, "responsibilities.csv")
+
+
+@bp.get("/units.xlsx")
+def units_xlsx():
+    """The matrix as an Excel workbook (a sheet per plan, one by unit); ?unit= and ?q= as on the page."""
+    qa = assistant()
+    unit_name = chosen_unit(qa)
+    rows = matrix_rows(qa, unit_name, request.args.get("q", ""))
+    named = {u for t in rows for u in t.clause.units}
+    columns = [unit_name] if unit_name else [u for u in qa.duty_units if u in named]
+    filename = f"责任分工-{unit_name}.xlsx" if unit_name else "责任分工.xlsx"
+    return download(xlsx_bytes(rows, columns), XLSX_MIMETYPE, filename, "responsibilities.xlsx")

@@ -38,4 +38,9 @@ def answer_json(answer: Answer) -> dict:
         "highlight": list(answer.highlight),
         # For a unit's tasks: the unit(s) asked about and the role (lead | cooperate | any).
         "subject": {"units": list(answer.subject_units), "role": answer.subject_role},
+        # The question as read when some of its words were read otherwise (slips, short forms): a wrong
+        # guess shows; "" when it was read as typed.
+        "understood_as": answer.understood_as,
+        # With a refusal: questions the plans do answer, for the page to offer as clickable chips.
+        "suggestions": list(answer.suggestions),
     }

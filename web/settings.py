@@ -19,11 +19,28 @@ DEFAULTS: dict[str, object] = {
     "THREADS": 8,
     "STATE_DB": "instance/state.sqlite3",
     "STATE_URL": "",  # redis://host:6379/0 for several servers; empty: the SQLite file STATE_DB
+    "INDEX_SNAPSHOT": "instance/index-snapshot.json",  # the index's tokens kept between start-ups; "" for none
     "SESSION_TTL": 1800,
     "MAX_SESSIONS": 20000,
     "MAX_QUESTION_LENGTH": 500,
     "MAX_CONTENT_LENGTH": 64 * 1024,
+    "MAX_RESPONSE_BYTES": 32 * 1024 * 1024,  # any one response; a bigger one is refused (503), not sent
+    "MAX_PLAN_BYTES": 20 * 1024 * 1024,  # one plan file in the corpus folder
+    "MAX_YAML_BYTES": 1024 * 1024,  # units.yaml, terms.yaml, a corrections file
+    "REQUEST_TIMEOUT": 10,  # seconds `python app.py` gives a client to send a whole request
+    "CONNECTION_LIMIT": 1000,  # connections `python app.py` holds open at once
     "PUBLIC_BASE_URL": "",
+    # The admin area and the question log (#13)
+    "INSTANCE_DIR": "",  # secret key, admin password hash, log; empty: the folder of STATE_DB (instance/)
+    "SECRET_KEY": "",  # signs admin sessions; empty: a random key made once and kept in INSTANCE_DIR
+    "LOG_URL": "",  # postgresql+psycopg://user@host/db for several servers; empty: SQLite in INSTANCE_DIR
+    "LOG_QUESTIONS": True,  # false: questions are answered and not logged
+    "LOG_DAYS": 180,  # questions older than this are pruned from the log
+    "LOG_QUEUE": 10000,  # log rows waiting for the writer at most; more are dropped, never waited for
+    "MAX_UPLOAD_BYTES": 20 * 1024 * 1024,  # one uploaded plan
+    "LOGIN_ATTEMPTS": 9,  # login attempts per address per minute; the next one is refused (429)
+    "ADMIN_SESSION_MINUTES": 480,  # an admin login lasts this long
+    "PROXY_HOPS": 1,  # proxies in front that set X-Forwarded-*; 0 when clients connect to the app directly
     "WECHAT_TOKEN": "",
     "WECHAT_AES_KEY": "",
     "WECHAT_APP_ID": "",
@@ -68,8 +85,18 @@ def load_settings(
     for name in list(settings):
         if name in DEFAULTS:
             settings[name] = _coerce(name, settings[name])
-    for name in ("CORPUS_DIR", "STATE_DB"):
+    for name in ("CORPUS_DIR", "STATE_DB", "INSTANCE_DIR", "INDEX_SNAPSHOT"):
         value = str(settings[name])
-        if value != ":memory:" and not Path(value).is_absolute():
+        if value == ":memory:" or not value and name in ("INSTANCE_DIR", "INDEX_SNAPSHOT"):  # empty: see above
+            continue
+        if not Path(value).is_absolute():
             settings[name] = str((path.parent if path.is_file() else ROOT) / value)
     return settings
+
+
+def instance_dir(settings: Mapping) -> Path:
+    """The folder of what this installation keeps to itself: INSTANCE_DIR, else STATE_DB's folder."""
+    if settings.get("INSTANCE_DIR"):
+        return Path(str(settings["INSTANCE_DIR"]))
+    state = str(settings.get("STATE_DB") or "")
+    return Path(state).parent if state and state != ":memory:" else ROOT / "instance"

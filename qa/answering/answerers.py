@@ -123,10 +123,23 @@ class UnitTasksAnswerer:
     def __init__(self, clauses: Sequence[Clause], hints: Hints):
         self.tasks = [c for c in clauses if c.kind != "heading" and (c.lead or c.cooperate)]
         self.hints = hints
+        # each unit's tasks by role, as positions in self.tasks: a question costs its units' lists, not a scan
+        self.by_role: dict[tuple[str, str], list[int]] = {}
+        for n, clause in enumerate(self.tasks):
+            for role, units in (("lead", clause.lead), ("cooperate", clause.cooperate)):
+                for unit in dict.fromkeys(units):
+                    self.by_role.setdefault((unit, role), []).append(n)
+                    if role == "lead" or unit not in clause.lead:
+                        self.by_role.setdefault((unit, "any"), []).append(n)
+
+    def _having(self, units: Sequence[str], role: str) -> list[Clause]:
+        """The tasks where any of `units` has `role` (lead | cooperate | any), in document order."""
+        found = sorted({n for unit in units for n in self.by_role.get((unit, role), ())})
+        return [self.tasks[n] for n in found]
 
     def __call__(self, query: Question) -> Answer:
         """The named units' tasks in the asked role, grouped by section."""
-        in_plan = [u for u in query.units if any(u in c.units for c in self.tasks)]
+        in_plan = [u for u in query.units if (u, "any") in self.by_role]
         if not in_plan:
             names = "、".join(query.units)
             offered = tuple(self.hints())
@@ -137,13 +150,9 @@ class UnitTasksAnswerer:
                 suggestions=offered,
             )
         role = query.role or "any"
-        chosen = [c for c in self.tasks if any(c.has_role(u, role) for u in in_plan)]
+        chosen = self._having(in_plan, role)
         other_role = "cooperate" if role == "lead" else "lead"
-        other = (
-            0
-            if role == "any"
-            else sum(1 for c in self.tasks if any(c.has_role(u, other_role) for u in in_plan))
-        )
+        other = 0 if role == "any" else len(self._having(in_plan, other_role))
         return Answer(
             compose.tasks_reply(in_plan, role, chosen, other),
             found=True,

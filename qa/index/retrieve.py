@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..records import Clause, Hit, Intent, Question
 from ..vocabulary import DISTINCT_FACTS, DOCUMENT_WORDS, FACT_PATTERNS
@@ -58,19 +59,24 @@ class Retriever:
         tokenizer: Tokenizer,
         settings: RetrievalSettings,
         background: Iterable[str] = (),
+        snapshot: Path | None = None,
     ):
         if not isinstance(settings, RetrievalSettings):
             raise ValueError(f"settings must be RetrievalSettings, got {type(settings).__name__}")
         self.settings = settings
         self.clauses = tuple(clauses)
         self.by_id = {c.id: c for c in self.clauses}
+        self.children: dict[str, list[Clause]] = {}  # paragraphs by their heading, for siblings()
+        for clause in self.clauses:
+            if clause.kind == "paragraph" and clause.parent:
+                self.children.setdefault(clause.parent, []).append(clause)
         self.searchable = [
             c for c in self.clauses if c.kind != "heading"
         ]  # headings are found via their paragraphs
         # Words in every question's background (the plans' own places): no evidence either way.
         self.background = frozenset(background)
         self.bm25 = PostingsBM25(
-            [tokenizer.tokens(index_text(c)) for c in self.searchable] or [["\x00"]],
+            tokenizer.tokens_of_all((index_text(c) for c in self.searchable), snapshot) or [["\x00"]],
             k1=settings.k1,
             b=settings.b,
         )
@@ -252,10 +258,8 @@ class Retriever:
         untitled = clause.title == heading.title
         return [
             c
-            for c in self.clauses
+            for c in self.children.get(clause.parent, ())
             if c is not clause
-            and c.parent == clause.parent
-            and c.kind == "paragraph"
             and (
                 (clause.duty_text and c.duty_text == clause.duty_text)
                 or (untitled and c.title == heading.title)

@@ -7,10 +7,12 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterable
+from pathlib import Path
 
 import jieba
 
 from ..vocabulary import STOP_WORDS
+from .snapshot import load_tokens, save_tokens, tokenizer_key
 
 jieba.setLogLevel(logging.WARNING)  # jieba logs every dictionary load at DEBUG to stderr
 
@@ -38,10 +40,12 @@ class Tokenizer:
         self._jieba = jieba.Tokenizer()
         self._jieba.FREQ, self._jieba.total, self._jieba.initialized = dict(freq), total, True
         self.stop_words = frozenset(stop_words)
+        self.added: list[str] = []  # the words added to jieba's dictionary: with the stop words, its identity
         for word in words:
             for piece in re.split(r"[^\w]+", normalize(word)):
                 if len(piece) >= 2 and piece not in self._jieba.FREQ:
                     self._jieba.add_word(piece)
+                    self.added.append(piece)
 
     @property
     def dictionary(self) -> dict[str, int]:
@@ -51,6 +55,19 @@ class Tokenizer:
     def words(self, text: str) -> list[str]:
         """Every jieba word of the text in order, punctuation included (for display and cues)."""
         return self._jieba.lcut(normalize(text), HMM=True)
+
+    def tokens_of_all(self, texts: Iterable[str], snapshot: Path | None = None) -> list[list[str]]:
+        """The tokens of many texts (an index's clauses), read from and kept in a snapshot file if given."""
+        texts = list(texts)
+        if snapshot is None:  # each distinct text once (plans repeat their duty lines and headings)
+            distinct = {text: self.tokens(text) for text in dict.fromkeys(texts)}
+            return [list(distinct[text]) for text in texts]
+        key = tokenizer_key(self.added, self.stop_words)
+        known = load_tokens(snapshot, key)
+        found = {text: known[text] if text in known else self.tokens(text) for text in texts}
+        if len(found) != len(known) or any(text not in known for text in found):
+            save_tokens(snapshot, key, found)  # only the texts of these plans: the file never grows stale
+        return [list(found[text]) for text in texts]
 
     def tokens(self, text: str) -> list[str]:
         """Evidence tokens: search-mode words and their parts, no punctuation, no stop words."""

@@ -14,9 +14,11 @@ from ..vocabulary import GROUP_ENDINGS, GROUP_OPENINGS, UNIT_ENDINGS, unit_endin
 from .units import is_group, unit_prefix
 
 UNIT_END = unit_ending_pattern(UNIT_ENDINGS)
-MAX_UNIT_LENGTH = 30  # the longest real names (…联席会议成员单位) run to about 25 characters
-# What a unit name never holds: sentence punctuation, or the verbs that open a task (推进, 加强 …).
-NOT_IN_A_NAME = re.compile(r"[。；;！？!?：:]|推进|加强|开展|建立|完善|实施|提升|优化|落实好|做好|确保")
+MAX_UNIT_LENGTH = 40  # the longest real names (省…“双随机、一公开”监管工作联席会议成员单位) run to 36
+# What a unit name never holds: sentence punctuation; and, unless it ends as a unit does, the verbs that
+# open a task (推进, 加强 …: 市营商环境建设推进中心 is a unit, 加强部门协作做好维权援助工作 is not).
+PUNCTUATION = re.compile(r"[。；;！？!?：:]")
+TASK_VERBS = re.compile(r"推进|加强|开展|建立|完善|实施|提升|优化|落实好|做好|确保")
 CONVENTION_NAMES = {"comma_leads": "逗号前为牵头单位", "first_leads": "列第一位的为牵头单位", "": "无（各条自行标明）"}
 
 
@@ -41,10 +43,12 @@ class PlanCheck:
 
 def looks_like_unit(name: str) -> bool:
     """Whether a parsed name reads as a unit: not too long, no punctuation or task verb, a unit's ending."""
-    if len(name) > MAX_UNIT_LENGTH or NOT_IN_A_NAME.search(name):
+    if len(name) > MAX_UNIT_LENGTH or PUNCTUATION.search(name):
         return False
     bare = re.sub(r"[(（〔\[][^)）〕\]]*[)）〕\]]", "", name)  # 各县（市、区）人民政府 → 各县人民政府
-    return bool(UNIT_END.search(bare)) or bare.startswith(GROUP_OPENINGS) or bare.endswith(GROUP_ENDINGS)
+    if UNIT_END.search(bare):
+        return True
+    return not TASK_VERBS.search(bare) and (bare.startswith(GROUP_OPENINGS) or bare.endswith(GROUP_ENDINGS))
 
 
 def near_misses(counts: Counter) -> list[tuple[str, str]]:
@@ -86,9 +90,14 @@ def check_plan(source: str, clauses: Sequence[Clause], convention: str = "",
     # Under a heading whose other paragraphs name units, a paragraph naming none is a task left without.
     assigning = {c.parent for c in clauses if c.kind == "paragraph" and c.units}
     parents = {c.parent for c in clauses}
+    paths = {c.id: c.path for c in clauses}
     for clause in clauses:
+        if clause.path == paths.get(clause.parent, None) and clause.kind == "paragraph":
+            continue  # an unnumbered introduction under its heading, before the numbered measures
         leaf = clause.kind == "paragraph" or clause.id not in parents  # "3.推广…。" alone reads as a heading
-        if leaf and clause.path and clause.parent in assigning and not clause.units:
+        lead_in = clause.text.rstrip().endswith(("：", ":"))  # "具体举措：" opens the measures below it
+        if leaf and not lead_in and clause.level != 1 and clause.path and clause.parent in assigning \
+                and not clause.units:
             report.problems.append(f"{clause.path}“{clause.title}”没有责任单位 [{clause.id}]")
     counts = Counter(u for c in clauses for u in c.units)
     for unit in counts:

@@ -51,7 +51,8 @@ class StateStore:
             raise ValueError(f"max_messages must be at least 1, got {max_messages}")
         self.backend = open_backend(str(location))
         self.ttl = float(ttl_seconds)
-        self.bounds = {"session": int(max_entries), "wxmsg": int(max_messages)}
+        # the spaces that grow with traffic, each bounded on its own (the others hold a few keys)
+        self.bounds = {"session": int(max_entries), "wxmsg": int(max_messages), "wxnonce": int(max_messages)}
         self.path = str(location)
         self._writes: dict[str, int] = {}
         self._lock = threading.Lock()

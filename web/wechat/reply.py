@@ -3,6 +3,7 @@ in 2048 bytes."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from qa import Answer, Clause
@@ -13,6 +14,7 @@ MAX_REPLY_BYTES = 2048  # a text reply's Content, in bytes of UTF-8; the platfor
 QUOTE_CHARS = 80  # a phone screen's worth of the clause
 READ_MORE = "请在内网页面查看完整内容"
 DUTY_INTENTS = ("lead", "cooperate", "who")
+READ_AS = re.compile(r"^按(?:“[^”]*”)+理解：")  # how the engine read a question's words, opening its answer
 
 Link = Callable[[Clause], str]  # a clause → its page's public address, "" when there is none
 
@@ -100,6 +102,9 @@ class PhoneReply:
             lines.append(f"完成时限：{best.deadline}")
         if self.link(best):
             lines.append(f"详见：{self.link(best)}")
+        read_as = READ_AS.match(answer.answer)
+        if read_as and not (head and head[0].startswith(read_as.group(0))):
+            head.insert(0, read_as.group(0))  # the phone shows how the question was read, as the page does
         blocks = ["\n".join(head)] if head else []
         return [*blocks, "\n".join(lines), *(self.item(c, "相关：") for c in related)]
 

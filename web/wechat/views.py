@@ -3,6 +3,7 @@ get a passive reply."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import time
@@ -12,6 +13,7 @@ from flask import Blueprint, Response, abort, current_app, request, url_for
 from flask.blueprints import BlueprintSetupState
 
 from .. import current_assistant
+from ..question_log import log_answer
 
 from .crypto import CryptoError, MessageCrypto, WrongReceiver, decode_aes_key, signature_matches
 from .once import ReplyOnce
@@ -25,6 +27,7 @@ MAX_BODY_BYTES = 16 * 1024  # an encrypted text message is a few KB; a bigger bo
 MAX_CLOCK_SKEW = 300  # seconds a callback's timestamp may differ from now; older ones are replays
 TIMESTAMP = re.compile(r"[0-9]{1,12}")
 PUBLIC_URL = re.compile(r"https?://[^\s/?#]+(/[^\s?#]*)?")
+MAX_BASE_URL_CHARS = 200
 clock = time.time  # the replay check's clock (tests set it to a published sample's time)
 
 
@@ -111,8 +114,10 @@ def configure(state: BlueprintSetupState) -> None:
     base = str(app.config.get("PUBLIC_BASE_URL") or "").strip()
     if base and not PUBLIC_URL.fullmatch(base):
         raise ValueError(
-            f"PUBLIC_BASE_URL must be an http(s) address such as https://qa.example.org, got {base!r}"
+            f"PUBLIC_BASE_URL must be an http(s) address such as https://qa.example.org, got {base[:80]!r}"
         )
+    if len(base) > MAX_BASE_URL_CHARS:  # every reply carries it in its links, within 2048 bytes
+        raise ValueError(f"PUBLIC_BASE_URL must be at most {MAX_BASE_URL_CHARS} characters, got {len(base)}")
     notes = app.extensions.setdefault("startup_notes", [])
     channels = {}
     for platform in PLATFORMS:
@@ -203,10 +208,29 @@ def wechat():
         abort(403)
     if request.method == "GET":
         return plain(args.get("echostr", ""))
-    fields = read_xml(read_body())
+    body = read_body()
+    if not sealed:
+        check_not_replayed(channel, args.get("signature", ""), timestamp, nonce, body)
+    fields = read_xml(body)
     if sealed:  # compatible mode sends the plain fields too; only the signed ciphertext is trusted
         fields = read_xml(unseal(channel, fields.get("Encrypt", "")))
     return respond(channel, fields, sealed, nonce)
+
+
+def check_not_replayed(channel: Channel, signature: str, timestamp: str, nonce: str, body: bytes) -> None:
+    """403 for a signed plain-mode URL used again with another body.
+
+    A plain-mode signature covers token, timestamp and nonce but not the body, so within the clock skew a
+    captured URL could carry any message. The first body seen with a signature is kept for as long as the
+    timestamp is fresh; the platform's own resend (the same body) passes, and is answered once.
+    """
+    store = current_app.extensions["state"]
+    key = f"wxnonce:{channel.platform.name}:{timestamp}:{nonce}:{signature}"
+    digest = hashlib.sha256(body).hexdigest()
+    if not store.claim(key, {"body": digest}, ttl=2 * MAX_CLOCK_SKEW):
+        seen = store.get(key)
+        if seen is not None and seen.get("body") != digest:
+            abort(403)
 
 
 @bp.route("/wecom", methods=["GET", "POST"])
@@ -270,11 +294,14 @@ def reply_text(channel: Channel, fields: dict[str, str], sender: str) -> str | N
     limit = int(current_app.config["MAX_QUESTION_LENGTH"])
     if len(question) > limit:
         return f"问题太长（{len(question)}字），请控制在{limit}字以内。"
+    started = time.perf_counter()
     try:  # each user's conversation is their own: follow-ups continue it, never another user's
         answer = current_assistant().ask(question, f"{channel.platform.name}:{sender}")
     except Exception:  # the platform would tell the user "service unavailable"; say it plainly instead
         log.exception("answering a %s message failed", channel.platform.name)
         return "暂时无法回答这个问题，请稍后再试。"
+    # logged once however often the platform resends (the reply is computed once); the user id hashed
+    log_answer(question, answer, channel.platform.name, (time.perf_counter() - started) * 1000, user=sender)
     return phone_reply().text(answer)
 
 

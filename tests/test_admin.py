@@ -1,0 +1,882 @@
+"""The admin area: the login and what guards it, the log pages and their exports, from a gap to a fix, plans
+uploaded, corrected and removed, the index rebuilt in every worker without a restart (gunicorn -w 2 too)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+import yaml
+
+from web import create_app
+from web.admin.auth import PASSWORD_FILE, set_password
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SANYA = DATA / "sanya-2023-business-environment-plan.txt"
+DOCX = DATA / "plans" / "city-digital-plan.docx"
+PASSWORD = "correct horse 电池 staple"
+SANYA_QUESTION = "惠企政策兑现由谁牵头"
+TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def make_corpus(folder: Path) -> Path:
+    """A corpus folder with the shipped plan and the shipped YAML files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("plan.txt", "units.yaml", "terms.yaml"):
+        shutil.copy(ROOT / "corpus" / name, folder / name)
+    return folder
+
+
+def settings(folder: Path, **extra) -> dict:
+    """create_app settings keeping everything inside `folder`."""
+    return {
+        "CORPUS_DIR": str(folder / "corpus"),
+        "STATE_DB": str(folder / "state.sqlite3"),
+        "INSTANCE_DIR": str(folder / "instance"),
+        "TESTING": True,
+        **extra,
+    }
+
+
+@pytest.fixture()
+def site(tmp_path):
+    """An app over a corpus of its own, with the admin password set."""
+    make_corpus(tmp_path / "corpus")
+    set_password(tmp_path / "instance", PASSWORD)
+    app = create_app(settings(tmp_path))
+    app.extensions["reloader"].interval = 0.05
+    yield app
+    app.extensions["log"].close()
+
+
+def token(client, path: str = "/admin/login") -> str:
+    """The CSRF token in a page's forms."""
+    found = TOKEN.search(client.get(path).get_data(as_text=True))
+    assert found, f"no CSRF token on {path}"
+    return found.group(1)
+
+
+def login(client, password: str = PASSWORD, address: str = "10.0.0.1"):
+    """Log in through the form, as a browser does."""
+    return client.post(
+        "/admin/login",
+        data={"csrf_token": token(client), "password": password},
+        headers={"X-Forwarded-For": address},
+    )
+
+
+@pytest.fixture()
+def admin(site):
+    """A client logged in to the admin area."""
+    client = site.test_client()
+    assert login(client).status_code == 302
+    return client
+
+
+def post(client, path: str, data: dict, page: str = "/admin/fix", **kwargs):
+    """A form POST with the CSRF token of `page`."""
+    return client.post(path, data={"csrf_token": token(client, page), **data}, **kwargs)
+
+
+def flashes(response_or_client, path: str | None = None) -> str:
+    """The text of a page (the redirect target when given a client and a path)."""
+    if path is not None:
+        return response_or_client.get(path).get_data(as_text=True)
+    return response_or_client.get_data(as_text=True)
+
+
+def ask(app, question: str) -> dict:
+    """/api/ask's answer."""
+    return app.test_client().post("/api/ask", json={"question": question}).get_json()
+
+
+# -- no admin page or admin API without a login -----------------------------------------------------
+def admin_routes(app) -> list[tuple[str, str]]:
+    """(method, path) of every admin route, with made-up values for its parameters."""
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/admin") or rule.endpoint in ("admin.login", "admin.static"):
+            continue
+        path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", "plan.txt", rule.rule)
+        routes += [(method, path) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+    return routes
+
+
+def test_no_admin_page_or_api_without_login(site):
+    client = site.test_client()
+    routes = admin_routes(site)
+    assert len(routes) >= 15 and ("GET", "/admin/api/questions") in routes
+    for method, path in routes:
+        response = client.open(path, method=method, data={"word": "x"})
+        if path.startswith("/admin/api/"):
+            assert response.status_code == 401 and response.get_json()["error"], (method, path)
+        else:
+            assert response.status_code == 302, (method, path, response.status_code)
+            assert response.headers["Location"].startswith("/admin/login"), (method, path)
+    assert not (
+        site.config["CORPUS_DIR"]
+        and Path(site.config["CORPUS_DIR"], "terms.yaml").read_text(encoding="utf-8")
+        != (ROOT / "corpus" / "terms.yaml").read_text(encoding="utf-8")
+    )
+
+
+def test_a_forged_or_stale_session_is_not_a_login(site, tmp_path):
+    client = site.test_client()
+    with client.session_transaction() as session:
+        session["admin"] = "0" * 16  # not the current password's mark
+    assert client.get("/admin/").status_code == 302
+    assert login(client).status_code == 302 and client.get("/admin/").status_code == 200
+    set_password(tmp_path / "instance", "another password")  # a new password logs every session out
+    assert client.get("/admin/").status_code == 302
+
+
+# -- the login --------------------------------------------------------------------------------------
+def test_a_wrong_password_fails_and_the_tenth_attempt_in_a_minute_is_refused(site, caplog):
+    client = site.test_client()
+    for attempt in range(1, 10):
+        response = login(client, "wrong password", "10.1.1.1")
+        assert response.status_code == 200 and "密码不对" in response.get_data(as_text=True), attempt
+    assert client.get("/admin/").status_code == 302
+    tenth = login(client, PASSWORD, "10.1.1.1")  # even the right password: the address is resting
+    assert tenth.status_code == 429 and "一分钟" in tenth.get_data(as_text=True)
+    assert client.get("/admin/").status_code == 302
+    assert login(client, PASSWORD, "10.1.1.2").status_code == 302  # another address is not limited
+    assert sum("admin login failed from 10.1.1.1" in r.getMessage() for r in caplog.records) == 9
+    assert any("too many attempts from 10.1.1.1" in r.getMessage() for r in caplog.records)
+
+
+def test_the_login_limit_is_shared_by_the_workers(site, tmp_path):
+    other = create_app(settings(tmp_path))  # another worker process over the same state database
+    clients = [site.test_client(), other.test_client()]
+    for attempt in range(9):
+        assert "密码不对" in login(clients[attempt % 2], "wrong", "10.2.2.2").get_data(as_text=True)
+    assert login(clients[1], PASSWORD, "10.2.2.2").status_code == 429
+    assert login(clients[0], PASSWORD, "10.2.2.2").status_code == 429
+    other.extensions["log"].close()
+
+
+def test_the_window_passes(site, monkeypatch):
+    limiter = site.extensions["login_limiter"]
+    limiter.window = 4.0
+    client = site.test_client()
+    started = time.monotonic()
+    for _ in range(9):
+        login(client, "wrong", "10.3.3.3")
+    assert login(client, PASSWORD, "10.3.3.3").status_code == 429
+    time.sleep(max(0.0, started + 4.1 - time.monotonic()))
+    assert login(client, PASSWORD, "10.3.3.3").status_code == 302
+
+
+def test_without_a_password_set_no_one_logs_in(tmp_path):
+    make_corpus(tmp_path / "corpus")
+    app = create_app(settings(tmp_path))
+    client = app.test_client()
+    page = client.get("/admin/login").get_data(as_text=True)
+    assert "python app.py set-password" in page
+    for password in ("", "anything"):
+        assert login(client, password).status_code == 200 and client.get("/admin/").status_code == 302
+    app.extensions["log"].close()
+
+
+def test_after_login_the_page_asked_for_opens_and_never_another_site(site):
+    client = site.test_client()
+    response = client.get("/admin/questions?view=unanswered")
+    assert response.headers["Location"] == "/admin/login?next=/admin/questions?view%3Dunanswered"
+    back = client.post(
+        "/admin/login?next=/admin/questions?view%3Dunanswered",
+        data={"csrf_token": token(client), "password": PASSWORD},
+    )
+    assert back.headers["Location"] == "/admin/questions?view=unanswered"
+    for evil in ("https://evil.example/", "//evil.example/admin", "/\\evil.example"):
+        client = site.test_client()
+        response = client.post(
+            f"/admin/login?next={evil}", data={"csrf_token": token(client), "password": PASSWORD}
+        )
+        assert response.headers["Location"] == "/admin/"
+
+
+def test_logout_ends_the_session(admin):
+    assert admin.get("/admin/").status_code == 200
+    response = post(admin, "/admin/logout", {}, page="/admin/")
+    assert response.status_code == 302
+    assert admin.get("/admin/").status_code == 302
+    assert admin.get("/admin/api/status").status_code == 401
+
+
+# -- CSRF -------------------------------------------------------------------------------------------
+def test_a_post_without_a_csrf_token_is_refused(site, admin):
+    terms = Path(site.config["CORPUS_DIR"]) / "terms.yaml"
+    before = terms.read_text(encoding="utf-8")
+    for path, data in [
+        ("/admin/fix/synonym", {"word": "升降机", "plan_words": "特种设备"}),
+        ("/admin/fix/alias", {"unit": "盟工商局", "alias": "红盾所"}),
+        ("/admin/logout", {}),
+        ("/admin/plans/plan.txt/remove", {}),
+    ]:
+        response = admin.post(path, data=data)
+        assert response.status_code == 400 and "CSRF" in response.get_data(as_text=True), path
+        wrong = admin.post(path, data={**data, "csrf_token": "forged"})
+        assert wrong.status_code == 400, path
+    assert terms.read_text(encoding="utf-8") == before
+    assert admin.get("/admin/").status_code == 200  # still logged in: the logout was refused too
+    anonymous = site.test_client()
+    assert anonymous.post("/admin/login", data={"password": PASSWORD}).status_code == 400
+
+
+def test_a_token_of_another_session_is_refused(site, admin):
+    stranger = site.test_client()
+    foreign = token(stranger)
+    response = admin.post(
+        "/admin/fix/synonym", data={"csrf_token": foreign, "word": "升降机", "plan_words": "特种设备"}
+    )
+    assert response.status_code == 400
+
+
+# -- cookies, caching, the secret key, the password -------------------------------------------------
+def cookie_of(response) -> str:
+    """The Set-Cookie header of the session cookie."""
+    found = [v for v in response.headers.getlist("Set-Cookie") if v.startswith("session=")]
+    assert found, response.headers
+    return found[-1]
+
+
+def test_cookies_carry_httponly_samesite_lax_and_secure_behind_https(site):
+    client = site.test_client()
+    plain = cookie_of(login(client))
+    assert "HttpOnly" in plain and "SameSite=Lax" in plain and "Secure" not in plain
+    client = site.test_client()
+    tok = TOKEN.search(
+        client.get(
+            "/admin/login", headers={"X-Forwarded-Proto": "https"}, base_url="https://localhost"
+        ).get_data(as_text=True)
+    ).group(1)
+    secure = cookie_of(
+        client.post(
+            "/admin/login",
+            data={"csrf_token": tok, "password": PASSWORD},
+            headers={"X-Forwarded-Proto": "https", "Referer": "https://localhost/admin/login"},
+            base_url="http://localhost",
+        )
+    )
+    assert "Secure" in secure and "HttpOnly" in secure and "SameSite=Lax" in secure
+
+
+def test_without_a_proxy_forwarded_headers_are_ignored(tmp_path):
+    make_corpus(tmp_path / "corpus")
+    set_password(tmp_path / "instance", PASSWORD)
+    app = create_app(settings(tmp_path, PROXY_HOPS=0))
+    client = app.test_client()
+    for n in range(9):  # a client cannot spread its attempts over made-up addresses
+        assert "密码不对" in login(client, "wrong", f"10.9.9.{n}").get_data(as_text=True)
+    assert login(client, PASSWORD, "10.9.9.99").status_code == 429
+    app.extensions["log"].close()
+    with pytest.raises(ValueError, match="-1"):
+        create_app(settings(tmp_path, PROXY_HOPS=-1))
+
+
+def test_admin_pages_are_never_cached(admin):
+    for path in (
+        "/admin/",
+        "/admin/questions",
+        "/admin/plans",
+        "/admin/fix",
+        "/admin/api/status",
+        "/admin/questions.csv",
+    ):
+        response = admin.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "no-store", path
+
+
+def test_the_secret_key_is_made_once_and_kept_private(site, tmp_path):
+    key_file = tmp_path / "instance" / "secret_key"
+    assert key_file.is_file() and oct(key_file.stat().st_mode & 0o777) == "0o600"
+    assert site.config["SECRET_KEY"] == key_file.read_text().strip() and len(site.config["SECRET_KEY"]) == 64
+    again = create_app(settings(tmp_path))
+    assert again.config["SECRET_KEY"] == site.config["SECRET_KEY"]
+    again.extensions["log"].close()
+
+
+def test_set_password_stores_a_salted_hash_never_the_password(tmp_path, runner, monkeypatch):
+    from web.cli import cli
+
+    monkeypatch.setenv("INSTANCE_DIR", str(tmp_path / "instance"))
+    result = runner.invoke(cli, ["set-password"], input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    stored = (tmp_path / "instance" / PASSWORD_FILE).read_text()
+    assert stored.startswith("scrypt:") and PASSWORD not in stored
+    assert oct((tmp_path / "instance" / PASSWORD_FILE).stat().st_mode & 0o777) == "0o600"
+    first_hash = stored
+    assert runner.invoke(cli, ["set-password", "--stdin"], input=f"{PASSWORD}\n").exit_code == 0
+    assert (tmp_path / "instance" / PASSWORD_FILE).read_text() != first_hash  # a new salt each time
+    short = runner.invoke(cli, ["set-password", "--stdin"], input="short\n")
+    assert short.exit_code != 0 and "8" in short.output
+    # nowhere in the instance folder, the project's settings, or the log is the password in clear
+    make_corpus(tmp_path / "corpus")
+    app = create_app(settings(tmp_path))
+    client = app.test_client()
+    assert login(client).status_code == 302
+    app.extensions["log"].close()
+    secret = PASSWORD.encode()
+    for path in [*(tmp_path / "instance").rglob("*"), ROOT / "config.yaml"]:
+        if path.is_file():
+            assert secret not in path.read_bytes(), path
+
+
+# -- the log pages ----------------------------------------------------------------------------------
+def test_the_log_lists_show_questions_and_feedback(site, admin):
+    api = site.test_client()
+    found = api.post("/api/ask", json={"question": "简易注销有哪些配合单位？"}).get_json()
+    refused = api.post("/api/ask", json={"question": "明天食堂吃什么？"}).get_json()
+    disliked = api.post("/api/ask", json={"question": "特种设备谁牵头？"}).get_json()
+    api.post(
+        "/api/feedback", json={"answer_id": disliked["answer_id"], "vote": "down", "comment": "<b>不对</b>"}
+    )
+    api.post("/api/ask", json={"question": '=HYPERLINK("http://x")'})
+    assert not refused["found"]
+    site.extensions["log"].flush()
+    recent = admin.get("/admin/questions").get_data(as_text=True)
+    assert "简易注销有哪些配合单位？" in recent and "明天食堂吃什么？" in recent
+    assert "&lt;b&gt;不对&lt;/b&gt;" in recent and "<b>不对</b>" not in recent  # shown as text
+    unanswered = admin.get("/admin/questions?view=unanswered").get_data(as_text=True)
+    assert "明天食堂吃什么？" in unanswered and "简易注销有哪些配合单位？" not in unanswered
+    assert "/admin/fix?q=" in unanswered
+    disliked_page = admin.get("/admin/questions?view=disliked").get_data(as_text=True)
+    assert "特种设备谁牵头？" in disliked_page and "简易注销" not in disliked_page
+    top = admin.get("/admin/questions?view=top").get_data(as_text=True)
+    assert "特种设备谁牵头？" in top
+    assert admin.get("/admin/questions?view=nothing").status_code == 404
+    data = admin.get("/admin/api/questions?view=unanswered").get_json()
+    assert [q["question"] for q in data["questions"]] == [
+        '=HYPERLINK("http://x")',
+        "明天食堂吃什么？",
+    ] or "明天食堂吃什么？" in [q["question"] for q in data["questions"]]
+    assert found["answer_id"] in {
+        q["answer_id"] for q in admin.get("/admin/api/questions").get_json()["questions"]
+    }
+
+
+def test_the_csv_export_holds_what_is_shown(site, admin):
+    api = site.test_client()
+    for question in ("简易注销有哪些配合单位？", "明天食堂吃什么？", "=cmd|' /C calc'!A0"):
+        api.post("/api/ask", json={"question": question})
+    api.post("/api/ask", json={"question": "特种设备谁牵头？"}, headers={"Sec-Fetch-Site": "same-origin"})
+    site.extensions["log"].flush()
+    for view in ("recent", "unanswered", "top"):
+        for channel in ("", "api", "web"):
+            query = f"view={view}&days=7" + (f"&channel={channel}" if channel else "")
+            shown = admin.get(f"/admin/api/questions?{query}").get_json()["questions"]
+            response = admin.get(f"/admin/questions.csv?{query}")
+            assert response.mimetype == "text/csv" and response.data.startswith("\ufeff".encode())
+            assert "attachment" in response.headers["Content-Disposition"]
+            rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+            assert [r["问题"] for r in rows] == [
+                ("'" + q["question"]) if q["question"].startswith("=") else q["question"] for q in shown
+            ], query
+    web_rows = list(
+        csv.DictReader(io.StringIO(admin.get("/admin/questions.csv?channel=web").data.decode("utf-8-sig")))
+    )
+    assert [(r["问题"], r["渠道"], r["找到答案"]) for r in web_rows] == [("特种设备谁牵头？", "网页", "是")]
+
+
+def test_the_overview_draws_its_charts_on_the_server_with_no_inline_code(site, admin):
+    api = site.test_client()
+    api.post("/api/ask", json={"question": "简易注销有哪些配合单位？"})
+    api.post("/api/ask", json={"question": "特种设备谁牵头？"}, headers={"Sec-Fetch-Site": "same-origin"})
+    site.extensions["log"].flush()
+    response = admin.get("/admin/?days=7")
+    page = response.get_data(as_text=True)
+    assert page.count("<svg") == 2 and "<rect" in page and "每日提问数" in page
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    stats = admin.get("/admin/api/stats?days=7").get_json()
+    assert stats["totals"]["asked"] == 2 and {r["channel"] for r in stats["per_day"]} == {"api", "web"}
+    for path in (
+        "/admin/",
+        "/admin/questions",
+        "/admin/fix?q=x",
+        "/admin/plans",
+        "/admin/plans/plan.txt",
+        "/admin/clause/028a20-31",
+        "/admin/login",
+    ):
+        html = admin.get(path).get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html), path  # no inline script
+        assert not re.search(r"\sstyle=", html) and "<style" not in html, path  # no inline style
+        assert not re.search(r"(src|href)=\"(https?:)?//", html), path  # nothing from another server
+
+
+def test_the_admin_json_follows_the_openapi_document(site, admin):
+    from test_api import check
+
+    spec = site.test_client().get("/openapi.json").get_json()
+    site.test_client().post("/api/ask", json={"question": "明天食堂吃什么？"})
+    site.extensions["log"].flush()
+    for path, query in (
+        ("/admin/api/questions", "view=recent"),
+        ("/admin/api/questions", "view=top"),
+        ("/admin/api/stats", "days=7"),
+        ("/admin/api/status", ""),
+    ):
+        body = admin.get(f"{path}?{query}").get_json()
+        check(
+            body,
+            spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"],
+            spec,
+        )
+    bad = admin.get("/admin/api/questions?view=everything")
+    assert bad.status_code == 400 and "view" in bad.get_json()["error"]
+
+
+# -- from a gap to a fix ----------------------------------------------------------------------------
+def test_a_synonym_added_in_the_page_changes_the_next_answer(site, admin, tmp_path):
+    question = "升降机谁牵头？"
+    assert not ask(site, question)["found"]
+    page = admin.get(f"/admin/fix?q={question}").get_data(as_text=True)
+    assert "方案中没有找到" in page
+    response = post(admin, "/admin/fix/synonym", {"q": question, "word": "升降机", "plan_words": "特种设备"})
+    assert response.status_code == 302 and response.headers["Location"].startswith("/admin/fix?q=")
+    page = admin.get(response.headers["Location"]).get_data(as_text=True)
+    assert "已添加同义词：升降机 → 特种设备" in page and "牵头单位：盟质监局" in page
+    answer = ask(site, question)
+    assert answer["found"] and answer["units"] == ["盟质监局"]
+    terms = yaml.safe_load((tmp_path / "corpus" / "terms.yaml").read_text(encoding="utf-8"))
+    assert terms["synonyms"]["升降机"] == ["特种设备"] and terms["synonyms"]["注销"] == ["简易注销"]
+    assert "# Words staff use" in (tmp_path / "corpus" / "terms.yaml").read_text(
+        encoding="utf-8"
+    )  # comments kept
+    assert list((tmp_path / "instance" / "backups").glob("terms.yaml.*"))
+
+
+def test_a_correction_and_a_unit_alias_change_the_next_answer(site, admin, tmp_path):
+    assert not ask(site, "三一五谁牵头？")["found"] and not ask(site, "红盾所牵头哪些工作？")["found"]
+    post(admin, "/admin/fix/correction", {"q": "三一五谁牵头？", "typed": "三一五", "meant": "3·15"})
+    post(admin, "/admin/fix/alias", {"q": "红盾所牵头哪些工作？", "unit": "工商局", "alias": "红盾所"})
+    assert ask(site, "三一五谁牵头？")["units"] == ["盟工商局"]
+    assert ask(site, "红盾所牵头哪些工作？")["found"]
+    units = yaml.safe_load((tmp_path / "corpus" / "units.yaml").read_text(encoding="utf-8"))
+    assert units["units"]["盟工商局"][-1] == "红盾所"  # the alias went to the canonical unit
+
+
+@pytest.mark.parametrize(
+    "path, data, said",
+    [
+        ("/admin/fix/synonym", {"word": "升降#机", "plan_words": "特种设备"}, "不能使用的字符"),
+        ("/admin/fix/synonym", {"word": "升降机", "plan_words": "、、"}, "至少填写一个"),
+        ("/admin/fix/synonym", {"word": "升" * 21, "plan_words": "特种设备"}, "问题里的词"),
+        ("/admin/fix/correction", {"typed": "牵头", "meant": "牵头"}, "相同"),
+        ("/admin/fix/alias", {"unit": "盟质监局", "alias": "工商局"}, "已经是“盟工商局”的名称"),
+        ("/admin/fix/alias", {"unit": "盟质监局", "alias": "a\nb: [x]"}, "不能使用的字符"),
+    ],
+)
+def test_a_bad_edit_is_refused_with_a_reason_and_changes_nothing(site, admin, tmp_path, path, data, said):
+    files = {name: (tmp_path / "corpus" / name).read_bytes() for name in ("terms.yaml", "units.yaml")}
+    response = post(admin, path, {"q": "升降机谁牵头？", **data})
+    assert response.status_code == 302
+    assert said in admin.get(response.headers["Location"]).get_data(as_text=True)
+    assert {name: (tmp_path / "corpus" / name).read_bytes() for name in files} == files
+    assert not (tmp_path / "instance" / "backups").exists()
+
+
+def test_a_corpus_without_its_own_terms_keeps_the_shipped_ones_when_one_is_added(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    shutil.copy(ROOT / "corpus" / "plan.txt", tmp_path / "corpus")
+    set_password(tmp_path / "instance", PASSWORD)
+    app = create_app(settings(tmp_path))
+    client = app.test_client()
+    login(client)
+    post(client, "/admin/fix/synonym", {"word": "升降机", "plan_words": "特种设备"})
+    terms = yaml.safe_load((tmp_path / "corpus" / "terms.yaml").read_text(encoding="utf-8"))
+    assert terms["synonyms"]["升降机"] == ["特种设备"] and "注销" in terms["synonyms"]
+    assert ask(app, "注销有哪些配合单位？")["found"]
+    app.extensions["log"].close()
+
+
+# -- plans ------------------------------------------------------------------------------------------
+def upload(client, name: str, data: bytes, replace: bool = False):
+    """Upload a file through the plans page's form."""
+    form = {"csrf_token": token(client, "/admin/plans"), "plan": (io.BytesIO(data), name)}
+    if replace:
+        form["replace"] = "y"
+    return client.post("/admin/plans/upload", data=form, content_type="multipart/form-data")
+
+
+def test_an_uploaded_plan_is_answered_without_a_restart_with_its_check_report(site, admin, tmp_path):
+    assert not ask(site, SANYA_QUESTION)["found"]
+    response = upload(admin, "../../三亚 营商环境<2023>.txt", SANYA.read_bytes())
+    assert response.status_code == 302
+    stored = "三亚_营商环境_2023.txt"
+    assert unquote(response.headers["Location"]).startswith(f"/admin/plans/{stored}?v=")
+    assert (tmp_path / "corpus" / stored).read_bytes() == SANYA.read_bytes()
+    assert not list((tmp_path / "instance" / "uploads").glob("*/*"))  # nothing left in staging
+    report = admin.get(response.headers["Location"]).get_data(as_text=True)
+    assert (
+        "检查结果" in report
+        and "条款" in report
+        and "已上传《三亚市创建一流营商环境2023年实施方案》" in report
+    )
+    answer = ask(site, SANYA_QUESTION)
+    assert answer["found"] and answer["units"] == ["市惠企政策服务工作领导小组办公室"]
+    assert ask(site, "简易注销有哪些配合单位？")["found"]  # the old plan still answers
+    plans = admin.get("/admin/plans").get_data(as_text=True)
+    assert stored in plans and "plan.txt" in plans
+
+
+def test_a_docx_upload_is_read_and_checked(site, admin):
+    response = upload(admin, "数字政府.docx", DOCX.read_bytes())
+    assert response.status_code == 302
+    assert ask(site, "5G基站建设谁牵头")["units"] == ["市工业和信息化局"]
+
+
+@pytest.mark.parametrize(
+    "name, data, said",
+    [
+        ("plan.exe", b"MZ\x90\x00", "只能上传"),
+        ("noextension", "文本".encode(), "只能上传"),
+        ("fake.txt", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "内容却是PDF"),
+        ("fake.pdf", "这是一个文本文件。".encode(), "内容却是文本"),
+        ("fake.docx", b"PK\x03\x04" + b"\x00" * 40, "损坏"),
+        ("broken.pdf", b"%PDF-1.7\nthis is no pdf at all\n%%EOF", "上传失败"),
+        ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "不是文本"),
+        ("empty.txt", b"   \n", "空的"),
+        ("plan.txt", "一、总体要求\n".encode(), "已有同名方案"),
+    ],
+)
+def test_a_bad_upload_is_refused_and_the_plans_keep_answering(site, admin, tmp_path, name, data, said):
+    before = sorted(p.name for p in (tmp_path / "corpus").iterdir())
+    response = upload(admin, name, data)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "上传失败" in page and said in page, page[page.find("上传失败") - 10 :][:300]
+    assert sorted(p.name for p in (tmp_path / "corpus").iterdir()) == before
+    assert ask(site, "简易注销有哪些配合单位？")["found"]
+
+
+def test_a_docx_that_is_a_zip_of_something_else_is_refused(site, admin):
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("readme.txt", "not a Word document")
+    response = upload(admin, "archive.docx", buffer.getvalue())
+    assert response.status_code == 400 and "word/document.xml" in response.get_data(as_text=True)
+
+
+def test_an_upload_over_the_size_limit_is_refused(tmp_path):
+    make_corpus(tmp_path / "corpus")
+    set_password(tmp_path / "instance", PASSWORD)
+    app = create_app(settings(tmp_path, MAX_UPLOAD_BYTES=100 * 1024))
+    client = app.test_client()
+    login(client)
+    response = upload(client, "big.txt", ("一、总体要求\n" + "内容" * 100_000).encode())
+    assert response.status_code == 413 and "文件超过 100 KB 的上限" in response.get_data(as_text=True)
+    assert not (tmp_path / "corpus" / "big.txt").exists()
+    small = upload(client, "sanya.txt", SANYA.read_bytes()[: 90 * 1024])  # under the limit (the app's
+    assert small.status_code == 302  # MAX_CONTENT_LENGTH of 64 KB does not apply to uploads)
+    app.extensions["log"].close()
+
+
+def test_replacing_a_plan_needs_the_box_ticked_and_keeps_a_backup(site, admin, tmp_path):
+    original = (tmp_path / "corpus" / "plan.txt").read_bytes()
+    assert upload(admin, "plan.txt", SANYA.read_bytes()).status_code == 400
+    assert upload(admin, "plan.txt", SANYA.read_bytes(), replace=True).status_code == 302
+    assert ask(site, SANYA_QUESTION)["found"] and not ask(site, "简易注销有哪些配合单位？")["found"]
+    backups = list((tmp_path / "instance" / "backups").glob("plan.txt.*"))
+    assert len(backups) == 1 and backups[0].read_bytes() == original
+
+
+def test_removing_a_plan_takes_it_out_of_the_answers_and_keeps_it(site, admin, tmp_path):
+    upload(admin, "sanya.txt", SANYA.read_bytes())
+    assert ask(site, SANYA_QUESTION)["found"]
+    response = post(admin, "/admin/plans/sanya.txt/remove", {}, page="/admin/plans")
+    assert response.status_code == 302
+    assert not ask(site, SANYA_QUESTION)["found"] and not (tmp_path / "corpus" / "sanya.txt").exists()
+    assert list((tmp_path / "instance" / "backups").glob("removed-*-sanya.txt"))
+    last = post(admin, "/admin/plans/plan.txt/remove", {}, page="/admin/plans")  # the only plan left
+    assert "唯一的方案" in admin.get(last.headers["Location"]).get_data(as_text=True)
+    assert (tmp_path / "corpus" / "plan.txt").exists()
+    assert post(admin, "/admin/plans/..%2Fstate.sqlite3/remove", {}, page="/admin/plans").status_code in (
+        302,
+        404,
+    )
+    assert (tmp_path / "state.sqlite3").exists()
+
+
+def test_fixing_a_clauses_units_writes_the_corrections_file(site, admin, tmp_path):
+    clause_id = "028a20-31"
+    form = admin.get(f"/admin/clause/{clause_id}").get_data(as_text=True)
+    assert "盟工商局" in form and "盟环保局、盟住建局" in form
+    response = post(
+        admin,
+        f"/admin/clause/{clause_id}",
+        {"lead": "工商局", "cooperate": "盟环保局、盟住建局"},
+        page=f"/admin/clause/{clause_id}",
+    )
+    assert response.status_code == 302
+    assert "已修改" in admin.get(response.headers["Location"]).get_data(as_text=True)
+    fixes = yaml.safe_load((tmp_path / "corpus" / "plan.corrections.yaml").read_text(encoding="utf-8"))
+    assert fixes["clauses"] == [
+        {"id": clause_id, "lead": ["盟工商局"], "cooperate": ["盟环保局", "盟住建局"]}
+    ]
+    answer = ask(site, "简易注销有哪些配合单位？")
+    assert answer["units"] == ["盟环保局", "盟住建局"]
+    bad = post(
+        admin,
+        f"/admin/clause/{clause_id}",
+        {"lead": "盟工商局。推进", "cooperate": ""},
+        page=f"/admin/clause/{clause_id}",
+    )
+    assert "不能使用的字符" in admin.get(bad.headers["Location"]).get_data(as_text=True)
+    assert admin.get("/admin/clause/no-such-clause").status_code == 404
+
+
+# -- every worker follows -----------------------------------------------------------------------------
+def wait_for(condition, seconds: float = 15.0) -> bool:
+    """Poll until `condition()` holds."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def test_another_worker_rebuilds_in_the_background_after_a_change(site, admin, tmp_path):
+    other = create_app(settings(tmp_path))  # a second worker process: same corpus, same state database
+    other.extensions["reloader"].interval = 0.05
+    other_client = other.test_client()
+    old = other.extensions["qa"]
+    upload(admin, "sanya.txt", SANYA.read_bytes())
+
+    def answered() -> bool:
+        other_client.get("/healthz")  # requests drive the check
+        return other_client.post("/api/ask", json={"question": SANYA_QUESTION}).get_json()["found"]
+
+    assert wait_for(answered)
+    assert other.extensions["qa"] is not old and other.extensions["reloader"].problem == ""
+    other.extensions["log"].close()
+
+
+def test_a_rebuild_that_fails_leaves_the_old_index_serving_and_says_why(site, admin, monkeypatch):
+    reloader = site.extensions["reloader"]
+    old = site.extensions["qa"]
+
+    def broken():
+        raise RuntimeError("词表读不出来")
+
+    monkeypatch.setattr(reloader, "build", broken)
+    response = post(admin, "/admin/fix/synonym", {"word": "升降机", "plan_words": "特种设备"})
+    page = admin.get(response.headers["Location"]).get_data(as_text=True)
+    assert "重建索引失败，仍使用原索引" in page and "词表读不出来" in page
+    assert site.extensions["qa"] is old and ask(site, "简易注销有哪些配合单位？")["found"]
+    assert "词表读不出来" in admin.get("/admin/api/status").get_json()["problem"]
+
+
+def test_a_plan_that_stops_loading_leaves_the_old_index_serving(site, admin, tmp_path):
+    upload(admin, "sanya.txt", SANYA.read_bytes())
+    (tmp_path / "corpus" / "sanya.txt").write_bytes(b"\x00\x01\x02" * 100)  # damaged behind our back
+    reloader = site.extensions["reloader"]
+    assert reloader.changed() is False
+    assert "sanya.txt" in reloader.problem
+    assert ask(site, SANYA_QUESTION)["found"]
+
+
+# -- gunicorn -w 2, real processes ------------------------------------------------------------------
+class Gunicorn:
+    """`gunicorn -w 2 'app:create_app()'` on 127.0.0.1 and a free port, with its own folders."""
+
+    def __init__(self, folder: Path):
+        from services import free_port
+
+        self.folder, self.port = folder, free_port()
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "Gunicorn":
+        env = {
+            **os.environ,
+            "CORPUS_DIR": str(self.folder / "corpus"),
+            "STATE_DB": str(self.folder / "state.sqlite3"),
+            "INSTANCE_DIR": str(self.folder / "instance"),
+            "PYTHONPATH": str(ROOT),
+        }
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-w",
+                "2",
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "--timeout",
+                "60",
+                "app:create_app()",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.folder / "gunicorn.log", "wb"),
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.pids() and len(self.pids()) == 2 and self.up():
+                return self
+            time.sleep(0.2)
+        raise RuntimeError((self.folder / "gunicorn.log").read_text()[-2000:])
+
+    def pids(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(p) for p in children.read_text().split()] if children.exists() else []
+
+    def up(self) -> bool:
+        import requests
+
+        try:
+            return requests.get(f"{self.url}/healthz", timeout=2).status_code == 200
+        except requests.RequestException:
+            return False
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(20)
+
+
+@pytest.fixture()
+def gunicorn(tmp_path):
+    if (
+        not shutil.which("gunicorn")
+        and subprocess.run([sys.executable, "-m", "gunicorn", "--version"], capture_output=True).returncode
+    ):
+        pytest.skip("gunicorn is not installed (requirements-dev.txt)")
+    make_corpus(tmp_path / "corpus")
+    set_password(tmp_path / "instance", PASSWORD)
+    server = Gunicorn(tmp_path).start()
+    yield server
+    server.stop()
+
+
+def test_under_gunicorn_both_workers_follow_uploads_and_synonyms_without_a_restart(gunicorn):
+    import requests
+
+    def answers(question: str, tries: int = 16) -> list[dict]:
+        """The answers of fresh connections (each may reach either worker)."""
+        return [
+            requests.post(
+                f"{gunicorn.url}/api/ask",
+                json={"question": question},
+                timeout=10,
+                headers={"Connection": "close"},
+            ).json()
+            for _ in range(tries)
+        ]
+
+    def workers_serving(session, check) -> set[int]:
+        """The worker pids whose index passes `check`, seen over fresh connections."""
+        seen = set()
+        for _ in range(24):
+            status = session.get(f"{gunicorn.url}/admin/api/status", headers={"Connection": "close"}).json()
+            if check(status):
+                seen.add(status["pid"])
+        return seen
+
+    admin = requests.Session()
+    page = admin.get(f"{gunicorn.url}/admin/login").text
+    response = admin.post(
+        f"{gunicorn.url}/admin/login",
+        data={"csrf_token": TOKEN.search(page).group(1), "password": PASSWORD},
+        allow_redirects=False,
+    )
+    assert response.status_code == 302
+    pids = set(gunicorn.pids())
+    assert not any(a["found"] for a in answers(SANYA_QUESTION, 4))
+
+    # an uploaded plan is answered by both workers, without a restart
+    plans = admin.get(f"{gunicorn.url}/admin/plans").text
+    response = admin.post(
+        f"{gunicorn.url}/admin/plans/upload",
+        allow_redirects=False,
+        data={"csrf_token": TOKEN.search(plans).group(1)},
+        files={"plan": ("sanya.txt", SANYA.read_bytes(), "text/plain")},
+    )
+    assert response.status_code == 302, response.text[:500]
+    assert wait_for(lambda: workers_serving(admin, lambda s: len(s["documents"]) == 2) == pids, 20)
+    assert all(
+        a["found"] and a["units"] == ["市惠企政策服务工作领导小组办公室"] for a in answers(SANYA_QUESTION)
+    )
+    assert set(gunicorn.pids()) == pids  # no worker was restarted
+
+    # a broken upload leaves the old plans answering
+    plans = admin.get(f"{gunicorn.url}/admin/plans").text
+    broken = admin.post(
+        f"{gunicorn.url}/admin/plans/upload",
+        data={"csrf_token": TOKEN.search(plans).group(1)},
+        files={"plan": ("broken.pdf", b"%PDF-1.7\nnot really\n%%EOF", "application/pdf")},
+    )
+    assert broken.status_code == 400 and "上传失败" in broken.text
+    time.sleep(1.5)
+    assert all(a["found"] for a in answers(SANYA_QUESTION, 8))
+    assert all(a["found"] for a in answers("简易注销有哪些配合单位？", 8))
+
+    # a synonym added in the page changes the next answer, in both workers
+    assert not any(a["found"] for a in answers("升降机谁牵头？", 4))
+    fix = admin.get(f"{gunicorn.url}/admin/fix?q=升降机谁牵头？").text
+    added = admin.post(
+        f"{gunicorn.url}/admin/fix/synonym",
+        allow_redirects=False,
+        data={
+            "csrf_token": TOKEN.search(fix).group(1),
+            "q": "升降机谁牵头？",
+            "word": "升降机",
+            "plan_words": "特种设备",
+        },
+    )
+    assert added.status_code == 302
+    assert "牵头单位：盟质监局" in admin.get(f"{gunicorn.url}{added.headers['Location']}").text
+    version = admin.get(f"{gunicorn.url}/admin/api/status").json()["version"]
+    assert wait_for(lambda: workers_serving(admin, lambda s: s["version"] == version) == pids, 20)
+    assert all(a["units"] == ["盟质监局"] for a in answers("升降机谁牵头？"))
+    assert set(gunicorn.pids()) == pids
+
+
+def test_the_page_after_a_change_shows_it_whichever_worker_serves_it(site, admin, tmp_path):
+    """The redirect after a change carries the new version: a worker that has not rebuilt yet catches up."""
+    other = create_app(settings(tmp_path))  # another worker; its background check is a second away
+    other.extensions["reloader"].interval = 3600.0
+    response = post(admin, "/admin/fix/synonym", {"q": "升降机谁牵头？", "word": "升降机", "plan_words": "特种设备"})
+    assert "v=" in response.headers["Location"]
+    elsewhere = other.test_client()
+    with elsewhere.session_transaction() as session:  # the same browser: its cookie works on any worker
+        with admin.session_transaction() as mine:
+            session.update(mine)
+    page = elsewhere.get(response.headers["Location"]).get_data(as_text=True)
+    assert "牵头单位：盟质监局" in page
+    assert other.extensions["reloader"].seen == site.extensions["reloader"].seen
+    other.extensions["log"].close()
+
+
+def test_the_login_limit_holds_per_worker_while_the_state_store_is_down(monkeypatch):
+    from qa import StateStore
+    from web.admin.auth import LoginLimiter
+
+    store = StateStore(":memory:")
+    monkeypatch.setattr(store, "incr", lambda key, ttl: 0)  # what a store that is down answers
+    limiter = LoginLimiter(store, attempts=3)
+    assert [limiter.allow("10.4.4.4") for _ in range(4)] == [True, True, True, False]
+    assert limiter.allow("10.4.4.5")
+    with pytest.raises(ValueError, match="0"):
+        LoginLimiter(store, attempts=0)

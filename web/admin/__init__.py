@@ -1,0 +1,123 @@
+"""The admin area at /admin, behind a login: the question log, from a gap to a fix, the plans.
+
+`init_app` also sets up what the area rests on: the secret key (made once in the instance folder), session
+cookies (HttpOnly, SameSite=Lax, Secure over HTTPS), ProxyFix for nginx, CSRF protection, the question log
+and the corpus reloader.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Blueprint, Flask, current_app, jsonify, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from ..question_log import QuestionLog, sqlite_url_for
+from ..settings import instance_dir
+from .auth import LoginLimiter, generation, load_secret_key
+from .reload import CorpusReloader
+
+__all__ = ["bp", "csrf", "init_app"]
+log = logging.getLogger("qa.admin")
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates", static_folder="static")
+csrf = CSRFProtect()
+OPEN_ENDPOINTS = {"admin.login", "admin.static"}  # everything else under /admin needs a login
+
+
+class HttpsAwareSessions(SecureCookieSessionInterface):
+    """Session cookies marked Secure when the request came over HTTPS (as nginx reports it), not otherwise:
+    a Secure cookie on plain HTTP would never come back and the login would not hold."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
+
+
+def init_app(app: Flask, seen_version: str = "") -> None:
+    """Set up the admin area and what it rests on; `seen_version`: the corpus stamp the index was built at."""
+    from .. import build_assistant
+
+    config = app.config
+    folder = instance_dir(config)
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = load_secret_key(folder)
+    config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=int(config["ADMIN_SESSION_MINUTES"])),
+        WTF_CSRF_CHECK_DEFAULT=False,  # the admin blueprint checks its own POSTs; /api and /wechat have none
+        WTF_CSRF_TIME_LIMIT=None,  # a token lives as long as the login
+    )
+    app.session_interface = HttpsAwareSessions()
+    hops = int(config["PROXY_HOPS"])
+    if hops < 0:
+        raise ValueError(f"PROXY_HOPS must be 0 or more, got {hops}")
+    if hops:  # the client's address and scheme as nginx saw them (X-Forwarded-For, X-Forwarded-Proto)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+    csrf.init_app(app)
+    store = app.extensions["state"]
+    question_log = QuestionLog(
+        str(config["LOG_URL"] or sqlite_url_for(folder)),
+        secret=str(config["SECRET_KEY"]).encode(),
+        days=int(config["LOG_DAYS"]),
+        queue_size=int(config["LOG_QUEUE"]),
+        enabled=bool(config["LOG_QUESTIONS"]),
+    )
+    question_log.start()
+    app.extensions["log"] = question_log
+    reloader = CorpusReloader(
+        app, store, lambda: build_assistant(app.config, store), config["CORPUS_DIR"], seen_version
+    )
+    app.extensions["reloader"] = reloader
+    app.before_request(reloader.check)
+    app.extensions["login_limiter"] = LoginLimiter(store, int(config["LOGIN_ATTEMPTS"]))
+    from . import manage, views  # noqa: F401 — their routes join the blueprint
+
+    app.register_blueprint(bp)
+
+
+def instance() -> Path:
+    """The instance folder of the app handling this request."""
+    return instance_dir(current_app.config)
+
+
+def logged_in() -> bool:
+    """Whether this session logged in with the password that is set now."""
+    mark, current = session.get("admin"), generation(instance())
+    return bool(mark and current and hmac.compare_digest(str(mark), current))
+
+
+@bp.before_request
+def guard():
+    """No admin page or API without a login; every changing request carries the CSRF token."""
+    if request.endpoint not in OPEN_ENDPOINTS and not logged_in():
+        if request.path.startswith("/admin/api/"):
+            response = jsonify({"error": "login required"})
+            response.status_code = 401
+            return response
+        if request.method == "GET":
+            return redirect(url_for("admin.login", next=request.full_path.rstrip("?")))
+        return redirect(url_for("admin.login"))
+    if request.method == "GET" and request.args.get("v"):  # the page after a change: show the change
+        current_app.extensions["reloader"].catch_up(request.args["v"][:64])
+    if request.endpoint == "admin.upload":
+        from .manage import raise_upload_limit
+
+        raise_upload_limit()
+    if request.method not in ("GET", "HEAD", "OPTIONS") and request.endpoint != "admin.static":
+        csrf.protect()
+    return None
+
+
+@bp.after_request
+def never_cache(response):
+    """Admin pages hold the log and forms: never kept by a browser or a proxy."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.vary.add("Cookie")
+    return response

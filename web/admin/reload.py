@@ -1,0 +1,152 @@
+"""The index rebuilt without a restart, in every worker process and on every server.
+
+A change made in the admin pages (a plan uploaded or removed, a word or a unit's name added, a clause's units
+corrected) writes a new stamp under "corpus:version" in the shared state store. Each worker looks at the
+stamp at most once a second, as requests come, and rebuilds in a background thread when it has changed: the
+old index answers until the new one is ready, then one assignment swaps them. A rebuild that fails, or that
+would drop a plan because it no longer loads, leaves the old index serving and says why.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import Flask
+
+from qa import Assistant, StateStore
+
+log = logging.getLogger(__name__)
+KEY = "corpus:version"
+STAMP_TTL = 10 * 365 * 24 * 3600.0  # the stamp outlives any deployment; its loss only means no reload
+
+
+def corpus_version(store: StateStore) -> str:
+    """The corpus stamp in the store ('' before the first change, or while the store is down)."""
+    stamp = store.get(KEY)
+    return str(stamp.get("id", "")) if stamp else ""
+
+
+class CorpusReloader:
+    """Keeps app.extensions["qa"] in step with the corpus stamp."""
+
+    def __init__(
+        self,
+        app: Flask,
+        store: StateStore,
+        build: Callable[[], Assistant],
+        corpus_dir: str | Path,
+        seen: str = "",
+        interval: float = 1.0,
+    ):
+        if interval <= 0:
+            raise ValueError(f"the reload check interval must be positive, got {interval!r}")
+        self.app, self.store, self.build = app, store, build
+        self.corpus_dir = Path(corpus_dir)
+        self.interval = float(interval)
+        self.seen = seen  # the stamp the serving index was built for
+        self.building = False
+        self.problem = ""  # why the last rebuild was not put in service ('' when it was)
+        self.built_at = time.time()
+        self.rebuilds = 0
+        self._checked = time.monotonic()
+        self._check_lock = threading.Lock()
+        self._build_lock = threading.Lock()
+
+    def status(self) -> dict:
+        """What the admin pages show: the version serving, whether a rebuild runs, the last problem."""
+        qa = self.app.extensions["qa"]
+        return {
+            "version": self.seen,
+            "building": self.building,
+            "problem": self.problem,
+            "built_at": self.built_at,
+            "rebuilds": self.rebuilds,
+            "documents": list(qa.documents),
+            "clauses": len(qa.clauses),
+            "pid": os.getpid(),
+        }
+
+    def check(self) -> None:
+        """Before a request: at most once per interval, read the stamp and start a rebuild if it moved."""
+        now = time.monotonic()
+        if now - self._checked < self.interval or not self._check_lock.acquire(blocking=False):
+            return
+        try:
+            if now - self._checked < self.interval:
+                return
+            self._checked = now
+            version = corpus_version(self.store)
+            if version and version != self.seen and not self.building:
+                self.building = True
+                threading.Thread(
+                    target=self.rebuild, args=(version,), name="corpus-reload", daemon=True
+                ).start()
+        finally:
+            self._check_lock.release()
+
+    def changed(self) -> bool:
+        """After this worker changed the corpus: stamp a new version for the others, rebuild here now.
+
+        Returns whether the new index is serving (see `problem` when not).
+        """
+        version = uuid.uuid4().hex
+        self.store.put(KEY, {"id": version, "at": time.time(), "pid": os.getpid()}, ttl=STAMP_TTL)
+        return self.rebuild(version)
+
+    def catch_up(self, version: str) -> None:
+        """Serve at least the change that made `version` before answering this request, rebuilding now if
+        need be: the page after a change may reach another worker than the one that made it."""
+        if version and version != self.seen:
+            self.rebuild(corpus_version(self.store) or version)  # the newest: the files hold it already
+
+    def rebuild(self, version: str) -> bool:
+        """Build the index anew and put it in service unless it failed; one build at a time."""
+        with self._build_lock:
+            if version == self.seen:  # another thread built it while this one waited
+                return not self.problem
+            self.building = True
+            old = self.app.extensions["qa"]
+            started = time.perf_counter()
+            try:
+                new = self.build()
+                new.examples  # noqa: B018 — computed here, not by the first request after the swap
+                lost = self._lost_plans(old, new)
+                if lost:
+                    raise RuntimeError("；".join(lost))
+            except Exception as exc:  # anything at all: the old index keeps answering
+                self.problem = f"重建索引失败，仍使用原索引：{exc}"[:1000]
+                log.error(
+                    "corpus rebuild for version %s failed; the old index keeps serving: %s", version, exc
+                )
+                self.seen = version  # not retried until the next change
+                return False
+            finally:
+                self.building = False
+            self.app.extensions["qa"] = new
+            self.seen, self.problem, self.built_at = version, "", time.time()
+            self.rebuilds += 1
+            log.warning(
+                "corpus reloaded (version %s): %s plans, %s clauses in %.2f s",
+                version[:8],
+                len(new.documents),
+                len(new.clauses),
+                time.perf_counter() - started,
+            )
+            return True
+
+    def _lost_plans(self, old: Assistant, new: Assistant) -> list[str]:
+        """Why plans that served before are missing from the new index though their files are still there."""
+        before = {c.source for c in old.clauses}
+        after = {c.source for c in new.clauses}
+        missing = sorted(s for s in before - after if (self.corpus_dir / s).is_file())
+        reasons = []
+        for source in missing:
+            said = [w for w in new.warnings if source in w]
+            reasons.append("；".join(said) if said else f"{source} 不再能读出条款")
+        return reasons

@@ -1,0 +1,595 @@
+"""The question log: every question asked through the chat page, the API and WeChat/WeCom, with its answer's
+intent, whether the plans held one, the clause it rests on, its latency, and staff's 👍/👎.
+
+Kept in a SQL database through SQLAlchemy Core: SQLite in the instance folder by default, PostgreSQL
+(`postgresql+psycopg://…`) when several servers share one log. Writing it never slows or breaks an answer:
+`record()` puts a row on a bounded queue and returns; one writer thread per process writes the rows in
+batches. While the database fails, rows wait on the queue (and are dropped once it is full), the log says
+so in `health()`, and the writer tries again every second until the database is back.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import hmac
+import logging
+import os
+import queue
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    bindparam,
+    case,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+
+from qa import Answer
+
+__all__ = ["CHANNELS", "LogUnavailable", "QuestionLog", "VIEWS", "questions"]
+log = logging.getLogger(__name__)
+
+CHANNELS = ("web", "api", "wechat", "wecom")  # the chat page, other API clients, the two phone platforms
+VIEWS = ("recent", "unanswered", "disliked")
+VOTES = ("up", "down")
+MAX_COMMENT = 500
+BATCH = 500  # rows written in one transaction at most
+GATHER_SECONDS = 0.25  # the writer waits this long after a first row for others to join its batch
+RETRY_SECONDS = 1.0  # while the database fails, the writer tries again this often
+VOTE_WAIT_SECONDS = 30.0  # a vote for a row another worker has not written yet waits this long for it
+PRUNE_EVERY_SECONDS = 3600.0
+
+metadata = MetaData()
+# BigInteger ids on PostgreSQL; SQLite autoincrements only an INTEGER PRIMARY KEY.
+ROW_ID = BigInteger().with_variant(Integer, "sqlite")
+questions = Table(
+    "qa_questions",
+    metadata,
+    Column("id", ROW_ID, primary_key=True, autoincrement=True),
+    Column("answer_id", String(40), nullable=False, unique=True),
+    Column("asked_at", DateTime(), nullable=False),  # UTC, without a zone: the same in SQLite and PostgreSQL
+    Column("day", String(10), nullable=False),  # the server's local date, so that the chart counts local days
+    Column("channel", String(16), nullable=False),
+    Column("user_hash", String(32), nullable=False, default=""),  # keyed hash of a WeChat/WeCom user id
+    Column("question", Text, nullable=False),
+    Column("intent", String(24), nullable=False),
+    Column("found", Boolean, nullable=False),
+    Column("top_clause", String(64), nullable=False, default=""),
+    Column("top_title", String(200), nullable=False, default=""),
+    Column("answer", Text, nullable=False, default=""),
+    Column("latency_ms", Float, nullable=False),
+    Column("vote", String(4)),  # up | down | NULL
+    Column("comment", Text),
+    Column("voted_at", DateTime()),
+    Index("ix_qa_questions_asked_at", "asked_at"),
+    Index("ix_qa_questions_day", "day"),
+    Index("ix_qa_questions_found", "found", "asked_at"),
+    Index("ix_qa_questions_vote", "vote", "asked_at"),
+)
+
+
+class LogUnavailable(RuntimeError):
+    """The log database cannot be read now; the message says why."""
+
+
+@dataclass
+class _Row:
+    """A question waiting for the writer, as the answer left it: the writer makes its row, off the request."""
+
+    answer_id: str
+    at: datetime
+    channel: str
+    user: str
+    question: str
+    answer: Answer
+    latency_ms: float
+
+
+@dataclass
+class _Vote:
+    """Feedback waiting for the writer (and, across workers, for its question's row)."""
+
+    answer_id: str
+    vote: str
+    comment: str
+    at: datetime
+    until: float  # time.monotonic() after which a vote whose row never came is dropped
+
+
+_STOP = object()
+
+
+def utcnow() -> datetime:
+    """Now in UTC, without a zone (how the log stores times)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def local_day(moment: datetime) -> str:
+    """The server's local date of a UTC time, as YYYY-MM-DD."""
+    return moment.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d")
+
+
+def text(value: str, limit: int) -> str:
+    """Text every database takes: at most `limit` characters, lone surrogates (from JSON "\\udfff") replaced,
+    NUL removed (PostgreSQL refuses it in text)."""
+    return value[:limit].replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+
+
+def sqlite_url_for(folder: Path) -> str:
+    """The default LOG_URL: a SQLite file in the instance folder."""
+    return f"sqlite:///{Path(folder) / 'log.sqlite3'}"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for a log URL: SQLite (WAL, waits for locks) or a server database (checked connections)."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[1] if "///" in url else ""
+        if not path or path == ":memory:":  # one shared connection, or each thread would see its own database
+            engine = create_engine(
+                "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+            )
+        else:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, connect_args={"timeout": 5, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def pragmas(connection, _record):
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")  # readers (admin pages) never block the writer
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    connect_args = {"connect_timeout": 3} if url.startswith("postgresql") else {}
+    # pre_ping: a connection the server dropped (restart, failover) is replaced instead of failing a write
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=3, max_overflow=2, pool_recycle=1800, connect_args=connect_args
+    )
+
+
+class QuestionLog:
+    """The log of questions asked: written from a queue by a background thread, read by the admin pages."""
+
+    def __init__(
+        self,
+        url: str,
+        secret: bytes,
+        days: int = 180,
+        queue_size: int = 10000,
+        enabled: bool = True,
+        clock: Callable[[], datetime] = utcnow,
+    ):
+        if not isinstance(url, str) or "://" not in url:
+            raise ValueError(f"LOG_URL must be a database URL such as sqlite:///log.sqlite3, got {url!r}")
+        if not isinstance(secret, bytes) or len(secret) < 16:
+            raise ValueError(f"the log's secret must be at least 16 bytes, got {len(secret or b'')}")
+        if not isinstance(days, int) or days < 1:
+            raise ValueError(f"LOG_DAYS must be a positive number of days, got {days!r}")
+        if not isinstance(queue_size, int) or queue_size < 1:
+            raise ValueError(f"LOG_QUEUE must be a positive number of rows, got {queue_size!r}")
+        try:
+            self.engine = make_engine(url)
+        except (SQLAlchemyError, ImportError) as exc:
+            raise ValueError(f"LOG_URL {url!r} cannot be used: {exc}") from None
+        self.url = url
+        self.backend = self.engine.dialect.name
+        self.secret = secret
+        self.days = days
+        self.enabled = bool(enabled)
+        self.clock = clock
+        self.queue_size = queue_size
+        self.dropped = 0
+        self.problem = ""
+        self._failed_at = 0.0
+        self._schema_ready = False
+        self._waiting: list[_Vote] = []  # votes whose row is not written yet
+        self._queue: queue.Queue = queue.Queue(maxsize=queue_size)
+        self._thread: threading.Thread | None = None
+        self._pid = 0  # the process whose writer runs
+        self._owner = os.getpid()  # the process that made the engine
+        self._last_prune = 0.0
+        self._start_lock = threading.Lock()
+        atexit.register(self.close, 2.0)
+
+    # -- ids ----------------------------------------------------------------------------------
+    def new_answer_id(self) -> str:
+        """A fresh answer id: a random part and its signature, so that any worker can tell a real one."""
+        token = secrets.token_hex(8)
+        return token + self._sign(token)
+
+    def valid_answer_id(self, answer_id: object) -> bool:
+        """Whether `answer_id` is one this installation handed out (its signature matches)."""
+        if not isinstance(answer_id, str) or len(answer_id) != 32:
+            return False
+        token, signature = answer_id[:16], answer_id[16:]
+        return hmac.compare_digest(self._sign(token), signature)
+
+    def _sign(self, token: str) -> str:
+        """The signature of an id's random part."""
+        return hmac.new(self.secret, b"answer:" + token.encode(), hashlib.sha256).hexdigest()[:16]
+
+    def user_hash(self, channel: str, user: str) -> str:
+        """A WeChat/WeCom user id as the log keeps it: a keyed hash, the same user the same hash."""
+        if not user:
+            return ""
+        return hmac.new(self.secret, f"user:{channel}:{user}".encode(), hashlib.sha256).hexdigest()[:24]
+
+    # -- writing ------------------------------------------------------------------------------
+    def record(self, question: str, answer: Answer, channel: str, latency_ms: float, user: str = "") -> str:
+        """Log one answered question (without waiting) and return its answer id."""
+        answer_id = self.new_answer_id()
+        if not self.enabled:
+            return answer_id
+        if channel not in CHANNELS:
+            raise ValueError(f"channel must be one of {CHANNELS}, got {channel!r}")
+        self._put(_Row(answer_id, self.clock(), channel, user, question, answer, float(latency_ms)))
+        return answer_id
+
+    def _values(self, row: _Row) -> dict:
+        """The database row of a logged question."""
+        answer = row.answer
+        top = answer.citations[0] if answer.citations else None
+        return {
+            "answer_id": row.answer_id,
+            "asked_at": row.at,
+            "day": local_day(row.at),
+            "channel": row.channel,
+            "user_hash": self.user_hash(row.channel, text(row.user, 200)),
+            "question": text(row.question, 2000),
+            "intent": str(answer.intent)[:24],
+            "found": bool(answer.found),
+            "top_clause": top.id[:64] if top else "",
+            "top_title": text(f"{top.path} {top.title}".strip() if top else "", 200),
+            "answer": text(answer.answer, 2000),
+            "latency_ms": round(row.latency_ms, 3),
+        }
+
+    def feedback(self, answer_id: str, vote: str, comment: str = "") -> bool:
+        """Attach 👍/👎 (and a comment) to an answer; False for an id this installation never handed out."""
+        if vote not in VOTES:
+            raise ValueError(f"vote must be one of {VOTES}, got {vote!r}")
+        if not self.valid_answer_id(answer_id):
+            return False
+        if self.enabled:
+            self._put(
+                _Vote(
+                    answer_id,
+                    vote,
+                    text(comment, MAX_COMMENT),
+                    self.clock(),
+                    time.monotonic() + VOTE_WAIT_SECONDS,
+                )
+            )
+        return True
+
+    def _put(self, item: _Row | _Vote) -> None:
+        """Queue an item for the writer, or drop it when the queue is full: an answer never waits."""
+        self._ensure_writer()
+        try:
+            self._queue.put_nowait(item)
+        except queue.Full:
+            self.dropped += 1
+            if self.dropped == 1 or self.dropped % 1000 == 0:
+                log.warning(
+                    "question log queue is full (%s rows): %s rows dropped so far",
+                    self.queue_size,
+                    self.dropped,
+                )
+
+    def _ensure_writer(self) -> None:
+        """Start this process's writer thread (again after a fork: a forked child has no threads)."""
+        if self._thread is not None and self._pid == os.getpid() and self._thread.is_alive():
+            return
+        with self._start_lock:
+            if self._thread is not None and self._pid == os.getpid() and self._thread.is_alive():
+                return
+            if os.getpid() != (self._pid or self._owner):  # a forked worker: its parent's connections
+                self.engine.dispose(close=False)  # and queue are not its own
+                self._queue = queue.Queue(maxsize=self.queue_size)
+                self._waiting = []
+            self._pid = os.getpid()
+            self._thread = threading.Thread(target=self._run, name="question-log", daemon=True)
+            self._thread.start()
+
+    def start(self) -> None:
+        """Start the writer now: it creates the schema and prunes old rows without waiting for a question."""
+        if self.enabled:
+            self._ensure_writer()
+
+    def _run(self) -> None:
+        """The writer: batches off the queue into the database, retrying while it fails."""
+        self._prune_if_due()
+        while True:
+            try:
+                first = self._queue.get(timeout=RETRY_SECONDS)
+            except queue.Empty:
+                first = None
+            if first is _STOP:
+                self._queue.task_done()
+                return
+            if first is not None and self._queue.qsize() < BATCH:
+                # gather for a moment: one transaction per batch costs the answering threads far less CPU
+                # (and GIL) than one per question, and a row still lands within a second
+                time.sleep(GATHER_SECONDS)
+            batch, stop = [] if first is None else [first], False
+            while len(batch) < BATCH:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is _STOP:
+                    stop = True  # after this batch
+                    break
+                batch.append(item)
+            if batch or self._waiting:
+                while not self._write(batch):
+                    time.sleep(
+                        RETRY_SECONDS
+                    )  # the database is down: hold the batch, the queue bounds the rest
+            for _ in range(len(batch) + stop):
+                self._queue.task_done()
+            if stop:
+                return
+            self._prune_if_due()
+
+    def _write(self, batch: list) -> bool:
+        """Write one batch; False when the database failed in a way worth retrying."""
+        rows = [self._values(item) for item in batch if isinstance(item, _Row)]
+        votes = self._waiting + [item for item in batch if isinstance(item, _Vote)]
+        try:
+            self._ensure_schema()
+            with self.engine.begin() as conn:
+                if rows:
+                    conn.execute(insert(questions), rows)
+                waiting = []
+                for vote in votes:
+                    done = conn.execute(
+                        update(questions)
+                        .where(questions.c.answer_id == vote.answer_id)
+                        .values(vote=vote.vote, comment=vote.comment or None, voted_at=vote.at)
+                    ).rowcount
+                    if not done and time.monotonic() < vote.until:
+                        waiting.append(vote)  # another worker's row, still on its way
+            self._waiting = waiting
+        except DBAPIError as exc:
+            if exc.connection_invalidated or _is_outage(exc):
+                self._fail(exc)
+                return False
+            self._fail(exc)  # a row the database refuses: drop this batch, keep the writer going
+            log.error("question log dropped %s rows the database refused: %s", len(rows), exc)
+            self._waiting = []
+            return True
+        except SQLAlchemyError as exc:
+            self._fail(exc)
+            return False
+        except Exception as exc:  # a bug or a value no driver takes: drop the batch, never the writer
+            log.exception("question log dropped %s rows it could not write", len(rows))
+            self._fail(exc)
+            self._waiting = []
+            return True
+        if self._failed_at:
+            log.warning("question log (%s) is working again", self.backend)
+        self._failed_at, self.problem = 0.0, ""
+        return True
+
+    def _ensure_schema(self) -> None:
+        """Create the log's table and indexes when they are missing (each worker tries; one wins)."""
+        if self._schema_ready:
+            return
+        try:
+            metadata.create_all(self.engine, checkfirst=True)
+        except SQLAlchemyError:
+            # two workers creating the table at once: the loser sees it exists on a second look
+            metadata.create_all(self.engine, checkfirst=True)
+        self._schema_ready = True
+
+    def _fail(self, exc: Exception) -> None:
+        """Note a failure, logged once per outage."""
+        first = not self._failed_at
+        self._failed_at = time.monotonic()
+        self.problem = f"{type(exc.orig if isinstance(exc, DBAPIError) else exc).__name__}: {exc}"
+        self.problem = self.problem.splitlines()[0][:300]
+        if first:
+            log.error(
+                "question log (%s) failed; answers go on without logging until it works: %s",
+                self.backend,
+                self.problem,
+            )
+
+    def _prune_if_due(self) -> None:
+        """Prune once an hour (and when the writer starts)."""
+        if time.monotonic() - self._last_prune < PRUNE_EVERY_SECONDS and self._last_prune:
+            return
+        self._last_prune = time.monotonic()
+        try:
+            self._ensure_schema()
+            removed = self.prune()
+        except SQLAlchemyError as exc:
+            self._fail(exc)
+            return
+        if removed:
+            log.info("question log: pruned %s rows older than %s days", removed, self.days)
+
+    def prune(self, now: datetime | None = None) -> int:
+        """Delete the rows older than LOG_DAYS; how many went."""
+        cutoff = (now or self.clock()) - timedelta(days=self.days)
+        with self.engine.begin() as conn:
+            return conn.execute(delete(questions).where(questions.c.asked_at < cutoff)).rowcount or 0
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until everything queued is written (or given up on), votes waiting for their row included;
+        False on timeout."""
+        deadline = time.monotonic() + timeout
+        done = self._queue.all_tasks_done
+        with done:
+            while self._queue.unfinished_tasks or self._waiting:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                done.wait(min(left, 0.05))  # waiting votes change without a notification: look again soon
+        return True
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Write what is queued (waiting at most `timeout`), stop the writer, close the connections."""
+        thread = self._thread
+        if thread is not None and thread.is_alive() and self._pid == os.getpid():
+            self.flush(timeout)
+            self._queue.put(_STOP)
+            thread.join(timeout)
+        self._thread = None
+        # a forked worker that never wrote holds its parent's connections: let go of them without closing
+        self.engine.dispose(close=os.getpid() in (self._owner, self._pid))
+
+    def health(self) -> dict:
+        """{status: ok | degraded | off, backend, problem, queued, dropped}: for /healthz and the admin."""
+        if not self.enabled:
+            return {"status": "off", "backend": self.backend, "problem": "", "queued": 0, "dropped": 0}
+        if (
+            self._failed_at and time.monotonic() - self._failed_at >= RETRY_SECONDS
+        ) or not self._schema_ready:
+            # nothing written yet, or failing: look now, so that /healthz shows the state of the database
+            # itself (a lost connection, a file that cannot be written) and its recovery at once
+            try:
+                self._ensure_schema()
+                with self.engine.connect() as conn:
+                    conn.execute(select(func.count()).select_from(questions).where(questions.c.id < 0))
+                if self._failed_at and not self._queue.unfinished_tasks:  # the writer holds no failed batch
+                    self._failed_at, self.problem = 0.0, ""
+            except SQLAlchemyError as exc:
+                self._fail(exc)
+        return {
+            "status": "degraded" if self._failed_at else "ok",
+            "backend": self.backend,
+            "problem": self.problem,
+            "queued": self._queue.qsize(),
+            "dropped": self.dropped,
+        }
+
+    # -- reading (the admin pages) -------------------------------------------------------------
+    def _read(self, statement) -> list[dict]:
+        """Rows of a query as dicts; LogUnavailable says why when the database cannot be read."""
+        try:
+            self._ensure_schema()
+            with self.engine.connect() as conn:
+                return [dict(row._mapping) for row in conn.execute(statement)]
+        except SQLAlchemyError as exc:
+            self._fail(exc)
+            raise LogUnavailable(self.problem) from None
+
+    def _since(self, days: int) -> datetime:
+        """The start of a window of `days` days ending now."""
+        return self.clock() - timedelta(days=days)
+
+    def questions(
+        self, view: str = "recent", days: int = 30, channel: str = "", limit: int = 200
+    ) -> list[dict]:
+        """The newest questions of a view: recent (all), unanswered (found=false), disliked (👎)."""
+        if view not in VIEWS:
+            raise ValueError(f"view must be one of {VIEWS}, got {view!r}")
+        q = questions.c
+        statement = select(questions).where(q.asked_at >= self._since(days))
+        if view == "unanswered":
+            statement = statement.where(q.found.is_(False))
+        elif view == "disliked":
+            statement = statement.where(q.vote == "down")
+        if channel:
+            statement = statement.where(q.channel == channel)
+        return self._read(statement.order_by(q.asked_at.desc(), q.id.desc()).limit(limit))
+
+    def most_asked(self, days: int = 30, channel: str = "", limit: int = 100) -> list[dict]:
+        """Questions by how often they were asked: {question, asked, unanswered, up, down, last}."""
+        q = questions.c
+        statement = (
+            select(
+                q.question,
+                func.count().label("asked"),
+                func.sum(case((q.found.is_(False), 1), else_=0)).label("unanswered"),
+                func.sum(case((q.vote == "up", 1), else_=0)).label("up"),
+                func.sum(case((q.vote == "down", 1), else_=0)).label("down"),
+                func.max(q.asked_at).label("last"),
+            )
+            .where(q.asked_at >= self._since(days))
+            .group_by(q.question)
+            .order_by(func.count().desc(), func.max(q.asked_at).desc())
+            .limit(limit)
+        )
+        if channel:
+            statement = statement.where(q.channel == channel)
+        return self._read(statement)
+
+    def per_day(self, days: int = 30) -> list[dict]:
+        """{day, channel, asked} for each local day and channel with questions in the window."""
+        q = questions.c
+        return self._read(
+            select(q.day, q.channel, func.count().label("asked"))
+            .where(q.asked_at >= self._since(days))
+            .group_by(q.day, q.channel)
+            .order_by(q.day)
+        )
+
+    def totals(self, days: int = 30) -> dict:
+        """{asked, unanswered, up, down, latency_ms (mean)} over the window."""
+        q = questions.c
+        rows = self._read(
+            select(
+                func.count().label("asked"),
+                func.sum(case((q.found.is_(False), 1), else_=0)).label("unanswered"),
+                func.sum(case((q.vote == "up", 1), else_=0)).label("up"),
+                func.sum(case((q.vote == "down", 1), else_=0)).label("down"),
+                func.avg(q.latency_ms).label("latency_ms"),
+            ).where(q.asked_at >= self._since(days))
+        )
+        row = rows[0] if rows else {}
+        return {key: row.get(key) or 0 for key in ("asked", "unanswered", "up", "down", "latency_ms")}
+
+    def row(self, answer_id: str) -> dict | None:
+        """One logged question by its answer id, or None."""
+        rows = self._read(select(questions).where(questions.c.answer_id == bindparam("a", answer_id)))
+        return rows[0] if rows else None
+
+
+def _is_outage(exc: DBAPIError) -> bool:
+    """Whether a database error is the database being away (worth retrying), not a refused row."""
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    return isinstance(exc, (OperationalError, InterfaceError))
+
+
+def log_answer(question: str, answer: Answer, channel: str, latency_ms: float, user: str = "") -> str:
+    """Log an answer through the app's question log; its answer id. Never raises: an answer goes out."""
+    from flask import current_app
+
+    try:
+        question_log = current_app.extensions.get("log")
+        if question_log is None:  # an app built without the log (a bare test app)
+            return secrets.token_hex(16)
+        return question_log.record(question, answer, channel, latency_ms, user)
+    except Exception:
+        log.exception("logging a %s question failed; answered without logging it", channel)
+        return secrets.token_hex(16)
