@@ -35,7 +35,6 @@ class SQLiteBackend:
 
     def _connect(self) -> sqlite3.Connection:
         """This thread's connection to the file the path names now."""
-        self._check_writable()
         conn = getattr(self._local, "conn", None)
         if conn is not None and self._local.generation == self._generation and self._same_file():
             return conn
@@ -50,8 +49,9 @@ class SQLiteBackend:
         return conn
 
     def _check_writable(self) -> None:
-        """Raise before touching a file that was made read-only (chattr +i, a read-only mount): SQLite maps
-        the -shm file into memory, and writing to a mapping of an immutable file kills the process (SIGBUS)."""
+        """Raise when a file of the store was made read-only (chattr +i, a read-only mount); checked with
+        the file's identity, once a second. (SQLite maps the -shm file into memory: writing to a mapping of
+        an immutable file is a SIGBUS, which no check can fully prevent; the database file itself is safe.)"""
         if self.memory:
             return
         for name in (self.path, self.path + "-shm", self.path + "-wal"):
@@ -116,6 +116,7 @@ class SQLiteBackend:
         if current is None or current != self._local.inode:
             return False
         self._check_header()
+        self._check_writable()
         return True
 
     def _check_header(self) -> None:
