@@ -48,16 +48,21 @@ def read_question(payload: object) -> tuple[str, str]:
     return question, str(session)
 
 
+def json_payload() -> object:
+    """The request's JSON body; ValueError says what is wrong with it."""
+    if not request.is_json:
+        raise ValueError("send JSON with Content-Type: application/json")
+    payload = request.get_json(silent=True)
+    if payload is None:
+        raise ValueError("the body is not valid JSON")
+    return payload
+
+
 @bp.post("/api/ask")
 def ask():
     """Answer a question: {question, session_id} → the answer contract."""
-    if not request.is_json:
-        return error(400, "send JSON with Content-Type: application/json")
-    payload = request.get_json(silent=True)
-    if payload is None:
-        return error(400, "the body is not valid JSON")
     try:
-        question, session = read_question(payload)
+        question, session = read_question(json_payload())
     except ValueError as exc:
         return error(400, str(exc))
     started = time.perf_counter()
@@ -102,13 +107,8 @@ def read_feedback(payload: object) -> tuple[str, str, str]:
 @bp.post("/api/feedback")
 def feedback():
     """Attach a vote to an answer: {answer_id, vote: up | down, comment?} → {"ok": true}."""
-    if not request.is_json:
-        return error(400, "send JSON with Content-Type: application/json")
-    payload = request.get_json(silent=True)
-    if payload is None:
-        return error(400, "the body is not valid JSON")
     try:
-        answer_id, vote, comment = read_feedback(payload)
+        answer_id, vote, comment = read_feedback(json_payload())
     except ValueError as exc:
         return error(400, str(exc))
     if not current_app.extensions["log"].feedback(answer_id, vote, comment):
