@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, ask, expect, open_page, shoot
+from services import CHROMIUM
+from test_browser import DESKTOP, ask, expect, open_page, shoot
 from web import create_app
 from web.admin.auth import set_password
 
@@ -49,17 +50,6 @@ def site(tmp_path_factory):
     yield f"http://127.0.0.1:{wsgi.effective_port}", app, folder
     wsgi.close()
     app.extensions["log"].close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Headless chromium; never a downloaded browser."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture()

@@ -18,16 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from services import CHROMIUM
 TESTS = Path(__file__).resolve().parent
 SHOTS = TESTS / "screenshots"
 README_SHOT = TESTS.parent / "docs" / "screenshot.png"
@@ -62,17 +53,6 @@ def server(tmp_path_factory):
     thread.start()
     yield f"http://127.0.0.1:{wsgi.effective_port}"
     wsgi.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Headless chromium; never a downloaded browser."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Watch:
