@@ -10,11 +10,14 @@ Servers are started as users start them (`python app.py`, waitress; `gunicorn -w
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shlex
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -22,15 +25,29 @@ sys.path.insert(0, str(ROOT))
 from bench import machine  # noqa: E402
 from bench.bench_engine import measure, questions  # noqa: E402
 from bench.client import ask, get_json, wechat_problem, wechat_query  # noqa: E402
-from bench.load import ensure_wrk, run_wrk  # noqa: E402
-from bench.report import HttpRow, Results, acceptance, engine_table, http_table, markdown, startup_table  # noqa: E402
+from bench.load import Load, ensure_wrk, run_wrk  # noqa: E402
+from bench.report import (  # noqa: E402
+    NGINX_ONE,
+    NGINX_TWO,
+    HttpRow,
+    Results,
+    acceptance,
+    engine_table,
+    http_table,
+    markdown,
+    rounds_table,
+    startup_table,
+)
 from bench.scale_corpus import make_corpus  # noqa: E402
 from bench.server import PEER, Server, serving  # noqa: E402
+from tests.services import Nginx, RedisServer  # noqa: E402 — the tests' real services, reused
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 WECHAT_TOKEN = "bench-token"  # the servers' token for the run; the load's URLs are signed with it
 SERVERS = {"waitress": "waitress (python app.py)", "gunicorn": "gunicorn -w 2",
-           "peer": "naive peer, gunicorn -w 2"}
+           "gunicorn, log off": "gunicorn -w 2, question log off", "peer": "naive peer, gunicorn -w 2"}
+HEAD_TO_HEAD_ROUNDS = 3  # runs of each contender, taken in turn
+MISSING = (pytest.skip.Exception, pytest.fail.Exception)  # how tests.services says a service is not installed
 SESSIONS_PER_THREAD = 64
 
 
@@ -130,36 +147,145 @@ def load_server(
         )
 
 
+def start_up(results: Results, asked: list[str], plans: int, snapshot: str, server: Server) -> None:
+    """Record a server's start-up (first answer, index build, memory after a first wave of questions)."""
+    health = get_json(f"{server.base}/healthz")
+    say(f"  first answer {server.first_answer_s:.2f} s after the process started ({health.get('clauses')} clauses, "
+        f"{snapshot})")
+    warm_up(server, asked)
+    results.startup.append(
+        {
+            "plans": plans,
+            "clauses": health.get("clauses"),
+            "snapshot": snapshot,
+            "first_answer_s": server.first_answer_s,
+            "build_s": health.get("build_seconds"),
+            "rss_mib": sum(server.rss_mib().values()),
+        }
+    )
+
+
 def run_servers(results: Results, asked: list[str], args: argparse.Namespace, workdir: Path) -> None:
-    """For each corpus size: `python app.py` (start-up, memory, load), then gunicorn (load)."""
+    """For each corpus size: `python app.py` started without an index snapshot (start-up, memory, load) and
+    again from the snapshot it left (start-up); then gunicorn under load (at 1 plan: beside the naive peer,
+    and behind nginx)."""
     if args.only != "startup":
         ensure_wrk()
     for plans in args.plans:
         corpus = make_corpus(workdir / f"corpus-{plans}", plans) if plans > 1 else None
-        kinds = ["waitress", "gunicorn"] + (["peer"] if plans == 1 and PEER.is_dir() else [])
-        for kind in kinds:
-            if args.only == "startup" and kind != "waitress":
-                continue
-            say(f"{SERVERS[kind]}, {plans} plan(s): starting")
-            with serving(kind, workdir, corpus, env={"WECHAT_TOKEN": WECHAT_TOKEN}) as server:
-                health = get_json(f"{server.base}/healthz") if kind != "peer" else {}  # the peer has none
-                say(
-                    f"  first answer {server.first_answer_s:.2f} s after the process started "
-                    f"({health.get('clauses')} clauses)"
-                )
-                if kind == "waitress":
-                    warm_up(server, asked)
-                    results.startup.append(
-                        {
-                            "plans": plans,
-                            "clauses": health.get("clauses"),
-                            "first_answer_s": server.first_answer_s,
-                            "build_s": health.get("build_seconds"),
-                            "rss_mib": sum(server.rss_mib().values()),
-                        }
-                    )
-                if args.only != "startup":
+        snapshot = str(workdir / f"index-snapshot-{plans}.json")  # none yet: the first start writes it
+        env = {"WECHAT_TOKEN": WECHAT_TOKEN, "INDEX_SNAPSHOT": snapshot}
+        for label in ("no snapshot", "from snapshot"):
+            say(f"{SERVERS['waitress']}, {plans} plan(s), {label}: starting")
+            with serving("waitress", workdir, corpus, env=env) as server:
+                start_up(results, asked, plans, label, server)
+                if label == "no snapshot" and args.only != "startup":
                     load_server(server, plans, asked, args, results)
+        if args.only == "startup":
+            continue
+        if plans == 1:
+            head_to_head(results, asked, args, workdir, env)
+            behind_nginx(results, asked, args, workdir, env)
+            continue
+        say(f"{SERVERS['gunicorn']}, {plans} plan(s): starting")
+        with serving("gunicorn", workdir, corpus, env=env) as server:
+            load_server(server, plans, asked, args, results)
+
+
+def head_to_head(results: Results, asked: list[str], args: argparse.Namespace, workdir: Path,
+                 env: dict[str, str]) -> None:
+    """gunicorn -w 2 with the question log on, with it off, and the naive peer, all running at once and
+    loaded in turn, round after round: the machine's drift (other tenants, heat) falls on all three alike.
+    Each one's median run is what the acceptance compares."""
+    contenders = [("peer", "peer", {}), ("gunicorn", "gunicorn", {}),
+                  ("gunicorn", "gunicorn, log off", {"LOG_QUESTIONS": "false"})]
+    if not PEER.is_dir():
+        results.notes.append(f"the naive peer is not in {PEER}: measured without it")
+        contenders = contenders[1:]
+    duration = max(2.0, args.duration / 2)
+    with contextlib.ExitStack() as stack:
+        servers = []
+        for kind, name, extra in contenders:
+            say(f"{SERVERS[name]}, 1 plan: starting")
+            server = stack.enter_context(serving(kind, workdir, None, env={**env, **extra}))
+            if kind != "peer":
+                warm_up(server, asked)
+            run_wrk(server.base, "/api/ask", "ask", asked, max(2.0, min(5.0, duration / 2)), args.connections,
+                    sessions=SESSIONS_PER_THREAD)
+            servers.append((name, server))
+        for round_ in range(1, HEAD_TO_HEAD_ROUNDS + 1):
+            for name, server in servers:
+                load = run_wrk(server.base, "/api/ask", "ask", asked, duration, args.connections,
+                               sessions=SESSIONS_PER_THREAD)
+                results.rounds.setdefault(SERVERS[name], []).append(load)
+                say(f"  round {round_}, {SERVERS[name]}: {load.rps:.0f} req/s, p50 {load.p50_ms:.1f} ms, "
+                    f"p99 {load.p99_ms:.1f} ms, {load.errors} errors")
+        for name, server in servers:
+            load = median_run(results.rounds[SERVERS[name]])
+            results.http.append(HttpRow(SERVERS[name], 1, "/api/ask", load, server.first_answer_s,
+                                        server.rss_mib()))
+
+
+def behind_nginx(results: Results, asked: list[str], args: argparse.Namespace, workdir: Path,
+                 env: dict[str, str]) -> None:
+    """nginx in front of one server (gunicorn -w 2), then of two (gunicorn -w 1 each: the same two cores),
+    the conversation state shared in Redis: the same load through nginx, in turn, round after round."""
+    try:
+        redis = RedisServer(workdir).start()
+    except MISSING as exc:  # tests.services skips (a pytest outcome) when redis-server is missing
+        results.notes.append(f"behind nginx: not measured ({exc})")
+        return
+    shared = {**env, "STATE_URL": redis.url}
+    duration = max(2.0, args.duration / 2)
+    try:
+        with contextlib.ExitStack() as stack:
+            one = stack.enter_context(serving("gunicorn", workdir, None, env=shared))
+            pair = [stack.enter_context(serving("gunicorn", workdir, None, env=shared, workers=1))
+                    for _ in range(2)]
+            fronts = {}
+            for name, upstreams in ((NGINX_ONE, [one]), (NGINX_TWO, pair)):
+                folder = workdir / f"nginx-{len(upstreams)}"
+                folder.mkdir()
+                nginx = Nginx(folder, [s.port for s in upstreams]).start()
+                stack.callback(nginx.stop)
+                for server in upstreams:
+                    warm_up(server, asked)
+                run_wrk(nginx.base, "/api/ask", "ask", asked, 3, args.connections, sessions=SESSIONS_PER_THREAD)
+                fronts[name] = (nginx, upstreams)
+            for round_ in range(1, HEAD_TO_HEAD_ROUNDS + 1):
+                for name, (nginx, _) in fronts.items():
+                    load = run_wrk(nginx.base, "/api/ask", "ask", asked, duration, args.connections,
+                                   sessions=SESSIONS_PER_THREAD)
+                    results.rounds.setdefault(name, []).append(load)
+                    say(f"  round {round_}, {name}: {load.rps:.0f} req/s, p99 {load.p99_ms:.1f} ms, "
+                        f"{load.errors} errors")
+            for name, (_, upstreams) in fronts.items():
+                rss = {pid: mib for s in upstreams for pid, mib in s.rss_mib().items()}
+                results.http.append(HttpRow(name, 1, "/api/ask", median_run(results.rounds[name]),
+                                            max(s.first_answer_s for s in upstreams), rss))
+            sessions = redis_sessions(redis.url)
+            results.settings["redis_sessions"] = sessions
+            say(f"  conversations kept in the shared Redis: {sessions}")
+    except MISSING as exc:
+        results.notes.append(f"behind nginx: not measured ({exc})")
+    finally:
+        redis.stop()
+
+
+def redis_sessions(url: str) -> int:
+    """How many conversations the shared Redis holds (what the servers behind nginx share)."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        return sum(1 for _ in client.scan_iter(match="*session:*", count=1000))
+    finally:
+        client.close()
+
+
+def median_run(loads: list[Load]) -> Load:
+    """The run with the median throughput (the lower middle one of an even number)."""
+    return sorted(loads, key=lambda load: load.rps)[(len(loads) - 1) // 2]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -203,6 +329,7 @@ def main(argv: list[str] | None = None) -> int:
         ("Start-up (python app.py)", results.startup, startup_table),
         ("In-process answer latency", results.engine, engine_table),
         ("HTTP under load", results.http, http_table),
+        ("Loaded in turn", results.rounds, rounds_table),
     ):
         if rows:
             say(f"{title}\n{render(rows)}\n")

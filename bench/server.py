@@ -72,14 +72,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def command(kind: str, port: int, corpus: Path | None) -> list[str]:
-    """The command line users run: `python app.py --port P [--corpus DIR]` or gunicorn with 2 workers."""
+def command(kind: str, port: int, corpus: Path | None, workers: int = 2) -> list[str]:
+    """The command line users run: `python app.py --port P [--corpus DIR]` or gunicorn with its workers
+    (gunicorn reads the project's gunicorn.conf.py from the folder it starts in, as it does for users)."""
     if kind == "waitress":
         return [sys.executable, "app.py", "--port", str(port), *(["--corpus", str(corpus)] if corpus else [])]
     if kind == "gunicorn":  # the corpus comes from CORPUS_DIR (see env below): gunicorn passes no flags on
-        return [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "app:create_app()"]
+        return [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+                "app:create_app()"]
     if kind == "peer":  # run in PEER's folder: its wsgi.py imports its own app.py
-        return [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"]
+        return [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "wsgi:app"]
     raise ValueError(f"unknown server kind {kind!r}")
 
 
@@ -90,10 +92,11 @@ def serving(
     corpus: Path | None = None,
     env: dict[str, str] | None = None,
     timeout: float = 120.0,
+    workers: int = 2,
 ) -> Iterator[Server]:
     """Start a server with its own state database in `workdir`, wait for its first answer, stop it after."""
     port = free_port()
-    cmd = command(kind, port, corpus)
+    cmd = command(kind, port, corpus, workers)
     environ = {**os.environ, "STATE_DB": str(workdir / f"state-{kind}-{port}.sqlite3"), **(env or {})}
     environ.pop("CORPUS_DIR", None)  # without a corpus: the one config.yaml names, as users start it
     if corpus is not None:

@@ -169,7 +169,9 @@ class Assistant:
     # -- answering -------------------------------------------------------------------------
     def ask(self, question: str, session_id: str | None = None) -> Answer:
         """Answer one question; with a session_id, follow-ups continue the conversation."""
-        understood = self.analyzer.analyze(question, self.conversations.context(session_id))
+        # Most questions say all they ask: the session's context is fetched only for one it can change.
+        context = self.conversations.context(session_id) if self.analyzer.needs_context(question) else None
+        understood = self.analyzer.analyze(question, context)
         result = self.answer(understood)
         self.conversations.remember(session_id, understood, result)
         return result

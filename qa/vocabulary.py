@@ -199,10 +199,16 @@ DOCUMENT_TYPES = ("方案", "规划", "意见", "办法", "计划", "措施", "�
 DOCUMENT_WORDS = frozenset({"文件", "通知", "方案", "实施方案", "本方案", "规划", "意见"})
 
 # -- questions -----------------------------------------------------------------------------
+# What staff call the units they ask for ("哪个部门", "配合处室是哪个": a bureau's own divisions are 处室/科室).
+UNIT_WORDS = ("单位", "部门", "机构", "处室", "科室")
 LEAD_CUES = ("牵头", "主导", "主抓", "带头", "领头", "挑头", "打头", "主责", "挂帅", "抓总")
 COOPERATE_CUES = ("配合", "协助", "协办", "辅助", "帮忙", "打下手", "按职责分工", "分工负责")
 # Follow-ups open with these ("那配合单位呢？", "还有呢").
 FOLLOW_UP_OPENINGS = ("那", "那么", "还有", "另外", "再问", "以及", "那个", "换成", "如果是")
+# Characters jieba glues to a neighbour into a word of no topic when the plans never use it: a preposition
+# before its object ("按市分工" → 按市, "由省负责" → 由省) and a verb's complement after it ("压到几天" → 压到).
+GLUED_OPENINGS = "按由从对向在于以将把被给经"
+GLUED_ENDINGS = "到至"
 # Function words and question words: no evidence about a clause's topic (left out of every index).
 STOP_WORDS = frozenset(
     """
@@ -220,8 +226,9 @@ FORM_WORDS = STOP_WORDS | frozenset(
 这块 一块 谁负责 谁来管 谁管 啥时候 什么时候 怎么回事 回事 哪几 几个 哪几个 几次 几项 最晚 怎么样 啥样 现在 别人 手机
 手机号 电话号码 截止 多久 时限 完成时限 完成时间 达到 有事 打 要求是 完成 分工 分工负责 按职责 职责分工 本文件 电子版
 发到 全称 全名 简称 哪一年 哪年 能 叫 叫啥 是啥 是谁 有啥 哪位 办 弄 搞 没有 何时
+几天 几日 多少天 多少日 几个月 几年 多少年 多长时间 多长
 """.split()
-)
+) | frozenset(UNIT_WORDS)
 
 # What kind of fact a question asks for, by its cue words (first match wins).
 FACT_TYPES = [

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import re
 
+import orjson
 import pytest
+
+from web.api import FastAsk
 
 SIX = ["盟环保局", "盟住建局", "盟商务局", "盟经信委", "盟国税局", "盟地税局"]
 CITATION_FIELDS = {"id", "doc", "path", "title", "text", "lead", "cooperate", "url"}
@@ -231,3 +234,190 @@ def test_checker_rejects_what_the_schema_does_not_allow(spec):
         check({"error": "x", "extra": 1}, {"$ref": "#/components/schemas/Error"}, spec)
     with pytest.raises(AssertionError, match="is not"):
         check({"unit": "x", "lead": True, "cooperate": 0}, {"$ref": "#/components/schemas/UnitSummary"}, spec)
+
+
+# -- /api/ask's fast path (web.api.FastAsk) --------------------------------------------------------
+ANSWER_FIELDS = {"answer", "found", "intent", "units", "citations", "roles", "highlight", "subject",
+                 "understood_as", "suggestions"}
+SECURITY = {"Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy"}
+FLASK_JSON = "application/vnd.api+json"  # JSON to Flask (request.is_json), not to the fast path
+
+
+@pytest.fixture()
+def through_flask(app, monkeypatch) -> list[str]:
+    """The paths of the requests that reached Flask past the fast path (a spy on the app it wraps)."""
+    fast = app.wsgi_app
+    assert isinstance(fast, FastAsk)  # installed outermost by create_app
+    inner, seen = fast.wsgi_app, []
+
+    def spy(environ, start_response):
+        seen.append(environ["PATH_INFO"])
+        return inner(environ, start_response)
+
+    monkeypatch.setattr(fast, "wsgi_app", spy)
+    return seen
+
+
+def post_raw(client, data: bytes | str, content_type: str = "application/json", **kwargs):
+    """POST /api/ask with this body as it is."""
+    data = data.encode("utf-8") if isinstance(data, str) else data
+    return client.post("/api/ask", data=data, content_type=content_type, **kwargs)
+
+
+def without_request_fields(body: dict) -> dict:
+    """An answer body without what differs between two requests (elapsed_ms, answer_id)."""
+    return {k: v for k, v in body.items() if k not in ("elapsed_ms", "answer_id")}
+
+
+def test_a_question_in_json_is_answered_by_the_fast_path_with_every_field(app, client, through_flask):
+    response = ask(client, "简易注销有哪些配合单位？")
+    assert response.status_code == 200 and through_flask == []
+    body = response.get_json()
+    assert set(body) == ANSWER_FIELDS | {"elapsed_ms", "answer_id"}
+    assert body["found"] is True and body["units"] == SIX and body["elapsed_ms"] >= 0
+    assert CITATION_FIELDS <= set(body["citations"][0])
+    assert app.extensions["log"].valid_answer_id(body["answer_id"])
+
+
+def test_the_fast_path_sends_the_headers_every_response_carries(client, through_flask):
+    response = ask(client, "简易注销有哪些配合单位？")
+    assert through_flask == []
+    assert response.headers["Content-Type"] == "application/json"
+    assert response.headers["Content-Length"] == str(len(response.get_data()))
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_the_fast_path_and_flask_send_the_same_headers(client, through_flask):
+    fast = ask(client, "简易注销有哪些配合单位？")
+    slow = post_raw(client, '{"question": "简易注销有哪些配合单位？"}', FLASK_JSON)
+    assert through_flask == ["/api/ask"]
+    assert {h: fast.headers[h] for h in SECURITY} == {h: slow.headers[h] for h in SECURITY}
+    assert fast.mimetype == slow.mimetype == "application/json"
+
+
+def test_a_charset_in_the_content_type_still_takes_the_fast_path(client, through_flask):
+    response = post_raw(client, '{"question": "简易注销有哪些配合单位？"}', "Application/JSON; charset=utf-8")
+    assert response.status_code == 200 and response.get_json()["units"] == SIX and through_flask == []
+
+
+@pytest.mark.parametrize("question", ["简易注销有哪些配合单位？", "盟质监局牵头哪些工作？", "特种设备谁牵头？",
+                                      "明天天气怎么样？", "证照分里谁牵头"])
+def test_the_fast_path_answers_as_the_flask_view_does(client, through_flask, question: str):
+    payload = orjson.dumps({"question": question})
+    fast = post_raw(client, payload)
+    assert through_flask == []
+    slow = post_raw(client, payload, FLASK_JSON)
+    assert through_flask == ["/api/ask"]  # answered by the view this time
+    assert fast.status_code == slow.status_code == 200
+    assert without_request_fields(fast.get_json()) == without_request_fields(slow.get_json())
+    assert set(fast.get_json()) == set(slow.get_json())
+
+
+@pytest.mark.parametrize(
+    "data, status, error",
+    [
+        ('{"question": ""}', 400, "question is empty"),
+        ('{"question": "  "}', 400, "question is empty"),
+        ('{"question": "' + "问" * 501 + '"}', 400, "question is too long (501 characters; at most 500)"),
+        ('{"question": "简易注销"', 400, "the body is not valid JSON"),
+        ("", 400, "the body is not valid JSON"),
+        ('["简易注销"]', 400, 'the body must be a JSON object such as {"question": "…"}'),
+        ('{"question": 1}', 400, "question must be a string"),
+        ('{"question": "简易注销", "session_id": 4242}', 400,
+         "session_id must be a string of at most 200 characters"),
+        ('{"question": "简易注销", "session_id": "\\udfff"}', 400, "session_id is not valid Unicode text"),
+        ('{"question": "' + "a" * 70_000 + '"}', 413, None),
+    ],
+)
+def test_a_bad_request_falls_through_to_flask_and_its_reason(client, through_flask, data: str, status: int,
+                                                             error: str | None):
+    response = post_raw(client, data)
+    assert response.status_code == status and response.mimetype == "application/json"
+    assert through_flask == ["/api/ask"]
+    body = response.get_json()
+    assert set(body) == {"error"} and (error is None or body["error"] == error)
+
+
+def test_a_lone_surrogate_the_fast_reader_refuses_is_read_by_flask(client, through_flask):
+    with pytest.raises(orjson.JSONDecodeError):
+        orjson.loads('{"session_id": "\\udfff"}')  # why it falls through: orjson refuses it
+    response = post_raw(client, '{"question": "简易注销有哪些配合单位？", "session_id": "\\udfff"}')
+    assert response.get_json() == {"error": "session_id is not valid Unicode text"}
+
+
+def test_other_methods_and_paths_go_to_flask(client, through_flask):
+    wrong = client.get("/api/ask")
+    assert wrong.status_code == 405 and set(wrong.get_json()) == {"error"} and "POST" in wrong.headers["Allow"]
+    assert client.get("/healthz").status_code == 200
+    assert through_flask == ["/api/ask", "/healthz"]
+
+
+@pytest.mark.parametrize("content_type", ["application/json", FLASK_JSON])
+def test_an_error_while_answering_is_a_plain_500(app, client, through_flask, monkeypatch, caplog,
+                                                 content_type: str):
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret detail of the failure")
+
+    monkeypatch.setattr(app.extensions["qa"], "ask", broken)
+    response = post_raw(client, '{"question": "简易注销有哪些配合单位？"}', content_type)
+    assert response.status_code == 500 and response.mimetype == "application/json"
+    assert response.get_json() == {"error": "internal error; the request was not processed"}
+    text = response.get_data(as_text=True)
+    assert "Traceback" not in text and "secret detail" not in text
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert through_flask == ([] if content_type == "application/json" else ["/api/ask"])
+    logged = [r for r in caplog.records if r.exc_info and "secret detail" in str(r.exc_info[1])]
+    assert logged and "/api/ask" in logged[0].getMessage()
+
+
+@pytest.mark.parametrize("content_type", ["application/json", FLASK_JSON])
+def test_an_answer_over_max_response_bytes_is_refused_with_503(app, client, monkeypatch, content_type: str):
+    monkeypatch.setattr(app.wsgi_app, "response_limit", 100)
+    monkeypatch.setitem(app.config, "MAX_RESPONSE_BYTES", 100)
+    response = post_raw(client, '{"question": "简易注销有哪些配合单位？"}', content_type)
+    assert response.status_code == 503
+    assert response.get_json() == {"error": "the response would be larger than 100 bytes; narrow the request"}
+
+
+def test_the_fast_path_checks_for_a_reload_first(app, client, through_flask, monkeypatch):
+    checks = []
+    monkeypatch.setattr(app.extensions["reloader"], "check", lambda: checks.append(1))
+    assert ask(client, "简易注销有哪些配合单位？").status_code == 200
+    assert checks == [1] and through_flask == []
+
+
+def test_a_follow_up_in_a_session_through_the_fast_path(client, through_flask):
+    first = ask(client, "简易注销由哪个单位牵头？", "fast-follow-up").get_json()
+    follow_up = ask(client, "那配合单位呢？", "fast-follow-up").get_json()
+    assert through_flask == []
+    assert first["units"] == ["盟工商局"] and follow_up["intent"] == "cooperate" and follow_up["units"] == SIX
+    assert follow_up["citations"][0]["id"] == first["citations"][0]["id"]
+    assert ask(client, "那配合单位呢？", "fast-other-session").get_json()["found"] is False
+
+
+def test_api_and_wechat_sessions_of_the_same_name_are_apart(app, client):
+    ask(client, "简易注销由哪个单位牵头？", "shared-name")
+    assert app.extensions["qa"].ask("那配合单位呢？", "shared-name").found is False  # not "api:shared-name"
+
+
+def test_the_fast_path_makes_links_under_the_script_name(client, through_flask):
+    # environ_overrides: the test client sets SCRIPT_NAME itself, over what environ_base gives
+    response = ask(client, "简易注销有哪些配合单位？", environ_overrides={"SCRIPT_NAME": "/qa"})
+    citations = response.get_json()["citations"]
+    assert through_flask == [] and citations
+    assert all(c["url"] == f"/qa/clause/{c['id']}" for c in citations)
+    plain = ask(client, "简易注销有哪些配合单位？").get_json()["citations"]
+    assert all(c["url"] == f"/clause/{c['id']}" for c in plain)  # the same answer, kept apart per root
+
+
+def test_a_non_ascii_script_name_gives_the_same_links_as_flask(client, through_flask):
+    """WSGI passes SCRIPT_NAME as latin-1 text of its UTF-8 bytes: both paths decode it alike."""
+    wsgi_root = "/问答".encode().decode("latin-1")  # how a WSGI server passes it (PEP 3333)
+    payload = '{"question": "简易注销有哪些配合单位？"}'
+    fast = post_raw(client, payload, environ_overrides={"SCRIPT_NAME": wsgi_root}).get_json()
+    slow = post_raw(client, payload, FLASK_JSON, environ_overrides={"SCRIPT_NAME": wsgi_root}).get_json()
+    assert through_flask == ["/api/ask"]
+    assert fast["citations"][0]["url"] == slow["citations"][0]["url"]
+    assert fast["citations"][0]["url"].startswith("/问答/clause/")

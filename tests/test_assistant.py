@@ -104,6 +104,8 @@ def test_settings_are_checked():
         RetrievalSettings(min_coverage=0)
     with pytest.raises(ValueError, match="related_ratio"):
         RetrievalSettings(related_ratio=2)
+    with pytest.raises(ValueError, match="part_weight"):
+        RetrievalSettings(part_weight=0)
 
 
 def test_empty_corpus_refuses_everything(tmp_path):
@@ -190,3 +192,121 @@ def test_short_forms_of_units_and_groups(tmp_path):
     county = Assistant.from_folder(tmp_path, knowledge="corpus")
     assert county.ask("食安委成员单位要干啥").subject_units == ("县食安委各成员单位",)
     assert county.ask("综执局配合哪些").subject_units == ("县综合执法局",)
+
+
+# -- how plans write and how staff type (issue #10): made-up plans, general rules -------------------------
+MADE_UP_PLAN = """某市2023年优化营商环境工作方案
+为进一步优化营商环境，制定本方案。
+一、提升贸易便利化水平
+（一）压减出口退（免）税办理时长。正常出口退（免）税平均办理时间压缩至4个工作日以内。（责任单位：市税务局、市商务局）
+（二）完善水、电“一网通办”制度，真正方便群众办事。（责任单位：市住建局、市审批局）
+（三）加大对稳外贸的金融支持。提升对外贸企业的信贷服务效率。（省商务厅、省金融局负责）（市分工方案：市商务局、市金融局负责）
+（四）强化对扩内需的金融支持。引导金融机构加大消费信贷投放。（省金融局负责）（市分工方案：市金融局、市发改委负责）
+二、优化政务服务
+（五）推行证明事项清单管理，减少证明材料。（责任单位：市司法局、市审批局）
+（六）推进工程建设项目审批改革，压缩审批时间。（责任单位：市住建局、市发改委）
+（七）加强市场监管，推进信用分级分类监管。（责任单位：市市场监管局）
+（八）支持南方数据交易所（以下简称南数所）拓展数据产品。（责任单位：南方数据交易所、市数据局）
+（九）推动政务服务“一网通办”，扩大数据共享。（责任单位：市数据局）
+"""
+
+
+@pytest.fixture(scope="module")
+def made_up(tmp_path_factory):
+    """An assistant over a made-up plan, alone, with the shipped knowledge."""
+    folder = tmp_path_factory.mktemp("made-up")
+    (folder / "plan.txt").write_text(MADE_UP_PLAN, encoding="utf-8")
+    return Assistant.from_folder(folder, store=StateStore(":memory:"), knowledge="corpus")
+
+
+def test_spoken_forms_of_what_a_plan_writes():
+    from qa.index.retrieve import spoken_forms
+
+    # a one-character insertion is read without it and in place of the character before it
+    assert spoken_forms("压减出口退（免）税时长") == ["口退税时", "口免税时"]
+    assert spoken_forms("各县（区）政府") == ["各县政府", "各区政府"]
+    assert spoken_forms("各县（市、区）政府，水电气网（宽带）") == []  # lists and annotations are no insertion
+    # one-character items of a list are said together; an item of two characters is no such list
+    assert spoken_forms("完善水、气“一窗通办”，保障水、电、气。") == ["水气", "水电气"]
+    assert spoken_forms("一、二类企业，供水、供气，水、电、气供应") == []  # an item of two characters
+
+
+@pytest.mark.parametrize(
+    "question, units",
+    [
+        ("出口退税谁负责", ("市税务局", "市商务局")),  # the plan writes 退（免）税
+        ("出口免税办理时长谁负责", ("市税务局", "市商务局")),
+        ("水电一网通办谁负责", ("市住建局", "市审批局")),  # the plan writes 水、电
+    ],
+)
+def test_words_a_plan_writes_apart_are_found_as_said(made_up, question, units):
+    answer = made_up.ask(question)
+    assert answer.found and answer.units == units
+
+
+def test_the_label_of_the_plans_own_division_is_searchable(made_up):
+    from qa.index.retrieve import index_text
+
+    clause = next(c for c in made_up.clauses if c.title == "加大对稳外贸的金融支持")
+    assert "市分工方案" in index_text(clause) and "市商务局" not in index_text(clause)  # its units stay out
+    answer = made_up.ask("稳外贸的金融支持按市分工方案谁负责")
+    assert answer.found and answer.units == ("市商务局", "市金融局")
+
+
+def test_a_function_character_glued_to_another_is_no_evidence(made_up):
+    from dataclasses import replace
+
+    from qa.index.retrieve import glued
+
+    assert glued("按市") and glued("由省") and glued("压到") and not glued("外贸") and not glued("按市分工")
+    question = made_up.analyzer.analyze("稳外贸的金融支持按市分工方案谁负责")
+    assert "按市" in question.terms  # jieba glues 按+市, which the plans never write
+    without = replace(question, terms=tuple(t for t in question.terms if t != "按市"))
+    coverage = made_up.retriever.coverage
+    assert all(coverage(question, i) == coverage(without, i) for i in range(len(made_up.retriever.searchable)))
+
+
+def test_a_short_name_the_plan_defines_names_its_unit(made_up):
+    assert made_up.ask("南数所负责哪些工作").subject_units == ("南方数据交易所",)
+    assert "南数所是南方数据交易所的简称" in made_up.ask("南数所的全称是什么").answer
+
+
+def test_divisions_are_asked_for_as_units_are(made_up):
+    question = made_up.analyzer.analyze("一网通办的配合处室是哪个")
+    assert question.intent == "cooperate" and "处室" not in question.terms
+    question = made_up.analyzer.analyze("证明事项清单管理归哪个科室")
+    assert question.intent == "who" and "科室" not in question.terms
+    # how long something takes is asked, not a topic
+    assert made_up.analyzer.analyze("出口退税办理要几天").terms == ("出口", "退税", "办理")
+
+
+def test_a_questions_compounds_do_not_drown_its_other_words():
+    """Search mode gives 快速注销 with 快速 and 注销: counted whole three times, they outweigh 承诺, which the
+    question asks about; as one word with its parts backing it up, the clause about the 承诺 wins."""
+    from qa.index.retrieve import Retriever, part_of_another
+    from qa.index.tokenize import Tokenizer
+    from qa.records import Clause, Intent, Question
+
+    assert part_of_another("注销", ("快速注销", "注销")) and not part_of_another("快速注销", ("快速注销", "注销"))
+    texts = [
+        "简化材料。全体投资人书面承诺无未结清债务，即可快速注销，承诺不实的依承诺担责。",
+        "优化流程。快速注销全程网办，系统生成《投资人承诺书》，由全体投资人实名认证签名。",
+        "推行证明事项清单管理，减少证明材料。",
+        "优化办税服务，推行非接触式办税。",
+        "完善公共资源交易平台功能。",
+        "推动政务数据共享，提升一网通办水平。",
+        "推进工程建设项目审批改革，压缩审批时间。",
+        "加强市场监管，推进信用分级分类监管。",
+        "优化企业开办服务，压缩开办时间。",
+    ]
+    clauses = [
+        Clause(id=f"c{i}", doc="d", source="s", path=str(i), title="", text=t, kind="paragraph")
+        for i, t in enumerate(texts)
+    ]
+    tokenizer = Tokenizer(["快速注销"])
+    terms = ("快速", "注销", "快速注销", "投资", "投资人", "承诺")
+    query = Question("快速注销时投资人要承诺些什么", Intent.CONTENT, terms=terms)
+    best = Retriever(clauses, tokenizer, RetrievalSettings()).rank(query)[0][0]
+    assert best == 0
+    counted_whole = Retriever(clauses, tokenizer, RetrievalSettings(part_weight=1.0)).rank(query)[0][0]
+    assert counted_whole == 1

@@ -6,6 +6,7 @@ import pytest
 
 from qa.reading.blocks import (
     block_at_end,
+    division_labels,
     find_duty_blocks,
     group_blocks,
     is_division,
@@ -89,6 +90,12 @@ def test_a_higher_levels_assignment_and_the_plans_own_division_stand_together():
     assert len(found) == 2
     (group,) = group_blocks(text, found)
     assert [is_division(text[s:e]) for s, e in group] == [False, True]
+
+
+def test_the_label_of_the_plans_own_division_is_what_staff_may_name():
+    duty = "（省商务厅、金融局负责）（县分工安排：县商务局、县金融办负责）"
+    assert division_labels(duty) == ["县分工安排"]
+    assert division_labels("（责任单位：县商务局）") == [] and division_labels("") == []
 
 
 def test_blocks_separated_by_text_are_groups_of_their_own():

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import json
+from dataclasses import replace
 
 import pytest
 
@@ -66,3 +68,73 @@ def test_conversations_check_their_store():
         Conversations("sqlite")
     conversations = Conversations(StateStore(":memory:"))
     assert conversations.context(None) is None and conversations.context("nobody") is None
+
+
+def test_a_follow_up_after_a_self_contained_question_keeps_its_clause(ask):
+    first = ask("简易注销由哪个单位牵头？")
+    clause = first.citations[0]
+    answer = ask("那配合单位呢？")
+    assert first.units == clause.lead and answer.intent == "cooperate"
+    assert answer.units == clause.cooperate and answer.citations[0].id == clause.id
+
+
+def test_a_self_contained_question_replaces_the_context_it_did_not_read(ask):
+    ask("简易注销由哪个单位牵头？")
+    second = ask("特种设备安全监管谁负责")
+    answer = ask("那配合单位呢？")
+    assert answer.citations[0].id == second.citations[0].id and "特种设备" in answer.citations[0].text
+    assert answer.units == second.citations[0].cooperate
+
+
+def test_the_context_is_read_only_for_a_question_it_can_change(assistant, monkeypatch):
+    read: list[str | None] = []
+    context = assistant.conversations.context
+
+    def reading(session: str | None) -> dict | None:
+        read.append(session)
+        return context(session)
+
+    monkeypatch.setattr(assistant.conversations, "context", reading)
+    session = f"conversation-{next(_sessions)}"
+    assistant.ask("简易注销由哪个单位牵头？", session)
+    assistant.ask("盟质监局牵头哪些工作？", session)
+    assert read == []
+    assistant.ask("那配合单位呢？", session)
+    assistant.ask("还有呢", session)
+    assert read == [session, session]
+
+
+@pytest.fixture()
+def conversations() -> Conversations:
+    """Conversations on a store of their own."""
+    return Conversations(StateStore(":memory:"))
+
+
+def test_the_context_text_is_the_question_anchored_on_its_first_clause(assistant, conversations):
+    question = assistant.analyzer.analyze("简易注销由哪个单位牵头？")
+    answer = assistant.answer(question)
+    context = json.loads(conversations.context_text(question, answer))
+    assert context == replace(question, anchor=(answer.citations[0].id,)).to_context()
+    conversations.remember("s", question, answer)
+    assert conversations.context("s") == context
+
+
+def test_a_refusal_leaves_the_questions_own_anchor(assistant, conversations):
+    question = replace(assistant.analyzer.analyze("今天天气怎么样"), anchor=("x-1",))
+    answer = assistant.answer(question)
+    assert not answer.found
+    assert json.loads(conversations.context_text(question, answer))["anchor"] == ["x-1"]
+
+
+def test_the_context_text_is_made_once_per_question_and_answer(assistant, conversations):
+    question = assistant.analyzer.analyze("简易注销由哪个单位牵头？")
+    answer = assistant.answer(question)
+    text = conversations.context_text(question, answer)
+    assert conversations.context_text(question, answer) is text
+    other = conversations.context_text(replace(question), answer)  # equal, but another object
+    assert other == text and other is not text
+
+
+def test_the_context_text_keeps_chinese_readable(assistant, conversations):
+    question = assistant.analyzer.analyze("简易注销由哪个单位牵头？")
+    assert "简易注销" in conversations.context_text(question, assistant.answer(question))

@@ -3,20 +3,32 @@ that writing it never slows an answer. SQLite always; PostgreSQL too where its s
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import statistics
 import subprocess
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import yaml
+from sqlalchemy import delete, event, insert, select
 
 from qa import Answer, Clause, Intent
 from web import create_app
-from web.question_log import QuestionLog, _Row, local_day, utcnow
+from web.question_log import (
+    CHANNELS,
+    INSERT_ROWS,
+    QuestionLog,
+    _local_day_of_quarter,
+    _Row,
+    local_day,
+    record_answer,
+    utcnow,
+)
+from web.question_log import questions as question_table
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = b"s" * 32
@@ -510,3 +522,263 @@ def test_times_are_stored_in_utc_and_days_are_local(qlog):
     assert local_day(moment) == moment.replace(tzinfo=__import__("datetime").UTC).astimezone().strftime(
         "%Y-%m-%d"
     )
+
+
+# -- writing a batch: one multi-row INSERT per INSERT_ROWS rows -------------------------------------
+def batch_rows(qlog: QuestionLog, count: int) -> list[_Row]:
+    """`count` queued rows as record() makes them, each different in every column it sets."""
+    start = utcnow().replace(microsecond=0) - timedelta(hours=count)
+    rows = []
+    for n in range(count):
+        channel = CHANNELS[n % len(CHANNELS)]
+        rows.append(_Row(
+            answer_id=qlog.new_answer_id(),
+            at=start + timedelta(minutes=37 * n, microseconds=n * 1001),
+            channel=channel,
+            user=f"openid-{n}" if channel in ("wechat", "wecom") else "",
+            question=f"第{n}问：100%的企业简易注销'谁'牵头？" + ("\x00\udfff" if n % 7 == 0 else ""),
+            answer=FOUND if n % 3 else REFUSED,
+            latency_ms=n + 0.123456,
+        ))
+    return rows
+
+
+def stored(qlog: QuestionLog) -> list[dict]:
+    """Every row of the log in the order written, without the row id."""
+    with qlog.engine.connect() as conn:
+        rows = conn.execute(select(question_table).order_by(question_table.c.id))
+        return [{k: v for k, v in row._mapping.items() if k != "id"} for row in rows]
+
+
+def written_as_expected(qlog: QuestionLog, row: _Row, got: dict) -> None:
+    """Assert each column of a written row against the queued row it came from."""
+    answer = row.answer
+    top = answer.citations[0] if answer.citations else None
+    assert got["answer_id"] == row.answer_id and got["channel"] == row.channel
+    assert isinstance(got["asked_at"], datetime) and got["asked_at"] == row.at
+    assert got["day"] == local_day(row.at)
+    assert got["user_hash"] == qlog.user_hash(row.channel, row.user)
+    assert got["question"] == row.question.replace("\x00", "").replace("\udfff", "?")
+    assert got["intent"] == str(answer.intent) and got["found"] is answer.found
+    assert got["top_clause"] == (top.id if top else "")
+    assert got["top_title"] == (f"{top.path} {top.title}" if top else "")
+    assert got["answer"] == answer.answer and got["latency_ms"] == round(row.latency_ms, 3)
+    assert (got["vote"], got["comment"], got["voted_at"]) == (None, None, None)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def batch_log(request, tmp_path):
+    """A log on SQLite, then on PostgreSQL (where its server is installed); the writer never started."""
+    url = f"sqlite:///{tmp_path / 'log.sqlite3'}"
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres").url
+    question_log = QuestionLog(url, SECRET)
+    yield question_log
+    question_log.close()
+
+
+def test_a_batch_of_several_chunks_is_written_whole_with_every_column(batch_log):
+    rows = batch_rows(batch_log, 2 * INSERT_ROWS + 20)
+    assert batch_log._write(rows)
+    got = stored(batch_log)
+    assert len(got) == len(rows)
+    for row, written in zip(rows, got):  # in the order queued
+        written_as_expected(batch_log, row, written)
+    assert batch_log.health()["status"] == "ok"
+
+
+def test_a_batch_is_written_as_sqlalchemys_insert_would_write_it(batch_log):
+    rows = batch_rows(batch_log, 2 * INSERT_ROWS + 20)
+    assert batch_log._write(rows)
+    multi_row = stored(batch_log)
+    with batch_log.engine.begin() as conn:
+        conn.execute(delete(question_table))
+        conn.execute(insert(question_table), [batch_log._values(row) for row in rows])
+    assert stored(batch_log) == multi_row
+
+
+@pytest.mark.parametrize("count, statements", [(1, [1]), (INSERT_ROWS, [INSERT_ROWS]),
+                                               (INSERT_ROWS + 1, [INSERT_ROWS, 1]),
+                                               (2 * INSERT_ROWS + 20, [INSERT_ROWS, INSERT_ROWS, 20])])
+def test_rows_go_in_inserts_of_at_most_insert_rows(qlog, count: int, statements: list[int]):
+    inserts: list[int] = []
+
+    @event.listens_for(qlog.engine, "before_cursor_execute")
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith(f"INSERT INTO {question_table.name}"):
+            inserts.append(len(parameters) // 12)  # twelve columns a row
+
+    rows = batch_rows(qlog, count)
+    assert qlog._write(rows)
+    assert inserts == statements and len(stored(qlog)) == count
+
+
+def test_rows_through_the_writer_thread_are_all_written(qlog):
+    ids = [qlog.record(f"问题{n}", FOUND if n % 2 else REFUSED, "api", n) for n in range(3 * INSERT_ROWS)]
+    assert qlog.flush()
+    got = {row["answer_id"]: row for row in stored(qlog)}
+    assert set(got) == set(ids)
+    assert [got[i]["found"] for i in ids] == [bool(n % 2) for n in range(len(ids))]
+
+
+def test_a_vote_in_the_same_batch_as_its_row_is_attached(qlog):
+    rows = batch_rows(qlog, INSERT_ROWS + 5)
+    target = rows[-1].answer_id
+    assert qlog.feedback(target, "down", "漏了")  # queued before its row: attached once the row is written
+    for row in rows:
+        qlog._put(row)
+    assert qlog.flush()
+    assert qlog.row(target)["vote"] == "down" and qlog.row(target)["comment"] == "漏了"
+
+
+# -- answer ids -------------------------------------------------------------------------------------
+def test_new_answer_ids_are_32_hex_characters_and_valid(qlog):
+    ids = {qlog.new_answer_id() for _ in range(100)}
+    assert len(ids) == 100
+    assert all(len(i) == 32 and set(i) <= set("0123456789abcdef") and qlog.valid_answer_id(i) for i in ids)
+
+
+def test_an_id_with_any_character_changed_is_refused(qlog):
+    answer_id = qlog.new_answer_id()
+    for n in range(32):  # the random part and the signature alike
+        changed = answer_id[:n] + ("0" if answer_id[n] != "0" else "1") + answer_id[n + 1:]
+        assert not qlog.valid_answer_id(changed), n
+
+
+def test_an_id_from_a_log_with_another_secret_is_refused(qlog, tmp_path):
+    other = QuestionLog(f"sqlite:///{tmp_path / 'other.sqlite3'}", b"t" * 32)
+    assert not qlog.valid_answer_id(other.new_answer_id())
+    assert not other.valid_answer_id(qlog.new_answer_id())
+    other.close()
+
+
+def test_an_id_from_another_worker_with_the_same_secret_is_valid(qlog, tmp_path):
+    worker = QuestionLog(f"sqlite:///{tmp_path / 'worker.sqlite3'}", SECRET)
+    assert qlog.valid_answer_id(worker.new_answer_id()) and worker.valid_answer_id(qlog.new_answer_id())
+    worker.close()
+
+
+def test_a_long_secret_signs_ids_too(tmp_path):
+    """BLAKE2b takes keys of 64 bytes at most: a longer secret still works (and is not cut to 64 bytes)."""
+    long_secret, same_start = b"k" * 100, b"k" * 64 + b"x" * 36
+    first = QuestionLog(f"sqlite:///{tmp_path / 'a.sqlite3'}", long_secret)
+    second = QuestionLog(f"sqlite:///{tmp_path / 'b.sqlite3'}", same_start)
+    answer_id = first.new_answer_id()
+    assert first.valid_answer_id(answer_id) and not second.valid_answer_id(answer_id)
+    first.close()
+    second.close()
+
+
+# -- a forked worker (gunicorn --preload) -----------------------------------------------------------
+FORK_OK, FORK_FAILED = 17, 18  # the child's exit codes (not 0/1: a crash cannot pass for either)
+
+
+def wait_for_child(pid: int, seconds: float = 30.0) -> int:
+    """The exit code of a forked child; it is killed (and the test fails) if it hangs."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.02)
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+    pytest.fail(f"the forked child did not finish within {seconds} s")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork on this platform")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded")
+def test_a_forked_child_writes_with_its_own_writer_and_the_parent_goes_on(qlog):
+    before = qlog.record("父进程的问题", FOUND, "api", 1)
+    assert qlog.flush()  # the parent's writer runs, holds its connections, and is idle (not inside SQLite)
+    parent_thread = qlog._thread
+    pid = os.fork()
+    if pid == 0:  # the child: nothing here may return into pytest
+        code = FORK_FAILED
+        try:
+            child_id = qlog.record("子进程的问题", REFUSED, "wechat", 2, user="u")
+            if qlog.flush(10) and qlog.row(child_id) is not None and qlog.row(before) is not None:
+                code = FORK_OK if qlog._thread is not parent_thread else FORK_FAILED
+        finally:
+            os._exit(code)
+    assert wait_for_child(pid) == FORK_OK
+    assert len(stored(qlog)) == 2 and {r["question"] for r in stored(qlog)} == {"父进程的问题", "子进程的问题"}
+    after = qlog.record("之后的问题", FOUND, "web", 3)
+    assert qlog.flush() and qlog.row(after) is not None and qlog._thread is parent_thread
+    assert qlog.health()["status"] == "ok"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork on this platform")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded")
+def test_a_lock_the_parent_held_at_the_fork_does_not_hang_the_child(qlog):
+    """Another thread of the parent may be starting the writer as the process forks: the child starts afresh."""
+    qlog.record("父进程的问题", FOUND, "api", 1)
+    assert qlog.flush()  # the parent's writer is idle (not inside SQLite) when the process forks
+    with qlog._start_lock:  # held by the parent at the moment of the fork
+        pid = os.fork()
+        if pid == 0:
+            code = FORK_FAILED
+            try:
+                child_id = qlog.record("子进程的问题", FOUND, "api", 1)
+                code = FORK_OK if qlog.flush(10) and qlog.row(child_id) is not None else FORK_FAILED
+            finally:
+                os._exit(code)
+    assert wait_for_child(pid, 20) == FORK_OK
+    assert [r["question"] for r in stored(qlog)] == ["父进程的问题", "子进程的问题"]
+
+
+# -- record_answer never raises -----------------------------------------------------------------------
+def test_record_answer_without_a_log_gives_an_id():
+    answer_id = record_answer(None, "q", FOUND, "api", 1.0)
+    assert len(answer_id) == 32 and int(answer_id, 16) >= 0
+    assert record_answer(None, "q", FOUND, "api", 1.0) != answer_id
+
+
+def test_record_answer_gives_the_logs_id(qlog):
+    answer_id = record_answer(qlog, "简易注销有哪些配合单位？", FOUND, "web", 1.5)
+    assert qlog.valid_answer_id(answer_id) and qlog.flush() and qlog.row(answer_id)["channel"] == "web"
+
+
+def test_record_answer_with_a_failing_log_gives_an_id_and_logs_why(qlog, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the log broke")
+
+    monkeypatch.setattr(qlog, "record", broken)
+    with caplog.at_level(logging.ERROR, logger="web.question_log"):
+        answer_id = record_answer(qlog, "q", FOUND, "wechat", 1.0)
+    assert len(answer_id) == 32 and int(answer_id, 16) >= 0
+    failures = [r for r in caplog.records if r.exc_info and "the log broke" in str(r.exc_info[1])]
+    assert failures and "wechat" in failures[0].getMessage()
+
+
+def test_record_answer_for_an_unknown_channel_gives_an_id_and_logs_why(qlog, caplog):
+    with caplog.at_level(logging.ERROR, logger="web.question_log"):
+        answer_id = record_answer(qlog, "q", FOUND, "sms", 1.0)
+    assert len(answer_id) == 32
+    assert any(r.exc_info and "'sms'" in str(r.exc_info[1]) for r in caplog.records)
+
+
+# -- local days, one time-zone look-up per quarter hour ---------------------------------------------
+@pytest.fixture()
+def zone(monkeypatch):
+    """Set the process's time zone (TZ) for a test, and the cached local days with it."""
+
+    def use(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+        _local_day_of_quarter.cache_clear()
+
+    yield use
+    monkeypatch.undo()
+    time.tzset()
+    _local_day_of_quarter.cache_clear()
+
+
+@pytest.mark.parametrize("name", ["UTC", "Asia/Shanghai", "Asia/Kathmandu", "America/St_Johns",
+                                  "Australia/Lord_Howe", "Pacific/Chatham"])
+def test_local_day_is_the_local_date_at_every_minute(zone, name: str):
+    zone(name)
+    start = datetime(2026, 4, 4, 0, 0)  # Lord Howe and Chatham leave summer time on 5 April 2026
+    for minute in range(3 * 24 * 60):
+        moment = start + timedelta(minutes=minute, seconds=minute % 60, microseconds=minute)
+        assert local_day(moment) == moment.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d"), moment

@@ -14,6 +14,7 @@ from qa.answering.normalise import (
     typed_key,
     word_keys,
     word_pieces,
+    word_short_forms,
 )
 
 # The plans' words (with how many clauses hold each) and a small general dictionary.
@@ -84,6 +85,16 @@ def test_word_pieces_and_short_forms():
     assert "知产" in short_forms(["知识", "产权"])
     assert {"食安总监", "食安"} <= short_forms(["食品", "安全", "总监"]) | short_forms(["食品", "安全"])
     assert differing("特种设被", "特种设备") == 1
+
+
+def test_a_one_character_suffix_is_kept_whole_in_short_forms():
+    known = {"医疗", "保险", "保险费", "道路", "运输"}.__contains__
+    # 医疗/保险费 alone gives 医保险费 and 医保; staff say 医保费: the suffix 费 stays, as 证 of 道路运输证 does
+    assert {"医保费", "医保险费"} <= word_short_forms("医疗保险费", known)
+    assert "道运证" in word_short_forms("道路运输证", known)
+    assert word_short_forms("保险费", known) == set()  # too short to have a short form
+    vocabulary = PlanVocabulary({"医疗保险费": 1, "医疗": 2, "保险": 2}, {"医疗": 900, "保险": 900}, FORM)
+    assert Normaliser(vocabulary, segment)("医保费缓缴谁牵头").text == "医疗保险费缓缴谁牵头"
 
 
 def test_traditional_characters_become_simplified(normaliser):

@@ -16,17 +16,17 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "tests" / "data" / "real"
 QUESTIONS = ROOT / "tests" / "questions" / "real"
-# plan → (share of gold tasks exact, share of questions right)
+# plan → (share of gold tasks exact, share of questions right); issue #10 asks 95% of the questions per plan
 FLOORS = {
-    "anhui-duibiao-tisheng-2023": (1.0, 0.9),
+    "anhui-duibiao-tisheng-2023": (1.0, 1.0),
     "guangyuan-fangguanfu-yaodian-2023": (1.0, 1.0),
-    "guangzhou-jinrong-2023": (1.0, 0.85),
+    "guangzhou-jinrong-2023": (1.0, 1.0),
     "guizhou-yingshang-renwu-2023": (1.0, 1.0),
-    "jinhua-zhujian-ershitiao-2023": (1.0, 0.9),
-    "kelamayi-fangguanfu-yaodian-2023": (1.0, 0.95),
+    "jinhua-zhujian-ershitiao-2023": (1.0, 1.0),
+    "kelamayi-fangguanfu-yaodian-2023": (1.0, 1.0),
     "qingpu-yingshang-yaodian-2023": (1.0, 1.0),
     "shanxi-jiaoyi-chengben-2023": (1.0, 1.0),
-    "tongchuan-fangguanfu-fengong-2023": (1.0, 0.9),
+    "tongchuan-fangguanfu-fengong-2023": (1.0, 1.0),
     "yanan-minying-jingji-2023": (1.0, 1.0),
 }
 
@@ -53,6 +53,10 @@ def test_every_real_plan_has_a_gold_table_and_questions():
     stems = {p.name[: -len("_gold.yaml")] for p in REAL.glob("*_gold.yaml")}
     assert stems == set(FLOORS) == {p.stem for p in QUESTIONS.glob("*.yaml")}
     assert sum(len(read_yaml(REAL / f"{s}_gold.yaml")) for s in stems) >= 150
+
+
+def test_floors_meet_the_acceptance_of_issue_10():
+    assert all(questions >= 0.95 for _, questions in FLOORS.values())
 
 
 def test_tasks_have_the_gold_units(plan):

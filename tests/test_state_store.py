@@ -109,3 +109,62 @@ def test_bounded_over_100000_distinct_users(tmp_path):
     assert sizes[1] < 12 * 1024 * 1024, f"{sizes[1]} bytes for 700 conversations and 25,000 message records"
     # the file grows only with the message records, which expire after ten minutes (their own bound)
     assert assistant.ask("那配合单位呢？", "user-99999").units == tuple(SIX)  # the newest users are kept
+
+
+def test_put_json_stores_text_that_get_reads_as_a_dict(tmp_path):
+    store = StateStore(tmp_path / "s.db")
+    store.put_json("session:j", '{"terms": ["简易注销"], "units": []}')
+    assert store.get("session:j") == {"terms": ["简易注销"], "units": []}
+    store.put_json("session:j", '{"replaced": true}')
+    assert store.get("session:j") == {"replaced": True}
+
+
+def test_put_json_honours_the_ttl(tmp_path):
+    store = StateStore(tmp_path / "s.db", ttl_seconds=60)
+    store.put_json("session:short", '{"x": 1}', ttl=0.05)
+    time.sleep(0.08)
+    assert store.get("session:short") is None
+
+
+def test_put_json_keeps_its_space_bounded(tmp_path):
+    store = StateStore(tmp_path / "s.db", max_entries=100)
+    for n in range(1000):
+        store.put_json(f"session:user{n}", f'{{"n": {n}}}')
+    assert store.count("session") <= 300 and store.get("session:user999") == {"n": 999}
+
+
+FORK_OK, FORK_FAILED = 17, 18  # the child's exit codes (not 0/1: a crash cannot pass for either)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork on this platform")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded")
+def test_a_forked_child_opens_its_own_connection_and_leaves_the_parents_alone(tmp_path):
+    """gunicorn --preload forks after the app opened the store: the child must neither use nor close the
+    parent's connection (closing it could checkpoint and delete the -wal and -shm the parent relies on)."""
+    from test_log import wait_for_child
+
+    path = tmp_path / "s.db"
+    store = StateStore(path)
+    store.put("parent", {"by": "parent"})
+    sidecars = [p for p in (Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists()]
+    assert len(sidecars) == 2  # WAL mode: both exist while the parent's connection is open
+    parents = store.backend._local.conn
+    pid = os.fork()
+    if pid == 0:  # the child: nothing here may return into pytest
+        code = FORK_FAILED
+        try:
+            store.put("child", {"by": "child"})
+            ok = store.get("parent") == {"by": "parent"} and store.get("child") == {"by": "child"}
+            ok = ok and store.backend._local.conn is not parents and store.healthy
+            store.close()  # a worker shutting down closes its own connection only
+            code = FORK_OK if ok else FORK_FAILED
+        finally:
+            os._exit(code)
+    assert wait_for_child(pid) == FORK_OK
+    assert all(p.exists() for p in sidecars)  # the child's exit left the parent's files in place
+    assert store.backend._local.conn is parents  # and the parent's connection still serves it
+    assert store.get("child") == {"by": "child"} and store.get("parent") == {"by": "parent"}
+    store.put("after", {"ok": True})
+    assert store.get("after") == {"ok": True} and store.healthy
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)

@@ -178,3 +178,37 @@ def test_analyzer_checks_its_normaliser(assistant):
 
     with pytest.raises(ValueError, match="normaliser"):
         QuestionAnalyzer(assistant.analyzer.tokenizer, {}, assistant.lexicon, normaliser="opencc")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["还有呢", "其他的呢", "那配合单位呢？", "它牵头哪些？", "谁牵头？", "配合的呢", "那广告监管呢？", "那质监局呢？"],
+)
+def test_a_follow_up_needs_the_context(assistant, question: str):
+    assert assistant.analyzer.needs_context(question) is True
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["简易注销有哪些配合单位？", "盟质监局牵头哪些工作？", "简易注销由哪个单位牵头？", "计量体系建设谁负责？",
+     "特种设备安全监管谁负责"],
+)
+def test_a_self_contained_question_needs_no_context(assistant, question: str):
+    assert assistant.analyzer.needs_context(question) is False
+
+
+@pytest.mark.parametrize(
+    "question", ["简易注销有哪些配合单位？", "盟质监局牵头哪些工作？", "计量体系建设谁负责？", "明厨亮灶"]
+)
+def test_a_question_that_needs_no_context_is_read_the_same_with_one(analyze, question: str):
+    """needs_context is False only where the context would change nothing."""
+    context = dict(analyze("违法广告整治谁管").to_context(), anchor=["x-46"])
+    assert analyze(question, context) == analyze(question)
+
+
+@pytest.mark.parametrize("question", ["还有呢", "那配合单位呢？", "它牵头哪些？", "那广告监管呢？"])
+def test_a_question_that_needs_context_is_read_otherwise_with_one(analyze, assistant, question: str):
+    """needs_context is True where the context does change the reading."""
+    assert assistant.analyzer.needs_context(question)
+    context = dict(analyze("盟质监局牵头哪些工作？").to_context(), anchor=["x-46"])
+    assert analyze(question, context) != analyze(question)

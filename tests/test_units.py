@@ -151,3 +151,22 @@ def test_read_list_hands_on_the_prefix():
     assert PLAIN.read_list("市发改委、财政局") == (["市发改委", "市财政局"], "市")
     assert PLAIN.read_list("科技局", prefix="区") == (["区科技局"], "区")
     assert PLAIN.read_list("市发改委、青浦海关") == (["市发改委", "青浦海关"], "")
+
+
+
+def test_a_short_name_the_plan_defines_names_the_unit_it_gives_duties():
+    """"支持南方数据交易所（以下简称南数所）": 南数所 names the unit the plan gives duties by its full name."""
+    from dataclasses import replace
+
+    from qa.reading.knowledge import Lexicon
+    from qa.reading.names import short_names, unit_surfaces
+    from qa.records import Clause
+
+    text = "（九）大力支持南方数据交易所（以下简称南数所）建设。"
+    clause = Clause(id="c9", doc="d", source="s", path="(九)", title="支持", text=text, kind="paragraph")
+    surfaces = unit_surfaces(["南方数据交易所", "市数据局"], UnitDirectory(), Lexicon(), short_names([clause]))
+    assert surfaces["南数所"] == ["南方数据交易所"]
+    # a short name the plan gives duties by stands for itself, its full name for it
+    defined = short_names([replace(clause, text="市政务服务和数据管理局（以下简称市数据局）")])
+    surfaces = unit_surfaces(["市数据局"], UnitDirectory(), Lexicon(), defined)
+    assert surfaces["市政务服务和数据管理局"] == ["市数据局"] and "南数所" not in surfaces

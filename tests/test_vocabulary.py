@@ -71,3 +71,10 @@ def test_unit_endings_hold_divisions_and_own_names_but_never_prefix_them():
     assert unit_ending_pattern(UNIT_ENDINGS).search("审批处") and unit_ending_pattern(UNIT_ENDINGS).search(
         "法规科"
     )
+
+
+def test_words_naming_the_units_asked_for_or_a_duration_are_no_topic():
+    from qa.vocabulary import FORM_WORDS, UNIT_WORDS
+
+    assert {"处室", "科室"} <= set(UNIT_WORDS) <= FORM_WORDS  # "配合处室是哪个" asks for units, as 单位 does
+    assert {"几天", "多少天", "几个月"} <= FORM_WORDS  # "要压到几天" asks how long, about no topic

@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 from qa import Assistant, StateStore, load_corpus
 from qa.reading.limits import ReadingLimits
 
+from .serialize import AnswerBodies
 from .settings import load_settings
 
 __all__ = ["SHIPPED_CORPUS", "build_assistant", "create_app", "current_assistant"]
@@ -25,8 +26,10 @@ SHIPPED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 def build_assistant(settings: Mapping, store: StateStore | None = None) -> Assistant:
     """The assistant over the configured corpus: what the app and the command line both answer with."""
     limits = ReadingLimits(plan_bytes=int(settings["MAX_PLAN_BYTES"]), yaml_bytes=int(settings["MAX_YAML_BYTES"]))
-    corpus = load_corpus(settings["CORPUS_DIR"], SHIPPED_CORPUS, limits)
     snapshot = settings.get("INDEX_SNAPSHOT") or None
+    # each plan's clauses are kept beside the index snapshot (index-snapshot.plans/): a restart reads no plan
+    plans = Path(snapshot).with_suffix(".plans") if snapshot else None
+    corpus = load_corpus(settings["CORPUS_DIR"], SHIPPED_CORPUS, limits, cache=plans)
     return Assistant(corpus.clauses, corpus.units, corpus.lexicon, store, warnings=corpus.warnings,
                      snapshot=snapshot)
 
@@ -55,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
         log.warning(warning)
     app.extensions["qa"] = assistant
     app.extensions["state"] = store
+    app.extensions["answer_bodies"] = AnswerBodies(app.url_map, int(settings["ANSWER_BODIES"]))
 
     from . import admin, api, pages, wechat
 
@@ -64,6 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(wechat.bp)
     _register_errors(app)
     _security_headers(app)
+    app.wsgi_app = api.FastAsk(app, app.wsgi_app)  # outermost: /api/ask's usual case skips the rest
     return app
 
 
@@ -72,6 +77,13 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'; "
     "form-action 'self'"
 )
+# What every response carries (unless a view set its own): nothing from outside the app, no MIME sniffing.
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+)
+INTERNAL_ERROR = b'{"error":"internal error; the request was not processed"}'
 
 
 def _security_headers(app: Flask) -> None:
@@ -91,9 +103,8 @@ def _security_headers(app: Flask) -> None:
             # Location: a link to any host. This app only ever sends a client to itself: the path is enough.
             target = urlsplit(location)
             response.headers["Location"] = urlunsplit(("", "", target.path, target.query, target.fragment))
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
+        for name, value in SECURITY_HEADERS:
+            response.headers.setdefault(name, value)
         return response
 
 
@@ -121,6 +132,4 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         log.exception("unexpected error on %s", request.path)
-        response = jsonify({"error": "internal error; the request was not processed"})
-        response.status_code = 500
-        return response
+        return app.response_class(INTERNAL_ERROR, status=500, mimetype="application/json")

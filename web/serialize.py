@@ -1,14 +1,22 @@
-"""Answers and clauses as the JSON the API and the pages share."""
+"""Answers and clauses as the JSON the API and the pages share; an answer's JSON is made once and kept."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import orjson
 from flask import url_for
+from werkzeug.routing import Map
 
-from qa import Answer, Clause
+from qa import Answer, Assistant, Clause
+from qa.memo import IdentityMemo
+
+__all__ = ["AnswerBodies", "answer_json", "clause_json", "response_body"]
 
 
-def clause_json(clause: Clause) -> dict:
-    """A clause with the fields of the answer contract, and a link to it in the plan view."""
+def clause_json(clause: Clause, link: Callable[[str], str] | None = None) -> dict:
+    """A clause with the fields of the answer contract, and a link to it in the plan view (made by `link`
+    from its id; by url_for in a request)."""
     return {
         "id": clause.id,
         "doc": clause.doc,
@@ -21,19 +29,19 @@ def clause_json(clause: Clause) -> dict:
         "kind": clause.kind,
         "source": clause.source,
         "lines": list(clause.lines),
-        "url": url_for("pages.clause", clause_id=clause.id),
+        "url": link(clause.id) if link else url_for("pages.clause", clause_id=clause.id),
     }
 
 
-def answer_json(answer: Answer) -> dict:
-    """An answer as POST /api/ask returns it (see ../shared/eval/README.md)."""
+def answer_json(answer: Answer, link: Callable[[str], str] | None = None) -> dict:
+    """An answer as POST /api/ask returns it (see ../shared/eval/README.md); `link` as for clause_json."""
     related = {c.id for c in answer.related}
     return {
         "answer": answer.answer,
         "found": answer.found,
         "intent": answer.intent,
         "units": list(answer.units),
-        "citations": [dict(clause_json(c), related=c.id in related) for c in answer.citations],
+        "citations": [dict(clause_json(c, link), related=c.id in related) for c in answer.citations],
         "roles": [{"unit": u, "role": r} for u, r in answer.unit_roles],
         "highlight": list(answer.highlight),
         # For a unit's tasks: the unit(s) asked about and the role (lead | cooperate | any).
@@ -44,3 +52,39 @@ def answer_json(answer: Answer) -> dict:
         # With a refusal: questions the plans do answer, for the page to offer as clickable chips.
         "suggestions": list(answer.suggestions),
     }
+
+
+class AnswerBodies:
+    """Each answer's JSON, made once: the assistant hands back the same Answer object for the same question,
+    so the bytes are kept beside it (least recently used dropped first; all dropped when the plans reload).
+
+    A body is the JSON object without its closing brace: the request's own fields (elapsed_ms, answer_id)
+    are appended to it by `response_body`.
+    """
+
+    def __init__(self, url_map: Map, size: int = 4096):
+        self.url_map = url_map
+        self._bodies: IdentityMemo[bytes] = IdentityMemo(size)
+        self._owner: Assistant | None = None
+
+    def open_body(self, assistant: Assistant, answer: Answer, root: str) -> bytes:
+        """The answer's JSON without its closing brace, links made under `root` (nginx's prefix, or '')."""
+        if assistant is not self._owner:  # the plans were reloaded: every kept answer is stale
+            self._bodies.clear()
+            self._owner = assistant
+        body = self._bodies.get((answer,), root)
+        if body is None:
+            links = self.url_map.bind("localhost", script_name=root or "/")
+            body = orjson.dumps(answer_json(answer, lambda i: links.build("pages.clause", {"clause_id": i})))
+            body = self._bodies.put((answer,), body[:-1], root)
+        return body
+
+    def __len__(self) -> int:
+        return len(self._bodies)
+
+
+def response_body(open_body: bytes, elapsed_ms: float, answer_id: str) -> bytes:
+    """A kept answer body closed with this request's own fields."""
+    return b'%s,"elapsed_ms":%s,"answer_id":%s}' % (
+        open_body, orjson.dumps(round(elapsed_ms, 3)), orjson.dumps(answer_id)
+    )

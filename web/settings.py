@@ -22,6 +22,7 @@ DEFAULTS: dict[str, object] = {
     "INDEX_SNAPSHOT": "instance/index-snapshot.json",  # the index's tokens kept between start-ups; "" for none
     "SESSION_TTL": 1800,
     "MAX_SESSIONS": 20000,
+    "ANSWER_BODIES": 4096,  # answers whose JSON is kept ready to send, per process
     "MAX_QUESTION_LENGTH": 500,
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "MAX_RESPONSE_BYTES": 32 * 1024 * 1024,  # any one response; a bigger one is refused (503), not sent

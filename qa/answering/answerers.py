@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from ..index.retrieve import Retriever, holds_fact
 from ..reading.names import ShortNames
-from ..reading.units import UnitDirectory
+from ..reading.units import UnitDirectory, is_abbreviation
 from ..records import Answer, Clause, Intent, Question
 from ..vocabulary import DISTINCT_FACTS, DOCUMENT_WORDS, FACT_PATTERNS
 from . import compose
@@ -183,6 +183,17 @@ class FullNameAnswerer:
                 full, clause = self.short_names[unit]
                 lines.append(f"{unit}是{full}的简称（见{compose.where(clause)}）。")
                 cited.append(clause)
+                continue
+            # a unit the plans give duties by its full name and define a short name for ("广州期货交易所（以下
+            # 简称广期所）"): asked by either name, the definition answers
+            defined = [
+                (short, clause)
+                for short, (full, clause) in self.short_names.items()
+                if full.endswith(unit) and is_abbreviation(short, unit)
+            ]
+            if defined:
+                lines += [f"{short}是{unit}的简称（见{compose.where(clause)}）。" for short, clause in defined]
+                cited += [clause for _, clause in defined]
                 continue
             aliases = [a for a, n in self.units.alias_to_name.items() if n == unit and len(a) > len(unit)]
             first = next((c for c in self.clauses if unit in c.units), None)

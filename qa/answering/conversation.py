@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
+from ..memo import IdentityMemo
 from ..records import Answer, Question
 from ..state import StateStore
+
+CONTEXTS_KEPT = 4096  # (question, answer) pairs whose context text is kept ready to store
 
 
 class Conversations:
@@ -15,6 +19,8 @@ class Conversations:
         if store is not None and not isinstance(store, StateStore):
             raise ValueError(f"store must be a StateStore or None, got {type(store).__name__}")
         self.store = store
+        # The same question answered the same way leaves the same context: its JSON is made once.
+        self._texts: IdentityMemo[str] = IdentityMemo(CONTEXTS_KEPT)
 
     def _key(self, session_id: str | None) -> str | None:
         """The store key of a session (None when there is no session or no store)."""
@@ -29,5 +35,13 @@ class Conversations:
         """Keep this question, anchored on the clause its answer rests on, for the next one."""
         key = self._key(session_id)
         if key:
+            self.store.put_json(key, self.context_text(question, answer))
+
+    def context_text(self, question: Question, answer: Answer) -> str:
+        """The JSON a question and its answer leave for the next question."""
+        text = self._texts.get((question, answer))
+        if text is None:
             anchor = tuple(c.id for c in answer.citations[:1]) if answer.found else question.anchor
-            self.store.put(key, replace(question, anchor=anchor).to_context())
+            context = replace(question, anchor=anchor).to_context()
+            text = self._texts.put((question, answer), json.dumps(context, ensure_ascii=False))
+        return text

@@ -95,6 +95,18 @@ def short_forms(pieces: list[str]) -> set[str]:
     return {f for f in forms if len(f) >= 2}
 
 
+def word_short_forms(word: str, known: Callable[[str], bool], most_pieces: int = 4) -> set[str]:
+    """The short forms of a word: of its pieces (知识产权 → 知产) and, when it ends in a one-character suffix
+    after pieces of its own (社会/保险+费, 食品/安全+法), of those pieces with the suffix kept whole (社保费, 食安法),
+    as a suffix is never cut."""
+    forms: set[str] = set()
+    for stem, suffix in ((word, ""), (word[:-1], word[-1])):
+        pieces = word_pieces(stem, known) if len(stem) >= 4 else None
+        if pieces is not None and len(pieces) <= most_pieces:
+            forms |= {form + suffix for form in short_forms(pieces)}
+    return forms
+
+
 class PlanVocabulary:
     """The plans' own words (with how many clauses use each), indexed by pinyin key and by short form."""
 
@@ -126,10 +138,7 @@ class PlanVocabulary:
         for word in targets:
             if len(word) < 4:
                 continue
-            pieces = word_pieces(word, known)
-            if pieces is None or len(pieces) > 4:
-                continue
-            for form in short_forms(pieces):
+            for form in word_short_forms(word, known):
                 if form not in self.frequency:
                     self.by_short.setdefault(form, []).append(word)
         # Two words the plans write side by side (营业+收入) are a term too, short formed by their first

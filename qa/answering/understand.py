@@ -19,18 +19,20 @@ from ..vocabulary import (
     FOLLOW_UP_OPENINGS,
     PREFIX_CHARS,
     QUESTION_UNIT_ENDINGS,
+    UNIT_WORDS,
     alternation,
     unit_ending_pattern,
 )
 from .cues import ASKS, DOC_FACT_WORDS, DOC_FACTS, DOCUMENT_NAMES, MORE, SPOKEN_FORM_WORDS
 from .normalise import Normaliser, Reading
 
-# "谁", "哪个部门", "什么单位", "责任单位", "归谁管", "由哪": the question asks for units.
+UNIT_WORD = alternation(UNIT_WORDS)
+# "谁", "哪个部门", "什么单位", "责任单位", "配合处室", "归谁管", "由哪": the question asks for units.
 WHO_CUE = re.compile(
-    r"谁|哪(?:个|些|家|几个|一个|几家)?(?:单位|部门|机构|局|委|办|家)|什么(?:单位|部门|机构)"
-    r"|(?:责任|负责|牵头|配合|主管|承办)(?:单位|部门)|归.{0,4}管|由哪|找哪"
+    rf"谁|哪(?:个|些|家|几个|一个|几家)?(?:{UNIT_WORD}|局|委|办|家)|什么(?:{UNIT_WORD})"
+    rf"|(?:责任|负责|牵头|配合|主管|承办)(?:{UNIT_WORD})|归.{{0,4}}管|由哪|找哪"
 )
-ASKS_UNITS = re.compile(r"哪(?:个|些|家|几个)?(?:单位|部门|机构)|谁")  # "which units", not "which tasks"
+ASKS_UNITS = re.compile(rf"哪(?:个|些|家|几个)?(?:{UNIT_WORD})|谁")  # "which units", not "which tasks"
 RESPONSIBLE_CUE = re.compile(r"负责|责任|主管|管")
 # "哪些工作", "负责什么", "涉及", "分工": the question asks for a unit's tasks.
 TASK_CUE = re.compile(
@@ -200,6 +202,27 @@ class QuestionAnalyzer:
         query, rest, answer_type = self._read(question)
         return self._follow(query, rest, context, answer_type) if context else query
 
+    def needs_context(self, question: str) -> bool:
+        """Whether the conversation's context can change how this question is read (a follow-up, 还有呢):
+        a question that says all it asks is read alone, and its session's context need not be fetched."""
+        query, rest, _ = self._read(question)
+        return bool(self._follow_kind(query, rest))
+
+    def _follow_kind(self, query: Question, rest: str) -> str:
+        """'more' for 「还有呢」, 'pronoun' or 'follow' for a question that leaves something unsaid, else ''."""
+        stripped = rest.strip(" ?？。!！,，")
+        if MORE.match(SPACES.sub("", stripped)) and not query.units:
+            return "more"
+        if PRONOUNS.match(stripped):
+            return "pronoun"
+        if (
+            stripped.startswith(FOLLOW_UP_OPENINGS)
+            or stripped.endswith("呢")
+            or not (query.terms or query.units)
+        ):
+            return "follow"
+        return ""
+
     def read(self, question: str) -> Reading:
         """The question as the plans would write it (see Normaliser), or only width-folded without one."""
         if self.normaliser is None:
@@ -357,19 +380,13 @@ class QuestionAnalyzer:
 
     def _follow(self, query: Question, rest: str, context: Mapping, answer_type: str) -> Question:
         """Fill what a follow-up leaves unsaid from the previous question."""
-        stripped = rest.strip(" ?？。!！,，")
-        previous = Intent(context["intent"]) if context.get("intent") in set(Intent) else None
-        if MORE.match(SPACES.sub("", stripped)) and not query.units:
-            return self._more(query, context, previous)
-        pronoun = bool(PRONOUNS.match(stripped))
-        follow = (
-            stripped.startswith(FOLLOW_UP_OPENINGS)
-            or stripped.endswith("呢")
-            or pronoun
-            or not (query.terms or query.units)
-        )
-        if not follow:
+        kind = self._follow_kind(query, rest)
+        if not kind:
             return query
+        previous = Intent(context["intent"]) if context.get("intent") in set(Intent) else None
+        if kind == "more":
+            return self._more(query, context, previous)
+        pronoun = kind == "pronoun"
         units = tuple(context.get("units", ()))
         if not query.units and all(t in self.weak_terms for t in query.terms):
             if units and (previous == Intent.UNIT_TASKS or pronoun or not context.get("terms")):

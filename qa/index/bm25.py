@@ -8,6 +8,24 @@ import numpy as np
 from rank_bm25 import BM25Okapi
 
 
+def postings(okapi: BM25Okapi, k1: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each term's clauses (ascending) and its BM25 weight in each:
+    w(q, D) = idf(q) · f(q,D)·(k1+1) / (f(q,D) + k1·(1 − b + b·|D|/avgdl)), computed for all pairs at once."""
+    norm = k1 * (1 - okapi.b + okapi.b * np.asarray(okapi.doc_len, dtype=float) / okapi.avgdl)
+    ids: dict[str, int] = {}
+    term_of = [ids.setdefault(term, len(ids)) for freqs in okapi.doc_freqs for term in freqs]
+    term_of = np.asarray(term_of, dtype=np.int64)
+    doc_of = np.repeat(np.arange(len(okapi.doc_freqs), dtype=np.int32), [len(f) for f in okapi.doc_freqs])
+    tf = np.fromiter((n for freqs in okapi.doc_freqs for n in freqs.values()), dtype=float, count=len(term_of))
+    idf = np.asarray([okapi.idf[term] for term in ids], dtype=float)
+    weight = idf[term_of] * tf * (k1 + 1) / (tf + norm[doc_of])
+    order = np.argsort(term_of, kind="stable")  # by term, each term's clauses still in document order
+    docs, weights = doc_of[order], weight[order]
+    ends = np.cumsum(np.bincount(term_of, minlength=len(ids)))
+    return {term: (docs[end - count:end], weights[end - count:end])
+            for term, end, count in zip(ids, ends.tolist(), np.bincount(term_of, minlength=len(ids)).tolist())}
+
+
 class PostingsBM25:
     """Okapi BM25 scored only over the clauses that hold a query term.
 
@@ -30,14 +48,7 @@ class PostingsBM25:
         safe = [list(tokens) or ["\x00"] for tokens in corpus_tokens]
         self.okapi = BM25Okapi(safe, k1=k1, b=b, epsilon=epsilon)
         self.size = len(safe)
-        norm = k1 * (1 - b + b * np.asarray(self.okapi.doc_len, dtype=float) / self.okapi.avgdl)
-        postings: dict[str, tuple[list[int], list[float]]] = {}
-        for doc, freqs in enumerate(self.okapi.doc_freqs):
-            for term, tf in freqs.items():
-                docs, weights = postings.setdefault(term, ([], []))
-                docs.append(doc)
-                weights.append(self.okapi.idf[term] * tf * (k1 + 1) / (tf + norm[doc]))
-        self.postings = {t: (np.asarray(d, dtype=np.int32), np.asarray(w)) for t, (d, w) in postings.items()}
+        self.postings = postings(self.okapi, k1)
         self.max_idf = max(self.okapi.idf.values()) if self.okapi.idf else 1.0
 
     def scores(self, query: Sequence[str], weights: Sequence[float] | None = None) -> np.ndarray:

@@ -3,14 +3,24 @@ that picks the clause a question is about (and the ones close to it) or none."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..reading.blocks import division_labels
 from ..records import Clause, Hit, Intent, Question
-from ..vocabulary import DISTINCT_FACTS, DOCUMENT_WORDS, FACT_PATTERNS
+from ..vocabulary import DISTINCT_FACTS, DOCUMENT_WORDS, FACT_PATTERNS, GLUED_ENDINGS, GLUED_OPENINGS
 from .bm25 import PostingsBM25
 from .tokenize import Tokenizer
+
+HAN = "\u4e00-\u9fff"
+# "退（免）税", "县（区）政府": one character in brackets between two words' characters, an alternative to the
+# one before it or an addition; up to two characters each side are kept, enough to rebuild the word.
+INSERTION = re.compile(rf"([{HAN}]{{1,2}})[(（]([{HAN}])[)）]([{HAN}]{{1,2}})")
+# "水、气", "水、电、气": items of one character each (the last one followed by no other character); not the
+# places a bracket lists after a place ("各县（市、区）"), which name no thing said together.
+SINGLE_LIST = re.compile(rf"(?<![(（〔])[{HAN}](?:、[{HAN}])++(?![{HAN}])")
 
 
 @dataclass(frozen=True)
@@ -24,6 +34,7 @@ class RetrievalSettings:
     related_ratio: float = 0.85  # clauses scoring this close to the best are listed as related
     coverage_power: float = 1.0  # how strongly ranking rewards holding all of the question's terms
     expansion_weight: float = 0.5  # a synonym from terms.yaml counts half as much as the question's own word
+    part_weight: float = 0.5  # a part of a longer word of the question (注销 of 简易注销) counts this much
     unknown_weight: float = 1.2  # an unseen word weighs this many times the rarest word of the plans
     max_related: int = 3
     more_cap: int = 3  # "还有呢" weighs a word by how often the last clause given uses it, up to this
@@ -33,6 +44,8 @@ class RetrievalSettings:
             raise ValueError(f"min_coverage must be within (0, 1], got {self.min_coverage}")
         if self.min_score < 0:
             raise ValueError(f"min_score must be >= 0, got {self.min_score}")
+        if not 0 < self.part_weight <= 1:
+            raise ValueError(f"part_weight must be within (0, 1], got {self.part_weight}")
         if not 0 < self.related_ratio <= 1:
             raise ValueError(f"related_ratio must be within (0, 1], got {self.related_ratio}")
         if self.more_cap < 1:
@@ -46,8 +59,33 @@ def holds_fact(clause: Clause, answer_type: str) -> bool:
 
 
 def index_text(clause: Clause) -> str:
-    """What retrieval reads of a clause: its title, its headings, its text without the duty line."""
-    return " ".join([clause.title, *clause.section, clause.body])
+    """What retrieval reads of a clause: its title, its headings, its text without the duty line, the label
+    of the plan's own division in that line, and the words its text stands for as people say them."""
+    division = division_labels(clause.duty_text)
+    return " ".join([clause.title, *clause.section, clause.body, *division, *spoken_forms(clause.body)])
+
+
+def spoken_forms(text: str) -> list[str]:
+    """The words a text stands for as people say them, where its writing hides them from a tokenizer: a
+    one-character insertion read both ways (出口退（免）税 → 口退税办, 口免税办: 退税 and 免税), and a list of
+    one-character items said together (用水、气 → 水气)."""
+    forms = []
+    for match in INSERTION.finditer(text):
+        before, inserted, after = match.groups()
+        forms += [before + after, before[:-1] + inserted + after]
+    forms += [match.group(0).replace("、", "") for match in SINGLE_LIST.finditer(text)]
+    return forms
+
+
+def part_of_another(term: str, terms: Sequence[str]) -> bool:
+    """Whether a term stands inside a longer term of the same question (注销 in 简易注销)."""
+    return any(term != other and term in other for other in terms)
+
+
+def glued(term: str) -> bool:
+    """Whether a word is a function character glued to one other character (按市, 由省, 压到), as jieba makes of a
+    preposition and its object or a verb and its complement."""
+    return len(term) == 2 and (term[0] in GLUED_OPENINGS or term[1] in GLUED_ENDINGS)
 
 
 class Retriever:
@@ -84,10 +122,17 @@ class Retriever:
     def rank(self, query: Question, k: int = 20) -> list[tuple[int, float, float]]:
         """The k best (clause index, score, coverage), best first; BM25 times coverage (Lucene's "coord"),
         so that a clause holding every term of the question beats one repeating a few of them."""
-        words = list(query.terms) + [w for _, w in query.expansions if w not in query.terms]
-        weights = [1.0] * len(query.terms) + [self.settings.expansion_weight] * (
-            len(words) - len(query.terms)
-        )
+        # jieba's search mode gives a word and its parts (简易注销, 简易, 注销): the word is the evidence, and its
+        # parts back it up where a clause writes them apart, so that a question's compounds do not drown its
+        # other words (承诺 beside 简易注销 and 投资人). A synonym counts a share of the word it stands for.
+        weight = {
+            t: self.settings.part_weight if part_of_another(t, query.terms) else 1.0 for t in query.terms
+        }
+        words, weights = list(query.terms), [weight[t] for t in query.terms]
+        for term, word in query.expansions:
+            if word not in query.terms:
+                words.append(word)
+                weights.append(self.settings.expansion_weight * weight.get(term, 1.0))
         hits = self.bm25.top(words, k=k, weights=weights)
         if not hits or hits[0][1] < self.settings.min_score:
             return []
@@ -119,6 +164,8 @@ class Retriever:
                     for part in query.terms
                 )
             ):
+                continue
+            if not known and glued(term):  # 按市, 压到: a function character glued to another names no topic
                 continue
             weight = (
                 max(self.bm25.idf(term), 0.01) if known else self.bm25.max_idf * self.settings.unknown_weight

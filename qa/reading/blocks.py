@@ -165,6 +165,17 @@ def is_division(block: str) -> bool:
     return bool(DIVISION_START.match(block.lstrip(OPENERS)))
 
 
+def division_labels(duty_text: str) -> list[str]:
+    """The labels of the plan's own divisions in a duty text ("（市分工方案：…负责）" → 市分工方案): staff name the
+    division they ask about ("按市分工方案谁负责"), so the label is searchable with the task."""
+    labels = []
+    for start, end in brackets(duty_text):
+        division = DIVISION_START.match(duty_text[start + 1 : end])
+        if division:
+            labels.append(division.group(0).strip().rstrip(":：").strip())
+    return labels
+
+
 def group_blocks(text: str, spans: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
     """Blocks standing next to each other (nothing but punctuation between) cover the same sentences."""
     groups: list[list[tuple[int, int]]] = []

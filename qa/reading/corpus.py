@@ -10,8 +10,9 @@ from .corrections import apply_corrections, corrections_path, load_corrections
 from .duties import DutyParser
 from .knowledge import Lexicon, load_lexicon, load_units
 from .limits import ReadingLimits
+from .plan_cache import PlanCache
 from .segment import Segmenter
-from .sources import read_corpus
+from .sources import UnreadableSource, plan_files, read_source
 from .units import UnitDirectory
 
 
@@ -27,11 +28,12 @@ class Corpus:
 
 
 def load_corpus(folder: str | Path, knowledge: str | Path | None = None,
-                limits: ReadingLimits = ReadingLimits()) -> Corpus:
+                limits: ReadingLimits = ReadingLimits(), cache: str | Path | None = None) -> Corpus:
     """Read and segment every plan in `folder`, with its units.yaml and terms.yaml.
 
     Where `folder` has no units.yaml or terms.yaml, those of `knowledge` (the shipped corpus) serve. A file
-    over one of `limits` is skipped with a warning that names it and the limit.
+    over one of `limits` is skipped with a warning that names it and the limit. With `cache` (a folder), each
+    plan's clauses are kept there and a plan that has not changed is not read again (see plan_cache.py).
     """
     folder = Path(folder)
     warnings: list[str] = []
@@ -43,18 +45,51 @@ def load_corpus(folder: str | Path, knowledge: str | Path | None = None,
 
     units = load_units(source_of("units.yaml"), warnings, limits)
     lexicon = load_lexicon(source_of("terms.yaml"), warnings, limits)
-    sources, skipped = read_corpus(folder, limits)
+    plans = PlanCache(cache, [_bytes_of(source_of(n) / n) for n in ("units.yaml", "terms.yaml")], limits) \
+        if cache else None
+    paths, skipped = plan_files(folder)
     warnings += skipped
     segmenter = Segmenter(DutyParser(units, lexicon.vocabulary))
     clauses: list[Clause] = []
     stale: list[str] = []
-    for source in sources:
-        found = segmenter.segment(source)
+    for path in paths:
+        try:
+            found = _clauses_of(path, segmenter, limits, plans)
+        except UnreadableSource as exc:
+            warnings.append(f"skipped {exc}")
+            continue
         if not found:
-            warnings.append(f"skipped {source.name}: no text")
-        fixes = load_corrections(corrections_path(folder / source.name), units, warnings, limits)
+            warnings.append(f"skipped {path.name}: no text")
+        fixes = load_corrections(corrections_path(folder / path.name), units, warnings, limits)
         if fixes:
-            found, unmatched = apply_corrections(found, fixes, source.name)
+            found, unmatched = apply_corrections(found, fixes, path.name)
             stale += unmatched
         clauses += found
+    if plans is not None:
+        plans.prune()
     return Corpus(clauses, units, lexicon, warnings + stale, stale)
+
+
+def _clauses_of(path: Path, segmenter: Segmenter, limits: ReadingLimits, plans: PlanCache | None) -> list[Clause]:
+    """A plan file's clauses: from the cache when it holds them, else read and segmented (and kept)."""
+    key = None
+    if plans is not None:
+        try:
+            key = plans.key(path)
+        except OSError:
+            key = None  # read_source says what is wrong with the file
+        cached = plans.get(key) if key else None
+        if cached is not None:
+            return cached
+    found = segmenter.segment(read_source(path, limits))
+    if key is not None and found:
+        plans.put(key, found)
+    return found
+
+
+def _bytes_of(path: Path) -> bytes:
+    """A knowledge file's bytes (empty when there is none): part of what a plan's parse depends on."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""

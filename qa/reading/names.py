@@ -69,6 +69,11 @@ def unit_surfaces(
             for surface in (full, full[1:] if unit_prefix(full) else ""):
                 if surface:
                     add(surface, [short])
+        elif short not in surfaces:
+            # "支持广州期货交易所（以下简称广期所）": the short name stands for the unit its definition ends with.
+            named = [u for u in known if full.endswith(u) and is_abbreviation(short, u)]
+            if named:
+                add(short, [max(named, key=len)])
     for merged, members in lexicon.merged_units.items():
         members = [m for m in members if m in known]
         if not members or merged in known:

@@ -123,10 +123,14 @@ class StateStore:
 
     def put(self, key: str, value: dict, ttl: float | None = None) -> None:
         """Store value under key, replacing what was there."""
+        self.put_json(key, json.dumps(value, ensure_ascii=False), ttl)
+
+    def put_json(self, key: str, text: str, ttl: float | None = None) -> None:
+        """Store a value already written as JSON text (a JSON object) under key, replacing what was there."""
         now = time.time()
-        self._guard(self.backend.put, None, key, json.dumps(value, ensure_ascii=False), now + (ttl or self.ttl),
-                    self.space(key), now)
-        self._after_write(key, now)
+        space = self.space(key)
+        self._guard(self.backend.put, None, key, text, now + (ttl or self.ttl), space, now)
+        self._after_write(space, now)
 
     def claim(self, key: str, value: dict, ttl: float | None = None) -> bool:
         """Store value under key only if no live value is there; True when this call stored it.
@@ -134,9 +138,10 @@ class StateStore:
         With the store down every claim succeeds: answering twice beats not answering.
         """
         now = time.time()
+        space = self.space(key)
         claimed = self._guard(self.backend.claim, True, key, json.dumps(value, ensure_ascii=False),
-                              now + (ttl or self.ttl), self.space(key), now)
-        self._after_write(key, now)
+                              now + (ttl or self.ttl), space, now)
+        self._after_write(space, now)
         return claimed
 
     def incr(self, key: str, ttl: float) -> int:
@@ -155,9 +160,8 @@ class StateStore:
     def __len__(self) -> int:
         return self.count()
 
-    def _after_write(self, key: str, now: float) -> None:
+    def _after_write(self, space: str, now: float) -> None:
         """Every so often, prune the bounded space just written to."""
-        space = self.space(key)
         self._writes[space] = self._writes.get(space, 0) + 1
         if self._writes[space] % PRUNE_EVERY == 0 and space in self.bounds:
             self._guard(self.backend.prune, None, space, self.bounds[space], now)

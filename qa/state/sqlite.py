@@ -13,6 +13,8 @@ log = logging.getLogger(__name__)
 # Errors that mean the file itself is damaged (truncated, overwritten): it is moved aside and made anew.
 DAMAGED = ("malformed", "not a database", "file is encrypted", "disk image")
 BUSY_SECONDS = 0.5  # how long a write waits for another process's lock before the store counts as down
+# Connections a forked child inherited: referenced for the child's life, so that it never closes them.
+_INHERITED: list[sqlite3.Connection] = []
 STAT_EVERY_SECONDS = 1.0  # how often the file is checked to be the one opened (deleted folders, new files)
 
 
@@ -36,6 +38,11 @@ class SQLiteBackend:
     def _connect(self) -> sqlite3.Connection:
         """This thread's connection to the file the path names now."""
         conn = getattr(self._local, "conn", None)
+        if conn is not None and self._local.pid != os.getpid():
+            # A forked child (gunicorn --preload) inherits its parent's connection: never use or close it
+            # (closing could delete the -wal and -shm the others use); it is kept, unused, and a new one opened.
+            _INHERITED.append(conn)
+            conn = None
         if conn is not None and self._local.generation == self._generation and self._same_file():
             return conn
         if conn is not None:
@@ -44,7 +51,7 @@ class SQLiteBackend:
         # pair a new database with the old shared-memory file and truncate it under the others (SIGBUS).
         with self._lock:
             conn = self._open()
-        self._local.conn, self._local.generation = conn, self._generation
+        self._local.conn, self._local.generation, self._local.pid = conn, self._generation, os.getpid()
         self._local.inode, self._local.checked = self._inode(), time.monotonic()
         return conn
 
@@ -86,7 +93,11 @@ class SQLiteBackend:
         conn = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=True)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
+            # The state is a cache (30-minute conversations, WeChat's once-only marks): a write need not reach
+            # the disk before the answer goes out. An OS crash may lose the last writes or damage the file;
+            # a damaged file is moved aside and made anew on its own (StateStore._fail).
+            conn.execute("PRAGMA synchronous=OFF")
+            conn.execute("PRAGMA mmap_size=268435456")
             conn.execute("CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL, "
                          "expires REAL NOT NULL, space TEXT NOT NULL DEFAULT '')")
             if "space" not in {row[1] for row in conn.execute("PRAGMA table_info(state)")}:
@@ -197,6 +208,8 @@ class SQLiteBackend:
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
-        if conn is not None:
+        if conn is not None and self._local.pid == os.getpid():
             conn.close()
-            self._local.conn = None
+        elif conn is not None:  # a parent's connection is left alone
+            _INHERITED.append(conn)
+        self._local.conn = None

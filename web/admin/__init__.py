@@ -36,6 +36,19 @@ class HttpsAwareSessions(SecureCookieSessionInterface):
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
 
+    def open_session(self, app: Flask, request):
+        # Only admins carry a session cookie: a question (no cookie) gets an empty session without the
+        # cost of building a signer, and the signer is built once per secret key, not once per request.
+        if not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class() if app.secret_key else None
+        return super().open_session(app, request)
+
+    def get_signing_serializer(self, app: Flask):
+        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        if getattr(self, "_signer_key", None) != key:
+            self._signer, self._signer_key = super().get_signing_serializer(app), key
+        return self._signer
+
 
 def init_app(app: Flask, seen_version: str = "") -> None:
     """Set up the admin area and what it rests on; `seen_version`: the corpus stamp the index was built at."""

@@ -1,0 +1,11 @@
+"""gunicorn's settings for the assistant, read by `gunicorn -w 2 'app:create_app()'` started in this folder.
+
+Every setting here can be overridden on the command line (docs/deploy.md)."""
+
+import os
+
+# The index is built once, in the master, before the workers fork: they share its memory (copy-on-write)
+# and start answering at once. Each worker still opens its own state and log connections after the fork.
+preload_app = True
+# Each worker touches a heartbeat file between requests: on tmpfs that costs nothing, on a disk it can stall.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
