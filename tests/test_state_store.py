@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from web import create_app
 from qa.state import StateStore
+from web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SIX = ["盟环保局", "盟住建局", "盟商务局", "盟经信委", "盟国税局", "盟地税局"]

@@ -7,7 +7,13 @@ import re
 from qa.reading.duties import DutyParser
 from qa.reading.knowledge import load_lexicon
 from qa.reading.units import UnitDirectory
-from qa.vocabulary import ROLE_ENDINGS, STOP_WORDS, Vocabulary, alternation, unit_ending_pattern
+from qa.vocabulary import (
+    ROLE_ENDINGS,
+    STOP_WORDS,
+    Vocabulary,
+    alternation,
+    unit_ending_pattern,
+)
 
 
 def test_alternation_tries_longer_words_first():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from pathlib import Path
-
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, current_app, jsonify, request

@@ -12,8 +12,8 @@ from flask import Blueprint, Flask, current_app, jsonify, request
 
 from . import INTERNAL_ERROR, SECURITY_HEADERS
 from . import current_assistant as assistant
-from .question_log import MAX_COMMENT, VOTES, record_answer
 from .openapi import openapi_spec
+from .question_log import MAX_COMMENT, VOTES, record_answer
 from .serialize import clause_json, response_body
 
 bp = Blueprint("api", __name__)

@@ -23,7 +23,14 @@ from ..vocabulary import (
     alternation,
     unit_ending_pattern,
 )
-from .cues import ASKS, DOC_FACT_WORDS, DOC_FACTS, DOCUMENT_NAMES, MORE, SPOKEN_FORM_WORDS
+from .cues import (
+    ASKS,
+    DOC_FACT_WORDS,
+    DOC_FACTS,
+    DOCUMENT_NAMES,
+    MORE,
+    SPOKEN_FORM_WORDS,
+)
 from .normalise import Normaliser, Reading
 
 UNIT_WORD = alternation(UNIT_WORDS)

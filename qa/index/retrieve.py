@@ -10,7 +10,13 @@ from pathlib import Path
 
 from ..reading.blocks import division_labels
 from ..records import Clause, Hit, Intent, Question
-from ..vocabulary import DISTINCT_FACTS, DOCUMENT_WORDS, FACT_PATTERNS, GLUED_ENDINGS, GLUED_OPENINGS
+from ..vocabulary import (
+    DISTINCT_FACTS,
+    DOCUMENT_WORDS,
+    FACT_PATTERNS,
+    GLUED_ENDINGS,
+    GLUED_OPENINGS,
+)
 from .bm25 import PostingsBM25
 from .tokenize import Tokenizer
 

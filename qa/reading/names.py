@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .knowledge import Lexicon
 from ..records import Clause
+from .knowledge import Lexicon
 from .units import UnitDirectory, clean_unit, is_abbreviation, is_group, unit_prefix
 
 SHORT_NAME = re.compile(r"[(（](?:以下)?简称[“\"]?([\u4e00-\u9fff\w]{2,12}?)[”\"]?[)）]")

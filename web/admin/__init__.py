@@ -12,7 +12,16 @@ import logging
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Blueprint, Flask, current_app, jsonify, redirect, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    jsonify,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
