@@ -9,3 +9,11 @@ import os
 preload_app = True
 # Each worker touches a heartbeat file between requests: on tmpfs that costs nothing, on a disk it can stall.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+
+
+def pre_fork(server, worker):
+    """In the master, before each worker forks: the app built by preload_app kept out of the cyclic garbage
+    collector's scans (see web.server.freeze_heap)."""
+    from web.server import freeze_heap
+
+    freeze_heap()

@@ -6,6 +6,7 @@ python bench/bench_engine.py            # prints a table; --plans 1 10 100 to ch
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import sys
 import tempfile
@@ -22,6 +23,7 @@ from qa import Assistant, StateStore  # noqa: E402
 from qa import load_corpus  # noqa: E402
 from qa.measure import percentile  # noqa: E402
 from qa.index.tokenize import _base_dictionary  # noqa: E402
+from web.server import freeze_heap  # noqa: E402
 
 
 def questions() -> list[str]:
@@ -48,6 +50,7 @@ def measure(plans: int, asked: list[str], rounds: int) -> dict:
         segmented = time.perf_counter() - started
         assistant = Assistant(corpus.clauses, corpus.units, corpus.lexicon, StateStore(":memory:"))
         built = time.perf_counter() - started
+    freeze_heap()  # as the servers do before serving (web/server.py): the index out of the collector's scans
     latencies, warm = [], []
     for n in range(rounds):
         # Cold: the caches of understood questions and answers emptied, so every answer is computed.
@@ -61,6 +64,7 @@ def measure(plans: int, asked: list[str], rounds: int) -> dict:
         t = time.perf_counter()
         assistant.ask(question, f"warm-{i % 7}")
         warm.append((time.perf_counter() - t) * 1000)
+    gc.unfreeze()  # this corpus size's index goes back to the collector, to be freed before the next
     return {
         "plans": plans,
         "clauses": len(corpus.clauses),

@@ -61,3 +61,15 @@ def test_a_changed_plan_costs_only_its_changed_text(tmp_path):
     tokenizer.tokens_of_all(["加强市场监管", "完善信用监管"], snapshot)
     kept = json.loads(snapshot.read_text(encoding="utf-8"))["tokens"]
     assert set(kept) == {"加强市场监管", "完善信用监管"}  # the file holds only the plans of now
+
+
+@pytest.mark.parametrize("with_snapshot", [False, True])
+def test_each_distinct_text_is_tokenized_once(tmp_path, monkeypatch, with_snapshot):
+    tokenizer = Tokenizer(["简易注销"])
+    calls: list[str] = []
+    original = tokenizer.tokens
+    monkeypatch.setattr(tokenizer, "tokens", lambda text: calls.append(text) or original(text))
+    texts = ["全面实施简易注销", "加强事中事后监管", "全面实施简易注销"] * 3  # plans copied under other names
+    found = tokenizer.tokens_of_all(texts, tmp_path / "snap.json" if with_snapshot else None)
+    assert sorted(calls) == sorted(set(texts))
+    assert found[0] == found[2] == found[6] and "简易注销" in found[0]

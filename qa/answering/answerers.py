@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -234,6 +235,7 @@ class DocumentAnswerer:
             doc: [c for c in found if c.kind in ("letter", "title", "preamble")]
             for doc, found in self.documents.items()
         }
+        self._sentences: dict[str, tuple[list[tuple[str, Clause]], str, list[int]]] = {}
 
     def __call__(self, query: Question) -> Answer:
         """The fact asked, for each plan it may be about; what retrieval finds when no plan states it."""
@@ -356,13 +358,31 @@ class DocumentAnswerer:
             and not any(t in name for name in DOCUMENT_NAMES)
             and not any(t != o and t in o for o in query.terms)
         ]
-        for clause in self.front[doc]:
-            for sentence in compose.sentences(clause.text):
-                held = [
-                    t
-                    for t in words
-                    if t in sentence or any(w in sentence for x, w in query.expansions if x == t)
-                ]
-                if words and len(held) * 2 > len(words):
-                    return sentence.strip(), clause
-        return None
+        if not words:
+            return None
+        sentences, joined, starts = self._front_sentences(doc)
+        held: Counter[int] = Counter()  # sentence → how many of the words it holds (a word or its expansion)
+        for word in words:
+            found: set[int] = set()
+            for form in (word, *(w for x, w in query.expansions if x == word)):
+                at = joined.find(form)
+                while at != -1:
+                    found.add(bisect.bisect_right(starts, at) - 1)
+                    at = joined.find(form, at + 1)
+            held.update(found)
+        first = min((i for i, n in held.items() if n * 2 > len(words)), default=None)
+        return None if first is None else (sentences[first][0].strip(), sentences[first][1])
+
+    def _front_sentences(self, doc: str) -> tuple[list[tuple[str, Clause]], str, list[int]]:
+        """A plan's front-matter sentences with their clauses, and all of them joined with where each starts:
+        made once, on first use (a cover letter runs to hundreds of sentences, searched as one text)."""
+        made = self._sentences.get(doc)
+        if made is None:
+            sentences = [(s, c) for c in self.front[doc] for s in compose.sentences(c.text)]
+            starts, at = [], 0
+            for sentence, _ in sentences:
+                starts.append(at)
+                at += len(sentence) + 1
+            made = (sentences, "\x00".join(s for s, _ in sentences), starts)
+            self._sentences[doc] = made
+        return made

@@ -117,13 +117,10 @@ def tasks_reply(units: Sequence[str], role: str, clauses: Sequence[Clause], othe
         if top != section:
             section = top
             lines.append(f"【{_top_marker(clause)}{top}】" if top else "【其他】")
-        roles = []
-        for unit in units:
-            if unit in clause.lead:
-                roles.append("牵头")
-            elif unit in clause.cooperate:
-                roles.append("配合")
-        mark = f"（{'/'.join(dict.fromkeys(roles))}）" if role == "any" and roles else ""
+        mark = ""
+        if role == "any":  # which role each task gives the unit(s): only a list of both roles says it
+            roles = ["牵头" if u in clause.lead else "配合" for u in units if u in clause.lead or u in clause.cooperate]
+            mark = f"（{'/'.join(dict.fromkeys(roles))}）" if roles else ""
         lines.append(f"· {clause.path}“{clause.title}”{mark}")
     return "\n".join(lines)
 

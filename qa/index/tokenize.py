@@ -59,13 +59,11 @@ class Tokenizer:
     def tokens_of_all(self, texts: Iterable[str], snapshot: Path | None = None) -> list[list[str]]:
         """The tokens of many texts (an index's clauses), read from and kept in a snapshot file if given."""
         texts = list(texts)
-        if snapshot is None:  # each distinct text once (plans repeat their duty lines and headings)
-            distinct = {text: self.tokens(text) for text in dict.fromkeys(texts)}
-            return [list(distinct[text]) for text in texts]
-        key = tokenizer_key(self.added, self.stop_words)
-        known = load_tokens(snapshot, key)
-        found = {text: known[text] if text in known else self.tokens(text) for text in texts}
-        if len(found) != len(known) or any(text not in known for text in found):
+        key = tokenizer_key(self.added, self.stop_words) if snapshot is not None else ""
+        known = load_tokens(snapshot, key) if snapshot is not None else {}
+        # each distinct text once (plans repeat their duty lines and headings; copies repeat everything)
+        found = {text: known[text] if text in known else self.tokens(text) for text in dict.fromkeys(texts)}
+        if snapshot is not None and (len(found) != len(known) or any(text not in known for text in found)):
             save_tokens(snapshot, key, found)  # only the texts of these plans: the file never grows stale
         return [list(found[text]) for text in texts]
 

@@ -9,6 +9,7 @@ Corrections are applied after the cache, so editing a corrections file costs not
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
@@ -79,11 +80,12 @@ class PlanCache:
         partial = target.with_name(f"{target.name}.{os.getpid()}.tmp")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            partial.write_bytes(orjson.dumps({"clauses": [c.to_dict() for c in clauses]}))
+            partial.write_bytes(orjson.dumps({"clauses": clauses}))  # orjson writes dataclasses and tuples
             os.replace(partial, target)
         except OSError as exc:
             log.warning("could not keep %s in the plan cache (%s)", key, exc)
-            partial.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
 
     def prune(self) -> None:
         """Remove the entries of plans that are gone or changed (those this load did not use)."""
@@ -97,9 +99,9 @@ class PlanCache:
 
 
 def clause_from(data: dict) -> Clause:
-    """A Clause from Clause.to_dict's data (TypeError or ValueError when it is not that)."""
-    if not isinstance(data, dict):
-        raise TypeError("a clause entry must be an object")
+    """A Clause from the data a Clause is written as (TypeError when it is not that)."""
+    if not isinstance(data, dict) or not {"lead", "cooperate", "lines", "section"} <= data.keys():
+        raise TypeError("a clause entry must be an object with every field of a clause")
     return Clause(
         **{
             **data,
