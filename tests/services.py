@@ -138,6 +138,17 @@ http {{
             proxy_next_upstream error timeout;
             add_header X-Upstream $upstream_addr always;
         }}
+        # plan uploads, as docs/deploy.md has them; held in memory (nginx's workers cannot write to a
+        # temporary folder the test made)
+        location /admin/plans/upload {{
+            client_max_body_size 21m;
+            client_body_buffer_size 21m;
+            proxy_pass http://qa;
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            add_header X-Upstream $upstream_addr always;
+        }}
     }}
 }}
 """, encoding="utf-8")

@@ -80,3 +80,49 @@ def test_stopping_redis_loses_no_answer_and_both_servers_recover(cluster):
     first, _ = ask(nginx.base, "简易注销由哪个单位牵头？", "back")
     second, follow = ask(nginx.base, "那配合单位呢？", "back")
     assert follow["units"] == SIX
+
+
+def test_a_plan_uploaded_through_one_server_is_answered_by_the_other(tmp_path):
+    import requests
+    from test_admin import PASSWORD, SANYA, SANYA_QUESTION, TOKEN, make_corpus, wait_for
+
+    from web.admin.auth import set_password
+
+    # what several servers share: the corpus folder (a network share), the instance folder (secret key,
+    # password hash, log), the state in Redis
+    corpus, instance = make_corpus(tmp_path / "corpus"), tmp_path / "instance"
+    set_password(instance, PASSWORD)
+    redis = RedisServer(tmp_path).start()
+    shared = {"STATE_URL": redis.url, "CORPUS_DIR": str(corpus), "INSTANCE_DIR": str(instance),
+              "SECRET_KEY": "cluster-test-secret-key-of-enough-length", "INDEX_SNAPSHOT": ""}
+    apps = [AppServer({**shared, "STATE_DB": str(tmp_path / f"unused-{n}.db")}).start() for n in range(2)]
+    nginx = Nginx(tmp_path / "nginx", [a.port for a in apps]).start()
+    try:
+        def found_by() -> set[str]:
+            """The servers that answered the Sanya question, over fresh connections."""
+            seen = set()
+            for _ in range(6):
+                response = requests.post(f"{nginx.base}/api/ask", json={"question": SANYA_QUESTION}, timeout=10,
+                                         headers={"Connection": "close"})
+                if response.json()["found"]:
+                    seen.add(response.headers["X-Upstream"])
+            return seen
+
+        assert found_by() == set()
+        admin = requests.Session()
+        page = admin.get(f"{nginx.base}/admin/login").text
+        login = admin.post(f"{nginx.base}/admin/login", allow_redirects=False,
+                           data={"csrf_token": TOKEN.search(page).group(1), "password": PASSWORD})
+        assert login.status_code == 302
+        plans = admin.get(f"{nginx.base}/admin/plans").text
+        upload = admin.post(f"{nginx.base}/admin/plans/upload", allow_redirects=False,
+                            data={"csrf_token": TOKEN.search(plans).group(1)},
+                            files={"plan": ("sanya.txt", SANYA.read_bytes(), "text/plain")})
+        assert upload.status_code == 302, upload.text[:500]
+        both = {f"127.0.0.1:{a.port}" for a in apps}
+        assert wait_for(lambda: found_by() == both, 30)  # the other server rebuilt on the stamp in Redis
+    finally:
+        nginx.stop()
+        for app in apps:
+            app.stop()
+        redis.stop()
