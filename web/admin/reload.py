@@ -9,7 +9,6 @@ would drop a plan because it no longer loads, leaves the old index serving and s
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import threading
@@ -21,8 +20,6 @@ from pathlib import Path
 from flask import Flask
 
 from qa import Assistant, StateStore
-
-from ..server import freeze_heap
 
 log = logging.getLogger(__name__)
 KEY = "corpus:version"
@@ -133,9 +130,6 @@ class CorpusReloader:
                 self.building = False
             self.app.extensions["qa"] = new
             self.seen, self.problem, self.built_at = version, "", time.time()
-            if gc.get_freeze_count():  # a served process froze its first index (web.server.freeze_heap): the
-                gc.unfreeze()  # old one goes back to the collector, which frees it, and the new one is frozen
-                freeze_heap()
             self.rebuilds += 1
             log.warning(
                 "corpus reloaded (version %s): %s plans, %s clauses in %.2f s",
