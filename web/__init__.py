@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping
 from pathlib import Path
@@ -85,6 +86,12 @@ SECURITY_HEADERS = (
 INTERNAL_ERROR = b'{"error":"internal error; the request was not processed"}'
 
 
+def too_large(size: int, path: str, limit: int) -> bytes:
+    """The 503 body for a response over MAX_RESPONSE_BYTES (sent instead of it), logged."""
+    log.error("refused to send %s bytes for %s (MAX_RESPONSE_BYTES is %s)", size, path, limit)
+    return json.dumps({"error": f"the response would be larger than {limit} bytes; narrow the request"}).encode()
+
+
 def _security_headers(app: Flask) -> None:
     """Every response: a Content-Security-Policy (nothing from outside the app), no MIME sniffing."""
 
@@ -92,10 +99,8 @@ def _security_headers(app: Flask) -> None:
     def headers(response):
         limit = app.config["MAX_RESPONSE_BYTES"]
         if response.content_length is not None and response.content_length > limit:
-            log.error("refused to send %s bytes for %s (MAX_RESPONSE_BYTES is %s)",
-                      response.content_length, request.path, limit)
-            response = jsonify({"error": f"the response would be larger than {limit} bytes; narrow the request"})
-            response.status_code = 503
+            response = app.response_class(too_large(response.content_length, request.path, limit), status=503,
+                                          mimetype="application/json")
         location = response.headers.get("Location")
         if location and urlsplit(location).netloc:
             # Werkzeug's own redirects (/units//x → /units/x) name the client's Host header in an absolute

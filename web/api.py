@@ -10,7 +10,7 @@ import time
 import orjson
 from flask import Blueprint, Flask, current_app, jsonify, request
 
-from . import INTERNAL_ERROR, SECURITY_HEADERS
+from . import INTERNAL_ERROR, SECURITY_HEADERS, too_large
 from . import current_assistant as assistant
 from .openapi import openapi_spec
 from .question_log import MAX_COMMENT, VOTES, record_answer
@@ -145,10 +145,8 @@ class FastAsk:
             log.exception("unexpected error on %s", self.PATH)
             return self._send(start_response, "500 INTERNAL SERVER ERROR", INTERNAL_ERROR)
         if len(body) > self.response_limit:
-            log.error("refused to send %s bytes for %s (MAX_RESPONSE_BYTES is %s)", len(body), self.PATH,
-                      self.response_limit)
-            return self._send(start_response, "503 SERVICE UNAVAILABLE", orjson.dumps(
-                {"error": f"the response would be larger than {self.response_limit} bytes; narrow the request"}))
+            return self._send(start_response, "503 SERVICE UNAVAILABLE",
+                              too_large(len(body), self.PATH, self.response_limit))
         return self._send(start_response, "200 OK", body)
 
     @staticmethod

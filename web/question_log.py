@@ -354,16 +354,12 @@ class QuestionLog:
                 )
 
     def _ensure_writer(self) -> None:
-        """Start this process's writer thread (again after a fork: a forked child has no threads)."""
-        if self._thread is not None and self._pid == os.getpid() and self._thread.is_alive():
+        """Start this process's writer thread (again in a forked child, which _forked has set afresh)."""
+        if self._thread is not None and self._thread.is_alive():
             return
         with self._start_lock:
-            if self._thread is not None and self._pid == os.getpid() and self._thread.is_alive():
+            if self._thread is not None and self._thread.is_alive():
                 return
-            if os.getpid() != (self._pid or self._owner):  # a forked worker: its parent's connections
-                self.engine.dispose(close=False)  # and queue are not its own
-                self._pending = collections.deque()
-                self._waiting = []
             self._pid, self._stopping = os.getpid(), False
             self._thread = threading.Thread(target=self._run, name="question-log", daemon=True)
             self._thread.start()
