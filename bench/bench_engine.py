@@ -22,7 +22,7 @@ from bench.scale_corpus import make_corpus  # noqa: E402
 from qa import Assistant, StateStore  # noqa: E402
 from qa import load_corpus  # noqa: E402
 from qa.measure import percentile  # noqa: E402
-from qa.index.tokenize import _base_dictionary  # noqa: E402
+from qa.index.tokenize import base_dictionary  # noqa: E402
 from web.server import freeze_heap  # noqa: E402
 
 
@@ -84,7 +84,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     started = time.perf_counter()
-    _base_dictionary()
+    base_dictionary()
     print(f"jieba dictionary load: {time.perf_counter() - started:.2f} s (once per process)")
     asked = questions()
     print(f"{len(asked)} questions x {args.rounds} rounds per corpus size")

@@ -25,8 +25,10 @@ from .answering.answerers import (
 from .answering.conversation import Conversations
 from .answering.cues import SPOKEN_FORM_WORDS
 from .answering.normalise import Normaliser, PlanVocabulary
+from .answering.readings import Readings
 from .answering.understand import QuestionAnalyzer, unit_stems
-from .index.retrieve import RetrievalSettings, Retriever, index_text
+from .index.retrieve import RetrievalSettings, Retriever
+from .index.snapshot import part
 from .index.tokenize import Tokenizer, normalize
 from .reading.corpus import load_corpus
 from .reading.knowledge import Lexicon
@@ -66,17 +68,24 @@ class Assistant:
         self.duty_units: tuple[str, ...] = tuple(dict.fromkeys(u for c in self.clauses for u in c.units))
         self.short_names = short_names(self.clauses)
         surfaces = unit_surfaces(self.duty_units, self.units, self.lexicon, self.short_names)
-        tokenizer = Tokenizer(self._words_to_keep(surfaces), self.lexicon.vocabulary.stop_words)
+        snapshot = Path(snapshot) if snapshot else None
+        tokenizer = Tokenizer(
+            self._words_to_keep(surfaces),
+            self.lexicon.vocabulary.stop_words,
+            dictionary=part(snapshot, ".jieba") if snapshot else None,
+        )
         places = {place for doc in self.documents for place in places_of(doc)}
         self.retriever = Retriever(
             self.clauses,
             tokenizer,
             settings or RetrievalSettings(),
             background={t for p in places for t in [p, *tokenizer.tokens(p)]},
-            snapshot=Path(snapshot) if snapshot else None,
+            snapshot=snapshot,
         )
         common = max(5, len(self.retriever.searchable) // 10)
-        self.normaliser = self._normaliser(tokenizer, surfaces)
+        readings = Readings(part(snapshot, ".pinyin.json") if snapshot else None)
+        self.normaliser = self._normaliser(tokenizer, surfaces, readings)
+        readings.save()
         self.analyzer = QuestionAnalyzer(
             tokenizer,
             surfaces,
@@ -116,7 +125,7 @@ class Assistant:
         corpus = load_corpus(folder, knowledge)
         return cls(corpus.clauses, corpus.units, corpus.lexicon, store, settings, corpus.warnings)
 
-    def _normaliser(self, tokenizer: Tokenizer, surfaces: dict[str, list[str]]) -> Normaliser:
+    def _normaliser(self, tokenizer: Tokenizer, surfaces: dict[str, list[str]], readings: Readings) -> Normaliser:
         """The normalise stage over the plans' own words: those retrieval indexes (with how many clauses hold
         each), unit names, staff's terms; unit names and their stems are read as typed."""
         words = {term: len(docs) for term, (docs, _) in self.retriever.bm25.postings.items()}
@@ -124,23 +133,21 @@ class Assistant:
             words.setdefault(normalize(word), 1)
         form = self.lexicon.vocabulary.form_words | SPOKEN_FORM_WORDS
         compounds: Counter[str] = Counter()
-        segmented: dict[str, list[str]] = {}  # plans copied under other names are segmented once
-        for clause in self.retriever.searchable:
-            text = index_text(clause)
-            if text not in segmented:
-                segmented[text] = tokenizer.words(text)
-            tokens = segmented[text]
-            compounds.update(
+        # each distinct text once, counted as often as clauses index it (plans copied under other names)
+        for text, clauses in Counter(self.retriever.texts).items():
+            tokens = self.retriever.words[text]
+            for compound, count in Counter(
                 a + b
                 for a, b in zip(tokens, tokens[1:])
                 if len(a) == len(b) == 2 and a not in form and b not in form
-            )
-        vocabulary = PlanVocabulary(words, tokenizer.dictionary, form, compounds=compounds)
+            ).items():
+                compounds[compound] += count * clauses
+        vocabulary = PlanVocabulary(words, tokenizer.dictionary, form, compounds=compounds, readings=readings)
         return Normaliser(
             vocabulary,
             tokenizer.words,
             self.lexicon.corrections,
-            plan_chars={ch for c in self.clauses for ch in c.text},
+            plan_chars="".join({c.text for c in self.clauses}),
             protected=set(surfaces) | set(unit_stems(surfaces)),
             unit_endings=ABBREVIATION_ENDINGS,
         )

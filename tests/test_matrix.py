@@ -13,7 +13,8 @@ from urllib.parse import unquote
 import openpyxl
 import pytest
 
-from web.matrix import XLSX_MIMETYPE, short_name, short_names, sheet_title, task_groups, tasks
+from web.matrix import short_name, short_names, task_groups, tasks
+from web.workbook import XLSX_MIMETYPE, sheet_title
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKET_ENTRY = ("028a20-17", "028a20-19")  # 二、(一)1 改革市场准入制度: two paragraphs, each with its units

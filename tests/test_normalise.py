@@ -9,10 +9,7 @@ from qa.answering.normalise import (
     Normaliser,
     PlanVocabulary,
     differing,
-    fold_syllable,
     short_forms,
-    typed_key,
-    word_keys,
     word_pieces,
     word_short_forms,
 )
@@ -51,30 +48,6 @@ def segment(text: str) -> list[str]:
 def normaliser() -> Normaliser:
     vocabulary = PlanVocabulary(WORDS, DICTIONARY, FORM)
     return Normaliser(vocabulary, segment, {"牵投": "牵头"}, plan_chars="".join(WORDS), protected={"工商"})
-
-
-@pytest.mark.parametrize(
-    "syllable, folded",
-    [
-        ("zheng", "zen"),
-        ("chi", "ci"),
-        ("shi", "si"),
-        ("nong", "long"),
-        ("ying", "yin"),
-        ("zhang", "zan"),
-        ("xiong", "xiong"),
-        ("a", "a"),
-    ],
-)
-def test_near_sounds_are_merged(syllable, folded):
-    assert fold_syllable(syllable) == folded
-
-
-def test_pinyin_keys_ignore_tones_and_near_sounds():
-    assert typed_key("证照分里") == typed_key("证照分离")  # li, li
-    assert typed_key("公平竞正") == typed_key("公平竞争")  # zheng, zheng
-    assert typed_key("信心") == typed_key("性心")  # xin / xing: -in and -ing merge
-    assert typed_key("增长") in word_keys("增长") and "zen zan" in word_keys("增长")  # 长 read in context
 
 
 def test_word_pieces_and_short_forms():

@@ -15,7 +15,7 @@ from qa import Assistant, Clause
 from qa.assistant import search_text
 
 from . import current_assistant as assistant
-from .matrix import XLSX_MIMETYPE, Task, csv_text, short_names, task_groups, tasks, xlsx_bytes
+from .matrix import Task, csv_text, short_names, task_groups, tasks
 
 bp = Blueprint("pages", __name__)
 bp.add_app_template_filter(search_text, "search_text")  # the matrix rows carry what units.js filters on
@@ -264,6 +264,8 @@ def units_csv():
 @bp.get("/units.xlsx")
 def units_xlsx():
     """The matrix as an Excel workbook (a sheet per plan, one by unit); ?unit= and ?q= as on the page."""
+    from .workbook import XLSX_MIMETYPE, xlsx_bytes  # openpyxl is imported on the first download
+
     qa = assistant()
     unit_name = chosen_unit(qa)
     rows = matrix_rows(qa, unit_name, request.args.get("q", ""))

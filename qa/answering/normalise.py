@@ -17,51 +17,18 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import opencc
-from pypinyin import Style, lazy_pinyin, pinyin
 
 from ..index.tokenize import normalize
+from .readings import Readings
 
 HAN = re.compile(r"[\u4e00-\u9fff]+")
 SURROGATES = re.compile(r"[\ud800-\udfff]")
-NEAR_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"))  # z/zh, c/ch, s/sh, n/l
 
 
 @functools.lru_cache(maxsize=1)
 def _converter() -> opencc.OpenCC:
     """OpenCC's traditional → simplified converter, loaded once per process."""
     return opencc.OpenCC("t2s")
-
-
-def fold_syllable(syllable: str) -> str:
-    """A toneless syllable with near sounds merged: zh/ch/sh → z/c/s, n → l, -ang/-eng/-ing → -an/-en/-in."""
-    for near, far in NEAR_INITIALS:
-        if syllable.startswith(near):
-            syllable = far + syllable[len(near) :]
-            break
-    if syllable.endswith("ng") and not syllable.endswith("ong") and len(syllable) > 2:
-        syllable = syllable[:-1]
-    return syllable
-
-
-@functools.cache
-def syllable(char: str) -> str:
-    """A character's usual reading, toneless and folded (the character itself when it has none)."""
-    reading = pinyin(char, style=Style.NORMAL, errors=lambda c: [c])[0][0]
-    return fold_syllable(reading) if reading else char
-
-
-def typed_key(text: str) -> str:
-    """The pinyin key of typed text: each character's usual reading (an input method offers a character
-    for the reading it is usually typed with)."""
-    return " ".join(syllable(c) for c in text)
-
-
-def word_keys(word: str) -> set[str]:
-    """The pinyin keys of one of the plans' words: as read in context (长 in 增长 is zhang) and as typed."""
-    in_context = " ".join(
-        fold_syllable(r) for r in lazy_pinyin(word, style=Style.NORMAL, errors=lambda c: list(c))
-    )
-    return {in_context, typed_key(word)}
 
 
 def differing(a: str, b: str) -> int:
@@ -117,12 +84,15 @@ class PlanVocabulary:
         form_words: Iterable[str] = (),
         longest: int = 8,
         compounds: Mapping[str, int] | None = None,
+        readings: Readings | None = None,
     ):
+        """`readings`: the pinyin readings to use (kept in a snapshot file at start-up), else fresh ones."""
         if longest < 2:
             raise ValueError(f"longest must be at least 2, got {longest}")
         self.form_words = frozenset(form_words)
         self.longest = longest
         self.dictionary = dictionary
+        self.readings = readings or Readings()
         self.frequency: dict[str, int] = {w: n for w, n in words.items() if w}
         targets = [
             w
@@ -131,7 +101,7 @@ class PlanVocabulary:
         ]
         self.by_sound: dict[str, list[str]] = {}
         for word in targets:
-            for key in word_keys(word):
+            for key in self.readings.word_keys(word):
                 self.by_sound.setdefault(key, []).append(word)
         self.by_short: dict[str, list[str]] = {}
         known = self._is_word
@@ -170,7 +140,7 @@ class PlanVocabulary:
         closest then most used first."""
         found = {
             w
-            for w in self.by_sound.get(typed_key(text), ())
+            for w in self.by_sound.get(self.readings.typed_key(text), ())
             if len(w) == len(text) and 0 < differing(w, text) <= max_differing
         }
         return sorted(found, key=lambda w: (differing(w, text), -self.frequency[w], w))

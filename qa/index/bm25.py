@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 from rank_bm25 import BM25Okapi
 
+from .snapshot import load_postings, postings_key, save_postings
 
-def postings(okapi: BM25Okapi, k1: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Each term's clauses (ascending) and its BM25 weight in each:
+
+def postings_arrays(okapi: BM25Okapi, k1: float) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each term's clauses (ascending) and its BM25 weight in each, as flat arrays: (terms, each term's end
+    offset, clause ids, weights, idf per term), with
     w(q, D) = idf(q) · f(q,D)·(k1+1) / (f(q,D) + k1·(1 − b + b·|D|/avgdl)), computed for all pairs at once."""
     norm = k1 * (1 - okapi.b + okapi.b * np.asarray(okapi.doc_len, dtype=float) / okapi.avgdl)
     ids: dict[str, int] = {}
@@ -20,10 +24,15 @@ def postings(okapi: BM25Okapi, k1: float) -> dict[str, tuple[np.ndarray, np.ndar
     idf = np.asarray([okapi.idf[term] for term in ids], dtype=float)
     weight = idf[term_of] * tf * (k1 + 1) / (tf + norm[doc_of])
     order = np.argsort(term_of, kind="stable")  # by term, each term's clauses still in document order
-    docs, weights = doc_of[order], weight[order]
     ends = np.cumsum(np.bincount(term_of, minlength=len(ids)))
-    return {term: (docs[end - count:end], weights[end - count:end])
-            for term, end, count in zip(ids, ends.tolist(), np.bincount(term_of, minlength=len(ids)).tolist())}
+    return list(ids), ends, doc_of[order], weight[order], idf
+
+
+def by_term(terms: Sequence[str], ends: np.ndarray, docs: np.ndarray,
+            weights: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Flat postings cut into each term's (clauses, weights): views, not copies."""
+    starts = [0, *ends.tolist()]
+    return {term: (docs[start:end], weights[start:end]) for term, start, end in zip(terms, starts, starts[1:])}
 
 
 class PostingsBM25:
@@ -32,11 +41,17 @@ class PostingsBM25:
     score(D, Q) = Σ_{q∈Q} idf(q) · f(q,D)·(k1+1) / (f(q,D) + k1·(1 − b + b·|D|/avgdl)),
     idf(q) = ln((N − n(q) + 0.5) / (n(q) + 0.5)), floored at ε·mean(idf) as rank-bm25 does.
     Each term's contribution to each clause is computed once, at build time, from rank-bm25's own
-    statistics, so a question costs one vector addition per query term instead of a full scan.
+    statistics, so a question costs one vector addition per query term instead of a full scan. With a
+    snapshot file, the postings of the same tokens are read from it instead (see snapshot.py).
     """
 
     def __init__(
-        self, corpus_tokens: Sequence[Sequence[str]], k1: float = 1.5, b: float = 0.75, epsilon: float = 0.25
+        self,
+        corpus_tokens: Sequence[Sequence[str]],
+        k1: float = 1.5,
+        b: float = 0.75,
+        epsilon: float = 0.25,
+        snapshot: Path | None = None,
     ):
         if not corpus_tokens:
             raise ValueError("corpus_tokens is empty: nothing to index")
@@ -45,11 +60,33 @@ class PostingsBM25:
         if not 0 <= b <= 1:
             raise ValueError(f"b must be within [0, 1], got {b}")
         # rank-bm25 divides by zero on an empty document; a clause of only stop words gets a placeholder.
-        safe = [list(tokens) or ["\x00"] for tokens in corpus_tokens]
-        self.okapi = BM25Okapi(safe, k1=k1, b=b, epsilon=epsilon)
-        self.size = len(safe)
-        self.postings = postings(self.okapi, k1)
-        self.max_idf = max(self.okapi.idf.values()) if self.okapi.idf else 1.0
+        # Copies of a plan share their token lists: each distinct list becomes one set.
+        sets: dict[int, frozenset[str]] = {}
+        self._terms_of = [sets.setdefault(id(tokens), frozenset(tokens or ["\x00"])) for tokens in corpus_tokens]
+        self.size = len(corpus_tokens)
+        key = postings_key(corpus_tokens, k1, b, epsilon) if snapshot is not None else ""
+        kept = load_postings(snapshot, key) if snapshot is not None else None
+        if kept is not None and not self._fits(*kept):
+            kept = None
+        if kept is None:
+            safe = [list(tokens) or ["\x00"] for tokens in corpus_tokens]
+            kept = postings_arrays(BM25Okapi(safe, k1=k1, b=b, epsilon=epsilon), k1)
+            if snapshot is not None:
+                save_postings(snapshot, key, *kept)
+        terms, ends, docs, weights, idf = kept
+        self.postings = by_term(terms, ends, docs, weights)
+        self._idf = dict(zip(terms, idf.tolist()))
+        self.max_idf = max(self._idf.values()) if self._idf else 1.0
+
+    def _fits(self, terms: list[str], ends: np.ndarray, docs: np.ndarray, weights: np.ndarray,
+              idf: np.ndarray) -> bool:
+        """Whether postings read from a file can belong to these clauses (a damaged file is rebuilt)."""
+        return bool(
+            docs.dtype.kind == "i" and weights.dtype.kind == idf.dtype.kind == "f"
+            and (docs.size == 0 or (docs.min() >= 0 and docs.max() < self.size))
+            and np.all(np.diff(ends, prepend=0) >= 0)
+            and len(set(terms)) == len(terms)
+        )
 
     def scores(self, query: Sequence[str], weights: Sequence[float] | None = None) -> np.ndarray:
         """BM25 score of every clause for the query (zero where no term occurs), terms optionally weighted."""
@@ -73,7 +110,7 @@ class PostingsBM25:
 
     def idf(self, term: str) -> float:
         """The term's idf; an unseen term counts as the rarest there is."""
-        return float(self.okapi.idf.get(term, self.max_idf))
+        return float(self._idf.get(term, self.max_idf))
 
     def document_frequency(self, term: str) -> int:
         """How many clauses hold the term."""
@@ -82,4 +119,4 @@ class PostingsBM25:
 
     def has(self, doc: int, term: str) -> bool:
         """Whether clause `doc` contains `term`."""
-        return term in self.okapi.doc_freqs[doc]
+        return term in self._terms_of[doc]

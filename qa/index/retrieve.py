@@ -18,6 +18,7 @@ from ..vocabulary import (
     GLUED_OPENINGS,
 )
 from .bm25 import PostingsBM25
+from .snapshot import part
 from .tokenize import Tokenizer
 
 HAN = "\u4e00-\u9fff"
@@ -71,6 +72,19 @@ def index_text(clause: Clause) -> str:
     return " ".join([clause.title, *clause.section, clause.body, *division, *spoken_forms(clause.body)])
 
 
+def index_texts(clauses: Iterable[Clause]) -> list[str]:
+    """The index text of each clause; clauses that read alike (a plan copied under another name) share one."""
+    made: dict[tuple, str] = {}
+    texts = []
+    for clause in clauses:
+        key = (clause.title, clause.section, clause.body, clause.duty_text)
+        text = made.get(key)
+        if text is None:
+            text = made[key] = index_text(clause)
+        texts.append(text)
+    return texts
+
+
 def spoken_forms(text: str) -> list[str]:
     """The words a text stands for as people say them, where its writing hides them from a tokenizer: a
     one-character insertion read both ways (出口退（免）税 → 口退税办, 口免税办: 退税 and 免税), and a list of
@@ -119,10 +133,14 @@ class Retriever:
         ]  # headings are found via their paragraphs
         # Words in every question's background (the plans' own places): no evidence either way.
         self.background = frozenset(background)
+        self.texts = index_texts(self.searchable)  # what is indexed of each searchable clause
+        self.words = tokenizer.words_of_all(self.texts, snapshot)  # jieba's words of each distinct text
+        tokens = {text: tokenizer.tokens_of_words(words) for text, words in self.words.items()}
         self.bm25 = PostingsBM25(
-            tokenizer.tokens_of_all((index_text(c) for c in self.searchable), snapshot) or [["\x00"]],
+            [tokens[text] for text in self.texts] or [["\x00"]],
             k1=settings.k1,
             b=settings.b,
+            snapshot=part(snapshot, ".bm25.npz") if snapshot is not None else None,
         )
 
     def rank(self, query: Question, k: int = 20) -> list[tuple[int, float, float]]:

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-import jieba
+# jieba opens its data files through pkg_resources when that imports: 0.15 s of start-up that nothing else
+# here needs. Without it jieba opens the very same files beside its own module.
+_HIDDEN = "pkg_resources" not in sys.modules
+if _HIDDEN:
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # an import of it raises ImportError
+try:
+    import jieba
+finally:
+    if _HIDDEN:
+        del sys.modules["pkg_resources"]
 
-from ..vocabulary import STOP_WORDS
-from .snapshot import load_tokens, save_tokens, tokenizer_key
+from ..vocabulary import STOP_WORDS  # noqa: E402
+from .snapshot import dictionary_key, dictionary_kept, load_dictionary, load_words, save_dictionary, save_words, tokenizer_key  # noqa: E402
 
 jieba.setLogLevel(logging.WARNING)  # jieba logs every dictionary load at DEBUG to stderr
 
@@ -24,19 +33,38 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-@functools.lru_cache(maxsize=1)
-def _base_dictionary() -> tuple[dict, int]:
-    """jieba's main dictionary, loaded once per process and copied into each Tokenizer."""
-    base = jieba.Tokenizer()
-    base.initialize()
-    return base.FREQ, base.total
+_DICTIONARY: dict[str, tuple[dict[str, int], int]] = {}  # jieba's dictionary is one for every tokenizer
+_KEPT: set[Path] = set()  # the snapshot files known to hold it
+
+
+def base_dictionary(cache: Path | None = None) -> tuple[dict[str, int], int]:
+    """jieba's main dictionary (counts by word, total), loaded once per process and copied into each
+    Tokenizer; from `cache` (a snapshot file, see snapshot.py) when given, which it writes if stale."""
+    key = dictionary_key() if cache is not None else ""
+    if "main" not in _DICTIONARY:
+        kept = load_dictionary(cache, key) if cache is not None else None
+        if kept is None:
+            base = jieba.Tokenizer()
+            base.initialize()
+            kept = base.FREQ, base.total
+        else:
+            _KEPT.add(cache)
+        _DICTIONARY["main"] = kept
+    if cache is not None and cache not in _KEPT:
+        if not dictionary_kept(cache, key):
+            save_dictionary(cache, key, *_DICTIONARY["main"])
+        _KEPT.add(cache)
+    return _DICTIONARY["main"]
 
 
 class Tokenizer:
     """jieba search-mode tokenizer with the plans' own words added; one instance per index."""
 
-    def __init__(self, words: Iterable[str] = (), stop_words: Iterable[str] = STOP_WORDS):
-        freq, total = _base_dictionary()
+    def __init__(
+        self, words: Iterable[str] = (), stop_words: Iterable[str] = STOP_WORDS, dictionary: Path | None = None
+    ):
+        """`dictionary`: a snapshot file jieba's dictionary is read from (and kept in) at start-up."""
+        freq, total = base_dictionary(dictionary)
         self._jieba = jieba.Tokenizer()
         self._jieba.FREQ, self._jieba.total, self._jieba.initialized = dict(freq), total, True
         self.stop_words = frozenset(stop_words)
@@ -56,21 +84,28 @@ class Tokenizer:
         """Every jieba word of the text in order, punctuation included (for display and cues)."""
         return self._jieba.lcut(normalize(text), HMM=True)
 
-    def tokens_of_all(self, texts: Iterable[str], snapshot: Path | None = None) -> list[list[str]]:
-        """The tokens of many texts (an index's clauses), read from and kept in a snapshot file if given."""
-        texts = list(texts)
+    def words_of_all(self, texts: Iterable[str], snapshot: Path | None = None) -> dict[str, list[str]]:
+        """The words of each distinct text (plans repeat their duty lines and headings; copies repeat
+        everything), read from and kept in a snapshot file if given."""
         key = tokenizer_key(self.added, self.stop_words) if snapshot is not None else ""
-        known = load_tokens(snapshot, key) if snapshot is not None else {}
-        # each distinct text once (plans repeat their duty lines and headings; copies repeat everything)
-        found = {text: known[text] if text in known else self.tokens(text) for text in dict.fromkeys(texts)}
+        known = load_words(snapshot, key) if snapshot is not None else {}
+        found = {text: known[text] if text in known else self.words(text) for text in dict.fromkeys(texts)}
         if snapshot is not None and (len(found) != len(known) or any(text not in known for text in found)):
-            save_tokens(snapshot, key, found)  # only the texts of these plans: the file never grows stale
-        return [list(found[text]) for text in texts]
+            save_words(snapshot, key, found)  # only the texts of these plans: the file never grows stale
+        return found
 
     def tokens(self, text: str) -> list[str]:
         """Evidence tokens: search-mode words and their parts, no punctuation, no stop words."""
-        return [
-            t
-            for t in self._jieba.cut_for_search(normalize(text), HMM=True)
-            if t.strip() and WORD.match(t) and t not in self.stop_words
-        ]
+        return self.tokens_of_words(self.words(text))
+
+    def tokens_of_words(self, words: Iterable[str]) -> list[str]:
+        """The evidence tokens of a text from its words: what jieba's search mode (cut_for_search) yields,
+        each word's known two- and three-character parts before it, without punctuation or stop words."""
+        freq, found = self._jieba.FREQ, []
+        for word in words:
+            if len(word) > 2:
+                found += [gram for i in range(len(word) - 1) if freq.get(gram := word[i:i + 2])]
+            if len(word) > 3:
+                found += [gram for i in range(len(word) - 2) if freq.get(gram := word[i:i + 3])]
+            found.append(word)
+        return [t for t in found if t.strip() and WORD.match(t) and t not in self.stop_words]

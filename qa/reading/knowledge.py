@@ -28,6 +28,10 @@ class Lexicon:
         return self.synonyms.get(word, ())
 
 
+# libyaml's parser when PyYAML was built with it (its wheels are): the same documents, read ten times faster.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_yaml_mapping(path: Path, warnings: list[str], limits: ReadingLimits = ReadingLimits()) -> dict:
     """A YAML mapping from `path`, or {} with a warning when it is missing, broken or over a limit."""
     if not path.is_file():
@@ -38,11 +42,11 @@ def load_yaml_mapping(path: Path, warnings: list[str], limits: ReadingLimits = R
             return {}
         text = path.read_text(encoding="utf-8-sig")
         # Anchors are counted before anything is built: a merge-key bomb of 500 bytes builds gigabytes.
-        aliases = sum(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader))
+        aliases = sum(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=SAFE_LOADER))
         if aliases > limits.yaml_aliases:
             warnings.append(f"skipped {path.name}: {aliases} YAML aliases, more than the {limits.yaml_aliases} allowed")
             return {}
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=SAFE_LOADER)
     except (yaml.YAMLError, UnicodeDecodeError, OSError) as exc:
         warnings.append(f"skipped {path.name}: not valid YAML ({str(exc).splitlines()[0]})")
         return {}

@@ -4,6 +4,7 @@ signs sessions, and the limit on login attempts per address (shared by workers t
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import secrets
@@ -20,8 +21,13 @@ PASSWORD_FILE = "admin_password"
 SECRET_FILE = "secret_key"
 MIN_PASSWORD = 8
 MAX_PASSWORD = 200
-# Checked when no password is set, so that a login takes as long whether or not one is.
-_NO_PASSWORD = generate_password_hash(secrets.token_hex(16))
+
+
+@functools.cache
+def _no_password() -> str:
+    """A hash checked when no password is set, so that a login takes as long whether or not one is (made on
+    the first login, not at start-up: scrypt takes a tenth of a second)."""
+    return generate_password_hash(secrets.token_hex(16))
 
 
 def write_private(path: Path, text: str, exclusive: bool = False) -> bool:
@@ -92,7 +98,7 @@ def check_password(folder: Path, password: str) -> bool:
     """Whether `password` is the admin password (False while none is set)."""
     stored = stored_hash(folder)
     if not stored:
-        check_password_hash(_NO_PASSWORD, password)
+        check_password_hash(_no_password(), password)
         return False
     try:
         return check_password_hash(stored, password)
