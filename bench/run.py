@@ -319,6 +319,8 @@ def main(argv: list[str] | None = None) -> int:
         "After the warm-up every worker's answer caches hold those questions; what an answer costs when it is "
         "computed is the in-process p50/p99 (caches emptied each round).",
         "wrk runs on the same 2 cores as the server, so it takes part of the CPU the server could use.",
+        "Servers run with Python's bytecode cache on, as deployed (PYTHONDONTWRITEBYTECODE is unset for them): "
+        "the first start of a size compiles the project's modules, the start from the snapshot reads them.",
         "A corpus of N plans holds copies of the two real plans under distinct names, so a unit's tasks are "
         "cited N/2 times: the answers (KiB/answer) grow with N more than those of N distinct plans would.",
         f"Load average {facts['load']} before the run (other work on the machine makes figures noisy; the "

@@ -99,6 +99,9 @@ def serving(
     cmd = command(kind, port, corpus, workers)
     environ = {**os.environ, "STATE_DB": str(workdir / f"state-{kind}-{port}.sqlite3"), **(env or {})}
     environ.pop("CORPUS_DIR", None)  # without a corpus: the one config.yaml names, as users start it
+    # Python as deployed keeps its bytecode cache (__pycache__), which some shells turn off: a start-up that
+    # compiled every module of the project from source each time would not be the one users see.
+    environ.pop("PYTHONDONTWRITEBYTECODE", None)
     if corpus is not None:
         environ["CORPUS_DIR"] = str(corpus)
     log = workdir / f"{kind}-{port}.log"

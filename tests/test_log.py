@@ -18,6 +18,7 @@ from sqlalchemy import delete, event, insert, select
 
 from qa import Answer, Clause, Intent
 from web import create_app
+from web.log_schema import questions as question_table
 from web.question_log import (
     CHANNELS,
     INSERT_ROWS,
@@ -28,7 +29,6 @@ from web.question_log import (
     record_answer,
     utcnow,
 )
-from web.question_log import questions as question_table
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = b"s" * 32
@@ -93,13 +93,36 @@ def test_a_question_is_logged_with_its_fields(qlog):
 
 def test_answer_ids_are_signed_so_any_worker_tells_a_real_one(qlog, tmp_path):
     answer_id = qlog.record("q", FOUND, "web", 1)
-    assert qlog.valid_answer_id(answer_id) and len(answer_id) == 32
-    forged = answer_id[:16] + ("0" if answer_id[16] != "0" else "1") + answer_id[17:]
-    assert not qlog.valid_answer_id(forged) and not qlog.valid_answer_id("x" * 32)
+    assert qlog.valid_answer_id(answer_id) and len(answer_id) == 40
+    forged = answer_id[:24] + ("0" if answer_id[24] != "0" else "1") + answer_id[25:]
+    assert not qlog.valid_answer_id(forged) and not qlog.valid_answer_id("x" * 40)
+    assert not qlog.valid_answer_id("x" * 32) and not qlog.valid_answer_id(answer_id[:-1])
+    earlier = "0123456789abcdef"  # an id of before: 16 random characters and their signature
+    assert qlog.valid_answer_id(earlier + qlog._sign(earlier))
     assert not qlog.valid_answer_id(None) and not qlog.valid_answer_id(answer_id + "0")
     other = QuestionLog(f"sqlite:///{tmp_path / 'other.sqlite3'}", b"t" * 32)
     assert not other.valid_answer_id(answer_id)  # another installation's secret
     other.close()
+
+
+def test_answer_ids_grow_with_time_and_never_repeat(qlog):
+    ids = [qlog.new_answer_id() for _ in range(2000)]
+    assert len(set(ids)) == len(ids)
+    assert [i[:12] for i in ids] == sorted(i[:12] for i in ids)  # the log's index is written at its end
+
+
+def test_forked_workers_never_hand_out_the_same_ids(qlog):
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # a preloaded gunicorn worker: the parent's generator state, reseeded at the fork
+        os.write(write, ",".join(qlog.new_answer_id()[12:24] for _ in range(50)).encode())
+        os._exit(0)
+    os.close(write)
+    mine = {qlog.new_answer_id()[12:24] for _ in range(50)}
+    os.waitpid(pid, 0)
+    with os.fdopen(read) as pipe:
+        theirs = set(pipe.read().split(","))
+    assert len(theirs) == 50 and not mine & theirs
 
 
 def test_unknown_channel_is_a_bug_not_a_row(qlog):
@@ -256,7 +279,7 @@ def test_log_off_answers_with_ids_and_writes_nothing(tmp_path):
     app = create_app({"STATE_DB": str(tmp_path / "state.sqlite3"), "LOG_QUESTIONS": False, "TESTING": True})
     client = app.test_client()
     body = client.post("/api/ask", json={"question": "简易注销有哪些配合单位？"}).get_json()
-    assert len(body["answer_id"]) == 32
+    assert len(body["answer_id"]) == 40
     assert (
         client.post("/api/feedback", json={"answer_id": body["answer_id"], "vote": "up"}).status_code == 200
     )
@@ -632,10 +655,10 @@ def test_a_vote_in_the_same_batch_as_its_row_is_attached(qlog):
 
 
 # -- answer ids -------------------------------------------------------------------------------------
-def test_new_answer_ids_are_32_hex_characters_and_valid(qlog):
+def test_new_answer_ids_are_40_hex_characters_and_valid(qlog):
     ids = {qlog.new_answer_id() for _ in range(100)}
     assert len(ids) == 100
-    assert all(len(i) == 32 and set(i) <= set("0123456789abcdef") and qlog.valid_answer_id(i) for i in ids)
+    assert all(len(i) == 40 and set(i) <= set("0123456789abcdef") and qlog.valid_answer_id(i) for i in ids)
 
 
 def test_an_id_with_any_character_changed_is_refused(qlog):

@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import logging
 import os
+import random
 import secrets
 import threading
 import time
@@ -26,42 +27,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    Column,
-    DateTime,
-    Float,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    bindparam,
-    case,
-    create_engine,
-    delete,
-    event,
-    func,
-    select,
-    update,
-)
-from sqlalchemy import text as text_clause
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-from sqlalchemy.pool import StaticPool
-
 from qa import Answer
 from qa.memo import IdentityMemo
 
-__all__ = ["CHANNELS", "LogUnavailable", "QuestionLog", "VIEWS", "questions"]
+__all__ = ["CHANNELS", "VIEWS", "LogUnavailable", "QuestionLog"]
 log = logging.getLogger(__name__)
 
 CHANNELS = ("web", "api", "wechat", "wecom")  # the chat page, other API clients, the two phone platforms
 VIEWS = ("recent", "unanswered", "disliked")
 VOTES = ("up", "down")
 MAX_COMMENT = 500
+LOG_SCHEMES = ("sqlite", "postgresql+psycopg")  # the databases the log runs on (psycopg: version 3)
+ANSWER_ID_LENGTH = 40  # 12 characters of time, 12 random, 16 of signature
 ANSWER_KEPT = 300  # characters of an answer the log keeps: enough to see what was said, not the whole list
 BATCH = 500  # rows written in one transaction at most
 INSERT_ROWS = 50  # rows in one INSERT statement (SQLite takes 32,766 parameters at most; a row has 12)
@@ -69,39 +46,7 @@ GATHER_SECONDS = 0.25  # the writer takes the queued rows this often, as one bat
 RETRY_SECONDS = 1.0  # while the database fails, the writer tries again this often
 VOTE_WAIT_SECONDS = 30.0  # a vote for a row another worker has not written yet waits this long for it
 PRUNE_EVERY_SECONDS = 3600.0
-
-metadata = MetaData()
-# BigInteger ids on PostgreSQL; SQLite autoincrements only an INTEGER PRIMARY KEY.
-ROW_ID = BigInteger().with_variant(Integer, "sqlite")
-questions = Table(
-    "qa_questions",
-    metadata,
-    Column("id", ROW_ID, primary_key=True, autoincrement=True),
-    Column("answer_id", String(40), nullable=False, unique=True),
-    Column("asked_at", DateTime(), nullable=False),  # UTC, without a zone: the same in SQLite and PostgreSQL
-    Column("day", String(10), nullable=False),  # the server's local date, so that the chart counts local days
-    Column("channel", String(16), nullable=False),
-    Column("user_hash", String(32), nullable=False, default=""),  # keyed hash of a WeChat/WeCom user id
-    Column("question", Text, nullable=False),
-    Column("intent", String(24), nullable=False),
-    Column("found", Boolean, nullable=False),
-    Column("top_clause", String(64), nullable=False, default=""),
-    Column("top_title", String(200), nullable=False, default=""),
-    Column("answer", Text, nullable=False, default=""),
-    Column("latency_ms", Float, nullable=False),
-    Column("vote", String(4)),  # up | down | NULL
-    Column("comment", Text),
-    Column("voted_at", DateTime()),
-    # Every view reads a time range (asked_at). The unanswered and disliked views also read only the few rows
-    # refused or voted on: partial indexes hold those rows alone, so logging a question answered and not
-    # voted on writes two indexes, not four.
-    Index("ix_qa_questions_asked_at", "asked_at"),
-    Index("ix_qa_questions_found", "found", "asked_at",
-          sqlite_where=text_clause("found IS 0"), postgresql_where=text_clause("found IS false")),
-    Index("ix_qa_questions_vote", "vote", "asked_at",
-          sqlite_where=text_clause("vote IS NOT NULL"), postgresql_where=text_clause("vote IS NOT NULL")),
-)
-
+START_QUIET_SECONDS = 2.0  # a writer started with the server waits this long before its first prune
 
 class LogUnavailable(RuntimeError):
     """The log database cannot be read now; the message says why."""
@@ -160,34 +105,6 @@ def sqlite_url_for(folder: Path) -> str:
     return f"sqlite:///{Path(folder) / 'log.sqlite3'}"
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for a log URL: SQLite (WAL, waits for locks) or a server database (checked connections)."""
-    if url.startswith("sqlite"):
-        path = url.split("///", 1)[1] if "///" in url else ""
-        if not path or path == ":memory:":  # one shared connection, or each thread would see its own database
-            engine = create_engine(
-                "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
-            )
-        else:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(url, connect_args={"timeout": 5, "check_same_thread": False})
-
-        @event.listens_for(engine, "connect")
-        def pragmas(connection, _record):
-            cursor = connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")  # readers (admin pages) never block the writer
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA mmap_size=268435456")  # the workers share the file: pages re-read cheaply
-            cursor.close()
-
-        return engine
-    connect_args = {"connect_timeout": 3} if url.startswith("postgresql") else {}
-    # pre_ping: a connection the server dropped (restart, failover) is replaced instead of failing a write
-    return create_engine(
-        url, pool_pre_ping=True, pool_size=3, max_overflow=2, pool_recycle=1800, connect_args=connect_args
-    )
-
-
 class QuestionLog:
     """The log of questions asked: written from a queue by a background thread, read by the admin pages."""
 
@@ -208,12 +125,13 @@ class QuestionLog:
             raise ValueError(f"LOG_DAYS must be a positive number of days, got {days!r}")
         if not isinstance(queue_size, int) or queue_size < 1:
             raise ValueError(f"LOG_QUEUE must be a positive number of rows, got {queue_size!r}")
-        try:
-            self.engine = make_engine(url)
-        except (SQLAlchemyError, ImportError) as exc:
-            raise ValueError(f"LOG_URL {url!r} cannot be used: {exc}") from None
+        self.backend = url.split("://", 1)[0].split("+", 1)[0]
+        if url.split("://", 1)[0] not in LOG_SCHEMES:
+            raise ValueError(f"LOG_URL {url!r} cannot be used: it must begin with "
+                             f"{' or '.join(s + '://' for s in LOG_SCHEMES)}")
         self.url = url
-        self.backend = self.engine.dialect.name
+        self._engine = None  # made on first use (see engine)
+        self._engine_lock = threading.Lock()
         self.secret = secret
         self._id_key = hashlib.sha256(b"answer-id:" + secret).digest()  # BLAKE2b takes keys of 64 bytes at most
         # What a row takes from its answer (intent, found, top clause, text), made once per answer
@@ -247,10 +165,23 @@ class QuestionLog:
             after_in_child=lambda: (kept := this()) is not None and kept._forked(),
         )
 
+    @property
+    def engine(self):
+        """The SQLAlchemy engine, made (and SQLAlchemy imported, see web.log_schema) on first use."""
+        if self._engine is None:
+            with self._engine_lock:
+                if self._engine is None:
+                    from .log_schema import make_engine
+
+                    self._engine = make_engine(self.url)
+        return self._engine
+
     def _forked(self) -> None:
         """In a child just forked (gunicorn --preload): the parent's writer thread, queue, locks and database
         connections are not this process's, and may have been held mid-use at the fork. Start afresh."""
-        self.engine.dispose(close=False)
+        if self._engine is not None:
+            self._engine.dispose(close=False)
+        self._engine_lock = threading.Lock()
         self._pending = collections.deque()
         self._waiting, self._busy, self._stopping = [], False, False
         self._thread, self._pid, self._owner = None, 0, os.getpid()
@@ -259,15 +190,21 @@ class QuestionLog:
 
     # -- ids ----------------------------------------------------------------------------------
     def new_answer_id(self) -> str:
-        """A fresh answer id: a random part and its signature, so that any worker can tell a real one."""
-        token = secrets.token_hex(8)
+        """A fresh answer id: the time in milliseconds, a random part, and their signature, so that any
+        worker can tell a real one. Ids that grow with time land at the end of the log's index: a batch of
+        rows changes a few pages of it, where random ids would change one page each."""
+        # The random part only keeps ids of the same millisecond apart (the signature is what no one can
+        # forge): Python's generator, reseeded in every forked worker, spares each answer a getrandom call
+        # (tens of microseconds on some virtual machines).
+        token = f"{time.time_ns() // 1_000_000:012x}{random.getrandbits(48):012x}"
         return token + self._sign(token)
 
     def valid_answer_id(self, answer_id: object) -> bool:
-        """Whether `answer_id` is one this installation handed out (its signature matches)."""
-        if not isinstance(answer_id, str) or len(answer_id) != 32:
+        """Whether `answer_id` is one this installation handed out (its signature matches); the ids of
+        before (a random part of 16 characters) are still taken."""
+        if not isinstance(answer_id, str) or len(answer_id) not in (ANSWER_ID_LENGTH, 32):
             return False
-        token, signature = answer_id[:16], answer_id[16:]
+        token, signature = answer_id[:-16], answer_id[-16:]
         return hmac.compare_digest(self._sign(token), signature)
 
     def _sign(self, token: str) -> str:
@@ -371,6 +308,11 @@ class QuestionLog:
 
     def _run(self) -> None:
         """The writer: batches off the queue into the database, retrying while it fails."""
+        # Start-up and its first answers go first: the first prune (importing SQLAlchemy, reading the
+        # database: a third of a second of CPU) waits a moment, or until there is a row to write.
+        quiet_until = time.monotonic() + START_QUIET_SECONDS
+        while time.monotonic() < quiet_until and not self._pending and not self._stopping:
+            time.sleep(0.05)
         with self._in_database:
             self._prune_if_due()
         while True:
@@ -402,6 +344,10 @@ class QuestionLog:
 
     def _write(self, batch: list) -> bool:
         """Write one batch; False when the database failed in a way worth retrying."""
+        from sqlalchemy import update
+
+        from .log_schema import DBAPIError, SQLAlchemyError, is_outage, questions
+
         rows = [item for item in batch if isinstance(item, _Row)]
         votes = self._waiting + [item for item in batch if isinstance(item, _Vote)]
         try:
@@ -420,7 +366,7 @@ class QuestionLog:
                         waiting.append(vote)  # another worker's row, still on its way
             self._waiting = waiting
         except DBAPIError as exc:
-            if exc.connection_invalidated or _is_outage(exc):
+            if exc.connection_invalidated or is_outage(exc):
                 self._fail(exc)
                 return False
             self._fail(exc)  # a row the database refuses: drop this batch, keep the writer going
@@ -456,6 +402,8 @@ class QuestionLog:
     def _insert_sql(self, count: int, names: tuple[str, ...]) -> tuple[str, list[tuple[str, Callable | None]]]:
         """The INSERT of `count` rows of these columns in this database's parameter style, and each column's
         converter (how SQLAlchemy would bind its type)."""
+        from .log_schema import questions
+
         dialect = self.engine.dialect
         mark = "?" if dialect.paramstyle == "qmark" else "%s"
         one = "(" + ", ".join([mark] * len(names)) + ")"
@@ -466,6 +414,8 @@ class QuestionLog:
         """Create the log's table and indexes when they are missing (each worker tries; one wins)."""
         if self._schema_ready:
             return
+        from .log_schema import SQLAlchemyError, metadata
+
         try:
             metadata.create_all(self.engine, checkfirst=True)
         except SQLAlchemyError:
@@ -475,6 +425,10 @@ class QuestionLog:
 
     def _fail(self, exc: Exception) -> None:
         """Note a failure, logged once per outage."""
+        from .log_schema import (
+            DBAPIError,  # an error of the database: SQLAlchemy is imported
+        )
+
         first = not self._failed_at
         self._failed_at = time.monotonic()
         self.problem = f"{type(exc.orig if isinstance(exc, DBAPIError) else exc).__name__}: {exc}"
@@ -491,6 +445,8 @@ class QuestionLog:
         if time.monotonic() - self._last_prune < PRUNE_EVERY_SECONDS and self._last_prune:
             return
         self._last_prune = time.monotonic()
+        from .log_schema import SQLAlchemyError
+
         try:
             self._ensure_schema()
             removed = self.prune()
@@ -502,6 +458,10 @@ class QuestionLog:
 
     def prune(self, now: datetime | None = None) -> int:
         """Delete the rows older than LOG_DAYS; how many went."""
+        from sqlalchemy import delete
+
+        from .log_schema import questions
+
         cutoff = (now or self.clock()) - timedelta(days=self.days)
         with self.engine.begin() as conn:
             return conn.execute(delete(questions).where(questions.c.asked_at < cutoff)).rowcount or 0
@@ -526,7 +486,8 @@ class QuestionLog:
             thread.join(timeout)
         self._thread = None
         # a forked worker that never wrote holds its parent's connections: let go of them without closing
-        self.engine.dispose(close=os.getpid() in (self._owner, self._pid))
+        if self._engine is not None:
+            self._engine.dispose(close=os.getpid() in (self._owner, self._pid))
 
     def health(self) -> dict:
         """{status: ok | degraded | off, backend, problem, queued, dropped}: for /healthz and the admin."""
@@ -537,6 +498,10 @@ class QuestionLog:
         ) or not self._schema_ready:
             # nothing written yet, or failing: look now, so that /healthz shows the state of the database
             # itself (a lost connection, a file that cannot be written) and its recovery at once
+            from sqlalchemy import func, select
+
+            from .log_schema import SQLAlchemyError, questions
+
             try:
                 self._ensure_schema()
                 with self.engine.connect() as conn:
@@ -556,6 +521,8 @@ class QuestionLog:
     # -- reading (the admin pages) -------------------------------------------------------------
     def _read(self, statement) -> list[dict]:
         """Rows of a query as dicts; LogUnavailable says why when the database cannot be read."""
+        from .log_schema import SQLAlchemyError
+
         try:
             self._ensure_schema()
             with self.engine.connect() as conn:
@@ -574,6 +541,10 @@ class QuestionLog:
         """The newest questions of a view: recent (all), unanswered (found=false), disliked (👎)."""
         if view not in VIEWS:
             raise ValueError(f"view must be one of {VIEWS}, got {view!r}")
+        from sqlalchemy import select
+
+        from .log_schema import questions
+
         q = questions.c
         statement = select(questions).where(q.asked_at >= self._since(days))
         if view == "unanswered":
@@ -586,6 +557,10 @@ class QuestionLog:
 
     def most_asked(self, days: int = 30, channel: str = "", limit: int = 100) -> list[dict]:
         """Questions by how often they were asked: {question, asked, unanswered, up, down, last}."""
+        from sqlalchemy import case, func, select
+
+        from .log_schema import questions
+
         q = questions.c
         statement = (
             select(
@@ -607,6 +582,10 @@ class QuestionLog:
 
     def per_day(self, days: int = 30) -> list[dict]:
         """{day, channel, asked} for each local day and channel with questions in the window."""
+        from sqlalchemy import func, select
+
+        from .log_schema import questions
+
         q = questions.c
         return self._read(
             select(q.day, q.channel, func.count().label("asked"))
@@ -617,6 +596,10 @@ class QuestionLog:
 
     def totals(self, days: int = 30) -> dict:
         """{asked, unanswered, up, down, latency_ms (mean)} over the window."""
+        from sqlalchemy import case, func, select
+
+        from .log_schema import questions
+
         q = questions.c
         rows = self._read(
             select(
@@ -632,15 +615,12 @@ class QuestionLog:
 
     def row(self, answer_id: str) -> dict | None:
         """One logged question by its answer id, or None."""
+        from sqlalchemy import bindparam, select
+
+        from .log_schema import questions
+
         rows = self._read(select(questions).where(questions.c.answer_id == bindparam("a", answer_id)))
         return rows[0] if rows else None
-
-
-def _is_outage(exc: DBAPIError) -> bool:
-    """Whether a database error is the database being away (worth retrying), not a refused row."""
-    from sqlalchemy.exc import InterfaceError, OperationalError
-
-    return isinstance(exc, (OperationalError, InterfaceError))
 
 
 def log_answer(question: str, answer: Answer, channel: str, latency_ms: float, user: str = "") -> str:

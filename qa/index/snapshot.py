@@ -22,8 +22,9 @@ import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-import jieba
 import numpy as np
+
+from .jieba_import import jieba
 
 log = logging.getLogger(__name__)
 FORMAT = 2  # bumped whenever a file's layout changes or words would come out otherwise for the same text

@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-import logging
 import re
-import sys
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-# jieba opens its data files through pkg_resources when that imports: 0.15 s of start-up that nothing else
-# here needs. Without it jieba opens the very same files beside its own module.
-_HIDDEN = "pkg_resources" not in sys.modules
-if _HIDDEN:
-    sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # an import of it raises ImportError
-try:
-    import jieba
-finally:
-    if _HIDDEN:
-        del sys.modules["pkg_resources"]
-
-from ..vocabulary import STOP_WORDS  # noqa: E402
-from .snapshot import dictionary_key, dictionary_kept, load_dictionary, load_words, save_dictionary, save_words, tokenizer_key  # noqa: E402
-
-jieba.setLogLevel(logging.WARNING)  # jieba logs every dictionary load at DEBUG to stderr
+from ..vocabulary import STOP_WORDS
+from .jieba_import import jieba
+from .snapshot import (
+    dictionary_kept,
+    dictionary_key,
+    load_dictionary,
+    load_words,
+    save_dictionary,
+    save_words,
+    tokenizer_key,
+)
 
 WORD = re.compile(r"[\w]")
 
