@@ -17,3 +17,11 @@ def pre_fork(server, worker):
     from web.server import freeze_heap
 
     freeze_heap()
+
+
+def post_request(worker, req, environ, resp):
+    """In a worker, after each response: the connection closed at once when the client has nothing more
+    in flight, instead of lingering until the client closes it (see web.server.close_if_drained)."""
+    from web.server import close_if_drained
+
+    close_if_drained(environ.get("gunicorn.socket"), resp)

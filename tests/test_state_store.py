@@ -7,7 +7,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -169,77 +168,3 @@ def test_a_forked_child_opens_its_own_connection_and_leaves_the_parents_alone(tm
     assert store.get("after") == {"ok": True} and store.healthy
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-
-
-# -- conversation contexts written behind (put_json_soon) -------------------------------------------------
-def test_a_value_put_soon_is_read_back_at_once_and_by_others_after_the_writer(tmp_path):
-    path = str(tmp_path / "state.sqlite3")
-    store, other = StateStore(path), StateStore(path)  # two processes' stores of one file
-    store.put_json_soon("session:a", '{"topic": "简易注销"}')
-    assert store.get("session:a") == {"topic": "简易注销"}  # this process: at once
-    assert store.flush()
-    assert other.get("session:a") == {"topic": "简易注销"}
-    store.put_json_soon("session:a", '{"topic": "双随机"}')  # a newer value wins over the stored one
-    assert store.get("session:a") == {"topic": "双随机"}
-    assert store.flush() and other.get("session:a") == {"topic": "双随机"}
-
-
-def test_values_waiting_together_are_written_in_one_transaction(tmp_path, monkeypatch):
-    store = StateStore(str(tmp_path / "state.sqlite3"))
-    batches: list[int] = []
-    original = store.backend.put_many
-    gate = threading.Event()
-
-    def put_many(items, now):
-        gate.wait(5)  # the writer is busy with the first value while the others arrive
-        batches.append(len(items))
-        original(items, now)
-
-    monkeypatch.setattr(store.backend, "put_many", put_many)
-    store.put_json_soon("session:0", "{}")
-    time.sleep(0.05)
-    for n in range(1, 40):
-        store.put_json_soon(f"session:{n}", f'{{"n": {n}}}')
-    assert store.get("session:39") == {"n": 39}
-    gate.set()
-    assert store.flush()
-    assert batches == [1, 39] and store.count("session") == 40
-
-
-def test_a_store_in_memory_writes_at_once(monkeypatch):
-    store = StateStore(":memory:")  # each thread's connection to :memory: is a database of its own
-    store.put_json_soon("session:m", '{"x": 1}')
-    assert store._writer is None and store.backend.get("session:m", 0) == '{"x": 1}'
-
-
-def test_a_store_down_takes_values_soon_and_answers_as_empty(tmp_path):
-    store = StateStore(str(tmp_path / "state.sqlite3"))
-    def refuse(items, now):
-        raise sqlite3.OperationalError("database is locked")
-
-    store.backend.put_many = refuse
-    store.put_json_soon("session:x", "{}")
-    assert store.get("session:x") == {}  # answered from what waits, not from the failing store
-    assert store.flush() and store.problem == "OperationalError: database is locked"
-    assert store.get("session:x") is None  # dropped, as a cache may be: the next answer goes on without it
-    assert store.health()["status"] == "ok"  # the ping works again: the store recovers on its own
-
-
-def test_a_forked_child_leaves_its_parents_waiting_values_to_the_parent(tmp_path):
-    path = str(tmp_path / "state.sqlite3")
-    store = StateStore(path)
-    store.put_json_soon("session:parent", '{"who": "parent"}')
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # a preloaded gunicorn worker
-        ok = not store._soon and not store._writing  # the parent's values are the parent's to write
-        store.put_json_soon("session:child", '{"who": "child"}')
-        os.write(write, b"1" if ok and store.flush() else b"0")
-        os._exit(0)
-    os.close(write)
-    os.waitpid(pid, 0)
-    with os.fdopen(read, "rb") as pipe:
-        assert pipe.read() == b"1"
-    assert store.flush()
-    fresh = StateStore(path)
-    assert fresh.get("session:parent") == {"who": "parent"} and fresh.get("session:child") == {"who": "child"}

@@ -8,6 +8,7 @@ nobody else is served. Here a request must arrive whole within `request_timeout`
 from __future__ import annotations
 
 import gc
+import socket
 import time
 
 from waitress.channel import HTTPChannel
@@ -71,3 +72,26 @@ def freeze_heap() -> None:
     milliseconds at 100 plans), and forked workers no longer copy its pages by touching their headers."""
     gc.collect()
     gc.freeze()
+
+
+def close_if_drained(sock: socket.socket | None, response) -> bool:
+    """After a gunicorn response on a connection that closes (a sync worker closes each one): close it at
+    once when the client has sent nothing more. gunicorn otherwise lingers until the client closes its end,
+    reading what it may still send (RFC 9112 §9.6: closing on unread data sends a reset that can cut the
+    response short), and its worker serves no one meanwhile. With nothing unread, a close sends no reset;
+    with something unread, gunicorn's lingering close is left to do its work. True when closed here."""
+    if sock is None or response is None or not response.headers_sent or not response.should_close():
+        return False
+    try:
+        if sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT):
+            return False  # more from the client (a pipelined request): gunicorn reads it before closing
+    except BlockingIOError:
+        pass  # nothing waiting: the usual case
+    except OSError:
+        return False  # closed already, or reset by the client
+    try:
+        sock.shutdown(socket.SHUT_WR)
+    except OSError:
+        pass
+    sock.close()
+    return True

@@ -35,7 +35,7 @@ class Conversations:
         """Keep this question, anchored on the clause its answer rests on, for the next one."""
         key = self._key(session_id)
         if key:
-            self.store.put_json_soon(key, self.context_text(question, answer))
+            self.store.put_json(key, self.context_text(question, answer))
 
     def context_text(self, question: Question, answer: Answer) -> str:
         """The JSON a question and its answer leave for the next question."""

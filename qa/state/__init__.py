@@ -8,13 +8,10 @@ then, so that questions are always answered and everything comes back on its own
 
 from __future__ import annotations
 
-import atexit
 import json
 import logging
-import os
 import threading
 import time
-import weakref
 
 from .redis import RedisBackend
 from .sqlite import SQLiteBackend
@@ -61,21 +58,6 @@ class StateStore:
         self._lock = threading.Lock()
         self._failed_at = 0.0  # when the backend last failed (0: it is up)
         self.problem = ""  # what went wrong, for /healthz
-        # Values stored later (put_json_soon): waiting for the writer, and in its hands; read back from here.
-        self._soon: dict[str, tuple[str, float]] = {}
-        self._writing: dict[str, tuple[str, float]] = {}
-        self._soon_ready = threading.Condition()
-        self._writer: threading.Thread | None = None
-        # Held by the writer while it is in the backend, and by a fork for its moment: a child must never
-        # inherit a transaction half made (see _forked).
-        self._in_backend = threading.Lock()
-        this = weakref.ref(self)
-        os.register_at_fork(
-            before=lambda: (kept := this()) is not None and kept._in_backend.acquire(),
-            after_in_parent=lambda: (kept := this()) is not None and kept._in_backend.release(),
-            after_in_child=lambda: (kept := this()) is not None and kept._forked(),
-        )
-        atexit.register(lambda: (kept := this()) is not None and kept.flush())
         self._guard(self.backend.ping, None)
 
     # -- the guard ---------------------------------------------------------------------------
@@ -130,13 +112,7 @@ class StateStore:
 
     def get(self, key: str) -> dict | None:
         """The live value stored under key, or None (also when the store is down)."""
-        now = time.time()
-        # a value stored by put_json_soon and not written yet (the newest first: waiting, then in hand)
-        waiting = self._soon.get(key) or self._writing.get(key)
-        if waiting is not None:
-            raw = waiting[0] if waiting[1] >= now else None
-        else:
-            raw = self._guard(self.backend.get, None, key, now)
+        raw = self._guard(self.backend.get, None, key, time.time())
         if raw is None:
             return None
         try:
@@ -155,55 +131,6 @@ class StateStore:
         space = self.space(key)
         self._guard(self.backend.put, None, key, text, now + (ttl or self.ttl), space, now)
         self._after_write(space, now)
-
-    def put_json_soon(self, key: str, text: str, ttl: float | None = None) -> None:
-        """put_json off the caller's path: this process reads the value back at once, the other processes a
-        moment later, when a background writer has stored it with every other value waiting, in one
-        transaction. A conversation's context is written so: answering never waits for the store's lock, and
-        under load one transaction carries many contexts. (A store in memory is written at once.)"""
-        if self.backend.per_thread:
-            self.put_json(key, text, ttl)
-            return
-        with self._soon_ready:
-            self._soon[key] = (text, time.time() + (ttl or self.ttl))
-            if self._writer is None or not self._writer.is_alive():
-                self._writer = threading.Thread(target=self._write_soon, name="state-writer", daemon=True)
-                self._writer.start()
-            self._soon_ready.notify()
-
-    def _write_soon(self) -> None:
-        """The writer of put_json_soon: takes every waiting value and stores them together."""
-        while True:
-            with self._soon_ready:
-                while not self._soon:
-                    self._soon_ready.wait()
-                self._writing, self._soon = self._soon, {}
-            now = time.time()
-            items = [(key, text, expires, self.space(key)) for key, (text, expires) in self._writing.items()]
-            with self._in_backend:
-                self._guard(self.backend.put_many, None, items, now)
-            for item in items:
-                self._after_write(item[3], now)
-            with self._soon_ready:
-                self._writing = {}
-                self._soon_ready.notify_all()  # flush() waits for this
-
-    def flush(self, timeout: float = 5.0) -> bool:
-        """Wait until every value put_json_soon took is stored (True), or `timeout` seconds pass (False)."""
-        deadline = time.monotonic() + timeout
-        with self._soon_ready:
-            while self._soon or self._writing:
-                left = deadline - time.monotonic()
-                if left <= 0 or self._writer is None or not self._writer.is_alive():
-                    return False
-                self._soon_ready.wait(left)
-        return True
-
-    def _forked(self) -> None:
-        """In a child just forked: the parent's writer is not this process's; its waiting values are the
-        parent's to write. Start afresh."""
-        self._soon, self._writing = {}, {}
-        self._soon_ready, self._writer, self._in_backend = threading.Condition(), None, threading.Lock()
 
     def claim(self, key: str, value: dict, ttl: float | None = None) -> bool:
         """Store value under key only if no live value is there; True when this call stored it.

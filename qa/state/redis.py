@@ -12,7 +12,6 @@ class RedisBackend:
     """Key → JSON text with an expiry, in Redis: expiry is Redis's own, a claim is SET NX PX (atomic)."""
 
     name = "redis"
-    per_thread = False  # one server the threads and processes share
 
     def __init__(self, url: str):
         import redis  # imported here: only a store configured with redis:// needs the client
@@ -42,13 +41,6 @@ class RedisBackend:
 
     def put(self, key: str, value: str, expires: float, space: str, now: float) -> None:
         self.client.set(PREFIX + key, value, px=self._ms(expires, now))
-
-    def put_many(self, items: list[tuple[str, str, float, str]], now: float) -> None:
-        """Store (key, value, expires, space) items in one round trip."""
-        pipe = self.client.pipeline(transaction=False)
-        for key, value, expires, _space in items:
-            pipe.set(PREFIX + key, value, px=self._ms(expires, now))
-        pipe.execute()
 
     def claim(self, key: str, value: str, expires: float, space: str, now: float) -> bool:
         return bool(self.client.set(PREFIX + key, value, px=self._ms(expires, now), nx=True))

@@ -34,7 +34,6 @@ class SQLiteBackend:
     def __init__(self, path: str | os.PathLike):
         self.path = str(path)
         self.memory = self.path == ":memory:"
-        self.per_thread = self.memory  # each thread's connection to ":memory:" is a database of its own
         self._local = threading.local()
         self._generation = 0  # bumped on reset: every thread's connection is then reopened
         self._lock = threading.Lock()
@@ -172,17 +171,6 @@ class SQLiteBackend:
 
     def put(self, key: str, value: str, expires: float, space: str, now: float) -> None:
         self._connect().execute(UPSERT, (key, value, expires, space))
-
-    def put_many(self, items: list[tuple[str, str, float, str]], now: float) -> None:
-        """Store (key, value, expires, space) items in one transaction."""
-        conn = self._connect()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            conn.executemany(UPSERT, items)
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
 
     def claim(self, key: str, value: str, expires: float, space: str, now: float) -> bool:
         conn = self._connect()
