@@ -52,7 +52,7 @@ DEPARTMENT_ENDINGS = (
 )
 # Endings of units that never take a list's prefix: a bureau's own divisions (审批处, 造价站, 法规科), companies
 # (电力公司, 新城公司) and branches named after their own place (广东银保监局, 铜川银保监分局, 山西证监局).
-OWN_NAME_ENDINGS = ("处", "站", "科", "公司", "银保监局", "银保监分局", "证监局", "海关")
+OWN_NAME_ENDINGS = ("处", "站", "科", "公司", "银保监局", "银保监分局", "证监局", "海关", "中支", "交易所")
 # Endings of any unit a plan gives a duty: departments and also 海关, 银行, 街道, 妇联, 总队, 医院 ….
 UNIT_ENDINGS = DEPARTMENT_ENDINGS + OWN_NAME_ENDINGS + (
     "部",  # 市委统战部
@@ -93,6 +93,9 @@ PLACE_ENDINGS = ("自治区", "盟", "市", "县", "区", "旗", "州", "省")
 NOT_PREFIXED = frozenset(
     {"市场", "市政", "市级", "区域", "区级", "县域", "县级", "省级", "州级", "旗级", "盟级", "盟员"}
 )
+# Words of an administrative level that open a group's name and never take a list's prefix ("各市、县级政府":
+# 县级政府, not 省县级政府).
+LEVEL_WORDS = ("省级", "市级", "县级", "区级", "州级", "旗级", "盟级", "乡级", "镇级")
 # Words that follow a prefix although their first character makes a word with it (市+政府, 市+政务).
 PREFIXED_WORDS = frozenset({"政府", "政务", "政法", "政协"})
 # Openings and endings of the name of a group of units (各有关部门, 成员单位): never given a prefix.
@@ -145,6 +148,13 @@ ROLE_ENDINGS: tuple[tuple[str, str], ...] = (
     ("各自负责", "responsible"),
     ("负责实施", "responsible"),
     ("按照职责分工负责", "shared"),
+    ("按职责完成有关工作", "shared"),  # "各县（市、区）人民政府按职责完成有关工作"
+    ("按照职能负责", "shared"),  # "…等部门按照职能负责"
+    ("按职能负责", "shared"),
+    ("按职责完成", "shared"),
+    ("配合完成", "cooperate"),  # "市公安局配合完成"
+    ("牵头完成", "lead"),
+    ("负责完成", "responsible"),
     ("按职责分工负责", "shared"),
     ("按照职责负责", "shared"),
     ("按职责负责", "shared"),
@@ -195,6 +205,9 @@ DEADLINE_NAME = "完成时限"
 CN_NUMERALS = "一二三四五六七八九十百"
 # What a plan's title ends with (实施方案, 工作要点, 行动计划 …).
 DOCUMENT_TYPES = ("方案", "规划", "意见", "办法", "计划", "措施", "细则", "要点", "规定", "决定", "通知")
+# Words a compilation's entry heading holds beside its date ("1. …关于印发…的通知（2023 年3 月11 日）",
+# "6. 云港市优化营商环境条例（征求意见稿）（2023 年3 月28 日）"): qa/reading/documents.py.
+ENTRY_WORDS = DOCUMENT_TYPES + ("关于", "印发", "条例", "公告", "任务", "标准", "清单", "举措")
 # Words that name the plan itself ("这个文件的文号"), not a topic within it.
 DOCUMENT_WORDS = frozenset({"文件", "通知", "方案", "实施方案", "本方案", "规划", "意见"})
 
@@ -318,7 +331,10 @@ GROUP_MARKS = ("各",)
 ROLE_LINKS = ("并", "共同", "分别")
 # Remarks a bracket of units may hold beside them, stating the plan's convention ("逗号前为牵头单位",
 # "排名第一位的为牵头责任单位，下同", "以下工作均涉及各县（区）政府…，不再一一列出").
-CONVENTION_REMARKS = ("为牵头", "下同", "不再一一列出", "同上")
+CONVENTION_REMARKS = ("为牵头", "下同", "不再一一列出", "同上", "不再列出", "不再单独列出")
+# A remark in a block that speaks for the tasks below it and names no unit of its own task ("以下任务均需各县区人民
+# 政府（管委会）落实，不再列出", "以下政策均需市、县（市、区）人民政府落实，不再单独列出"): left out of the block.
+BLOCK_REMARK = r"[(（]?以下[^。；;()（）]{0,40}?(?:[(（][^()（）]{0,10}[)）][^。；;()（）]{0,30}?)*不再(?:一一|单独)?列出[)）]?"
 # Labels of the plan's own division of work after a higher level's ("（省…负责）（市分工方案：…负责）"):
 # the block so labelled gives the task's units.
 DIVISION_LABELS = ("分工方案", "分工安排", "任务分工")

@@ -22,7 +22,7 @@ def seeded(tmp_path):
 def test_shipped_plan_passes_clean(runner):
     result = runner.invoke(cli, ["check"])
     assert result.exit_code == 0, result.output
-    assert "0 problem(s)" in result.output and "有责任单位的任务 47" in result.output
+    assert "0 个问题" in result.output and "有责任单位的任务 47" in result.output
 
 
 def test_every_seeded_defect_is_flagged(runner, seeded):
@@ -45,7 +45,7 @@ def test_stale_corrections_are_flagged_and_good_ones_applied(runner, seeded):
 
 def test_real_plans_report_their_convention(runner):
     out = runner.invoke(cli, ["check", "--corpus", str(SEEDED.parent / "real")]).output
-    assert out.count("约定：") == 10 and "10 plan(s)" in out
+    assert out.count("约定：") == 10 and "10 份方案" in out
 
 
 @pytest.mark.parametrize("name, ok", [("盟工商局", True), ("各县（市、区）人民政府", True), ("盟“双打”工作领导小组成员单位", True),

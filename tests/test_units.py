@@ -150,7 +150,10 @@ def test_pdf_spaces_are_dropped():
 def test_read_list_hands_on_the_prefix():
     assert PLAIN.read_list("市发改委、财政局") == (["市发改委", "市财政局"], "市")
     assert PLAIN.read_list("科技局", prefix="区") == (["区科技局"], "区")
-    assert PLAIN.read_list("市发改委、青浦海关") == (["市发改委", "青浦海关"], "")
+    # a unit with a name of its own takes no prefix and leaves the list's to the next bare department
+    assert PLAIN.read_list("市发改委、青浦海关") == (["市发改委", "青浦海关"], "市")
+    assert PLAIN.read_list("市审改办、人行莆田市中支、住建局等单位") == (["市审改办", "人行莆田市中支", "市住建局"], "市")
+    assert PLAIN.read_list("各市、县级政府", prefix="省")[0] == ["各市", "县级政府"]
 
 
 

@@ -177,25 +177,37 @@ def evaluate_sets(sets: tuple[Path, ...], corpus: Path | None, minimum: float, v
 
 @cli.command()
 @corpus_option
-def check(corpus: Path | None) -> None:
-    """Check each plan after adding it: convention, tasks, and what looks wrong (exit 1 when anything does)."""
-    from qa.reading.check import check_corpus
+@click.option("--summary", "summary_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="print one block for a whole folder instead: documents, task items, items with units, "
+                   "annotations not read, role words and unit endings never seen")
+def check(corpus: Path | None, summary_dir: Path | None) -> None:
+    """Check each plan after adding it: documents, convention, tasks, and what looks wrong (exit 1 when anything
+    does)."""
+    from qa.reading.check import check_corpus, file_conventions
     from qa.reading.corpus import load_corpus
     from qa.reading.sources import read_corpus
+    from qa.reading.summary import summarize
 
-    folder = Path(load_settings(corpus_config(corpus))["CORPUS_DIR"])
+    folder = summary_dir or Path(load_settings(corpus_config(corpus))["CORPUS_DIR"])
     loaded = load_corpus(folder, SHIPPED_CORPUS)
     for warning in loaded.warnings:
         if warning not in loaded.stale_corrections:
             click.echo(f"warning: {warning}", err=True)
+    if summary_dir:
+        click.echo("\n".join(summarize(loaded.clauses).lines()))
+        return
     sources, _ = read_corpus(folder)
-    conventions = {s.name: detect_convention("\n".join(s.lines)) for s in sources}
+    conventions = {s.name: file_conventions(s) for s in sources}
     reports = check_corpus(loaded.clauses, conventions, loaded.stale_corrections,
                            frozenset(loaded.units.canonical_names))
-    for report in reports:
-        click.echo("\n".join(report.lines()))
+    for source in dict.fromkeys(r.source for r in reports):
+        mine = [r for r in reports if r.source == source]
+        if len(mine) > 1:
+            click.echo(f"== {source}：{len(mine)} 份文件")
+        for report in mine:
+            click.echo("\n".join(report.lines()))
     problems = sum(len(r.problems) for r in reports)
-    click.echo(f"{len(reports)} plan(s), {problems} problem(s)")
+    click.echo(f"{len(reports)} 份方案，{problems} 个问题")
     sys.exit(1 if problems or not reports else 0)
 
 

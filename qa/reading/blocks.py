@@ -22,6 +22,7 @@ from ..vocabulary import (
     ROLE_ENDINGS,
     ROLE_LINKS,
     UNIT_ENDINGS,
+    UNIT_JOINERS,
     alternation,
     unit_ending_pattern,
 )
@@ -60,8 +61,17 @@ def brackets(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _unit_like(piece: str) -> bool:
-    """Whether a piece of a list names a unit (or a group of them): 市发改委, 各区县, 市级有关部门."""
+    """Whether a piece of a list names a unit (or a group of them): 市发改委, 各区县, 市级有关部门, or units
+    joined by 及/和 ("中省直各相关部门及各市")."""
     piece = ROLE_TAIL.sub("", piece.strip(" 　\t"))
+    joined = [p for p in re.split(rf"{alternation(UNIT_JOINERS)}", piece) if p]
+    if len(joined) > 1 and all(_one_unit(p) for p in joined):
+        return True
+    return _one_unit(piece)
+
+
+def _one_unit(piece: str) -> bool:
+    """Whether a piece names one unit or group."""
     piece = piece.split("等")[0] if "等" in piece[1:] else piece
     return bool(piece) and (
         bool(UNIT_END.search(piece)) or piece.startswith(GROUP_MARKS) and len(piece) <= 12
@@ -111,10 +121,11 @@ def _is_block(text: str, start: int, end: int, convention: str) -> bool:
         return names_units(inner[division.end() :], need_role=False)
     if names_units(inner, need_role=True):
         return True
-    # a bare bracket of units, under a convention stated once, stands after a sentence's end
+    # a bare bracket of units after a sentence's end closes it ("…合作。（国际合作处）"): under a convention
+    # stated once, or not ("（责任单位…）" with the label left out names the units that lead)
     before = text[:start].rstrip()
     closes = not before or before[-1] in SENTENCE_END + "".join(CLOSERS)
-    return bool(convention) and closes and names_units(inner, need_role=False)
+    return closes and names_units(inner, need_role=False)
 
 
 def find_duty_blocks(text: str, convention: str = "") -> list[tuple[int, int]]:

@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 
 from ..records import Clause
 from ..vocabulary import GROUP_ENDINGS, GROUP_OPENINGS, UNIT_ENDINGS, unit_ending_pattern
+from .documents import split_documents
+from .duties import detect_convention
+from .sources import SourceText
 from .units import is_group, unit_prefix
 
 UNIT_END = unit_ending_pattern(UNIT_ENDINGS)
@@ -109,13 +112,32 @@ def check_plan(source: str, clauses: Sequence[Clause], convention: str = "",
     return report
 
 
-def check_corpus(clauses: Iterable[Clause], conventions: dict[str, str], stale: Iterable[str],
-                 known: frozenset[str] = frozenset()) -> list[PlanCheck]:
-    """Check every plan of a corpus; corrections that no longer match go to the plan they name."""
-    by_source: dict[str, list[Clause]] = {}
+def _convention_at(conventions: str | list[tuple[int, str]], line: int) -> str:
+    """The convention of the document holding `line`: a file's one, or the last document starting before it."""
+    if isinstance(conventions, str):
+        return conventions
+    return next((c for first, c in reversed(conventions) if first <= line), "")
+
+
+def file_conventions(source: SourceText) -> list[tuple[int, str]]:
+    """(first line, convention) of each document of a plan file: a compilation's documents state their own."""
+    conventions = []
+    for part in split_documents(source):
+        first = next((n for n, line in enumerate(part.source.lines, 1) if line.strip()), 1)
+        conventions.append((first, detect_convention("\n".join(part.source.lines))))
+    return conventions
+
+
+def check_corpus(clauses: Iterable[Clause], conventions: dict[str, str | list[tuple[int, str]]],
+                 stale: Iterable[str], known: frozenset[str] = frozenset()) -> list[PlanCheck]:
+    """Check every plan of a corpus, each document of a compilation apart; corrections that no longer match go
+    to the plan they name. `conventions` gives each file's convention, or for a compilation (first line,
+    convention) of each document."""
+    by_document: dict[tuple[str, str], list[Clause]] = {}
     for clause in clauses:
-        by_source.setdefault(clause.source, []).append(clause)
-    reports = [check_plan(s, cs, conventions.get(s, ""), known) for s, cs in by_source.items()]
+        by_document.setdefault((clause.source, clause.doc), []).append(clause)
+    reports = [check_plan(s, cs, _convention_at(conventions.get(s, ""), cs[0].lines[0]), known)
+               for (s, _), cs in by_document.items()]
     for line in stale:
         source = line.split(":", 1)[0]
         target = next((r for r in reports if r.source == source), None)

@@ -7,6 +7,7 @@ import re
 from ..records import Duty
 from ..vocabulary import (
     ALL_LABELS,
+    BLOCK_REMARK,
     CLOSERS,
     CONVENTION_OPENINGS,
     CONVENTION_POSITIONS,
@@ -39,6 +40,7 @@ CONVENTION = re.compile(
 STATEMENT = re.compile(rf"[,，;；]?\s*{CONVENTION.pattern}[^。]*")
 PLAN_WIDE = re.compile(alternation(PLAN_WIDE_WORDS))
 GROUP_SPLIT = re.compile(rf"[{ROLE_GROUP_SEPARATORS}]")
+REMARK = re.compile(BLOCK_REMARK)
 # "2023年6月底前完成", "长期坚持": a deadline in a free-form line, no unit.
 DEADLINE_PIECE = re.compile(rf"{FACT_PATTERNS['date'].pattern}|{alternation(DEADLINE_WORDS)}")
 
@@ -99,6 +101,7 @@ class DutyParser:
             inner = inner[1:]
         if inner and inner[-1] in CLOSERS:
             inner = inner[:-1]
+        inner = REMARK.sub("", inner)  # "以下任务均需…落实，不再列出": about the tasks below, no unit of this one
         stated = CONVENTION.search(inner)
         if stated:  # "(责任单位:A、B,列第一位者为牵头单位)": the statement names no unit
             convention = CONVENTION_POSITIONS[stated["position"]]
@@ -202,7 +205,9 @@ def _resolve_roles(words: list[str], convention: str) -> list[str]:
     for i, word in enumerate(words):
         if implicit and i < first:
             roles.append("lead")
-        elif word in ("responsible", "shared"):
+        elif word == "shared":  # "A、B按职责分工负责" names no lead; "A，B按职责分工负责": A leads (implicit)
+            roles.append("cooperate")
+        elif word == "responsible":
             roles.append("cooperate" if has_lead or implicit else "lead")
         else:
             roles.append(word)

@@ -36,6 +36,7 @@ from ..vocabulary import (
     CN_NUMERALS as CN_NUM,
 )
 from .blocks import block_at_end, find_duty_blocks, group_blocks, is_division, is_label_line, opens_duty_block
+from .documents import entry_issuer, entry_title, split_documents
 from .duties import DutyParser, detect_convention
 from .sources import SourceText
 
@@ -348,18 +349,24 @@ class Segmenter:
 
     # -- paragraphs into clauses -----------------------------------------------------------
     def segment(self, source: SourceText) -> list[Clause]:
-        """Clauses of one plan, in document order."""
+        """Clauses of a plan file, in document order: of each of its documents when it is a compilation."""
+        return [c for part in split_documents(source) for c in self.segment_document(part.source, part.heading)]
+
+    def segment_document(self, source: SourceText, heading: str = "") -> list[Clause]:
+        """Clauses of one document, in document order; a compilation's entry `heading` names it."""
         convention = detect_convention("\n".join(source.lines))
         paragraphs = self.paragraphs(source, convention)
         body_start = _body_start(paragraphs)
         front, body = paragraphs[:body_start], paragraphs[body_start:]
         title_at, title_end = _find_title(front)
-        doc_title = (
-            re.sub(r"\s+", "", "".join(p.text for p in front[title_at:title_end]))
-            if title_at is not None
-            else source.name.rsplit(".", 1)[0]
-        )
-        builder = _Builder(source.name, doc_title, places_of(doc_title), self.duties, convention)
+        if heading:  # a compilation's entry names its document better than a title found among its lines
+            doc_title = entry_title(heading)
+        elif title_at is not None:
+            doc_title = re.sub(r"\s+", "", "".join(p.text for p in front[title_at:title_end]))
+        else:
+            doc_title = source.name.rsplit(".", 1)[0]
+        places = places_of(doc_title) or places_of(entry_issuer(heading))  # "廊坊市人民政府办公室印发…"
+        builder = _Builder(source.name, doc_title, places, self.duties, convention)
         for i, paragraph in enumerate(front):
             if title_at is not None and title_at <= i < title_end:
                 if i == title_at:

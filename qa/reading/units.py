@@ -11,6 +11,7 @@ from ..vocabulary import (
     DEPARTMENT_ENDINGS,
     GROUP_ENDINGS,
     GROUP_OPENINGS,
+    LEVEL_WORDS,
     LIST_SEPARATORS,
     NAMED_BEFORE_ETC,
     NATIONAL_OPENINGS,
@@ -43,6 +44,8 @@ JOINER = re.compile(rf"(?:{alternation(UNIT_JOINERS)})(?!其)")
 ETC = re.compile(rf"^(?P<named>.+?(?:{alternation(NAMED_BEFORE_ETC)}))等(?P<group>.*)$")
 # Words a list names no unit by ("A、B等部门": the units are A and B; "各级党委和政府" is one).
 GENERIC_WORDS = frozenset({"部门", "单位", "机构", "有关单位", "政府", "人民政府"})
+# "人行莆田市中支等单位", "A等部门": a list closed by 等 and a generic word names only the units before it.
+ETC_GENERIC = re.compile(rf"等(?:{alternation(GENERIC_WORDS)})$")
 # A unit named after a place or zone of its own: 南沙区政府, 育才生态区管理委员会, 崖州湾科技城管理局.
 PLACED_NAME = re.compile(rf"^(?P<place>[\u4e00-\u9fff]{{2,}}?)(?P<rest>(?:{alternation(PLACE_ENDINGS)}).+)$")
 ZONED_NAME = re.compile(rf"^.+?(?:{alternation(ZONE_WORDS)})")
@@ -169,7 +172,7 @@ class UnitDirectory:
 
     def _carry(self, name: str, prefix: str, places: Iterable[str]) -> str:
         """Give a bare department name the prefix of the list it stands in (发改委 → 盟发改委)."""
-        if not prefix or unit_prefix(name) or is_group(name):
+        if not prefix or unit_prefix(name) or is_group(name) or name.startswith(LEVEL_WORDS):
             return name
         if prefix + name in self.alias_to_name:
             return prefix + name
@@ -188,7 +191,7 @@ class UnitDirectory:
         parts: list[str] = []
         for piece in split_outside(text, LIST_SPLIT):
             for joined in split_joined(piece):
-                joined = clean_unit(joined)
+                joined = ETC_GENERIC.sub("", clean_unit(joined))
                 match = ETC.match(joined)
                 parts += [match["named"], match["group"]] if match else [joined]
         parts = _share_place_endings([clean_unit(p) for p in parts])
@@ -197,8 +200,10 @@ class UnitDirectory:
             if not part or part in GENERIC_WORDS:
                 continue
             if not is_group(part):
-                part = self._carry(part, prefix, places)
-                prefix = unit_prefix(part)
+                carried = self._carry(part, prefix, places)
+                # a unit with a place or name of its own (人行莆田市中支) leaves the list's prefix to the next
+                prefix = unit_prefix(carried) or (prefix if carried == part and own_place(part) else "")
+                part = carried
             name = self.canonical(part)
             if name not in names:
                 names.append(name)

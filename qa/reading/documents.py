@@ -1,0 +1,139 @@
+"""Documents in a file: a compilation (汇编) holds many documents one after another, each read as a plan of its
+own, with its own title, issuer, date, document number, numbering and convention.
+
+A compilation announces each document with an entry heading: its title, closed by the date it was issued in
+brackets, and numbered as the compilation's item ("1. 河北省市场监督管理局关于印发…实施方案的通知（2023 年3 月11
+日）") or followed at once by its document number ("冀市监函〔2023〕113 号"). A file with fewer than two such
+headings is one document. Each part keeps the file's line numbers (the lines of the other documents are left
+blank), so clause ids and line references stay those of the file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from ..vocabulary import DOCUMENT_TYPES, ENTRY_WORDS, TITLE_ENDINGS, alternation
+from .sources import SourceText
+
+__all__ = ["Document", "document_starts", "entry_issuer", "entry_title", "split_documents"]
+
+# "1. " / "14." / "10." alone: the compilation's item number before a document's heading.
+ENTRY_NUMBER = re.compile(r"^\s*\d{1,3}\s*[.．、](?!\d)")
+# "…的通知（2023 年3 月11 日）": a heading closed by the date the document was issued.
+DATED = re.compile(r"[(（]\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[)）]$")
+# Without the compilation's number, a heading must end as a title does, right before its date.
+DATED_END = re.compile(
+    rf"(?:{alternation(DOCUMENT_TYPES + TITLE_ENDINGS)})[》”]?(?:[(（][^()（）]{{1,12}}[)）])?{DATED.pattern}"
+)
+ENTRY_WORD = re.compile(alternation(ENTRY_WORDS))
+DOC_NUMBER = re.compile(r"^\s*[\u4e00-\u9fff]{1,12}[〔\[(（【]\s*\d{4}\s*[〕\])）】]\s*\d+\s*号\s*$")
+PAGE_LINE = re.compile(r"^\s*(?:#+\s*)?page\s*\d+\s*:?\s*$", re.IGNORECASE)
+DATE_LINE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")  # a signature's date
+DOT_LEADERS = re.compile(r"\.{4,}|…{2,}|·{4,}")  # a table of contents' line, not a heading
+HEADING_LINES = 10  # an entry heading wraps onto at most this many lines ("20." alone, then the title)
+HEADING_CHARS = 160  # and is never longer than this (a title with its issuer and date)
+SENTENCE_MARKS = re.compile(r"[。；;！？!?：:]")
+
+
+def _text_lines(lines: tuple[str, ...], start: int) -> list[int]:
+    """Indexes of the next lines holding text from `start` (page markers and blank lines passed over)."""
+    found = []
+    for i in range(start, len(lines)):
+        if lines[i].strip() and not PAGE_LINE.match(lines[i]):
+            found.append(i)
+            if len(found) > HEADING_LINES:
+                break
+    return found
+
+
+def _entry_at(lines: tuple[str, ...], i: int) -> int | None:
+    """The index of the heading's last line when an entry heading starts at line index `i`, else None."""
+    if not lines[i].strip() or PAGE_LINE.match(lines[i]) or DATE_LINE.match(lines[i]):
+        return None
+    following = _text_lines(lines, i)
+    numbered = bool(ENTRY_NUMBER.match(lines[i]))
+    joined = ""
+    for n, j in enumerate(following[:HEADING_LINES]):
+        if (n and ENTRY_NUMBER.match(lines[j])) or DOT_LEADERS.search(lines[j]):
+            return None  # the heading starts at the next item number, or this is a table of contents
+        joined += lines[j].strip()
+        if len(joined) > HEADING_CHARS:
+            return None
+        if DATED.search(joined):
+            body = ENTRY_NUMBER.sub("", joined)
+            after = following[n + 1] if n + 1 < len(following) else None
+            if SENTENCE_MARKS.search(body) or not ENTRY_WORD.search(body):
+                return None  # a sentence citing a dated notice, or a dated event of a schedule
+            if after is not None and DOT_LEADERS.search(lines[after]):
+                return None  # a table of contents' entry, its leader on the next line
+            if (numbered and DATED.search(joined)) or (
+                DATED_END.search(joined.replace(" ", "")) and after is not None and DOC_NUMBER.match(lines[after])
+            ):
+                return j
+            return None
+    return None
+
+
+def document_starts(lines: tuple[str, ...]) -> list[int]:
+    """Line indexes where a compilation's entry headings start, in order."""
+    starts = []
+    i = 0
+    while i < len(lines):
+        last = _entry_at(lines, i)
+        if last is None:
+            i += 1
+        else:
+            starts.append(i)
+            i = last + 1
+    return starts
+
+
+# "…关于印发《X》的通知", "…印发关于X的通知", "…关于转发…制订的《X》的通知": the document an entry carries.
+QUOTED_TITLE = re.compile(r"(?:印发|转发|发布|征求)[^《]{0,20}《(.+)》")
+ISSUED_TITLE = re.compile(r"印发(.+?)的通知$")
+FURNITURE_LINES = 3  # a compilation's own lines before its first entry ("# source: …", "（三）河北")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document of a file: its lines (the file's numbering kept) and its entry heading, if any."""
+
+    source: SourceText
+    heading: str = ""  # "1. 河北省市场监督管理局关于印发…的通知（2023 年3 月11 日）", joined
+
+
+def entry_title(heading: str) -> str:
+    """The title of the document an entry heading carries: "1. X关于印发《Y》的通知（2023 年…）" → Y."""
+    text = "".join(ENTRY_NUMBER.sub("", heading).split())
+    text = DATED.sub("", text.replace("(", "（").replace(")", "）"))
+    quoted = QUOTED_TITLE.search(text)
+    if quoted:
+        return quoted.group(1)
+    issued = ISSUED_TITLE.search(text)
+    return issued.group(1) if issued else text
+
+
+def entry_issuer(heading: str) -> str:
+    """What an entry heading opens with: its issuer ("1. 河北省市场监督管理局关于印发…" → 河北省市场监督管理局)."""
+    text = "".join(ENTRY_NUMBER.sub("", heading).split())
+    return re.split(r"关于|印发|转发", text, maxsplit=1)[0]
+
+
+def split_documents(source: SourceText) -> list[Document]:
+    """The documents of a file: the file itself unless it holds two or more entry headings. A few lines
+    before the first heading (the compilation's own: "（三）河北") are left out; more make a part of their own."""
+    starts = document_starts(source.lines)
+    if len(starts) < 2:
+        return [Document(source)]
+    blank = ("",) * len(source.lines)
+    ends = [*starts[1:], len(source.lines)]
+    documents = []
+    before = [line for line in source.lines[: starts[0]] if line.strip() and not PAGE_LINE.match(line)]
+    if len(before) > FURNITURE_LINES:
+        documents.append(Document(replace(source, lines=source.lines[: starts[0]] + blank[starts[0] :])))
+    for a, b in zip(starts, ends):
+        last = _entry_at(source.lines, a)
+        heading = "".join(line.strip() for line in source.lines[a : last + 1] if not PAGE_LINE.match(line))
+        documents.append(Document(replace(source, lines=blank[:a] + source.lines[a:b] + blank[b:]), heading))
+    return documents
