@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .units import split_joined
 from ..vocabulary import (
     ALL_LABELS,
     BLOCK_ROLE_WORDS,
@@ -22,7 +23,6 @@ from ..vocabulary import (
     ROLE_ENDINGS,
     ROLE_LINKS,
     UNIT_ENDINGS,
-    UNIT_JOINERS,
     alternation,
     unit_ending_pattern,
 )
@@ -64,10 +64,8 @@ def _unit_like(piece: str) -> bool:
     """Whether a piece of a list names a unit (or a group of them): 市发改委, 各区县, 市级有关部门, or units
     joined by 及/和 ("中省直各相关部门及各市")."""
     piece = ROLE_TAIL.sub("", piece.strip(" 　\t"))
-    joined = [p for p in re.split(rf"{alternation(UNIT_JOINERS)}", piece) if p]
-    if len(joined) > 1 and all(_one_unit(p) for p in joined):
-        return True
-    return _one_unit(piece)
+    joined = split_joined(piece)  # at a 及/和 with a unit on each side only (not 住房和城乡建设局)
+    return all(_one_unit(p) for p in joined)
 
 
 def _one_unit(piece: str) -> bool:

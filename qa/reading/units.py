@@ -201,8 +201,8 @@ class UnitDirectory:
                 continue
             if not is_group(part):
                 carried = self._carry(part, prefix, places)
-                # a unit with a place or name of its own (人行莆田市中支) leaves the list's prefix to the next
-                prefix = unit_prefix(carried) or (prefix if carried == part and own_place(part) else "")
+                # a unit with a place or name of its own (人行莆田市中支, 水务集团) leaves the list's prefix to the next
+                prefix = unit_prefix(carried) or prefix
                 part = carried
             name = self.canonical(part)
             if name not in names:
