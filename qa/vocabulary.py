@@ -52,7 +52,9 @@ DEPARTMENT_ENDINGS = (
 )
 # Endings of units that never take a list's prefix: a bureau's own divisions (审批处, 造价站, 法规科), companies
 # (电力公司, 新城公司) and branches named after their own place (广东银保监局, 铜川银保监分局, 山西证监局).
-OWN_NAME_ENDINGS = ("处", "站", "科", "公司", "银保监局", "银保监分局", "证监局", "海关", "中支", "交易所")
+OWN_NAME_ENDINGS = (
+    "处", "站", "科", "公司", "银保监局", "银保监分局", "证监局", "海关", "中支", "交易所", "分署", "车务段",
+)
 # Endings of any unit a plan gives a duty: departments and also 海关, 银行, 街道, 妇联, 总队, 医院 ….
 UNIT_ENDINGS = DEPARTMENT_ENDINGS + OWN_NAME_ENDINGS + (
     "部",  # 市委统战部
@@ -75,6 +77,7 @@ UNIT_ENDINGS = DEPARTMENT_ENDINGS + OWN_NAME_ENDINGS + (
     "分行",  # 人民银行广州分行
     "大学",  # 延安大学
     "学院",
+    "专班",  # 厅行业治理提升专班
 )
 # Endings that close the named units of "A、B等相关单位" (the rest is the group they belong to): any unit's
 # ("市贸促会等市级相关部门", "市政府督查室等").
@@ -121,7 +124,7 @@ PROVINCES = (
 # -- duty labels and role words ------------------------------------------------------------
 # Labels that open a responsibility block, "(责任单位:…)", by the role their units take ("（牵头：X；配合：Y）").
 LEAD_LABELS = ("牵头单位", "牵头部门", "牵头责任单位", "主责单位", "牵头")
-DUTY_LABELS = ("责任单位", "责任部门")
+DUTY_LABELS = ("责任单位", "责任部门", "责任处室", "责任科室")
 COOPERATE_LABELS = (
     "配合单位", "配合部门", "协办单位", "协办部门", "协同单位", "协同部门", "参与单位", "参与部门", "配合",
 )
@@ -378,3 +381,23 @@ TABLE_HEADER_WORDS = (
 )
 # What an empty cell of a table copied out of a PDF holds ("—", "/", "无").
 EMPTY_CELLS = ("—", "－", "-", "/", "／", "无", "——", "--")
+
+
+# -- questions, round 2 (issue 22) --
+# Endings of a name in a question that reads as a unit's (税务局, 盟教育局, 海关, 消防救援支队): a question
+# naming one the plans do not hold is told so, never answered for another unit.
+QUESTION_UNIT_NAME_ENDINGS = QUESTION_UNIT_ENDINGS + (
+    "办", "海关", "支队", "大队", "总队", "银行", "分行", "支行", "公司", "集团",
+)
+# Units staff name by two characters alone ("海关参与了哪些工作"); any other name needs three.
+LONE_UNIT_WORDS = frozenset({"海关", "法院", "税务", "消防", "人行", "央行", "银行", "邮局", "团委", "妇联", "侨办", "台办"})
+# Words that end as a unit's name does but name none (布局, 举办, 怎么办, 重心).
+NOT_UNIT_WORDS = frozenset(
+    """
+布局 格局 当局 大局 全局 结局 僵局 出局 开局 骗局 时局 政局 定局 棋局 赌局 饭局 变局 破局 新局 残局 终局
+么办 咋办 好办 难办 举办 承办 主办 督办 协办 交办 开办 创办 兴办 代办 包办 操办 查办 严办 侦办 去办 来办 要办 能办
+在办 已办 待办 合办 公办 民办 试办 筹办 经办 置办 照办 申办 领办 帮办 快办 急办 专办 易办 会办 可办 就办
+重心 核心 中心 民心 信心 用心 关心 放心 安心 初心 决心 耐心 精心 细心 热心 诚心 良心
+书院 剧院 庭院 宅院 大院 影院 戏院 寺院
+""".split()
+)

@@ -14,6 +14,10 @@ from ..vocabulary import (
     BLOCK_UNIT_ENDINGS,
     CLOSERS,
     CONVENTION_REMARKS,
+    DEADLINE_LABELS,
+    DEADLINE_WORDS,
+    FACT_PATTERNS,
+    UNIT_JOINERS,
     COOPERATE_LABELS,
     DIVISION_LABELS,
     GROUP_MARKS,
@@ -38,6 +42,13 @@ ROLE_WORD = re.compile(alternation(BLOCK_ROLE_WORDS))
 ROLE_TAIL = re.compile(rf"(?:{alternation([w for w, _ in ROLE_ENDINGS] + list(ROLE_LINKS))})+$")
 REMARK = re.compile(alternation(CONVENTION_REMARKS))
 SENTENCE_END = "。；;！？!?"
+LIST_END = "。！？!?"  # what ends a list of units in a bracket (its role groups are cut at "；")
+# A deadline beside the units of a block: a date, a deadline word, or a deadline label.
+DEADLINE = re.compile(
+    rf"{FACT_PATTERNS['date'].pattern}|{alternation(DEADLINE_WORDS)}|^\s*(?:{alternation(DEADLINE_LABELS)})\s*[:：]"
+)
+# A district named bare beside units with a role word ("市直相关单位及娄星区按职责分工负责").
+DISTRICT = re.compile(rf"^(?:.*(?:{alternation(UNIT_JOINERS)}))?[\u4e00-\u9fff]{{2,4}}[区县旗]$")
 UNIT_OPENING = re.compile(rf"^(?:[{PREFIX_CHARS}]|{alternation(GROUP_MARKS)})[\u4e00-\u9fff]")
 # Brackets and quotes whose content a unit check skips ("各县（市、区）", "“双随机、一公开”").
 NESTED = re.compile(r"[(（〔\[【“‘][^(（〔\[【“‘)）〕\]】”’]*[)）〕\]】”’]")
@@ -92,17 +103,18 @@ def names_units(inner: str, need_role: bool) -> bool:
         if deeper == flat:
             break
         flat = deeper
-    sentences = [s for s in re.split(rf"[{SENTENCE_END}]", flat) if s.strip()]
+    # "；" separates role groups of one list ("A牵头；B、C配合"), "。" a remark from the list
+    sentences = [s for s in re.split(rf"[{LIST_END}]", flat) if s.strip()]
     if not sentences or len(inner) > 400 or (need_role and not ROLE_WORD.search(flat)):
         return False
     if any(not REMARK.search(s) for s in sentences[1:]):
         return False
-    pieces = [p for p in re.split(r"[,，、]", sentences[0]) if p.strip()]
+    pieces = [p for p in re.split(r"[,，、;；]", sentences[0]) if p.strip()]
     named = 0
     for i, piece in enumerate(pieces):
-        if REMARK.search(piece):
-            continue
-        if _unit_like(piece):
+        if REMARK.search(piece) or DEADLINE.search(piece) and not UNIT_END.search(piece.split("前")[0]):
+            continue  # a remark, or the deadline beside the units ("2023 年9 月底前完成", "完成时限：…")
+        if _unit_like(piece) or need_role and DISTRICT.match(ROLE_TAIL.sub("", piece.strip())):
             named += 1
         elif not (len(piece.strip()) <= SHORT_NAME and i + 1 < len(pieces)):
             return False
