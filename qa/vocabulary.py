@@ -88,8 +88,10 @@ ISSUER_ENDINGS = ("局", "办公室", "政府", "委员会", "厅", "委", "办"
 ABBREVIATION_ENDINGS = ("局", "委", "院", "厅", "海关", "中心", "政府", "办")
 # Endings of a unit named in a question but not in the plans (盟教育局牵头哪些工作).
 QUESTION_UNIT_ENDINGS = ("局", "委", "委员会", "办公室", "厅", "院", "中心", "政府")
-# Administrative prefixes a unit name can start with (盟发改委, 市财政局, 区教育局 …).
+# Administrative prefixes a unit name can start with (盟发改委, 市财政局, 区教育局 …), and the longer ones
+# ("自治区公安厅、商务厅" → 自治区商务厅).
 PREFIX_CHARS = "盟市区县旗州省"
+PREFIX_WORDS = ("自治区",)
 # Place endings of a plan's title (锡林郭勒盟, 三亚市, 内蒙古自治区).
 PLACE_ENDINGS = ("自治区", "盟", "市", "县", "区", "旗", "州", "省")
 # Two-character openings that begin with a prefix character but are words, not prefixes.
@@ -153,6 +155,7 @@ ROLE_ENDINGS: tuple[tuple[str, str], ...] = (
     ("按照职责分工负责", "shared"),
     ("按职责完成有关工作", "shared"),  # "各县（市、区）人民政府按职责完成有关工作"
     ("按照职能负责", "shared"),  # "…等部门按照职能负责"
+    ("按职责分工", "shared"),  # "…等相关部门按职责分工，各县（区）人民政府落实"
     ("按职能负责", "shared"),
     ("按职责完成", "shared"),
     ("配合完成", "cooperate"),  # "市公安局配合完成"
@@ -397,6 +400,7 @@ NOT_UNIT_WORDS = frozenset(
 布局 格局 当局 大局 全局 结局 僵局 出局 开局 骗局 时局 政局 定局 棋局 赌局 饭局 变局 破局 新局 残局 终局
 么办 咋办 好办 难办 举办 承办 主办 督办 协办 交办 开办 创办 兴办 代办 包办 操办 查办 严办 侦办 去办 来办 要办 能办
 在办 已办 待办 合办 公办 民办 试办 筹办 经办 置办 照办 申办 领办 帮办 快办 急办 专办 易办 会办 可办 就办
+通办 联办 网办 掌办 即办 秒办 一办 集办 并办 共办 督查办
 重心 核心 中心 民心 信心 用心 关心 放心 安心 初心 决心 耐心 精心 细心 热心 诚心 良心
 书院 剧院 庭院 宅院 大院 影院 戏院 寺院
 """.split()

@@ -111,6 +111,8 @@ class DutyParser:
             inner = inner[other.end() :]
         parts = LABELLED.split(inner)
         labelled = list(zip(parts[1::2], parts[2::2])) or [("", inner)]  # unlabelled: "A牵头,B配合"
+        if len(parts) > 1 and parts[0].strip(" ,，;；。"):  # "（登记指导处负责，完成时限：2023 年底前）"
+            labelled.insert(0, ("", parts[0]))
         has_lead_label = any(label in LEAD_LABELS for label, _ in labelled)
         lead: list[str] = []
         cooperate: list[tuple[str, bool]] = []  # (unit, named under a label of its own)

@@ -2,14 +2,17 @@
 slip in terms.yaml, a unit alias in units.yaml, a clause's units in `<plan>.corrections.yaml`.
 
 Every write is checked first (the words, and that the file still reads back as it should with only the
-intended change), the file as it was is copied to a backup folder, and the new text replaces the old at
-once (a temporary file renamed over it), so a reader never sees half a file. terms.yaml and units.yaml keep
-their comments and layout: one line is replaced or added in the section.
+intended change), the file as it was is copied to a backup folder (the newest `Backups.kept` per file are
+kept), and the new text replaces the old at once (a temporary file renamed over it), so a reader never sees
+half a file, and a write that fails (a full disk) leaves the file as it was. terms.yaml and units.yaml keep
+their comments and layout: one line is replaced or added in the section. Lock files live in a folder of their
+own beside the backups (the instance folder), never in the corpus folder.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import shutil
@@ -17,22 +20,39 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from .corrections import corrections_path
 
-__all__ = ["EditError", "add_correction", "add_synonym", "add_unit_alias", "clean_word", "set_clause_units"]
+__all__ = [
+    "Backups",
+    "EditError",
+    "add_correction",
+    "add_synonym",
+    "add_unit_alias",
+    "clean_unit",
+    "clean_word",
+    "set_clause_units",
+]
 
 MAX_WORD = 20  # a word of a question or of the plans
 MAX_UNIT = 30  # the longest real unit names run to about 25 characters
 MAX_WORDS = 10  # the plans' words one synonym stands for
 MAX_UNITS = 40  # the units of one clause
-BACKUPS_KEPT = 50  # per file; older backups are removed
+MAX_LISTED_UNIT = 60  # a unit in a clause's list: the parser reads some longer than MAX_UNIT, kept as read
+BACKUPS_KEPT = 10  # per file by default (BACKUPS_KEPT); older backups are removed
+MAX_BACKUP_NAME = 200  # bytes of a file's name in its backups' names (a file name holds 255 at most)
 # What a word never holds: line breaks and other control characters, YAML's and the plans' punctuation.
 NOT_IN_A_WORD = re.compile(r"[\x00-\x1f\x7f#:{}\[\],&*!|>'\"%@`。，；：？！、]")
 NOT_IN_A_UNIT = re.compile(r"[\x00-\x1f\x7f#:{}\[\],&*!|>'\"%@`。，；：？！、]")
+# A unit of a clause's list may hold a list inside brackets or quotes, as the plans write them:
+# 县〔市、区、特区〕人民政府, 各县(市、区), 联合“双随机、一公开”监管工作联席会议成员单位.
+BRACKETED = re.compile(r"〔[^〔〕]*〕|（[^（）]*）|\([^()]*\)|【[^【】]*】|“[^“”]*”|「[^「」]*」|《[^《》]*》")
+LIST_MARKS = re.compile(r"[、，,；;]")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _lock = threading.Lock()
 
 
@@ -71,17 +91,55 @@ def split_words(text: str) -> list[str]:
     return [w for w in re.split(r"[,，、;；\s]+", text or "") if w]
 
 
+def clean_unit(value: object, what: str) -> str:
+    """One unit of a clause's list, trimmed; EditError when it is not one unit.
+
+    A list mark (、，；) or a sign of punctuation is refused only outside brackets and quotes: the plans name
+    units such as 县〔市、区、特区〕人民政府, which must be kept whole, never cut at their 、.
+    """
+    if not isinstance(value, str):
+        raise EditError(f"{what}必须是文字")
+    unit = value.strip()
+    if not unit:
+        raise EditError(f"{what}不能为空")
+    if len(unit) > MAX_LISTED_UNIT:
+        raise EditError(f"{what}“{unit[:MAX_LISTED_UNIT]}…”太长（最多{MAX_LISTED_UNIT}个字）")
+    if CONTROL.search(unit):
+        raise EditError(f"{what}“{unit}”含有不能使用的字符（换行或控制字符）")
+    outside = unit
+    while True:  # brackets within brackets: the innermost go first
+        inner = BRACKETED.sub("", outside)
+        if inner == outside:
+            break
+        outside = inner
+    if LIST_MARKS.search(outside):
+        raise EditError(f"{what}每行只写一个单位：“{unit}”像是几个单位，请分行填写")
+    bad = NOT_IN_A_UNIT.search(outside)
+    if bad:
+        raise EditError(f"{what}“{unit}”含有不能使用的字符“{bad.group()}”")
+    return unit
+
+
+def clean_units(values: Iterable[object], what: str) -> list[str]:
+    """A clause's list of units (each checked whole), each once, in order."""
+    units = list(dict.fromkeys(clean_unit(v, what) for v in values if str(v).strip()))
+    if len(units) > MAX_UNITS:
+        raise EditError(f"{what}最多{MAX_UNITS}个，收到{len(units)}个")
+    return units
+
+
 # -- the YAML files ----------------------------------------------------------------------------------
 def add_synonym(
-    folder: Path, word: str, plan_words: Iterable[str], backups: Path, shipped: Path | None = None
+    folder: Path, word: str, plan_words: Iterable[str], backups: Path | Backups, shipped: Path | None = None
 ) -> Path:
     """terms.yaml `synonyms:` gains `word: [plan words]` (merged with what the word already stood for)."""
     word = clean_word(word, "问题里的词")
     targets = clean_words(plan_words, "方案里的词", MAX_WORDS)
     if not targets:
         raise EditError("请至少填写一个方案里的词")
+    backups = Backups.of(backups)
     path = _own_copy(Path(folder), "terms.yaml", shipped)
-    with _editing(path):
+    with _editing(path, backups):
         data = _read_mapping(path)
         section = _section(data, "synonyms", path)
         old = section.get(word)
@@ -92,28 +150,34 @@ def add_synonym(
     return path
 
 
-def add_correction(folder: Path, typed: str, meant: str, backups: Path, shipped: Path | None = None) -> Path:
+def add_correction(
+    folder: Path, typed: str, meant: str, backups: Path | Backups, shipped: Path | None = None
+) -> Path:
     """terms.yaml `corrections:` gains `typed: meant`: an input-method slip read as what was meant."""
     typed = clean_word(typed, "输错的词")
     meant = clean_word(meant, "正确的词")
     if typed == meant:
         raise EditError("输错的词和正确的词相同")
+    backups = Backups.of(backups)
     path = _own_copy(Path(folder), "terms.yaml", shipped)
-    with _editing(path):
+    with _editing(path, backups):
         data = _read_mapping(path)
         _section(data, "corrections", path)
         _write_entry(path, data, "corrections", typed, meant, backups)
     return path
 
 
-def add_unit_alias(folder: Path, unit: str, alias: str, backups: Path, shipped: Path | None = None) -> Path:
+def add_unit_alias(
+    folder: Path, unit: str, alias: str, backups: Path | Backups, shipped: Path | None = None
+) -> Path:
     """units.yaml `units:` gains `alias` among the other names of `unit`."""
     unit = clean_word(unit, "单位", MAX_UNIT, NOT_IN_A_UNIT)
     alias = clean_word(alias, "别名", MAX_UNIT, NOT_IN_A_UNIT)
     if unit == alias:
         raise EditError("别名和单位名称相同")
+    backups = Backups.of(backups)
     path = _own_copy(Path(folder), "units.yaml", shipped)
-    with _editing(path):
+    with _editing(path, backups):
         data = _read_mapping(path)
         section = _section(data, "units", path)
         for canonical, names in section.items():
@@ -133,10 +197,8 @@ def _own_copy(folder: Path, name: str, shipped: Path | None) -> Path:
         if not folder.is_dir():
             raise EditError(f"方案文件夹 {folder} 不存在")
         source = Path(shipped) / name if shipped else None
-        if source is not None and source.is_file():
-            shutil.copyfile(source, path)
-        else:
-            path.write_text("", encoding="utf-8")
+        text = source.read_text(encoding="utf-8-sig") if source is not None and source.is_file() else ""
+        write_at_once(path, text)  # a copy cut short (a full disk) must not become the corpus's file
     return path
 
 
@@ -236,7 +298,7 @@ def _line_key(line: str) -> str | None:
     return None
 
 
-def _write_entry(path: Path, data: dict, section: str, key: str, value: object, backups: Path) -> None:
+def _write_entry(path: Path, data: dict, section: str, key: str, value: object, backups: Backups) -> None:
     """Set one entry, check the file reads back with exactly that change, back up, replace."""
     text = path.read_text(encoding="utf-8-sig")
     new_text = set_entry(text, section, key, value)
@@ -267,19 +329,22 @@ def set_clause_units(
     clause_id: str,
     lead: Iterable[str],
     cooperate: Iterable[str],
-    backups: Path,
+    backups: Path | Backups,
     deadline: str | None = None,
 ) -> Path:
-    """`<plan>.corrections.yaml` gains (or updates) the entry that gives clause `clause_id` these units."""
+    """`<plan>.corrections.yaml` gains (or updates) the entry that gives clause `clause_id` these units.
+
+    `lead` and `cooperate` are lists, one unit each, written as given: never joined and split again, which
+    would cut 县〔市、区、特区〕人民政府 at its 、.
+    """
+    if isinstance(lead, str) or isinstance(cooperate, str):
+        raise TypeError("lead and cooperate are lists of units, not text")
+    backups = Backups.of(backups)
     clause_id = clean_word(clause_id, "条款编号", 64)
-    lead_units = clean_words(lead, "牵头单位", MAX_UNITS, MAX_UNIT, NOT_IN_A_UNIT)
-    cooperating = [
-        u
-        for u in clean_words(cooperate, "配合单位", MAX_UNITS, MAX_UNIT, NOT_IN_A_UNIT)
-        if u not in lead_units
-    ]
+    lead_units = clean_units(lead, "牵头单位")
+    cooperating = [u for u in clean_units(cooperate, "配合单位") if u not in lead_units]
     path = corrections_path(Path(plan))
-    with _editing(path):
+    with _editing(path, backups):
         data = _read_mapping(path) if path.is_file() else {}
         entries = data.get("clauses") or []
         if not isinstance(entries, list):
@@ -315,10 +380,9 @@ def _leading_comments(path: Path) -> list[str]:
 
 
 # -- writing -----------------------------------------------------------------------------------------
-def replace_file(path: Path, text: str, backups: Path) -> Path | None:
-    """Back the file up, then replace it with `text` at once; the backup's path (None for a new file)."""
-    saved = backup(path, backups) if path.is_file() else None
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def write_at_once(path: Path, text: str) -> None:
+    """Replace a file with `text` at once (a temporary file renamed over it); on failure nothing changes."""
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name[:100]}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
@@ -327,38 +391,114 @@ def replace_file(path: Path, text: str, backups: Path) -> Path | None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def replace_file(path: Path, text: str, backups: Path | Backups) -> Path | None:
+    """Back the file up, then replace it with `text` at once; the backup's path (None for a new file)."""
+    saved = Backups.of(backups).copy(path) if path.is_file() else None
+    write_at_once(path, text)
     return saved
 
 
-def backup(path: Path, backups: Path) -> Path:
-    """A copy of the file in `backups`, named by the time; the oldest beyond BACKUPS_KEPT are removed."""
-    backups = Path(backups)
-    backups.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{time.time_ns() % 1_000_000_000:09d}"
-    target = backups / f"{path.name}.{stamp}"
-    shutil.copy2(path, target)
-    old = sorted(backups.glob(f"{glob_escape(path.name)}.*"))
-    for stale in old[:-BACKUPS_KEPT]:
-        with contextlib.suppress(OSError):
-            stale.unlink()
-    return target
+def short_name(name: str, most: int = MAX_BACKUP_NAME) -> str:
+    """A file name cut to at most `most` bytes (UTF-8), with a digest of the whole when it was cut."""
+    if len(name.encode()) <= most:
+        return name
+    digest = "~" + hashlib.sha256(name.encode()).hexdigest()[:8]
+    cut = name
+    while len(cut.encode()) > most - len(digest):
+        cut = cut[:-1]
+    return cut + digest
 
 
-def glob_escape(name: str) -> str:
-    """A file name with glob's special characters taken literally."""
-    return re.sub(r"([*?\[])", r"[\1]", name)
+def time_stamp() -> str:
+    """The time now to the nanosecond, as backups are named: 20240131-120000-123456789 (sorts by time)."""
+    now = time.time_ns()
+    return time.strftime("%Y%m%d-%H%M%S", time.localtime(now // 10**9)) + f"-{now % 10**9:09d}"
+
+
+@dataclass(frozen=True)
+class Backups:
+    """Where edits keep the files they replace (`<name>.<time>`) or remove (`removed-<time>-<name>`): the
+    newest `kept` of each file, older ones removed; the edits' lock files in `locks` (default: a folder
+    `locks` beside this one, in the instance folder)."""
+
+    folder: Path
+    kept: int = BACKUPS_KEPT
+    locks: Path | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.kept, int) or isinstance(self.kept, bool) or self.kept < 1:
+            raise ValueError(f"BACKUPS_KEPT must be 1 or more, got {self.kept!r}")
+        object.__setattr__(self, "folder", Path(self.folder))
+        object.__setattr__(self, "locks", Path(self.locks) if self.locks else self.folder.parent / "locks")
+
+    @classmethod
+    def of(cls, backups: Path | str | Backups) -> Backups:
+        """A Backups as given, or the default one of a folder."""
+        return backups if isinstance(backups, Backups) else cls(Path(backups))
+
+    def copy(self, path: Path) -> Path:
+        """A copy of the file, named by the time; a copy cut short (a full disk) is removed, not kept."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        target = self.folder / f"{short_name(path.name)}.{time_stamp()}"
+        try:
+            shutil.copy2(path, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                target.unlink()
+            raise
+        self.prune(path.name)
+        return target
+
+    def move(self, path: Path) -> Path:
+        """Move a file that is being removed into the backups (`removed-<time>-<name>`)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        target = self.folder / f"removed-{time_stamp()}-{short_name(path.name)}"
+        try:
+            shutil.move(path, target)  # a rename on one file system; across two, a copy, then the delete
+        except BaseException:
+            if path.exists():  # the copy failed: the file is still where it was
+                with contextlib.suppress(OSError):
+                    target.unlink()
+            raise
+        self.prune(path.name)
+        return target
+
+    def prune(self, name: str) -> None:
+        """Remove the oldest backups of the file `name` beyond the newest `kept`."""
+        short = re.escape(short_name(name))
+        pattern = re.compile(
+            rf"(?:{short}\.(?P<kept>\d{{8}}-\d{{6}}-\d{{9}})"
+            rf"|removed-(?P<removed>\d{{8}}-\d{{6}}(?:-\d{{9}})?)-{short})"
+        )
+        found = []
+        for entry in self.folder.iterdir() if self.folder.is_dir() else ():
+            match = pattern.fullmatch(entry.name)
+            if match:
+                stamp = match.group("kept") or match.group("removed")
+                found.append((stamp if len(stamp) > 15 else stamp + "-000000000", entry.name, entry))
+        for _, _, stale in sorted(found)[: -self.kept]:
+            with contextlib.suppress(OSError):
+                stale.unlink()
+
+    def lock_file(self, path: Path) -> Path:
+        """The lock file of an edited file: in `locks`, named by the file and a digest of its full path."""
+        digest = hashlib.sha256(str(Path(path).resolve()).encode()).hexdigest()[:12]
+        return self.locks / f"{short_name(Path(path).name, 100)}-{digest}.lock"
 
 
 @contextlib.contextmanager
-def _editing(path: Path) -> Iterator[None]:
+def _editing(path: Path, backups: Backups) -> Iterator[None]:
     """One edit at a time: across threads, and across worker processes where the system can lock files."""
     with _lock:
-        lock_path = path.with_name(f".{path.name}.lock")
         try:
             import fcntl
         except ImportError:  # Windows: one server process (waitress) edits, the thread lock suffices
             yield
             return
+        lock_path = backups.lock_file(path)  # outside the corpus folder: never in git status, never served
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
         with open(lock_path, "a") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:

@@ -676,6 +676,7 @@ class _Builder:
     items: list[tuple[int, bool]] = field(
         default_factory=list
     )  # each heading's level, and whether text follows
+    closed_by_line: set[str] = field(default_factory=set)  # clauses closed by a block on lines of its own
 
     def _id(self, first_line: int) -> str:
         digest = hashlib.sha1(self.source.encode("utf-8")).hexdigest()[:6]
@@ -750,6 +751,10 @@ class _Builder:
             self.pending.append(len(self.clauses) - 1)
         if spans:
             duty = self._group_duty(text, spans)
+            if kind == "paragraph" and spans[-1][1] >= len(text.rstrip(PUNCT)) and any(
+                offset == spans[-1][0] for offset, _ in paragraph.starts
+            ):
+                self.closed_by_line.add(self.clauses[-1].id)
             if kind == "heading":  # "三、获得电力领域（省能源局牵头）": the heading's lead, for what it holds
                 self._set_duty(len(self.clauses) - 1, duty)
                 self.stack[-1].duty = duty
@@ -923,6 +928,7 @@ class _Builder:
         """A responsibility line on its own: it covers the paragraphs since the last one."""
         if self.pending:
             self._append_text(self.pending[-1], paragraph)
+            self.closed_by_line.add(self.clauses[self.pending[-1]].id)
             self._assign(duty)
             return
         if self.stack and self.stack[-1].index == len(self.clauses) - 1:
@@ -957,6 +963,7 @@ class _Builder:
             else c
             for c in self.clauses
         ]
+        self.clauses = _close_sections(self.clauses, self.closed_by_line)
         # a heading holding numbered items: its unnumbered paragraphs introduce them, they are no measures
         numbered = {c.parent for c in self.clauses if c.level > 0}
         by_id = {c.id: c for c in self.clauses}
@@ -980,6 +987,27 @@ class _Builder:
                     )
             result.append(clause)
         return result
+
+
+def _close_sections(clauses: list[Clause], closed_by_line: set[str]) -> list[Clause]:
+    """A block on lines of its own after a section's last item, none of whose items has units, closes the
+    section: it covers every item of it ("5.…。6.…。7.…。" then "〔市行政审批局牵头，…〕", then "（四）")."""
+    items: dict[str, list[int]] = {}
+    for i, clause in enumerate(clauses):
+        if clause.kind == "paragraph" and clause.level >= 3 and clause.parent:
+            items.setdefault(clause.parent, []).append(i)
+    for parent, indexes in items.items():
+        last = clauses[indexes[-1]]
+        earlier = [clauses[i] for i in indexes[:-1]]
+        if not earlier or last.id not in closed_by_line or any(c.duty_text for c in earlier):
+            continue
+        following = indexes[-1] + 1
+        if following < len(clauses) and clauses[following].parent == parent:
+            continue  # text after the item in the same section: the block is the item's own
+        for i in indexes[:-1]:
+            clauses[i] = replace(clauses[i], lead=last.lead, cooperate=last.cooperate, deadline=last.deadline,
+                                 duty_text=last.duty_text)
+    return clauses
 
 
 def _runs_in(items: list[tuple[int, bool]]) -> bool:

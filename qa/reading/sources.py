@@ -66,38 +66,161 @@ def check_zip(path: Path, limits: ReadingLimits) -> None:
 
 
 def read_docx(path: Path, limits: ReadingLimits = ReadingLimits()) -> list[str]:
-    """Paragraph texts of a .docx, tables included, in document order."""
-    import docx  # python-docx; imported here so .txt-only use does not pay for it
+    """Paragraph texts of a .docx, tables included, in document order.
 
+    The main part is streamed through the XML parser: no tree is built, and its unpacked bytes, its tags
+    and the text it yields are counted as they come, so a bomb is refused after a few MB, not after a GB.
+    """
     check_zip(path, limits)
     try:
-        document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        with zipfile.ZipFile(path) as archive:
+            lines = _stream_body(archive, _main_part(archive, path.name), path.name, limits)
+    except UnreadableSource:
+        raise
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
         raise UnreadableSource(f"{path.name}: not a readable .docx ({exc})") from exc
-    except Exception as exc:  # lxml and python-docx raise many kinds on corrupt parts
+    except Exception as exc:  # lxml and zlib raise many kinds on corrupt parts
         raise UnreadableSource(f"{path.name}: not a readable .docx ({type(exc).__name__})") from exc
-    lines: list[str] = []
-    body = document.element.body
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            lines.append("".join(node.text or "" for node in child.iter() if node.tag.endswith("}t")))
-        elif tag == "tbl":
-            for row in child.iter():
-                if row.tag.endswith("}tr"):
-                    cells = [
-                        " ".join(
-                            "".join(t.text or "" for t in p.iter() if t.tag.endswith("}t"))
-                            for p in cell.iter()
-                            if p.tag.endswith("}p")
-                        ).strip()
-                        for cell in row
-                        if cell.tag.endswith("}tc")
-                    ]
-                    lines.append("\t".join(cells))  # tab-separated: the segmenter reads duty tables
     if not any(line.strip() for line in lines):
         raise UnreadableSource(f"{path.name}: the document has no text")
     return lines
+
+
+DOCX_MAIN = "word/document.xml"
+OFFICE_DOCUMENT = "/officeDocument"  # the end of the relationship type that names the main part
+READ_CHUNK = 1 << 16
+
+
+def _safe_parser(**options):
+    """An lxml parser that never expands entities nor reaches the network (no billion laughs, no XXE)."""
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, **options)
+
+
+def _main_part(archive: zipfile.ZipFile, name: str) -> str:
+    """The name of the main document part, as the package's relationships give it (word/document.xml)."""
+    from lxml import etree
+
+    try:
+        with archive.open("_rels/.rels") as rels:
+            data = rels.read(1 << 20)
+        root = etree.fromstring(data, _safe_parser())
+    except (KeyError, etree.XMLSyntaxError):
+        root = None
+    for relation in root.iter() if root is not None else ():
+        if str(relation.get("Type", "")).endswith(OFFICE_DOCUMENT) and relation.get("Target"):
+            target = relation.get("Target").lstrip("/")
+            if target in archive.namelist():
+                return target
+    if DOCX_MAIN in archive.namelist():
+        return DOCX_MAIN
+    raise UnreadableSource(f"{name}: not a readable .docx (no {DOCX_MAIN})")
+
+
+def _stream_body(archive: zipfile.ZipFile, part: str, name: str, limits: ReadingLimits) -> list[str]:
+    """The lines of the main part, read a chunk at a time within the limits."""
+    lines = _BodyLines(name, limits)
+    parser = _safe_parser(target=lines)
+    unpacked = tags = 0
+    with archive.open(part) as stream:
+        while chunk := stream.read(READ_CHUNK):
+            unpacked += len(chunk)
+            tags += chunk.count(b"<")
+            if unpacked > limits.docx_unpacked_bytes:
+                raise UnreadableSource(f"{name}: {part} unpacks to more than the {limits.docx_unpacked_bytes} bytes "
+                                       f"allowed")
+            if tags > limits.docx_tags:
+                raise UnreadableSource(f"{name}: {part} holds more than the {limits.docx_tags} XML tags allowed")
+            parser.feed(chunk)
+    parser.close()
+    return lines.lines
+
+
+class _BodyLines:
+    """lxml parser target: the body's paragraphs and table rows as lines, made as the XML streams by.
+
+    A body-level paragraph is the text of every w:t in it; a body-level table gives a line per row (nested
+    tables' rows too, in document order): its own cells tab-joined, each cell the text of every paragraph in
+    it joined by spaces. Other body-level elements are skipped. Only the open elements are kept.
+    """
+
+    PARAGRAPH, ROW, CELL = 1, 2, 4  # what an open element started, to undo at its end
+
+    def __init__(self, name: str, limits: ReadingLimits):
+        self.name, self.limits = name, limits
+        self.lines: list[str] = []
+        self.open: list[tuple[str, int]] = []  # (local name, PARAGRAPH | ROW | CELL) of each open element
+        self.top = ""  # the body-level element open now ("p", "tbl", …), "" outside one
+        self.paragraphs: list[list[str]] = []  # the text pieces of each open paragraph (text boxes nest them)
+        self.rows: list[tuple[int, list[list[list[str]]]]] = []  # open rows: (their line, their cells)
+        self.cells: list[list[list[str]]] = []  # open cells that are a row's own: their paragraphs
+        self.text: list[str] | None = None  # the pieces of the w:t open now, else None
+        self.reading = False  # whether character data is still the w:t's own (it stops at a child)
+        self.chars = 0
+
+    def start(self, tag: str, attrib) -> None:
+        """An element opens."""
+        local = tag.rpartition("}")[2]
+        depth, parent = len(self.open), self.open[-1][0] if self.open else ""
+        self.reading = False  # a w:t's text is what stands before its first child
+        role = 0
+        if depth == 2 and self.open[1][0] == "body":
+            self.top = local
+        if depth >= 2 and self.open[1][0] == "body" and self.top in ("p", "tbl"):
+            if local == "p":
+                role = self.PARAGRAPH
+                paragraph: list[str] = []
+                self.paragraphs.append(paragraph)
+                for cell in self.cells:
+                    cell.append(paragraph)
+            elif local == "tr" and self.top == "tbl":
+                role = self.ROW
+                self.rows.append((len(self.lines), []))
+                self.lines.append("")  # the row's line, filled in at its end (nested rows follow it)
+            elif local == "tc" and parent == "tr" and self.top == "tbl" and self.rows:
+                role = self.CELL
+                self.cells.append([])
+                self.rows[-1][1].append(self.cells[-1])
+            elif local == "t" and self.paragraphs and self.text is None:
+                self.text, self.reading = [], True
+        self.open.append((local, role))
+        if len(self.lines) > self.limits.text_chars:
+            raise UnreadableSource(f"{self.name}: more than {self.limits.text_chars} paragraphs")
+
+    def data(self, text: str) -> None:
+        """Character data, in pieces: counted as it comes, so one huge text node is refused early too."""
+        if self.reading:
+            self.chars += len(text)
+            if self.chars > self.limits.text_chars:
+                raise UnreadableSource(f"{self.name}: more than the {self.limits.text_chars} characters of text "
+                                       f"allowed")
+            self.text.append(text)
+
+    def end(self, tag: str) -> None:
+        """An element closes."""
+        local, role = self.open.pop()
+        if local == "t" and self.text is not None:
+            piece = "".join(self.text)
+            for paragraph in self.paragraphs:
+                paragraph.append(piece)
+            self.text, self.reading = None, False
+        if role == self.PARAGRAPH:
+            paragraph = self.paragraphs.pop()
+            paragraph[:] = ["".join(paragraph)]
+            if len(self.open) == 2:
+                self.lines.append(paragraph[0])
+        elif role == self.ROW:
+            line, cells = self.rows.pop()
+            self.lines[line] = "\t".join(" ".join(p[0] for p in cell).strip() for cell in cells)
+        elif role == self.CELL:
+            self.cells.pop()
+        if len(self.open) == 2:
+            self.top = ""
+
+    def close(self) -> list[str]:
+        """The end of the part."""
+        return self.lines
 
 
 def read_source(path: Path, limits: ReadingLimits = ReadingLimits()) -> SourceText:
@@ -125,7 +248,7 @@ def _read(path: Path, limits: ReadingLimits) -> SourceText:
     if suffix == ".pdf":
         from .pdf import read_pdf  # pdfplumber loads only when a corpus has a PDF
 
-        return SourceText(path.name, tuple(read_pdf(path, limits.pdf_pages)), "pdf")
+        return SourceText(path.name, tuple(read_pdf(path, limits)), "pdf")
     try:
         data = path.read_bytes()
     except OSError as exc:

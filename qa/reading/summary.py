@@ -20,7 +20,7 @@ ROLE = re.compile(alternation(w for w in ROLE_WORDS if w != "由"))
 # A unit's name in running text: a few characters and a unit's ending (市发改委, 省市场监管局, 各县（市、区）政府).
 UNIT_NAME = re.compile(rf"[\u4e00-\u9fff（）()]{{1,16}}?(?:{alternation(UNIT_ENDINGS)})")
 # What stands after a unit in an annotation, up to the next separator: a role word, known or not ("督办").
-AFTER_UNIT = re.compile(rf"(?:{alternation(UNIT_ENDINGS)})([\u4e00-\u9fff]{{1,6}})(?=[,，;；、。)）〕]|$)")
+AFTER_UNIT = re.compile(rf"^.*(?:{alternation(UNIT_ENDINGS)})([\u4e00-\u9fff]{{1,6}})$")
 UNIT_ENDED = re.compile(rf"(?:{alternation(UNIT_ENDINGS)})$")
 JOINED = ("及", "和", "与", "等")  # "…及各市": another unit, not a role word
 LIST_PIECE = re.compile(r"[,，;；、]")
@@ -88,12 +88,12 @@ def summarize(clauses: Sequence[Clause], known_roles: Iterable[str] = ROLE_WORDS
             summary.annotations += 1
             if "".join(annotation.split()) in "".join(clause.duty_text.split()):
                 summary.annotations_read += 1
-                continue
-            summary.unread.append((f"{clause.source}:{clause.lines[0]}", annotation))
-            for piece in LIST_PIECE.split(annotation.strip("()（）")):
-                word = AFTER_UNIT.search(piece)
+            else:
+                summary.unread.append((f"{clause.source}:{clause.lines[0]}", annotation))
+            for piece in LIST_PIECE.split(annotation.strip("()（）〔〕")):  # read or not: a role word it holds
+                word = AFTER_UNIT.search(piece.strip())
                 if not word or UNIT_ENDED.search(word[1]) or word[1].startswith(JOINED):
-                    continue
+                    continue  # "…社会保障厅": the rest of a name; "…及各市": another unit
                 if not any(word[1].endswith(r) or r.endswith(word[1]) for r in roles):
                     summary.new_role_words[word[1]] += 1
                     summary.examples.setdefault(word[1], annotation)

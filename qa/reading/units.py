@@ -22,6 +22,7 @@ from ..vocabulary import (
     PLACE_BODIES,
     PLACE_ENDINGS,
     PREFIX_CHARS,
+    PREFIX_WORDS,
     PREFIXED_WORDS,
     PROVINCES,
     UNIT_ENDINGS,
@@ -63,6 +64,9 @@ def clean_unit(name: str) -> str:
 
 def unit_prefix(name: str) -> str:
     """The administrative prefix a unit name starts with ('' for none)."""
+    word = next((w for w in PREFIX_WORDS if name.startswith(w) and len(name) > len(w) + 1), "")
+    if word:
+        return word
     if (
         len(name) > 2
         and name[0] in PREFIX_CHARS

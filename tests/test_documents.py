@@ -1,0 +1,95 @@
+"""A compilation (汇编) read as its documents: entry headings found, each document its own plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.reading.documents import document_starts, entry_issuer, entry_title, split_documents
+from qa.reading.duties import DutyParser
+from qa.reading.knowledge import load_units
+from qa.reading.segment import Segmenter
+from qa.reading.sources import SourceText
+
+ROOT = Path(__file__).resolve().parent.parent
+
+COMPILATION = """# source: a compilation
+（三）河北
+1. 甲市市场监督管理局关于印发2023 年全市知识产权行政
+保护实施方案的通知（2023 年3 月11 日）
+甲市监函〔2023〕113 号
+各县（区）市场监督管理局：
+现将《2023 年全市知识产权行政保护实施方案》印发给你们，请抓好贯彻落实。
+甲市市场监督管理局
+2023 年3 月11 日
+2023 年全市知识产权行政保护实施方案
+一、主要任务
+1.强化行政保护。加大执法力度。（市市场监管局牵头，市公安局配合）
+2.完善评价体系。推动考核落地。（市发展改革委负责）
+
+# Page 158:
+2.
+乙市人民政府办公室关于印发乙市2023 年优化营商环境工作要点
+的通知（2023 年4 月19 日）
+乙政办发〔2023〕10 号
+各县人民政府，市人民政府各工作部门：
+现将《乙市2023 年优化营商环境工作要点》印发给你们，请认真贯彻执行。
+乙市人民政府办公室
+2023 年4 月19 日
+乙市2023 年优化营商环境工作要点
+一、提升政务服务
+1.推行一网通办。（市行政审批局牵头，市大数据局配合）
+2.压缩办理时限。（市行政审批局、市住建局按职责分工负责）
+"""
+
+
+@pytest.fixture(scope="module")
+def segmenter() -> Segmenter:
+    return Segmenter(DutyParser(load_units(ROOT / "corpus", [])))
+
+
+def source(text: str, name: str = "hebei.txt") -> SourceText:
+    return SourceText(name, tuple(text.split("\n")), "utf-8")
+
+
+def test_entry_headings_start_documents_and_keep_the_file_numbering():
+    lines = source(COMPILATION).lines
+    assert [lines[i][:4] for i in document_starts(lines)] == ["1. 甲", "2."]
+    documents = split_documents(source(COMPILATION))
+    assert len(documents) == 2  # the compilation's own two lines go with no document
+    first, second = documents
+    assert first.source.lines[15] == "" and second.source.lines[15] == "2." and second.source.lines[2] == ""
+    assert len(first.source.lines) == len(second.source.lines) == len(lines)
+    assert entry_title(second.heading) == "乙市2023年优化营商环境工作要点"
+
+
+def test_each_document_is_a_plan_of_its_own(segmenter):
+    clauses = segmenter.segment(source(COMPILATION))
+    docs = list(dict.fromkeys(c.doc for c in clauses))
+    assert docs == ["2023年全市知识产权行政保护实施方案", "乙市2023年优化营商环境工作要点"]
+    strengthen = next(c for c in clauses if "强化行政保护" in c.text)
+    assert strengthen.doc == docs[0] and strengthen.lead == ("市市场监管局",) and strengthen.path == "一、1"
+    shorten = next(c for c in clauses if "压缩办理时限" in c.text)
+    assert shorten.doc == docs[1] and shorten.lead == () and shorten.cooperate == ("市行政审批局", "市住建局")
+    letters = [c for c in clauses if c.kind == "letter" and c.doc == docs[1]]
+    assert any("乙政办发〔2023〕10 号" in c.text for c in letters)  # its own document number
+    assert len({c.id for c in clauses}) == len(clauses)
+
+
+def test_a_single_plan_a_table_of_contents_and_a_cited_notice_are_not_split():
+    one = "某市2023年工作要点\n一、任务\n1.推进改革。（市发改委牵头）"
+    assert split_documents(source(one))[0].heading == ""
+    toc = "1. 甲市关于印发方案的通知（2023 年3 月11 日）\n....................\n" \
+          "2. 乙市关于印发要点的通知（2023 年4 月19 日）\n....................\n"
+    assert document_starts(source(toc).lines) == []
+    cited = "5.全面落实《省政府关于实行清单管理的通知》（2023 年3 月1 日）要求，做好衔接。\n" * 2
+    assert document_starts(source(cited).lines) == []
+
+
+def test_entry_titles_and_issuers():
+    heading = "6. 廊坊市人民政府办公室印发关于进一步优化营商环境的61 条措施的通知（2023 年4 月14 日）"
+    assert entry_title(heading) == "关于进一步优化营商环境的61条措施"
+    assert entry_issuer(heading) == "廊坊市人民政府办公室"
+    assert entry_title("8. 某省关于印发《某省营商环境行动方案》的通知（2023 年1 月4 日）") == "某省营商环境行动方案"
+    assert entry_title("6. 云港市优化营商环境条例（征求意见稿）（2023 年3 月28 日）") == "云港市优化营商环境条例（征求意见稿）"
