@@ -498,6 +498,16 @@ def test_a_block_opening_a_line_closes_the_sentences_before_it(segmenter):
     assert duty(find(clauses, "加强不动产登记集成办理")) == (["省自然资源厅"], [])
 
 
+def test_a_table_whose_header_words_came_out_one_a_line_is_read_the_same(segmenter):
+    text = (PLANS / "county-task-table-pdf-text.txt").read_text(encoding="utf-8")
+    split = text.replace("序号 重点任务 主要内容 牵头部门 责任单位", "序号\n重点任务\n主要内容\n牵头部门\n责任单位")
+    assert split.count("\n牵头部门\n") >= 2  # on each page
+    rows = [c for c in segment_text(segmenter, split) if "表" in c.path]
+    whole = [c for c in clauses_of(segmenter, PLANS / "county-task-table-pdf-text.txt") if "表" in c.path]
+    assert [(c.path, duty(c)) for c in rows] == [(c.path, duty(c)) for c in whole]
+    assert len(rows) == 15
+
+
 def test_a_task_table_copied_out_of_a_pdf_is_read_row_by_row(segmenter):
     path = PLANS / "county-task-table-pdf-text.txt"
     clauses = clauses_of(segmenter, path)

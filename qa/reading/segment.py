@@ -461,6 +461,7 @@ def _column_role(cell: str) -> str:
 def rebuild_text_tables(kept: list[Line]) -> list[Line]:
     """Task-division tables copied out of a PDF as text (a header row, then each cell's text on one or more
     lines in column order, the header repeated on each page) rebuilt as one tab-separated line a row."""
+    kept = _join_header_runs(kept)
     out: list[Line] = []
     i = 0
     while i < len(kept):
@@ -473,6 +474,27 @@ def rebuild_text_tables(kept: list[Line]) -> list[Line]:
         out.append(kept[i]._replace(text="\t".join(header)) if rows else kept[i])
         out += rows
         i = end if rows else i + 1
+    return out
+
+
+HEADER_RUN = 3  # header words each on a line of their own, at least this many, are one header row
+
+
+def _join_header_runs(kept: list[Line]) -> list[Line]:
+    """A header row whose words came out one a line ("序号" / "重点任务" / … / "责任单位") joined into one line."""
+    out: list[Line] = []
+    i = 0
+    while i < len(kept):
+        end = i
+        while end < len(kept) and HEADER_CELL.match(kept[end].text.strip()):
+            end += 1
+        run = kept[i:end]
+        if len(run) >= HEADER_RUN and _table_header(" ".join(line.text.strip() for line in run)):
+            out.append(Line(run[0].number, " ".join(line.text.strip() for line in run), run[-1].last))
+            i = end
+        else:
+            out.append(kept[i])
+            i += 1
     return out
 
 
