@@ -525,3 +525,48 @@ def test_a_task_table_copied_out_of_a_pdf_is_read_row_by_row(segmenter):
         (["县税务局"], []),
         (["县政务服务中心"], []),
     ]
+
+
+def test_a_headings_lead_leads_the_tasks_under_it_whose_blocks_name_none(segmenter):
+    """The contract: a 牵头单位 on a section heading leads every task under it that has no lead of its own, and
+    then that task's 责任单位/配合单位 take part; a task naming its own 牵头 keeps it."""
+    clauses = segment_text(
+        segmenter,
+        COVER
+        + """一、优化政务服务
+（一）优化企业开办（牵头单位：市市场监管局）
+1.推行一网通办。（责任单位：市税务局、市公安局）
+2.压缩开办时间。
+（二）提升审批效率（市行政审批局牵头，相关部门配合）
+3.推进并联审批。（市住建局、市自然资源局配合）
+4.推行告知承诺。（市发改委负责）
+5.推行容缺受理。（市政务办牵头，市财政局配合）
+""",
+    )
+    assert duty(find(clauses, "推行一网通办")) == (["市市场监管局"], ["市税务局", "市公安局"])
+    assert duty(find(clauses, "压缩开办时间")) == (["市市场监管局"], [])
+    assert duty(find(clauses, "推进并联审批")) == (["市行政审批局"], ["市住建局", "市自然资源局"])
+    assert duty(find(clauses, "推行告知承诺")) == (["市行政审批局"], ["市发改委"])
+    assert duty(find(clauses, "推行容缺受理")) == (["市政务办"], ["市财政局"])
+
+
+def test_a_block_after_the_last_item_of_a_section_none_of_whose_items_names_units_closes_it(segmenter):
+    clauses = segment_text(
+        segmenter,
+        COVER
+        + """一、深化改革
+（一）深化行政许可改革
+5.全面落实行政许可事项清单管理，
+切实做好贯彻实施。
+6.进一步加大告知承诺制改革力度，
+切实做好贯彻实施。
+7.扎实做好行政备案改革各项工作。
+〔市行政审批局牵头，市有关部门及各县（市、区）政府按职责分工负责〕
+（二）规范政府采购
+8.严格落实国家和省有关文件要求。（市财政局负责）
+9.实现全流程在线办理。
+""",
+    )
+    for key in ("全面落实行政许可事项清单管理", "进一步加大告知承诺制改革力度", "扎实做好行政备案改革"):
+        assert duty(find(clauses, key)) == (["市行政审批局"], ["市有关部门", "各县(市、区)政府"])
+    assert duty(find(clauses, "实现全流程在线办理")) == ([], [])  # its own section's block is the item before's

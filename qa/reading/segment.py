@@ -21,6 +21,7 @@ from ..vocabulary import (
     GROUP_MARKS,
     ISSUER_ENDINGS,
     LEAD_IN_WORDS,
+    LEAD_LABELS,
     NATIONAL_OPENINGS,
     OPEN_CLOSE,
     PLACE_ENDINGS,
@@ -85,6 +86,8 @@ LONE_NUMBER = re.compile(r"^\s*\d{1,3}\s*[.．]\s*$")
 # A title broken by the PDF: the next line closes it at once ("2.深入推进“一照多址”" / "改革。…").
 TITLE_TAIL = re.compile(r"^[^，,。、；;（(]{1,6}[。.]")
 PUNCT = " 。.；;，,、\n"
+# Words that mark a lead in a block: a task whose block has none takes the lead of a heading that does.
+LEAD_WORD = re.compile(alternation(LEAD_LABELS + ("牵头", "主责", "负总责", "主办")))
 HEADER_CELL = re.compile(rf"^(?:{alternation(TABLE_HEADER_WORDS)})$")
 DUTY_COLUMNS = ("lead", "cooperate", "duty", "deadline")
 # How a cell of units or a deadline opens: a place prefix, 各, a national body, a year.
@@ -698,7 +701,7 @@ class _Builder:
     items: list[tuple[int, bool]] = field(
         default_factory=list
     )  # each heading's level, and whether text follows
-    closed_by_line: set[str] = field(default_factory=set)  # clauses closed by a block on lines of its own
+    closed_by_line: set[int] = field(default_factory=set)  # last lines of blocks standing on lines of their own
 
     def _id(self, first_line: int) -> str:
         digest = hashlib.sha1(self.source.encode("utf-8")).hexdigest()[:6]
@@ -733,6 +736,8 @@ class _Builder:
             return
         self.table = None
         spans = find_duty_blocks(text, self.convention)
+        if spans and spans[-1][1] >= len(text.rstrip(PUNCT)) and any(o == spans[-1][0] for o, _ in paragraph.starts):
+            self.closed_by_line.add(paragraph.last)  # a block on lines of its own closes this paragraph
         duty_only = (
             bool(spans) and not text[: spans[0][0]].strip() and spans[-1][1] >= len(text.rstrip(PUNCT))
         )
@@ -773,10 +778,6 @@ class _Builder:
             self.pending.append(len(self.clauses) - 1)
         if spans:
             duty = self._group_duty(text, spans)
-            if kind == "paragraph" and spans[-1][1] >= len(text.rstrip(PUNCT)) and any(
-                offset == spans[-1][0] for offset, _ in paragraph.starts
-            ):
-                self.closed_by_line.add(self.clauses[-1].id)
             if kind == "heading":  # "三、获得电力领域（省能源局牵头）": the heading's lead, for what it holds
                 self._set_duty(len(self.clauses) - 1, duty)
                 self.stack[-1].duty = duty
@@ -950,7 +951,6 @@ class _Builder:
         """A responsibility line on its own: it covers the paragraphs since the last one."""
         if self.pending:
             self._append_text(self.pending[-1], paragraph)
-            self.closed_by_line.add(self.clauses[self.pending[-1]].id)
             self._assign(duty)
             return
         if self.stack and self.stack[-1].index == len(self.clauses) - 1:
@@ -1007,11 +1007,25 @@ class _Builder:
                         deadline=parent.deadline,
                         duty_text=parent.duty_text,
                     )
+            elif clause.kind == "paragraph" and clause.duty_text and not LEAD_WORD.search(clause.duty_text):
+                clause = _under_heading_lead(clause, by_id)
             result.append(clause)
         return result
 
 
-def _close_sections(clauses: list[Clause], closed_by_line: set[str]) -> list[Clause]:
+def _under_heading_lead(clause: Clause, by_id: dict[str, Clause]) -> Clause:
+    """A task naming no lead of its own ("（责任单位：A、B）", "（A负责）") under a heading that names one
+    ("（一）…（牵头单位：X）"): X leads it, and its own units take part."""
+    parent = by_id.get(clause.parent)
+    while parent is not None and not (parent.kind == "heading" and parent.lead and LEAD_WORD.search(parent.duty_text)):
+        parent = by_id.get(parent.parent)
+    if parent is None:
+        return clause
+    own = [u for u in clause.lead + clause.cooperate if u not in parent.lead]
+    return replace(clause, lead=parent.lead, cooperate=tuple(dict.fromkeys(own)))
+
+
+def _close_sections(clauses: list[Clause], closed_by_line: set[int]) -> list[Clause]:
     """A block on lines of its own after a section's last item, none of whose items has units, closes the
     section: it covers every item of it ("5.…。6.…。7.…。" then "〔市行政审批局牵头，…〕", then "（四）")."""
     items: dict[str, list[int]] = {}
@@ -1021,7 +1035,7 @@ def _close_sections(clauses: list[Clause], closed_by_line: set[str]) -> list[Cla
     for parent, indexes in items.items():
         last = clauses[indexes[-1]]
         earlier = [clauses[i] for i in indexes[:-1]]
-        if not earlier or last.id not in closed_by_line or any(c.duty_text for c in earlier):
+        if not earlier or last.lines[1] not in closed_by_line or any(c.duty_text for c in earlier):
             continue
         following = indexes[-1] + 1
         if following < len(clauses) and clauses[following].parent == parent:
