@@ -207,6 +207,12 @@ ROLE_NAMES = {"lead": "牵头单位", "cooperate": "配合单位"}
 RESPONSIBLE_NAME = "责任单位"  # units named with no lead/cooperate split
 DEADLINE_NAME = "完成时限"
 
+# A duty stated inside a task's sentence ("由市工信局、市中小企业服务局牵头负责，市各有关部门配合", "由区政府和
+# 市直部门共同牵头推动…"): read where a task has no block, and it states one such lead only.
+IN_SENTENCE_LEAD = (
+    r"由(?P<lead>(?:[盟市区县旗州省]|自治区|各)[^，。；,;由]{1,40}?)(?:负责)?(?:共同|分别)?牵头(?:负责)?"
+    r"(?:[，、,]\s*(?:会同)?(?P<cooperate>[^，。；,;]{2,60}?)(?:配合|参与|协助))?"
+)
 # -- document parts ------------------------------------------------------------------------
 CN_NUMERALS = "一二三四五六七八九十百"
 # What a plan's title ends with (实施方案, 工作要点, 行动计划 …).

@@ -570,3 +570,18 @@ def test_a_block_after_the_last_item_of_a_section_none_of_whose_items_names_unit
     for key in ("全面落实行政许可事项清单管理", "进一步加大告知承诺制改革力度", "扎实做好行政备案改革"):
         assert duty(find(clauses, key)) == (["市行政审批局"], ["市有关部门", "各县(市、区)政府"])
     assert duty(find(clauses, "实现全流程在线办理")) == ([], [])  # its own section's block is the item before's
+
+
+def test_a_duty_stated_once_in_a_tasks_sentence_is_read(segmenter):
+    clauses = segment_text(
+        segmenter,
+        COVER
+        + """一、强化服务
+1.完善企业服务机制。在市级工作部门，由市工信局、市中小企业服务局牵头负责，市各有关部门配合。
+2.推进系统完善。涉及审批系统的，由市政务服务数据管理局牵头负责；涉及审图系统的，由市住房城乡建设局牵头负责。
+3.规范解释工作。本办法由总局负责解释。
+""",
+    )
+    assert duty(find(clauses, "完善企业服务机制")) == (["市工信局", "市中小企业服务局"], ["市各有关部门"])
+    assert duty(find(clauses, "推进系统完善")) == ([], [])  # two leads for two parts: not the task's
+    assert duty(find(clauses, "规范解释工作")) == ([], [])

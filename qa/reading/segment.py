@@ -20,6 +20,7 @@ from ..vocabulary import (
     EMPTY_CELLS,
     GROUP_MARKS,
     ISSUER_ENDINGS,
+    IN_SENTENCE_LEAD,
     LEAD_IN_WORDS,
     LEAD_LABELS,
     NATIONAL_OPENINGS,
@@ -36,7 +37,15 @@ from ..vocabulary import (
 from ..vocabulary import (
     CN_NUMERALS as CN_NUM,
 )
-from .blocks import block_at_end, find_duty_blocks, group_blocks, is_division, is_label_line, opens_duty_block
+from .blocks import (
+    block_at_end,
+    find_duty_blocks,
+    group_blocks,
+    is_division,
+    is_label_line,
+    names_units,
+    opens_duty_block,
+)
 from .documents import entry_issuer, entry_title, split_documents
 from .duties import DutyParser, detect_convention
 from .sources import SourceText
@@ -86,6 +95,7 @@ LONE_NUMBER = re.compile(r"^\s*\d{1,3}\s*[.．]\s*$")
 # A title broken by the PDF: the next line closes it at once ("2.深入推进“一照多址”" / "改革。…").
 TITLE_TAIL = re.compile(r"^[^，,。、；;（(]{1,6}[。.]")
 PUNCT = " 。.；;，,、\n"
+IN_SENTENCE = re.compile(IN_SENTENCE_LEAD)
 # Words that mark a lead in a block: a task whose block has none takes the lead of a heading that does.
 LEAD_WORD = re.compile(alternation(LEAD_LABELS + ("牵头", "主责", "负总责", "主办")))
 HEADER_CELL = re.compile(rf"^(?:{alternation(TABLE_HEADER_WORDS)})$")
@@ -973,6 +983,21 @@ class _Builder:
         self._append_text(last, paragraph)
         self._set_duty(last, duty)
 
+    def _in_sentence(self, clause: Clause) -> Clause:
+        """A task whose duty stands in its sentence, once ("由A、B牵头负责，C配合"): A and B lead, C takes part."""
+        found = list(IN_SENTENCE.finditer(clause.body))
+        if len(found) != 1 or not names_units(found[0]["lead"], need_role=False):
+            return clause
+        match = found[0]
+        cooperate = match["cooperate"] if match["cooperate"] and names_units(match["cooperate"], False) else ""
+        block = f"（{match['lead']}牵头" + (f"，{cooperate}配合）" if cooperate else "）")
+        duty = self._parse(block)
+        if not duty.lead:
+            return clause
+        own = tuple(u for u in clause.cooperate if u not in duty.lead)
+        return replace(clause, lead=duty.lead, cooperate=tuple(dict.fromkeys(duty.cooperate + own)),
+                       duty_text=clause.duty_text or match.group(0))
+
     def finish(self) -> list[Clause]:
         """The clauses, paragraphs without a duty of their own inheriting their heading's; a heading with
         nothing under it is a task of its own ("18．打造…窗口，实现…。", "（1）推进X。（责任单位：…）")."""
@@ -1009,6 +1034,8 @@ class _Builder:
                     )
             elif clause.kind == "paragraph" and clause.duty_text and not LEAD_WORD.search(clause.duty_text):
                 clause = _under_heading_lead(clause, by_id)
+            if clause.kind == "paragraph" and not clause.lead and clause.path:
+                clause = self._in_sentence(clause)
             result.append(clause)
         return result
 
