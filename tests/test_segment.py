@@ -10,7 +10,8 @@ import yaml
 
 from qa.reading.duties import DutyParser
 from qa.reading.knowledge import load_units
-from qa.reading.segment import PAGE_MARKER, Segmenter, heading_of
+from qa.reading.segment import PAGE_MARKER, Segmenter
+from qa.reading.structure import heading_of
 from qa.reading.sources import SourceText, read_source
 
 ROOT = Path(__file__).resolve().parent.parent

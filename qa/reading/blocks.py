@@ -7,19 +7,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .units import split_joined
 from ..vocabulary import (
     ALL_LABELS,
     BLOCK_ROLE_WORDS,
     BLOCK_UNIT_ENDINGS,
     CLOSERS,
     CONVENTION_REMARKS,
+    COOPERATE_LABELS,
     DEADLINE_LABELS,
     DEADLINE_WORDS,
-    FACT_PATTERNS,
-    UNIT_JOINERS,
-    COOPERATE_LABELS,
     DIVISION_LABELS,
+    FACT_PATTERNS,
     GROUP_MARKS,
     OPENERS,
     OPENING_LABELS,
@@ -27,9 +25,11 @@ from ..vocabulary import (
     ROLE_ENDINGS,
     ROLE_LINKS,
     UNIT_ENDINGS,
+    UNIT_JOINERS,
     alternation,
     unit_ending_pattern,
 )
+from .units import split_joined
 
 # A label that opens a block, after its bracket: "(责任单位:…", "（牵头单位：…".
 OPENING_LABEL = re.compile(rf"\s*(?:{alternation(OPENING_LABELS + COOPERATE_LABELS)})\s*[:：]")

@@ -10,7 +10,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..records import Clause
-from ..vocabulary import GROUP_ENDINGS, GROUP_OPENINGS, UNIT_ENDINGS, unit_ending_pattern
+from ..vocabulary import (
+    GROUP_ENDINGS,
+    GROUP_OPENINGS,
+    UNIT_ENDINGS,
+    unit_ending_pattern,
+)
 from .documents import split_documents
 from .duties import detect_convention
 from .sources import SourceText
