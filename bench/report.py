@@ -41,6 +41,7 @@ class Results:
     startup: list[dict] = field(default_factory=list)
     http: list[HttpRow] = field(default_factory=list)
     rounds: dict[str, list[Load]] = field(default_factory=dict)  # contenders loaded in turn, each run
+    reading: list[str] = field(default_factory=list)  # the reading over the compilation (bench/reading.py)
     notes: list[str] = field(default_factory=list)
 
 
@@ -298,6 +299,8 @@ def markdown(results: Results) -> str:
             rounds_table(results.rounds),
             "",
         ]
+    if results.reading:
+        parts += ["## Reading the whole compilation (`python app.py check --summary`)", "", *results.reading, ""]
     parts += ["## Acceptance", "", "```", *acceptance(results), "```", ""]
     if results.notes:
         parts += ["## Notes", "", *(f"- {n}" for n in results.notes), ""]

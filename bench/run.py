@@ -56,7 +56,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--only",
-        choices=["engine", "startup", "http"],
+        choices=["engine", "startup", "http", "reading"],
         help="one part: in-process latency, start-up and memory, or HTTP under load (with start-up)",
     )
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of each wrk run (default 20)")
@@ -312,6 +312,11 @@ def main(argv: list[str] | None = None) -> int:
             run_engine(results, asked, args)
         if args.only in (None, "startup", "http"):
             run_servers(results, asked, args, Path(tmp))
+        if args.only in (None, "reading"):
+            from reading import reading_section
+
+            results.reading = reading_section()
+            say("\n".join(results.reading))
     results.settings["load_end"] = "%.2f %.2f %.2f" % machine.load_average()
     results.notes += [
         f"The load rotates over {len(asked)} real questions (the dev set and tests/questions) from "

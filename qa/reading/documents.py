@@ -77,9 +77,15 @@ def _entry_at(lines: tuple[str, ...], i: int) -> int | None:
 
 def document_starts(lines: tuple[str, ...]) -> list[int]:
     """Line indexes where a compilation's entry headings start, in order."""
+    # a heading opens with the compilation's number, or has its document number within a few lines after it
+    numbers = [i for i, line in enumerate(lines) if DOC_NUMBER.match(line)]
+    near = {j for n in numbers for j in range(max(0, n - 2 * HEADING_LINES), n)}
     starts = []
     i = 0
     while i < len(lines):
+        if i not in near and not ENTRY_NUMBER.match(lines[i]):
+            i += 1
+            continue
         last = _entry_at(lines, i)
         if last is None:
             i += 1
