@@ -130,7 +130,7 @@ DUTY_LABELS = ("责任单位", "责任部门", "责任处室", "责任科室")
 COOPERATE_LABELS = (
     "配合单位", "配合部门", "协办单位", "协办部门", "协同单位", "协同部门", "参与单位", "参与部门", "配合",
 )
-DEADLINE_LABELS = ("完成时限", "完成时间", "时间节点", "时限要求")
+DEADLINE_LABELS = ("完成时限", "完成时间", "时间节点", "时限要求", "整改时限", "办结时限")
 OPENING_LABELS = LEAD_LABELS + DUTY_LABELS
 ALL_LABELS = OPENING_LABELS + COOPERATE_LABELS + DEADLINE_LABELS
 # What a piece of a free-form duty line ends with, and the role it gives ("A牵头，B、C配合，D落实"):
@@ -153,6 +153,9 @@ ROLE_ENDINGS: tuple[tuple[str, str], ...] = (
     ("各自负责", "responsible"),
     ("负责实施", "responsible"),
     ("按照职责分工负责", "shared"),
+    ("按职责分别牵头负责", "lead"),  # "A、B等单位按职责分别牵头负责"
+    ("分别牵头负责", "lead"),
+    ("均为责任单位", "responsible"),  # "各市州、县市区人民政府均为责任单位"
     ("按职责完成有关工作", "shared"),  # "各县（市、区）人民政府按职责完成有关工作"
     ("按照职能负责", "shared"),  # "…等部门按照职能负责"
     ("按职责分工", "shared"),  # "…等相关部门按职责分工，各县（区）人民政府落实"
@@ -198,6 +201,14 @@ CONVENTION_OPENINGS = ("排名", "排在", "位列", "列", "排")
 # Words that make a statement inside one block hold for the whole plan ("排名第一位的为牵头责任单位，下同",
 # "逗号前为牵头单位，以下工作…"); without one, "(…，列第一位者为牵头单位)" is that block's own.
 PLAN_WIDE_WORDS = ("下同", "以下", "后同", "全文", "均同", "本方案")
+# Words of a task or a sentence, never of a unit's name: a block whose "units" hold them ran on into prose.
+PROSE_WORDS = (
+    "推进", "加强", "开展", "建立", "完善", "实施", "提升", "优化", "落实好", "做好", "确保", "按照", "结合", "强化",
+)
+# Words of a sentence that no unit's name ever holds ("…管委会各级各部门要认真贯彻落实…", "括号中为牵头负责部门").
+STATEMENT_WORDS = ("要认真", "贯彻落实", "决策部署", "工作要求", "括号中", "括号内")
+# Words a statement in a block names beside its units ("括号中为牵头负责部门、人员、电话"): no units.
+NOT_UNITS = frozenset({"人员", "电话", "联系人", "下同", "同上", "以下同", "联系电话"})
 # Deadlines a free-form duty line may hold beside its units ("X牵头，Y配合，2023年底前完成", "长期坚持").
 DEADLINE_WORDS = ("长期坚持", "持续推进", "持续开展", "持续实施", "长期", "年底前", "月底前")
 # Role words whose presence marks a bracket as a duty block ("(市发改委牵头,市财政局配合)").

@@ -30,7 +30,7 @@ def test_every_seeded_defect_is_flagged(runner, seeded):
     assert result.exit_code == 1
     out = result.output
     assert "一、(一)3“推广电子营业执照在各领域的应用" in out and "没有责任单位" in out  # a task with no units
-    assert "“加强部门协作做好维权援助工作”不像单位名称" in out  # a sentence read as a unit
+    assert "“加强部门协作做好维权援助工作”不像单位名称，未作为单位读入" in out  # prose in a block, left out
     assert "“县市场监管”只出现一次，与“县市场监管局”只差一个字" in out  # an ending dropped
     assert "“县市场监官局”只出现一次，与“县市场监管局”只差一个字" in out  # a same-sound slip
     assert "二、保障措施" not in out  # a section that assigns nothing is no defect

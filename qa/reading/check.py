@@ -13,11 +13,13 @@ from ..records import Clause
 from ..vocabulary import (
     GROUP_ENDINGS,
     GROUP_OPENINGS,
+    ROLE_ENDINGS,
     UNIT_ENDINGS,
+    alternation,
     unit_ending_pattern,
 )
 from .documents import split_documents
-from .duties import detect_convention
+from .duties import DEADLINE_PIECE, detect_convention, not_a_unit
 from .sources import SourceText
 from .units import is_group, unit_prefix
 
@@ -27,6 +29,8 @@ MAX_UNIT_LENGTH = 40  # the longest real names (省…“双随机、一公开�
 # open a task (推进, 加强 …: 市营商环境建设推进中心 is a unit, 加强部门协作做好维权援助工作 is not).
 PUNCTUATION = re.compile(r"[。；;！？!?：:]")
 TASK_VERBS = re.compile(r"推进|加强|开展|建立|完善|实施|提升|优化|落实好|做好|确保")
+ROLE_TAIL = re.compile(rf"(?:{alternation(w for w, _ in ROLE_ENDINGS)})+$")
+BLOCK_PIECES = re.compile(r"[、，,；;:：（）()〔〕。\n]")  # the pieces of a block, for prose read in it
 CONVENTION_NAMES = {"comma_leads": "逗号前为牵头单位", "first_leads": "列第一位的为牵头单位", "": "无（各条自行标明）"}
 
 
@@ -107,6 +111,11 @@ def check_plan(source: str, clauses: Sequence[Clause], convention: str = "",
         if leaf and not lead_in and clause.level != 1 and clause.path and clause.parent in assigning \
                 and not clause.units:
             report.problems.append(f"{clause.path}“{clause.title}”没有责任单位 [{clause.id}]")
+    for clause in clauses:  # prose in a block, left out of the units: the block may be misread
+        for piece in BLOCK_PIECES.split(clause.duty_text):
+            name = ROLE_TAIL.sub("", piece.strip())
+            if len(name) >= 4 and not_a_unit(name) and not DEADLINE_PIECE.search(name):
+                report.problems.append(f"“{name}”不像单位名称，未作为单位读入（见{clause.path or clause.title} [{clause.id}]）")
     counts = Counter(u for c in clauses for u in c.units)
     for unit in counts:
         if unit not in known and not looks_like_unit(unit):

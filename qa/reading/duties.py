@@ -8,6 +8,9 @@ from ..records import Duty
 from ..vocabulary import (
     ALL_LABELS,
     BLOCK_REMARK,
+    NOT_UNITS,
+    PROSE_WORDS,
+    STATEMENT_WORDS,
     CLOSERS,
     CONVENTION_OPENINGS,
     CONVENTION_POSITIONS,
@@ -41,6 +44,10 @@ STATEMENT = re.compile(rf"[,，;；]?\s*{CONVENTION.pattern}[^。]*")
 PLAN_WIDE = re.compile(alternation(PLAN_WIDE_WORDS))
 GROUP_SPLIT = re.compile(rf"[{ROLE_GROUP_SEPARATORS}]")
 REMARK = re.compile(BLOCK_REMARK)
+# Verbs of a task and words of a sentence: a "name" holding one and no unit's ending is prose.
+PROSE = re.compile(alternation(PROSE_WORDS))
+SENTENCE_WORD = re.compile(alternation(STATEMENT_WORDS))
+OTHER_VALUE = re.compile(r"^[\u4e00-\u9fff]{2,6}[:：]")  # "目标位置:全省前5": another label's value
 # "2023年6月底前完成", "长期坚持": a deadline in a free-form line, no unit.
 DEADLINE_PIECE = re.compile(rf"{FACT_PATTERNS['date'].pattern}|{alternation(DEADLINE_WORDS)}")
 
@@ -137,15 +144,21 @@ class DutyParser:
                 cooperate += [(name, False) for name in more_cooperate]
         # A unit a plan names under both labels keeps both roles, as written ("牵头单位：A，责任单位：…、A").
         kept = [name for name, own_label in cooperate if own_label or name not in lead]
-        return Duty(_unique(lead), _unique(kept), deadline, block)
+        return Duty(_unique(n for n in lead if not not_a_unit(n)), _unique(n for n in kept if not not_a_unit(n)),
+                    deadline, block)
 
     def _strip_role_words(self, text: str) -> str:
-        """Drop a trailing role word from a labelled list ('A、B配合' → 'A、B')."""
-        text = text.strip(" ;；。,，")
-        for ending, _ in self.role_endings:
-            if text.endswith(ending):
-                return text[: -len(ending)]
-        return text
+        """A labelled list without its role words ('A、B配合' → 'A、B'; 'A按职责分工负责，B' → 'A，B'), and
+        without the prose a label's value may run on into ("…管委会各级各部门要认真贯彻落实…")."""
+        pieces = []
+        for piece in split_outside(text.strip(" ;；。,，"), GROUP_SPLIT):
+            piece = piece.strip(" ;；。,，")
+            for ending, _ in self.role_endings:
+                if piece.endswith(ending):
+                    piece = piece[: -len(ending)]
+                    break
+            pieces.append(piece)
+        return _unit_run("，".join(p for p in pieces if p))
 
     def _role_of(self, piece: str) -> tuple[str, str]:
         """A piece of a duty line without its role word, and the role word's role ('' for none)."""
@@ -220,6 +233,26 @@ def _resolve_roles(words: list[str], convention: str) -> list[str]:
     for i, role in enumerate(roles):  # a trailing piece with no role word takes the one before it
         previous = roles[i] = role or previous
     return roles
+
+
+def _unit_run(text: str) -> str:
+    """A list of units up to where prose begins: its first sentence, and no piece after a piece that holds a
+    verb of a task and names no unit ("A、B管委会各级各部门要认真贯彻落实…" → "A、B管委会")."""
+    text = text.split("。")[0]
+    pieces = split_outside(text, re.compile("[、，,；;]"))
+    kept = []
+    for piece in pieces:
+        if SENTENCE_WORD.search(piece) or PROSE.search(piece) and not UNIT_END.search(piece):
+            break
+        kept.append(piece)
+    return "、".join(kept) if len(kept) < len(pieces) else text
+
+
+def not_a_unit(name: str) -> bool:
+    """Whether a name read from a block is no unit: prose ("加强组织实施"), a remark ("下同"), a label and its
+    value ("目标位置:全省前5"), or a word of a statement ("人员", "电话")."""
+    return bool(SENTENCE_WORD.search(name) or PROSE.search(name) and not UNIT_END.search(name)
+                or OTHER_VALUE.match(name) or name in NOT_UNITS)
 
 
 def _unique(names) -> tuple[str, ...]:
