@@ -196,6 +196,9 @@ CONVENTION_POSITIONS = {
     "第一个": "first_leads",
     "首位": "first_leads",
 }
+# The "no lead" half of such a statement ("逗号前为牵头单位，未明确牵头单位的按职责分工负责"): a list with no comma
+# then names no lead (comma_leads_strict).
+CONVENTION_NO_LEAD = ("未明确牵头", "未标明牵头", "未注明牵头", "未列明牵头", "没有逗号", "无逗号")
 # Words that may open such a statement ("排名第一位", "列首位").
 CONVENTION_OPENINGS = ("排名", "排在", "位列", "列", "排")
 # Words that make a statement inside one block hold for the whole plan ("排名第一位的为牵头责任单位，下同",

@@ -434,3 +434,17 @@ def test_parsing_stays_fast():
     for _ in range(2000):
         REAL.parse(block)
     assert time.perf_counter() - start < 2.0
+
+
+def test_a_convention_is_read_in_full_with_its_no_lead_half():
+    """"逗号前为牵头单位，未明确牵头单位的按职责分工负责": a list with no comma names no lead (the contract)."""
+    parser = PARSER
+    stated = detect_convention("注：各项任务中逗号前为牵头单位，未明确牵头单位的按职责分工负责。")
+    assert stated == "comma_leads_strict"
+    assert detect_convention("注：各项任务中逗号前为牵头单位。") == "comma_leads"
+    no_comma = parser.parse("〔市发改委、市财政局〕", convention=stated)
+    assert (no_comma.lead, no_comma.cooperate) == ((), ("市发改委", "市财政局"))
+    comma = parser.parse("〔市发改委，市财政局、市商务局〕", convention=stated)
+    assert (comma.lead, comma.cooperate) == (("市发改委",), ("市财政局", "市商务局"))
+    plain = parser.parse("〔市发改委、市财政局〕", convention="comma_leads")
+    assert (plain.lead, plain.cooperate) == (("市发改委", "市财政局"), ())

@@ -31,7 +31,8 @@ PUNCTUATION = re.compile(r"[。；;！？!?：:]")
 TASK_VERBS = re.compile(r"推进|加强|开展|建立|完善|实施|提升|优化|落实好|做好|确保")
 ROLE_TAIL = re.compile(rf"(?:{alternation(w for w, _ in ROLE_ENDINGS)})+$")
 BLOCK_PIECES = re.compile(r"[、，,；;:：（）()〔〕。\n]")  # the pieces of a block, for prose read in it
-CONVENTION_NAMES = {"comma_leads": "逗号前为牵头单位", "first_leads": "列第一位的为牵头单位", "": "无（各条自行标明）"}
+CONVENTION_NAMES = {"comma_leads": "逗号前为牵头单位", "comma_leads_strict": "逗号前为牵头单位，无逗号的不列牵头单位",
+                    "first_leads": "列第一位的为牵头单位", "": "无（各条自行标明）"}
 
 
 @dataclass

@@ -12,6 +12,7 @@ from ..vocabulary import (
     PROSE_WORDS,
     STATEMENT_WORDS,
     CLOSERS,
+    CONVENTION_NO_LEAD,
     CONVENTION_OPENINGS,
     CONVENTION_POSITIONS,
     COOPERATE_LABELS,
@@ -42,6 +43,7 @@ CONVENTION = re.compile(
 # A block's statement of the convention runs to the end of its sentence ("，下同", "，以下工作均涉及…").
 STATEMENT = re.compile(rf"[,，;；]?\s*{CONVENTION.pattern}[^。]*")
 PLAN_WIDE = re.compile(alternation(PLAN_WIDE_WORDS))
+NO_LEAD = re.compile(alternation(CONVENTION_NO_LEAD))
 GROUP_SPLIT = re.compile(rf"[{ROLE_GROUP_SEPARATORS}]")
 REMARK = re.compile(BLOCK_REMARK)
 # Verbs of a task and words of a sentence: a "name" holding one and no unit's ending is prose.
@@ -65,8 +67,17 @@ def detect_convention(text: str) -> str:
     for match in CONVENTION.finditer(text):
         sentence = re.match(rf"[^。{re.escape(CLOSERS)}]*", text[match.end() :])[0]
         if not _in_brackets(text, match.start()) or PLAN_WIDE.search(sentence):
-            return CONVENTION_POSITIONS[match["position"]]
+            return _stated(match, sentence)
     return ""
+
+
+def _stated(match: re.Match, sentence: str) -> str:
+    """The convention a statement gives, read in full: with its "no lead" half ("，未明确牵头单位的按职责分工
+    负责"), a list with no comma names no lead."""
+    convention = CONVENTION_POSITIONS[match["position"]]
+    if convention == "comma_leads" and NO_LEAD.search(sentence):
+        return "comma_leads_strict"
+    return convention
 
 
 def _in_brackets(text: str, position: int, reach: int = 500) -> bool:
@@ -111,7 +122,7 @@ class DutyParser:
         inner = REMARK.sub("", inner)  # "以下任务均需…落实，不再列出": about the tasks below, no unit of this one
         stated = CONVENTION.search(inner)
         if stated:  # "(责任单位:A、B,列第一位者为牵头单位)": the statement names no unit
-            convention = CONVENTION_POSITIONS[stated["position"]]
+            convention = _stated(stated, inner[stated.end() :].split("。")[0])
             inner = STATEMENT.sub("", inner)
         other = OTHER_LABEL.match(inner)
         if other and other[1] not in ALL_LABELS:
@@ -209,8 +220,10 @@ def _resolve_roles(words: list[str], convention: str) -> list[str]:
     cooperates); 负责 units lead unless a 牵头 unit stands in the line; with no role word at all the plan's
     convention decides (comma_leads: the first piece leads; first_leads: "first", its first unit leads)."""
     if not any(words):
-        if convention in ("comma_leads", "first_leads"):
-            return ["lead" if convention == "comma_leads" else "first"] + ["cooperate"] * (len(words) - 1)
+        if convention == "comma_leads_strict" and len(words) == 1:
+            return ["cooperate"]  # no comma: no lead, as the statement's other half says
+        if convention in ("comma_leads", "comma_leads_strict", "first_leads"):
+            return ["lead" if convention != "first_leads" else "first"] + ["cooperate"] * (len(words) - 1)
         return ["lead"] * len(words)
     has_lead = "lead" in words
     first = next(i for i, word in enumerate(words) if word)
