@@ -615,11 +615,11 @@ def test_removing_a_plan_takes_it_out_of_the_answers_and_keeps_it(site, admin, t
 def test_fixing_a_clauses_units_writes_the_corrections_file(site, admin, tmp_path):
     clause_id = "028a20-31"
     form = admin.get(f"/admin/clause/{clause_id}").get_data(as_text=True)
-    assert "盟工商局" in form and "盟环保局、盟住建局" in form
+    assert "盟工商局" in form and "盟环保局\n盟住建局" in form  # one unit per line
     response = post(
         admin,
         f"/admin/clause/{clause_id}",
-        {"lead": "工商局", "cooperate": "盟环保局、盟住建局"},
+        {"lead": "工商局", "cooperate": "盟环保局\r\n盟住建局\r\n"},
         page=f"/admin/clause/{clause_id}",
     )
     assert response.status_code == 302
@@ -880,3 +880,329 @@ def test_the_login_limit_holds_per_worker_while_the_state_store_is_down(monkeypa
     assert limiter.allow("10.4.4.5")
     with pytest.raises(ValueError, match="0"):
         LoginLimiter(store, attempts=0)
+
+
+# -- hardening, round 2 (#23) -----------------------------------------------------------------------
+GUIZHOU = DATA / "real" / "guizhou-yingshang-renwu-2023.txt"
+COUNTY = "县〔市、区、特区〕人民政府"
+
+
+def test_a_session_cookie_copied_before_logout_is_dead_after_it(site, tmp_path):
+    client, other = site.test_client(), site.test_client()
+    assert login(client).status_code == 302 and login(other, address="10.0.0.2").status_code == 302
+    kept = client.get_cookie("session").value
+    assert post(client, "/admin/logout", {}, page="/admin/").status_code == 302
+    terms = (tmp_path / "corpus" / "terms.yaml").read_bytes()
+    worker = create_app(settings(tmp_path))  # another worker process: it must know of the logout too
+    for app in (site, worker):
+        thief = app.test_client()
+        thief.set_cookie("session", kept)
+        assert thief.get("/admin/").status_code == 302
+        assert thief.get("/admin/api/status").status_code == 401
+        refused = thief.post(  # a change with the copied cookie and its own CSRF token: to the login
+            "/admin/fix/synonym", data={"csrf_token": token(thief), "word": "升降机", "plan_words": "特种设备"}
+        )
+        assert refused.status_code == 302 and refused.headers["Location"] == "/admin/login"
+    assert (tmp_path / "corpus" / "terms.yaml").read_bytes() == terms
+    assert other.get("/admin/").status_code == 200  # another browser's login is not ended by this logout
+    worker.extensions["log"].close()
+
+
+def test_under_gunicorn_a_cookie_is_dead_after_logout_in_every_worker(gunicorn):
+    import requests
+
+    admin = requests.Session()
+    page = admin.get(f"{gunicorn.url}/admin/login").text
+    assert admin.post(
+        f"{gunicorn.url}/admin/login",
+        data={"csrf_token": TOKEN.search(page).group(1), "password": PASSWORD},
+        allow_redirects=False,
+    ).status_code == 302
+    kept = admin.cookies.get("session")
+
+    def status():
+        """/admin/api/status with the copied cookie, over a fresh connection (either worker may answer)."""
+        return requests.get(f"{gunicorn.url}/admin/api/status", cookies={"session": kept},
+                            headers={"Connection": "close"}, timeout=10)
+
+    pids: set[int] = set()
+    for _ in range(60):  # before the logout, the copy works on both workers
+        response = status()
+        assert response.status_code == 200
+        pids.add(response.json()["pid"])
+        if pids == set(gunicorn.pids()):
+            break
+    assert pids == set(gunicorn.pids())
+    logout_page = admin.get(f"{gunicorn.url}/admin/").text
+    admin.post(f"{gunicorn.url}/admin/logout", data={"csrf_token": TOKEN.search(logout_page).group(1)})
+    after = [status().status_code for _ in range(24)]
+    assert after == [401] * 24
+
+
+def test_expired_login_attempts_are_pruned(site):
+    limiter, store = site.extensions["login_limiter"], site.extensions["state"]
+    limiter.window = 0.2
+    client = site.test_client()
+    csrf = token(client)
+    for n in range(300):  # a flood from distinct addresses (an empty password: no hash is computed)
+        client.post("/admin/login", data={"csrf_token": csrf, "password": ""},
+                    headers={"X-Forwarded-For": f"10.7.{n // 256}.{n % 256}"})
+    time.sleep(0.3)
+    for n in range(200):
+        client.post("/admin/login", data={"csrf_token": csrf, "password": ""},
+                    headers={"X-Forwarded-For": f"10.8.{n // 256}.{n % 256}"})
+    assert store.count("login") <= 200
+
+
+@pytest.mark.parametrize("target", ["/admin/\r\nSet-Cookie: x=1", "/admin/\nLocation: //evil.example", "/admin/\x00", "/admin/\x7f"])
+def test_a_next_with_control_characters_goes_to_the_overview(site, target):
+    client = site.test_client()
+    response = client.post("/admin/login", query_string={"next": target},
+                           data={"csrf_token": token(client), "password": PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"] == "/admin/"
+    assert "x=1" not in " ".join(response.headers.getlist("Set-Cookie"))
+
+
+def plans_in(folder: Path) -> list[str]:
+    """The plan files of a corpus folder."""
+    return sorted(p.name for p in folder.iterdir() if p.suffix in (".txt", ".docx", ".pdf"))
+
+
+def test_a_very_long_name_is_stored_bounded_and_can_be_replaced_and_removed(site, admin, tmp_path):
+    corpus, backups = tmp_path / "corpus", tmp_path / "instance" / "backups"
+    name = "\U00020000" * 76 + ".txt"  # 𠀀: four bytes each, 308 bytes: more than a file name may hold
+    response = upload(admin, name, SANYA.read_bytes())
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    (stored,) = [n for n in plans_in(corpus) if n != "plan.txt"]
+    assert stored.startswith("\U00020000" * 10) and stored.endswith(".txt") and len(stored.encode()) <= 150
+    assert ask(site, SANYA_QUESTION)["found"]
+    assert upload(admin, name, SANYA.read_bytes() + "\n".encode(), replace=True).status_code == 302
+    assert len(list(backups.iterdir())) == 1
+    clause = next(c for c in site.extensions["qa"].clauses if c.source == stored and c.units)
+    fixed = post(admin, f"/admin/clause/{clause.id}", {"lead": "市发展改革委", "cooperate": ""},
+                 page=f"/admin/clause/{clause.id}")
+    assert fixed.status_code == 302
+    removed = post(admin, f"/admin/plans/{stored}/remove", {}, page="/admin/plans")
+    assert removed.status_code == 302 and plans_in(corpus) == ["plan.txt"] and not ask(site, SANYA_QUESTION)["found"]
+    kept = sorted(p.name for p in backups.iterdir())  # the plan as replaced, and as removed with its corrections
+    assert len(kept) == 3 and sum(n.startswith("removed-") for n in kept) == 2
+    assert all(len(n.encode()) <= 255 for n in kept)
+
+
+def test_a_plan_placed_by_hand_with_a_name_near_the_limit_can_be_removed(site, admin, tmp_path):
+    name = "\U00020000" * 58 + ".txt"  # 236 bytes: a name the system holds, but "removed-<time>-" + it is too long
+    shutil.copy(SANYA, tmp_path / "corpus" / name)
+    site.extensions["reloader"].changed()
+    assert ask(site, SANYA_QUESTION)["found"]
+    removed = post(admin, f"/admin/plans/{name}/remove", {}, page="/admin/plans")
+    assert removed.status_code == 302 and plans_in(tmp_path / "corpus") == ["plan.txt"]
+    (kept,) = (tmp_path / "instance" / "backups").iterdir()
+    assert kept.read_bytes() == SANYA.read_bytes() and len(kept.name.encode()) <= 255
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["关于进一步优化营商环境的实施方案\n", "关于进一步优化营商环境的实施方案\n为深入贯彻落实党中央决策部署，结合本地实际，制定本方案。\n"],
+)
+def test_a_file_with_only_a_title_is_refused_with_the_reason(site, admin, tmp_path, text):
+    response = upload(admin, "title-only.txt", text.encode())
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "只读出了标题" in page, page[page.find("上传失败") :][:200]
+    assert plans_in(tmp_path / "corpus") == ["plan.txt"]
+    assert not list((tmp_path / "instance" / "uploads").iterdir())
+
+
+def test_names_made_only_of_reserved_words_or_punctuation_are_unique(site, admin, tmp_path):
+    from web.admin.uploads import safe_plan_name
+
+    made = [safe_plan_name(n) for n in ("con.txt", "！！！.txt", "《》.txt", "NUL.pdf", "lpt1.docx") * 20]
+    assert len(set(made)) == len(made) and all(m.startswith("plan-") for m in made)
+    first = upload(admin, "con.txt", SANYA.read_bytes())
+    second = upload(admin, "！！！.txt", GUIZHOU.read_bytes(), replace=True)  # the box ticked, as for a new version
+    assert first.status_code == second.status_code == 302
+    assert len(plans_in(tmp_path / "corpus")) == 3 and not (tmp_path / "instance" / "backups").exists()
+    assert ask(site, SANYA_QUESTION)["found"]
+
+
+def test_staging_left_by_a_killed_upload_is_cleaned_at_start_up_and_at_the_next_upload(tmp_path):
+    make_corpus(tmp_path / "corpus")
+    set_password(tmp_path / "instance", PASSWORD)
+    uploads = tmp_path / "instance" / "uploads"
+
+    def left_behind(name: str, age: float) -> Path:
+        """A staging folder as a killed upload leaves it, `age` seconds old."""
+        folder = uploads / name
+        folder.mkdir(parents=True)
+        (folder / "plan.txt").write_bytes(SANYA.read_bytes())
+        for path in (folder / "plan.txt", folder):
+            os.utime(path, (time.time() - age, time.time() - age))
+        return folder
+
+    stale = left_behind("upload-killed1", 7200)
+    app = create_app(settings(tmp_path))
+    assert not stale.exists()
+    client = app.test_client()
+    login(client)
+    stale, fresh = left_behind("upload-killed2", 7200), left_behind("upload-busy", 5)  # another worker's, now
+    assert upload(client, "sanya.txt", SANYA.read_bytes()).status_code == 302
+    assert not stale.exists() and fresh.exists()
+    assert upload(client, "broken.pdf", b"%PDF-1.7\nthis is no pdf at all\n%%EOF").status_code == 400
+    assert sorted(p.name for p in uploads.iterdir()) == ["upload-busy"]  # a failed upload's staging goes at once
+    app.extensions["log"].close()
+
+
+def test_backups_are_pruned_to_the_newest_kept_per_file(tmp_path):
+    make_corpus(tmp_path / "corpus")
+    set_password(tmp_path / "instance", PASSWORD)
+    app = create_app(settings(tmp_path, BACKUPS_KEPT=3))
+    client = app.test_client()
+    login(client)
+    versions = [SANYA.read_bytes() + f"\n{n}\n".encode() for n in range(6)]
+    for version in versions:
+        assert upload(client, "plan.txt", version, replace=True).status_code == 302
+    for n in range(5):
+        post(client, "/admin/fix/synonym", {"word": f"升降机{n}", "plan_words": "特种设备"})
+    backups = tmp_path / "instance" / "backups"
+    plan_backups = sorted(backups.glob("plan.txt.*"))
+    assert [p.read_bytes() for p in plan_backups] == versions[2:5]  # the newest three replaced versions
+    assert len(list(backups.glob("terms.yaml.*"))) == 3
+    assert "升降机3" in sorted(backups.glob("terms.yaml.*"))[-1].read_text(encoding="utf-8")
+    app.extensions["log"].close()
+    with pytest.raises(ValueError, match="BACKUPS_KEPT"):
+        create_app(settings(tmp_path, BACKUPS_KEPT=0))
+
+
+def test_lock_files_stay_out_of_the_corpus_folder(site, admin, tmp_path):
+    post(admin, "/admin/fix/synonym", {"word": "升降机", "plan_words": "特种设备"})
+    post(admin, "/admin/fix/alias", {"unit": "盟工商局", "alias": "红盾所"})
+    post(admin, "/admin/clause/028a20-31", {"lead": "盟工商局", "cooperate": "盟环保局\n盟住建局"},
+         page="/admin/clause/028a20-31")
+    assert (tmp_path / "corpus" / "plan.corrections.yaml").is_file()
+    assert sorted(p.name for p in (tmp_path / "corpus").iterdir()) == [
+        "plan.corrections.yaml", "plan.txt", "terms.yaml", "units.yaml"
+    ]
+    assert len(list((tmp_path / "instance" / "locks").iterdir())) == 3
+    for old in (".terms.yaml.lock", ".plan.corrections.yaml.lock"):  # left in the corpus by earlier versions
+        (tmp_path / "corpus" / old).touch()
+    create_app(settings(tmp_path)).extensions["log"].close()
+    assert not [p.name for p in (tmp_path / "corpus").iterdir() if p.name.startswith(".")]
+
+
+TEXTAREA = re.compile(r'<textarea[^>]*name="(\w+)"[^>]*>(.*?)</textarea>', re.S)
+INPUT = re.compile(r'<input[^>]*name="(\w+)"[^>]*value="([^"]*)"')
+
+
+def form_fields(page: str) -> dict[str, str]:
+    """The values a browser sends for a page's text fields as they stand (a textarea's first newline dropped)."""
+    import html
+
+    fields = {name: html.unescape(value) for name, value in INPUT.findall(page)}
+    for name, value in TEXTAREA.findall(page):
+        value = html.unescape(value)
+        fields[name] = value[2:] if value.startswith("\r\n") else value[1:] if value.startswith("\n") else value
+    return fields
+
+
+def test_changing_only_the_deadline_keeps_a_unit_list_with_brackets_as_it_was(site, admin, tmp_path):
+    assert upload(admin, "guizhou.txt", GUIZHOU.read_bytes()).status_code == 302
+    qa = site.extensions["qa"]
+    clause = next(c for c in qa.clauses if c.source == "guizhou.txt" and COUNTY in c.cooperate)
+    assert len(clause.cooperate) == 10 and "各市〔州〕" in clause.cooperate
+    path = f"/admin/clause/{clause.id}"
+    fields = form_fields(admin.get(path).get_data(as_text=True))
+    response = admin.post(path, data={**fields, "deadline": "2023年12月底前"})  # the deadline alone changed
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    after = site.extensions["qa"].clause(clause.id)
+    assert after.cooperate == clause.cooperate and after.lead == clause.lead and after.deadline == "2023年12月底前"
+    assert fields["cooperate"].splitlines() == list(clause.cooperate)  # the form: one unit per line
+    fixes = tmp_path / "corpus" / "guizhou.corrections.yaml"
+    (entry,) = yaml.safe_load(fixes.read_text(encoding="utf-8"))["clauses"]
+    assert entry["cooperate"] == list(clause.cooperate)
+    (served,) = [c for c in site.test_client().get("/api/clauses").get_json() if c["id"] == clause.id]
+    assert served["cooperate"] == list(clause.cooperate)  # 10 units in the answers, not 12
+    text = site.test_client().get("/units.csv").get_data(as_text=True).lstrip("\ufeff")
+    (row,) = [r for r in csv.DictReader(io.StringIO(text)) if r["编号"] == clause.id]
+    assert row["配合单位"] == "、".join(clause.cooperate) and row["完成时限"] == "2023年12月底前"
+    saved = fixes.read_bytes()
+    fields = form_fields(admin.get(path).get_data(as_text=True))  # saved again, unchanged: the same units
+    assert admin.post(path, data=fields).status_code == 302
+    assert yaml.safe_load(fixes.read_bytes()) == yaml.safe_load(saved)
+
+
+def test_a_line_holding_several_units_is_refused_with_the_reason(site, admin, tmp_path):
+    response = post(admin, "/admin/clause/028a20-31", {"lead": "盟工商局", "cooperate": "盟环保局、盟住建局"},
+                    page="/admin/clause/028a20-31")
+    assert "每行" in admin.get(response.headers["Location"]).get_data(as_text=True)
+    assert not (tmp_path / "corpus" / "plan.corrections.yaml").exists()
+
+
+# Run inside `unshare -rm` over a tmpfs of 4 MB mounted on argv[1]: the app's corpus and instance folders on
+# it, logged in, the disk then filled; what an upload and a synonym get, as JSON on stdout.
+FULL_DISK = r"""
+import json, os, shutil, sys
+from pathlib import Path
+sys.path.insert(0, os.getcwd())
+sys.path.insert(0, os.path.join(os.getcwd(), "tests"))
+from test_admin import PASSWORD, SANYA, login, make_corpus, post, settings, token, upload
+from web import create_app
+from web.admin.auth import set_password
+
+disk = Path(sys.argv[1])
+make_corpus(disk / "corpus")
+set_password(disk / "instance", PASSWORD)
+app = create_app(settings(disk, INDEX_SNAPSHOT=""))
+client = app.test_client()
+assert login(client).status_code == 302
+token(client, "/admin/plans"), token(client, "/admin/fix")  # the pages read once before the disk is full
+with open(disk / "filler", "wb", buffering=0) as filler:  # fill the disk to the last byte
+    for size in (65536, 1):
+        try:
+            while True:
+                filler.write(b"\0" * size)
+        except OSError:
+            pass
+terms = (disk / "corpus" / "terms.yaml").read_bytes()
+result = {}
+response = upload(client, "sanya.txt", SANYA.read_bytes())
+result["upload"] = [response.status_code, response.get_data(as_text=True)]
+response = post(client, "/admin/fix/synonym", {"word": "升降机", "plan_words": "特种设备"})
+result["synonym"] = [response.status_code, response.get_data(as_text=True)]
+result["terms_kept"] = (disk / "corpus" / "terms.yaml").read_bytes() == terms
+result["corpus"] = sorted(p.name for p in (disk / "corpus").iterdir())
+result["uploads"] = sorted(p.name for p in (disk / "instance" / "uploads").iterdir()) if (disk / "instance" / "uploads").exists() else []
+backups = disk / "instance" / "backups"
+result["backups"] = sorted(p.name for p in backups.iterdir()) if backups.exists() else []
+os.unlink(disk / "filler")  # space again: the same upload goes through
+response = upload(client, "sanya.txt", SANYA.read_bytes())
+result["after"] = response.status_code
+app.extensions["log"].close()
+print("RESULT" + json.dumps(result, ensure_ascii=False))
+"""
+
+
+def test_on_a_full_disk_an_upload_and_a_synonym_are_refused_with_507_and_leave_nothing(tmp_path):
+    probe = subprocess.run(["unshare", "-rm", "true"], capture_output=True)
+    if not shutil.which("unshare") or probe.returncode:
+        message = f"needs unshare -rm (user and mount namespaces) for a real full disk: {probe.stderr[:200]!r}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    done = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", 'mount -t tmpfs -o size=4m tmpfs "$0" && exec "$1" -c "$2" "$0"',
+         str(disk), sys.executable, FULL_DISK],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    line = next((x for x in done.stdout.splitlines() if x.startswith("RESULT")), None)
+    assert line, done.stdout[-2000:] + done.stderr[-3000:]
+    result = __import__("json").loads(line[len("RESULT"):])
+    status, page = result["upload"]
+    assert status == 507 and "磁盘已满" in page, page[:500]
+    status, page = result["synonym"]
+    assert status == 507 and "磁盘已满" in page, page[:500]
+    assert result["terms_kept"]
+    assert result["corpus"] == ["plan.txt", "terms.yaml", "units.yaml"]  # no half-written file, no temporary
+    assert result["uploads"] == [] and result["backups"] == []
+    assert result["after"] == 302

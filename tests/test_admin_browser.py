@@ -124,7 +124,7 @@ def test_log_in_see_a_question_add_a_synonym_upload_a_plan_fix_a_unit_ask_again_
     assert clause.lead == ("市工业和信息化局",)
     page.locator(f"#c-{clause.id}").get_by_role("link", name="修改单位").click()
     page.wait_for_url(f"**/admin/clause/{clause.id}")
-    page.locator("#lead").fill("市数据局、市工业和信息化局")
+    page.locator("#lead").fill("市数据局\n市工业和信息化局")  # one unit per line
     page.locator("#save-units").click()
     expect(page.locator(".flashes")).to_contain_text("已修改")
     expect(page.locator("#clause-lead")).to_have_text("市数据局、市工业和信息化局")

@@ -168,3 +168,15 @@ def test_a_forked_child_opens_its_own_connection_and_leaves_the_parents_alone(tm
     assert store.get("after") == {"ok": True} and store.healthy
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_expired_counters_are_pruned(tmp_path):
+    """Login counters (incr) from thousands of addresses go once their window has passed (#23, 7)."""
+    store = StateStore(tmp_path / "s.db")
+    for n in range(1000):
+        store.incr(f"login:10.0.{n // 256}.{n % 256}", ttl=0.2)
+    time.sleep(0.3)
+    for n in range(400):
+        assert store.incr(f"login:10.1.{n // 256}.{n % 256}", ttl=60) == 1
+    assert store.count("login") <= 400
+    assert store.incr("login:10.1.0.0", ttl=60) == 2  # a live window is never pruned

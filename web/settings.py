@@ -38,16 +38,22 @@ DEFAULTS: dict[str, object] = {
     "LOG_QUESTIONS": True,  # false: questions are answered and not logged
     "LOG_DAYS": 180,  # questions older than this are pruned from the log
     "LOG_QUEUE": 10000,  # log rows waiting for the writer at most; more are dropped, never waited for
+    "LOG_MAX_ROWS": 1_000_000,  # rows the question log keeps at most; the oldest go first
+    "LOG_MAX_BYTES": 1 << 30,  # about this many bytes at most (1 GiB), rows and texts; the oldest rows go first
     "MAX_UPLOAD_BYTES": 20 * 1024 * 1024,  # one uploaded plan
+    "BACKUPS_KEPT": 10,  # backups kept per file in INSTANCE_DIR/backups (plans replaced or removed, edits)
     "LOGIN_ATTEMPTS": 9,  # login attempts per address per minute; the next one is refused (429)
     "ADMIN_SESSION_MINUTES": 480,  # an admin login lasts this long
     "PROXY_HOPS": 1,  # proxies in front that set X-Forwarded-*; 0 when clients connect to the app directly
+    "TRUSTED_PROXIES": "127.0.0.1, ::1",  # the proxies whose X-Forwarded-* is believed (addresses, networks)
     "WECHAT_TOKEN": "",
     "WECHAT_AES_KEY": "",
     "WECHAT_APP_ID": "",
     "WECOM_TOKEN": "",
     "WECOM_AES_KEY": "",
     "WECOM_CORP_ID": "",
+    "DINGTALK_APP_KEY": "",  # the robot's AppKey (Client ID); names its message records
+    "DINGTALK_APP_SECRET": "",  # the robot's AppSecret (Client Secret), which signs its callbacks; empty: /dingtalk off
 }
 
 

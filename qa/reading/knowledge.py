@@ -34,7 +34,10 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def load_yaml_mapping(path: Path, warnings: list[str], limits: ReadingLimits = ReadingLimits()) -> dict:
     """A YAML mapping from `path`, or {} with a warning when it is missing, broken or over a limit."""
-    if not path.is_file():
+    try:
+        if not path.is_file():  # a name too long for the file system raises here (ENAMETOOLONG)
+            return {}
+    except OSError:
         return {}
     try:
         if path.stat().st_size > limits.yaml_bytes:

@@ -16,10 +16,18 @@ import time
 from .redis import RedisBackend
 from .sqlite import SQLiteBackend
 
-__all__ = ["StateStore", "open_backend"]
+__all__ = ["StateStore", "StateUnavailable", "open_backend"]
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 1.0  # while the backend is down, one call a second tries it; the others do without
 PRUNE_EVERY = 200  # writes between two prunes of a space
+UNBOUNDED = 2**62  # the bound of a space pruned of its expired keys only (login counters, admin sessions)
+
+
+class StateUnavailable(RuntimeError):
+    """The store cannot answer now, raised only to a caller that must not go on without it (fail_closed)."""
+
+
+_DOWN = object()  # what a guarded call gives back, for a fail_closed caller, while the backend is down
 
 
 def open_backend(location: str):
@@ -110,9 +118,12 @@ class StateStore:
         """The space of a key: its prefix before the first colon."""
         return key.split(":", 1)[0] if ":" in key else ""
 
-    def get(self, key: str) -> dict | None:
-        """The live value stored under key, or None (also when the store is down)."""
-        raw = self._guard(self.backend.get, None, key, time.time())
+    def get(self, key: str, *, fail_closed: bool = False) -> dict | None:
+        """The live value stored under key, or None (also when the store is down, unless `fail_closed`:
+        then StateUnavailable)."""
+        raw = self._guard(self.backend.get, _DOWN if fail_closed else None, key, time.time())
+        if raw is _DOWN:
+            raise StateUnavailable(self.problem or "the state store is down")
         if raw is None:
             return None
         try:
@@ -132,22 +143,28 @@ class StateStore:
         self._guard(self.backend.put, None, key, text, now + (ttl or self.ttl), space, now)
         self._after_write(space, now)
 
-    def claim(self, key: str, value: dict, ttl: float | None = None) -> bool:
+    def claim(self, key: str, value: dict, ttl: float | None = None, *, fail_closed: bool = False) -> bool:
         """Store value under key only if no live value is there; True when this call stored it.
 
-        With the store down every claim succeeds: answering twice beats not answering.
+        With the store down every claim succeeds (answering twice beats not answering), unless `fail_closed`:
+        then StateUnavailable, for a caller to whom a claim that cannot be checked is a replay let through.
         """
         now = time.time()
         space = self.space(key)
-        claimed = self._guard(self.backend.claim, True, key, json.dumps(value, ensure_ascii=False),
-                              now + (ttl or self.ttl), space, now)
+        claimed = self._guard(self.backend.claim, _DOWN if fail_closed else True, key,
+                              json.dumps(value, ensure_ascii=False), now + (ttl or self.ttl), space, now)
+        if claimed is _DOWN:
+            raise StateUnavailable(self.problem or "the state store is down")
         self._after_write(space, now)
         return claimed
 
     def incr(self, key: str, ttl: float) -> int:
         """Count one more under key within a window of ttl seconds from its first count (0 when down)."""
         now = time.time()
-        return self._guard(self.backend.incr, 0, key, now + ttl, self.space(key), now)
+        space = self.space(key)
+        count = self._guard(self.backend.incr, 0, key, now + ttl, space, now)
+        self._after_write(space, now)  # counters from ever new addresses would otherwise stay for good
+        return count
 
     def delete(self, key: str) -> None:
         """Forget key."""
@@ -161,10 +178,10 @@ class StateStore:
         return self.count()
 
     def _after_write(self, space: str, now: float) -> None:
-        """Every so often, prune the bounded space just written to."""
+        """Every so often, prune the space just written to: its expired keys, and a bounded space's oldest."""
         self._writes[space] = self._writes.get(space, 0) + 1
-        if self._writes[space] % PRUNE_EVERY == 0 and space in self.bounds:
-            self._guard(self.backend.prune, None, space, self.bounds[space], now)
+        if self._writes[space] % PRUNE_EVERY == 0:
+            self._guard(self.backend.prune, None, space, self.bounds.get(space, UNBOUNDED), now)
 
     def close(self) -> None:
         """Close this thread's connection."""

@@ -1,8 +1,8 @@
 """The admin area at /admin, behind a login: the question log, from a gap to a fix, the plans.
 
 `init_app` also sets up what the area rests on: the secret key (made once in the instance folder), session
-cookies (HttpOnly, SameSite=Lax, Secure over HTTPS), ProxyFix for nginx, CSRF protection, the question log
-and the corpus reloader.
+cookies (HttpOnly, SameSite=Lax, Secure over HTTPS), the forwarded headers of trusted proxies only (nginx),
+CSRF protection, the question log and the corpus reloader.
 """
 
 from __future__ import annotations
@@ -24,12 +24,15 @@ from flask import (
 )
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
-from werkzeug.middleware.proxy_fix import ProxyFix
 
+from qa.reading.knowledge_edit import Backups, remove_old_locks
+
+from ..proxies import TrustedProxies
 from ..question_log import QuestionLog, sqlite_url_for
 from ..settings import instance_dir
-from .auth import LoginLimiter, generation, load_secret_key
+from .auth import AdminSessions, LoginLimiter, generation, load_secret_key
 from .reload import CorpusReloader
+from .uploads import clean_staging
 
 __all__ = ["bp", "csrf", "init_app"]
 log = logging.getLogger("qa.admin")
@@ -78,8 +81,8 @@ def init_app(app: Flask, seen_version: str = "") -> None:
     hops = int(config["PROXY_HOPS"])
     if hops < 0:
         raise ValueError(f"PROXY_HOPS must be 0 or more, got {hops}")
-    if hops:  # the client's address and scheme as nginx saw them (X-Forwarded-For, X-Forwarded-Proto)
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+    if hops:  # the client's address and scheme as nginx saw them, believed from TRUSTED_PROXIES only
+        app.wsgi_app = TrustedProxies(app.wsgi_app, config["TRUSTED_PROXIES"], hops)
     csrf.init_app(app)
     store = app.extensions["state"]
     question_log = QuestionLog(
@@ -88,6 +91,8 @@ def init_app(app: Flask, seen_version: str = "") -> None:
         days=int(config["LOG_DAYS"]),
         queue_size=int(config["LOG_QUEUE"]),
         enabled=bool(config["LOG_QUESTIONS"]),
+        max_rows=int(config["LOG_MAX_ROWS"]),
+        max_bytes=int(config["LOG_MAX_BYTES"]),
     )
     question_log.start()
     app.extensions["log"] = question_log
@@ -97,6 +102,10 @@ def init_app(app: Flask, seen_version: str = "") -> None:
     app.extensions["reloader"] = reloader
     app.before_request(reloader.check)
     app.extensions["login_limiter"] = LoginLimiter(store, int(config["LOGIN_ATTEMPTS"]))
+    app.extensions["admin_sessions"] = AdminSessions(store, int(config["ADMIN_SESSION_MINUTES"]))
+    Backups(folder / "backups", int(config["BACKUPS_KEPT"]))  # a bad BACKUPS_KEPT stops the start, named
+    clean_staging(folder / "uploads")  # what uploads killed mid-way left behind
+    remove_old_locks(Path(config["CORPUS_DIR"]))  # the lock files live in the instance folder now
     from . import manage, views  # noqa: F401 — their routes join the blueprint
 
     app.register_blueprint(bp)
@@ -108,9 +117,11 @@ def instance() -> Path:
 
 
 def logged_in() -> bool:
-    """Whether this session logged in with the password that is set now."""
+    """Whether this session logged in with the password that is set now, and has not logged out since."""
     mark, current = session.get("admin"), generation(instance())
-    return bool(mark and current and hmac.compare_digest(str(mark), current))
+    if not (mark and current and hmac.compare_digest(str(mark), current)):
+        return False
+    return current_app.extensions["admin_sessions"].alive(session.get("sid"))
 
 
 @bp.before_request

@@ -112,6 +112,43 @@ def generation(folder: Path) -> str:
     return hashlib.sha256(stored.encode()).hexdigest()[:16] if stored else ""
 
 
+class AdminSessions:
+    """Admin logins kept in the shared state store, so that a logout ends one for every worker and server.
+
+    The signed cookie carries a random session id; the store holds a hash of it until the login's lifetime
+    ends or the admin logs out. A cookie copied before the logout is then refused everywhere, where a signed
+    cookie alone would stay valid until it expires. While the store is down, no one is logged in (closed,
+    never open).
+    """
+
+    def __init__(self, store: StateStore, minutes: int):
+        if minutes < 1:
+            raise ValueError(f"ADMIN_SESSION_MINUTES must be a positive number, got {minutes!r}")
+        self.store, self.ttl = store, minutes * 60.0
+
+    @staticmethod
+    def key(session_id: str) -> str:
+        """The store's key of a session id (a hash: the store never holds a usable id)."""
+        return "admin:" + hashlib.sha256(session_id.encode()).hexdigest()[:32]
+
+    def start(self) -> str | None:
+        """A new session id, kept for the login's lifetime; None when the store cannot keep it."""
+        session_id = secrets.token_urlsafe(32)
+        self.store.put(self.key(session_id), {"at": time.time()}, ttl=self.ttl)
+        return session_id if self.alive(session_id) else None
+
+    def alive(self, session_id: object) -> bool:
+        """Whether this session id was given at a login and has not ended."""
+        if not isinstance(session_id, str) or not session_id:
+            return False
+        return self.store.get(self.key(session_id)) is not None
+
+    def end(self, session_id: object) -> None:
+        """End a session: its cookie no longer logs anyone in, on any worker."""
+        if isinstance(session_id, str) and session_id:
+            self.store.delete(self.key(session_id))
+
+
 class LoginLimiter:
     """At most `attempts` login attempts per address in `window` seconds, counted in the shared state store.
 

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from markupsafe import Markup, escape
 
-CHANNEL_NAMES = {"web": "网页", "api": "API", "wechat": "微信公众号", "wecom": "企业微信"}
-CHANNEL_COLOURS = {"web": "#9f1d20", "api": "#5f6b7a", "wechat": "#1a9b4b", "wecom": "#1d4ed8"}
+CHANNEL_NAMES = {"web": "网页", "api": "API", "wechat": "微信公众号", "wecom": "企业微信", "dingtalk": "钉钉"}
+CHANNEL_COLOURS = {"web": "#9f1d20", "api": "#5f6b7a", "wechat": "#1a9b4b", "wecom": "#1d4ed8", "dingtalk": "#b45309"}
 
 
 def _e(value: object) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, PasswordField, StringField
+from wtforms import BooleanField, HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 
@@ -50,8 +50,9 @@ class UploadForm(FlaskForm):
 
 
 class ClauseForm(FlaskForm):
-    """A clause's units as staff correct them (the plan's corrections file)."""
+    """A clause's units as staff correct them (the plan's corrections file): each list one unit per line,
+    never text split at 、 (县〔市、区、特区〕人民政府 is one unit)."""
 
-    lead = StringField("牵头单位（多个用、分隔）", validators=[Length(max=600)])
-    cooperate = StringField("配合单位（多个用、分隔）", validators=[Length(max=1200)])
+    lead = TextAreaField("牵头单位（每行一个）", validators=[Length(max=4000)])
+    cooperate = TextAreaField("配合单位（每行一个）", validators=[Length(max=4000)])
     deadline = StringField("完成时限（可不填）", validators=[Length(max=40)])

@@ -7,6 +7,7 @@ after it shows the new answer) and every other worker follows within a second or
 
 from __future__ import annotations
 
+import errno
 import logging
 import time
 from pathlib import Path
@@ -16,6 +17,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from qa.reading.check import check_corpus
 from qa.reading.knowledge_edit import (
+    Backups,
     EditError,
     add_correction,
     add_synonym,
@@ -28,7 +30,17 @@ from qa.reading.sources import PLAN_SUFFIXES
 from .. import SHIPPED_CORPUS, current_assistant
 from . import bp, instance
 from .forms import ActionForm, AliasForm, ClauseForm, CorrectionForm, SynonymForm, UploadForm
-from .uploads import UploadError, install, remove, safe_plan_name, size_text, stage, trial_read
+from .uploads import (
+    UploadError,
+    check_content,
+    discard,
+    install,
+    remove,
+    safe_plan_name,
+    size_text,
+    stage,
+    trial_read,
+)
 
 log = logging.getLogger("qa.admin")
 
@@ -38,9 +50,36 @@ def corpus_dir() -> Path:
     return Path(current_app.config["CORPUS_DIR"])
 
 
-def backups() -> Path:
-    """Where replaced and removed files are kept."""
-    return instance() / "backups"
+def backups() -> Backups:
+    """Where replaced and removed files are kept (the newest BACKUPS_KEPT of each), and the edits' locks."""
+    return Backups(instance() / "backups", int(current_app.config["BACKUPS_KEPT"]))
+
+
+def cannot_write(exc: OSError) -> tuple[str, int]:
+    """What staff are told when a file could not be written, and the status: 507 for a full disk."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "服务器磁盘已满，没有修改任何文件：请先清理磁盘空间，再重试。", 507
+    reason = exc.strerror or type(exc).__name__
+    return f"无法读写文件（{reason}），没有修改任何文件：请检查服务器的磁盘和文件夹权限。", 503
+
+
+@bp.errorhandler(OSError)
+def write_failed(exc: OSError):
+    """A change the disk refused (full, read-only): a page that says so, never a 500; nothing half-written."""
+    message, status = cannot_write(exc)
+    log.error("admin change on %s failed: %s", request.path, exc)
+    if request.endpoint == "admin.upload":
+        return upload_refused(message, status)
+    referrer = request.referrer or ""
+    return render_template(
+        "admin/error.html",
+        page="admin",
+        section="",
+        title="操作失败",
+        error=message,
+        back=referrer if referrer.startswith(request.host_url) else url_for("admin.overview"),
+        logout=ActionForm(formdata=None),
+    ), status
 
 
 def apply_change(done: str) -> str:
@@ -219,25 +258,21 @@ def upload():
     if not form.validate():
         return upload_refused("；".join(str(e) for errors in form.errors.values() for e in errors), 400)
     upload_file = form.plan.data
+    keep = backups()
     try:
         name = safe_plan_name(upload_file.filename or "")
         if (corpus_dir() / name).exists() and not form.replace.data:
             raise UploadError(f"已有同名方案“{name}”：勾选“替换同名方案”再上传，或改名后上传")
-        staged = stage(upload_file, instance() / "uploads", name, limit)
+        staged = stage(upload_file, instance() / "uploads", name, limit)  # removed by stage when it fails
         try:
-            from .uploads import check_content
-
             check_content(staged, Path(name).suffix)
             trial = trial_read(staged, corpus_dir(), SHIPPED_CORPUS, reading_limits())
-        except UploadError:
-            import shutil
-
-            shutil.rmtree(staged.parent, ignore_errors=True)
-            raise
+            install(staged, corpus_dir(), keep)
+        finally:
+            discard(staged)  # whatever happened, nothing stays in staging
     except UploadError as exc:
         log.warning("plan upload refused: %s", exc)
         return upload_refused(str(exc), 400)
-    install(staged, corpus_dir(), backups())
     log.warning("plan uploaded: %s (%s clauses)", name, trial.clauses)
     version = apply_change(f"已上传《{trial.title}》（{name}）：{trial.clauses} 条，其中有责任单位的 {trial.tasks} 条")
     return redirect(url_for("admin.plan", name=name, v=version))
@@ -296,6 +331,16 @@ def detect_convention(text: str) -> str:
     return detect(text) if detect else ""
 
 
+def conventions_of(clauses: list) -> str | list[tuple[int, str]]:
+    """A plan file's duty convention, read from its clauses as the serving index holds them: a view never
+    reads the plan files again. For a file of several documents, (first line, convention) of each."""
+    documents: dict[str, list] = {}
+    for clause in clauses:
+        documents.setdefault(clause.doc, []).append(clause)
+    found = [(cs[0].lines[0], detect_convention("\n".join(c.text for c in cs))) for cs in documents.values()]
+    return found[0][1] if len(found) == 1 else found
+
+
 @bp.get("/plans/<name>")
 def plan(name: str):
     """One plan: its check report (as `python app.py check` prints it) and its clauses with their units."""
@@ -304,18 +349,9 @@ def plan(name: str):
         abort(404, f"方案文件夹里没有“{name}”。")
     qa = current_assistant()
     clauses = [c for c in qa.clauses if c.source == name]
-    convention = ""
-    try:
-        from qa.reading.sources import read_corpus
-
-        sources, _ = read_corpus(corpus_dir())
-        source = next((s for s in sources if s.name == name), None)
-        convention = detect_convention("\n".join(source.lines)) if source else ""
-    except Exception:  # the report is shown without the convention
-        log.exception("reading %s for its convention failed", name)
     stale = [w for w in qa.warnings if w.startswith(f"{name}: correction")]
     reports = (
-        check_corpus(clauses, {name: convention}, stale, frozenset(qa.units.canonical_names))
+        check_corpus(clauses, {name: conventions_of(clauses)}, stale, frozenset(qa.units.canonical_names))
         if clauses
         else []
     )
@@ -331,6 +367,11 @@ def plan(name: str):
     )
 
 
+def unit_lines(text: str | None) -> list[str]:
+    """The units of a list box, one per line (blank lines skipped); never split at 、 or commas."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
 @bp.route("/clause/<clause_id>", methods=["GET", "POST"])
 def clause(clause_id: str):
     """Correct a clause's lead and cooperating units (written to its plan's corrections file)."""
@@ -339,14 +380,14 @@ def clause(clause_id: str):
     if found is None:
         abort(404, f"没有编号为 {clause_id} 的条款。")
     form = ClauseForm()
-    if request.method == "GET":
-        form.lead.data, form.cooperate.data = "、".join(found.lead), "、".join(found.cooperate)
+    if request.method == "GET":  # one unit per line: a unit such as 县〔市、区、特区〕人民政府 stays whole
+        form.lead.data, form.cooperate.data = "\n".join(found.lead), "\n".join(found.cooperate)
         form.deadline.data = found.deadline
     elif form.validate():
-        lead = [qa.units.canonical(u) for u in split_words(form.lead.data)]
-        cooperate = [qa.units.canonical(u) for u in split_words(form.cooperate.data)]
+        lead = [qa.units.canonical(u) for u in unit_lines(form.lead.data)]
+        cooperate = [qa.units.canonical(u) for u in unit_lines(form.cooperate.data)]
         deadline = (form.deadline.data or "").strip()
-        try:  # a deadline left as it was is not written: the plan's own stays in force
+        try:  # a deadline left as it was is kept as it is (the plan's own, or an earlier correction's)
             set_clause_units(
                 corpus_dir() / found.source,
                 clause_id,

@@ -24,6 +24,7 @@ from qa import Assistant, StateStore
 log = logging.getLogger(__name__)
 KEY = "corpus:version"
 STAMP_TTL = 10 * 365 * 24 * 3600.0  # the stamp outlives any deployment; its loss only means no reload
+CATCH_UP_SECONDS = 10.0  # the page after a change waits this long at most for this worker's rebuild
 
 
 def corpus_version(store: StateStore) -> str:
@@ -57,6 +58,8 @@ class CorpusReloader:
         self._checked = time.monotonic()
         self._check_lock = threading.Lock()
         self._build_lock = threading.Lock()
+        self._start_lock = threading.Lock()
+        self._rebuilt = threading.Condition()  # notified after each rebuild, put in service or not
 
     def status(self) -> dict:
         """What the admin pages show: the version serving, whether a rebuild runs, the last problem."""
@@ -82,13 +85,18 @@ class CorpusReloader:
                 return
             self._checked = now
             version = corpus_version(self.store)
-            if version and version != self.seen and not self.building:
-                self.building = True
-                threading.Thread(
-                    target=self.rebuild, args=(version,), name="corpus-reload", daemon=True
-                ).start()
+            if version and version != self.seen:
+                self._start(version)
         finally:
             self._check_lock.release()
+
+    def _start(self, version: str) -> None:
+        """Rebuild for `version` in a background thread, unless a rebuild runs already."""
+        with self._start_lock:
+            if self.building:
+                return
+            self.building = True
+            threading.Thread(target=self.rebuild, args=(version,), name="corpus-reload", daemon=True).start()
 
     def changed(self) -> bool:
         """After this worker changed the corpus: stamp a new version for the others, rebuild here now.
@@ -99,16 +107,35 @@ class CorpusReloader:
         self.store.put(KEY, {"id": version, "at": time.time(), "pid": os.getpid()}, ttl=STAMP_TTL)
         return self.rebuild(version)
 
-    def catch_up(self, version: str) -> None:
-        """Serve at least the change that made `version` before answering this request, rebuilding now if
-        need be: the page after a change may reach another worker than the one that made it."""
-        if version and version != self.seen:
-            self.rebuild(corpus_version(self.store) or version)  # the newest: the files hold it already
+    def catch_up(self, version: str, wait: float = CATCH_UP_SECONDS) -> None:
+        """Before the page after a change (`?v=`, which may reach another worker than the one that made it):
+        when the store's stamp is newer than the index serving here, let the background rebuild run (started
+        now if need be) and wait for it, `wait` seconds at most. The request's own thread never builds, and
+        `version` itself starts nothing: only a stamp in the store does, so a made-up `?v=` costs nothing."""
+        if not version or version == self.seen:
+            return
+        stamp = corpus_version(self.store)
+        if not stamp or stamp == self.seen:
+            return
+        deadline = time.monotonic() + wait
+        with self._rebuilt:
+            while self.seen != stamp and (left := deadline - time.monotonic()) > 0:
+                self._start(stamp)
+                self._rebuilt.wait(left)
 
     def rebuild(self, version: str) -> bool:
         """Build the index anew and put it in service unless it failed; one build at a time."""
+        try:
+            return self._rebuild(version)
+        finally:
+            with self._rebuilt:  # a page waiting in catch_up looks again
+                self._rebuilt.notify_all()
+
+    def _rebuild(self, version: str) -> bool:
+        """rebuild(), its waiters aside."""
         with self._build_lock:
             if version == self.seen:  # another thread built it while this one waited
+                self.building = False
                 return not self.problem
             self.building = True
             old = self.app.extensions["qa"]

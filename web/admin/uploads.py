@@ -3,7 +3,9 @@ before the file joins the corpus, so that a plan that does not load never replac
 
 from __future__ import annotations
 
+import contextlib
 import re
+import secrets
 import shutil
 import tempfile
 import time
@@ -14,9 +16,14 @@ from pathlib import Path
 
 from qa.reading.check import PlanCheck, check_corpus
 from qa.reading.corrections import corrections_path
+from qa.reading.knowledge_edit import Backups
 from qa.reading.sources import PLAN_SUFFIXES, UnreadableSource, decode_text
 
 MAX_NAME = 80  # characters of a stored file name, suffix included
+# bytes (UTF-8) of a stored file name: a name holds 255 at most, and its corrections file, backups and
+# temporary files add up to 45 more (76 four-byte characters would not even be stored)
+MAX_NAME_BYTES = 150
+STALE_STAGING = 3600.0  # seconds after which a staging folder is a killed upload's, not one in progress
 # What a stored name keeps: letters and digits of any script (Chinese included), and - _ . ( ) （ ）
 UNSAFE = re.compile(r"[^\w\-.()（）]+")
 WINDOWS_RESERVED = {
@@ -48,9 +55,13 @@ def safe_plan_name(name: str) -> str:
     suffix = "." + suffix.lower()
     if suffix not in PLAN_SUFFIXES:
         raise UploadError(f"只能上传 .txt、.docx 或 .pdf 文件，收到的是“{name[:60]}”")
-    stem = UNSAFE.sub("_", stem).strip("._ ")[: MAX_NAME - len(suffix)].strip("._ ")
+    stem = UNSAFE.sub("_", stem).strip("._ ")[: MAX_NAME - len(suffix)]
+    while len((stem + suffix).encode()) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    stem = stem.strip("._ ")
     if not stem or stem.lower().split(".")[0] in WINDOWS_RESERVED:
-        stem = "plan-" + time.strftime("%Y%m%d-%H%M%S")
+        # a name of its own: two such uploads in one second must not replace each other
+        stem = "plan-" + time.strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(4)
     return stem + suffix
 
 
@@ -119,6 +130,12 @@ def trial_read(staged: Path, corpus_dir: Path, shipped: Path, limits=None) -> Tr
     problems = [w for w in corpus.warnings if staged.name in w]
     if not mine:
         raise UploadError("；".join(problems) or "没有读出任何条款")
+    if not any(c.kind in ("heading", "paragraph") or c.units for c in mine):
+        # a title (and a preamble) alone is no plan: nothing in it could answer a question
+        raise UploadError(
+            "只读出了标题" + ("和序言" if any(c.kind == "preamble" for c in mine) else "")
+            + "，没有读出任何条款（任务或段落）：请检查文件是否完整"
+        )
     reports = check_corpus(mine, {}, [], frozenset(corpus.units.canonical_names))
     return Trial(
         staged.name,
@@ -130,48 +147,78 @@ def trial_read(staged: Path, corpus_dir: Path, shipped: Path, limits=None) -> Tr
     )
 
 
+def clean_staging(folder: Path, older_than: float = STALE_STAGING) -> int:
+    """Remove the staging folders that killed uploads left behind (older than `older_than` seconds); how many.
+
+    Younger ones may be uploads in progress in another worker, and are left alone.
+    """
+    removed = 0
+    with contextlib.suppress(OSError):
+        for entry in Path(folder).glob("upload-*"):
+            with contextlib.suppress(OSError):
+                if time.time() - entry.lstat().st_mtime > older_than:
+                    if entry.is_dir() and not entry.is_symlink():
+                        shutil.rmtree(entry)
+                    else:
+                        entry.unlink()
+                    removed += 1
+    return removed
+
+
+def discard(staged: Path) -> None:
+    """Remove a staged upload's folder (after it failed or was installed)."""
+    shutil.rmtree(staged.parent, ignore_errors=True)
+
+
 def stage(upload, folder: Path, name: str, limit: int) -> Path:
-    """Save an uploaded file to a fresh staging folder under `folder`, refusing it past `limit` bytes."""
+    """Save an uploaded file to a fresh staging folder under `folder`, refusing it past `limit` bytes.
+
+    On any failure (too large, a full disk) the staging folder is removed at once.
+    """
     folder.mkdir(parents=True, exist_ok=True)
+    clean_staging(folder)
     staging = Path(tempfile.mkdtemp(prefix="upload-", dir=folder))
     target = staging / name
     size = 0
-    with open(target, "wb") as out:
-        while chunk := upload.stream.read(1 << 16):
-            size += len(chunk)
-            if size > limit:
-                out.close()
-                shutil.rmtree(staging, ignore_errors=True)
-                raise UploadError(f"文件超过 {size_text(limit)} 的上限")
-            out.write(chunk)
+    try:
+        with open(target, "wb") as out:
+            while chunk := upload.stream.read(1 << 16):
+                size += len(chunk)
+                if size > limit:
+                    raise UploadError(f"文件超过 {size_text(limit)} 的上限")
+                out.write(chunk)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return target
 
 
-def install(staged: Path, corpus_dir: Path, backups: Path) -> Path | None:
-    """Move a staged plan into the corpus folder; a plan of the same name is backed up first."""
+def install(staged: Path, corpus_dir: Path, backups: Backups) -> Path | None:
+    """Move a staged plan into the corpus folder; a plan of the same name is backed up first.
+
+    A copy that fails (a full disk) leaves the corpus folder as it was: no half file, no temporary.
+    """
     target = corpus_dir / staged.name
-    saved = None
-    if target.exists():
-        backups.mkdir(parents=True, exist_ok=True)
-        saved = backups / f"{target.name}.{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9:09d}"
-        shutil.copy2(target, saved)
+    saved = backups.copy(target) if target.exists() else None
     temporary = corpus_dir / f".{staged.name}.part"
-    shutil.copyfile(staged, temporary)  # then renamed: the reloader never reads half a file
-    temporary.replace(target)
-    shutil.rmtree(staged.parent, ignore_errors=True)
+    try:
+        shutil.copyfile(staged, temporary)  # then renamed: the reloader never reads half a file
+        temporary.replace(target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+    discard(staged)
     return saved
 
 
-def remove(corpus_dir: Path, name: str, backups: Path) -> Path:
+def remove(corpus_dir: Path, name: str, backups: Backups) -> Path:
     """Take a plan (and its corrections file) out of the corpus, into the backups folder."""
     plan = corpus_dir / name
     if plan.parent != corpus_dir or not plan.is_file() or plan.suffix.lower() not in PLAN_SUFFIXES:
         raise UploadError(f"方案文件夹里没有“{name}”")
-    backups.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    target = backups / f"removed-{stamp}-{name}"
-    shutil.move(plan, target)
+    target = backups.move(plan)
     fixes = corrections_path(plan)
     if fixes.is_file():
-        shutil.move(fixes, backups / f"removed-{stamp}-{fixes.name}")
+        backups.move(fixes)
     return target

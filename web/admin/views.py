@@ -63,7 +63,12 @@ def filters() -> tuple[int, str]:
 
 
 def safe_next(target: str | None) -> str:
-    """Where to go after logging in: a path inside the admin area only, never another site."""
+    """Where to go after logging in: a path inside the admin area only, never another site.
+
+    A control character (a line break would split the Location header) sends the admin to the overview.
+    """
+    if target and any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return url_for("admin.overview")
     if target and target.startswith("/admin") and not target.startswith("//"):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
@@ -85,8 +90,20 @@ def login():
                 "admin/login.html", form=form, no_password=no_password, error="尝试次数太多，请一分钟后再试。"
             ), 429
         if form.validate_on_submit() and check_password(instance(), form.password.data):
+            sessions = current_app.extensions["admin_sessions"]
+            sessions.end(session.get("sid"))  # a login over a login: the earlier one ends
+            session_id = sessions.start()
+            if session_id is None:
+                log.error("admin login from %s refused: the state store cannot keep the session", address)
+                return render_template(
+                    "admin/login.html",
+                    form=form,
+                    no_password=no_password,
+                    error="暂时无法登录：保存登录状态的存储（STATE_DB / STATE_URL）不可用，请稍后再试。",
+                ), 503
             session.clear()  # nothing from before the login carries over
             session["admin"] = generation(instance())
+            session["sid"] = session_id
             session.permanent = True
             log.warning("admin login from %s", address)
             return redirect(safe_next(request.args.get("next")))
@@ -98,7 +115,8 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """End the admin session."""
+    """End the admin session, on every worker: a copy of its cookie no longer logs anyone in."""
+    current_app.extensions["admin_sessions"].end(session.get("sid"))
     session.clear()
     flash("已退出。")
     return redirect(url_for("admin.login"))
