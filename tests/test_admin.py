@@ -1206,3 +1206,35 @@ def test_on_a_full_disk_an_upload_and_a_synonym_are_refused_with_507_and_leave_n
     assert result["corpus"] == ["plan.txt", "terms.yaml", "units.yaml"]  # no half-written file, no temporary
     assert result["uploads"] == [] and result["backups"] == []
     assert result["after"] == 302
+
+
+# -- the plan's review page (issue #20): every task, its roles in words, what looks wrong -------------------
+def test_the_plans_page_lists_every_task_with_its_roles_and_flags_what_looks_wrong(tmp_path):
+    plan = (
+        "某市2023年优化营商环境工作方案\n一、重点任务\n"
+        "1.推进一网通办。（市行政审批局牵头，市大数据局配合）\n"
+        "2.压缩审批时限。（责任单位：市住建局、市自然资源局）\n"
+        "3.优化纳税服务。\n"
+        "4.推进信用修复。（市发改委牵头，市某某某某某某中心配合）\n"
+    )
+    make_corpus(tmp_path / "corpus")
+    (tmp_path / "corpus" / "review.txt").write_text(plan, encoding="utf-8")
+    set_password(tmp_path / "instance", PASSWORD)
+    app = create_app(settings(tmp_path))
+    admin = app.test_client()
+    assert login(admin).status_code == 302
+    page = admin.get("/admin/plans/review.txt").get_data(as_text=True)
+    rows = {}
+    for row in re.findall(r'<tr id="c-[^"]+"[^>]*>.*?</tr>', page, re.S):
+        key = re.search(r"推进一网通办|压缩审批时限|优化纳税服务|推进信用修复", row)
+        if key:
+            rows[key.group(0)] = row
+    assert set(rows) == {"推进一网通办", "压缩审批时限", "优化纳税服务", "推进信用修复"}
+    assert "牵头：市行政审批局" in rows["推进一网通办"] and "配合：市大数据局" in rows["推进一网通办"]
+    assert "角色为推断" in rows["压缩审批时限"] and "牵头：市住建局、市自然资源局" in rows["压缩审批时限"]
+    assert "没有责任单位" in rows["优化纳税服务"]
+    assert "“市某某某某某某中心”只在此处出现" in rows["推进信用修复"]
+    assert "角色为推断" not in rows["推进一网通办"] and "没有责任单位" not in rows["推进一网通办"]
+    flagged = admin.get("/admin/plans/review.txt?flagged=1").get_data(as_text=True)
+    assert "优化纳税服务" in flagged and "修改单位" in flagged and "只看有疑问的" not in flagged
+    app.extensions["log"].close()

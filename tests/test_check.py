@@ -60,3 +60,21 @@ def test_departments_one_character_apart_are_no_slip():
     assert near_misses(Counter({"盟民政局": 1, "盟财政局": 3})) == []
     assert near_misses(Counter({"盟食药": 1, "盟食药局": 3})) == [("盟食药", "盟食药局")]
     assert same_sound("管", "官") and not same_sound("民", "财")
+
+
+def test_review_flags_each_task_that_looks_wrong():
+    from qa.reading.check import review_tasks
+    from qa.reading.duties import DutyParser
+    from qa.reading.segment import Segmenter
+    from qa.reading.sources import SourceText
+    from qa.reading.units import UnitDirectory
+
+    text = (
+        "某市方案\n一、任务\n1.推进一网通办。（市行政审批局牵头，市大数据局配合）\n"
+        "2.压缩审批时限。（市住建局、市大数据局）\n3.优化纳税服务。\n"
+    )
+    clauses = Segmenter(DutyParser(UnitDirectory())).segment(SourceText("x.txt", tuple(text.split("\n")), "utf-8"))
+    flags = {r.clause.title: r.flags for r in review_tasks(clauses)}
+    assert flags["推进一网通办"] == ("“市行政审批局”只在此处出现",)
+    assert flags["压缩审批时限"] == ("角色为推断：标注未写牵头或配合，所列单位均按牵头", "“市住建局”只在此处出现")
+    assert flags["优化纳税服务"] == ("没有责任单位",)

@@ -30,6 +30,7 @@ MAX_UNIT_LENGTH = 40  # the longest real names (省…“双随机、一公开�
 PUNCTUATION = re.compile(r"[。；;！？!?：:]")
 TASK_VERBS = re.compile(r"推进|加强|开展|建立|完善|实施|提升|优化|落实好|做好|确保")
 ROLE_TAIL = re.compile(rf"(?:{alternation(w for w, _ in ROLE_ENDINGS)})+$")
+LABELLED_ROLE = re.compile(r"牵头单位|配合单位|协办单位|参与单位|牵头部门|配合部门")
 BLOCK_PIECES = re.compile(r"[、，,；;:：（）()〔〕。\n]")  # the pieces of a block, for prose read in it
 CONVENTION_NAMES = {"comma_leads": "逗号前为牵头单位", "comma_leads_strict": "逗号前为牵头单位，无逗号的不列牵头单位",
                     "first_leads": "列第一位的为牵头单位", "": "无（各条自行标明）"}
@@ -93,6 +94,43 @@ def same_sound(a: str, b: str) -> bool:
         return False
     readings = [set(pinyin(ch, style=Style.NORMAL, heteronym=True)[0]) for ch in (a, b)]
     return bool(readings[0] & readings[1])
+
+
+@dataclass(frozen=True)
+class TaskReview:
+    """One task as the admin's review page shows it: the clause and what looks wrong with its reading."""
+
+    clause: Clause
+    flags: tuple[str, ...] = ()
+
+
+# What a block says of roles: without any of these words its units' roles were guessed (a plain list leads).
+ROLE_SAID = re.compile(alternation([w for w, _ in ROLE_ENDINGS] + ["会同", "逗号前", "第一位", "主责", "牵头", "配合"]))
+
+
+def review_tasks(clauses: Sequence[Clause], everywhere: Sequence[Clause] = (),
+                 known: frozenset[str] = frozenset()) -> list[TaskReview]:
+    """Every task of a plan (a clause naming units, or a numbered paragraph among tasks that do) with what
+    looks wrong: no units, a name that does not look like a unit, a role the reading had to guess (no role
+    word or label; inherited from a heading; a section closed by one block), a unit named nowhere else."""
+    counts = Counter(u for c in (everywhere or clauses) for u in c.units)
+    assigning = {c.parent for c in clauses if c.kind == "paragraph" and c.units}
+    reviews = []
+    for clause in clauses:
+        if clause.kind != "paragraph" or not clause.path or not (clause.units or clause.parent in assigning):
+            continue
+        flags = []
+        if not clause.units:
+            flags.append("没有责任单位")
+        flags += [f"“{u}”不像单位名称" for u in clause.units if u not in known and not looks_like_unit(u)]
+        duty = "".join(clause.duty_text.split())
+        if clause.units and not LABELLED_ROLE.search(duty) and not ROLE_SAID.search(duty):
+            flags.append("角色为推断：标注未写牵头或配合，所列单位均按牵头")
+        if clause.units and duty and duty not in "".join(clause.text.split()):
+            flags.append("责任单位取自上级标题或本节末尾的标注")
+        flags += [f"“{u}”只在此处出现" for u in clause.units if counts[u] == 1 and u not in known]
+        reviews.append(TaskReview(clause, tuple(flags)))
+    return reviews
 
 
 def check_plan(source: str, clauses: Sequence[Clause], convention: str = "",

@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from qa.reading.check import check_corpus
+from qa.reading.check import check_corpus, review_tasks
 from qa.reading.knowledge_edit import (
     Backups,
     EditError,
@@ -350,18 +350,20 @@ def plan(name: str):
     qa = current_assistant()
     clauses = [c for c in qa.clauses if c.source == name]
     stale = [w for w in qa.warnings if w.startswith(f"{name}: correction")]
-    reports = (
-        check_corpus(clauses, {name: conventions_of(clauses)}, stale, frozenset(qa.units.canonical_names))
-        if clauses
-        else []
-    )
+    known = frozenset(qa.units.canonical_names)
+    reports = check_corpus(clauses, {name: conventions_of(clauses)}, stale, known) if clauses else []
+    flagged = request.args.get("flagged") == "1"
+    reviews = [r for r in review_tasks(clauses, qa.clauses, known) if r.flags or not flagged]
     return render_template(
         "admin/plan.html",
         page="admin",
         section="plans",
         name=name,
         clauses=clauses,
-        report=reports[0] if reports else None,
+        reports=reports,
+        reviews=reviews,
+        flagged=flagged,
+        flag_count=sum(1 for r in review_tasks(clauses, qa.clauses, known) if r.flags) if not flagged else len(reviews),
         warnings=[w for w in qa.warnings if name in w],
         logout=ActionForm(),
     )
