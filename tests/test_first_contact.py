@@ -18,8 +18,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "data" / "first_contact"
 COMPILATION = ROOT.parent / "shared" / "corpus" / "compilation"
-# half → share of its gold tasks with exactly the right units (issue #20: tuning 100%, held-out ≥ 90%)
-FLOORS = {"tuning": 0.0, "held-out": 0.0}
+# half → share of its gold tasks with exactly the right units, as measured at the end of issue #20 (first contact:
+# tuning 89/113 = 78.8%, held-out 100/130 = 76.9%; the acceptance: tuning 100%, held-out ≥ 90%)
+FLOORS = {"tuning": 1.0, "held-out": 0.96}
 HEADER = re.compile(r"compilation/(\w+\.txt)")
 HALF = re.compile(r"^#\s*half:\s*(tuning|held-out)", re.MULTILINE)
 
