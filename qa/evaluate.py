@@ -44,6 +44,8 @@ def check(item: dict, answer: Answer) -> list[str]:
         return (
             [] if not answer.found and not answer.citations else ["should have said the plans hold nothing"]
         )
+    if kind == "unknown_unit":
+        return _unknown_unit(item, answer)
     why = [] if answer.found else ["found is false"]
     if item.get("key"):
         keys = _keys(item["key"])
@@ -51,11 +53,11 @@ def check(item: dict, answer: Answer) -> list[str]:
             why.append(
                 f"top citation is not the clause of {keys[0][:16]} (got {texts[0][:20] if texts else 'none'})"
             )
-    if kind in ("lead", "cooperate", "who") and "units" in item:
+    if kind in ("lead", "cooperate", "who", "yes_no") and "units" in item:
         got, want = {unit_key(u) for u in answer.units}, {unit_key(u) for u in item["units"]}
         if got != want:
             why.append(f"units: missing {sorted(want - got)} extra {sorted(got - want)}")
-    if kind == "unit_tasks":
+    if kind == "unit_tasks" or "keys" in item:  # exactly these clauses cited (a unit's tasks, a set)
         keys = _keys(item.get("keys", []))
         missed = [k for k in keys if not any(k in t for t in texts)]
         stray = [t[:16] for t in texts if not any(k in t for k in keys)]
@@ -63,10 +65,80 @@ def check(item: dict, answer: Answer) -> list[str]:
             why.append(f"{len(missed)}/{len(keys)} tasks not cited, e.g. {missed[0][:16]}")
         if stray:
             why.append(f"{len(stray)} citations not the unit's, e.g. {stray[0]}")
-    if kind == "fact":
+    if kind == "fact" or "expect" in item:
         lost = [e for e in item.get("expect", []) if folded(str(e)) not in folded(answer.answer)]
         if lost:
             why.append(f"answer lacks {lost}")
+    if "count" in item and not _states_count(answer.answer, int(item["count"])):
+        why.append(f"answer does not state the count {item['count']}")
+    if "yes" in item:
+        opening = folded(answer.answer)
+        said = "不是" if opening.startswith(("不是", "否")) else "是" if opening.startswith("是") else ""
+        if said != ("是" if item["yes"] else "不是"):
+            why.append(f"answer should open with {'是' if item['yes'] else '不是'} (got {opening[:8]!r})")
+    if "first" in item and not _opens_with(answer.answer, str(item["first"])):
+        why.append(f"answer should open with {item['first']} (got {folded(answer.answer)[:12]!r})")
+    if "roles" in item:
+        why += _role_words(answer.answer, item["roles"])
+    return why
+
+
+def _states_count(text: str, count: int) -> bool:
+    """Whether a reply states a count ("共6个", "29项"; "没有" for none)."""
+    text = folded(text)
+    if count == 0 and re.search(r"没有|无|0\s*[项个家条]", text):
+        return True
+    return bool(re.search(rf"(?<![\d.]){count}\s*(?:项|个|家|条)", text))
+
+
+def _opens_with(text: str, name: str) -> bool:
+    """Whether a reply opens with a name (a unit compared without its 盟 prefix)."""
+    text = folded(text)
+    return text.startswith(folded(name)) or text.startswith(unit_key(name))
+
+
+ROLE_LINE = {
+    "lead": re.compile(r"牵头(?:单位)?[:：]([^；;。\n]*)"),
+    "cooperate": re.compile(r"配合(?:单位)?[:：]([^；;。\n]*)"),
+}
+NONE_LISTED = re.compile(r"^(?:无|未列明|（未列明）|没有|—)?$")
+
+
+def _role_words(text: str, roles: dict) -> list[str]:
+    """Why a reply does not say each role's units in words before its source ("牵头单位：A；配合单位：无")."""
+    head = text.split("出处")[0]
+    why = []
+    for role in ("lead", "cooperate"):
+        match = ROLE_LINE[role].search(head)
+        want = {unit_key(u) for u in roles.get(role) or []}
+        if match is None:
+            why.append(f"answer does not say {'牵头' if role == 'lead' else '配合'}：… in words")
+            continue
+        said = match.group(1).strip()
+        got = set() if NONE_LISTED.match(said) else unit_set([said])
+        if got != want:
+            why.append(f"{role} in words: missing {sorted(want - got)} extra {sorted(got - want)}")
+    return why
+
+
+def _unknown_unit(item: dict, answer: Answer) -> list[str]:
+    """Why a reply to a question naming a unit the plans lack fails: it must say so and list no other unit's
+    tasks; or, where `or_units` lists the unit's predecessors in the plans (a renamed agency), answer for
+    those alone."""
+    allowed = {unit_key(u) for u in item.get("or_units", [])}
+    named = {unit_key(u) for u in [*answer.subject_units, *answer.units]}
+    if answer.found and allowed and named and named <= allowed:
+        return []
+    why = []
+    if answer.found or answer.citations or answer.units or answer.subject_units:
+        got = sorted(named) or [c.title for c in answer.citations[:2]]
+        why.append(f"should say the plans name no {item['name']} (answered for {got})")
+    if folded(item["name"]) not in folded(answer.answer):
+        why.append(f"answer does not name {item['name']}")
+    offered = folded(answer.answer + "".join(answer.suggestions))
+    lost = [u for u in item.get("suggest", []) if unit_key(u) not in offered]
+    if lost:
+        why.append(f"nearest names not offered: {lost}")
     return why
 
 
@@ -76,6 +148,7 @@ class Report:
 
     by_type: dict[str, list[bool]] = field(default_factory=dict)
     by_cat: dict[str, list[bool]] = field(default_factory=dict)  # by the item's `cat:`, where it has one
+    by_part: dict[str, list[bool]] = field(default_factory=dict)  # tuned | held_out (`held_out: true`)
     latencies: list[float] = field(default_factory=list)
     failures: list[tuple[str, str, list[str]]] = field(default_factory=list)
 
@@ -96,6 +169,9 @@ class Report:
             out.append(f"{kind:11s} {sum(oks):3d}/{len(oks):3d}  {sum(oks) / len(oks):6.1%}")
         for cat, oks in sorted(self.by_cat.items()):
             out.append(f"{'cat ' + cat:15s} {sum(oks):3d}/{len(oks):3d}  {sum(oks) / len(oks):6.1%}")
+        if "held_out" in self.by_part:
+            for part, oks in sorted(self.by_part.items(), reverse=True):
+                out.append(f"{part:11s} {sum(oks):3d}/{len(oks):3d}  {sum(oks) / len(oks):6.1%}")
         out.append(
             f"latency per question: p50 {statistics.median(self.latencies or [0]) * 1000:.2f} ms, "
             f"p99 {self.percentile(0.99):.2f} ms"
@@ -110,6 +186,7 @@ def evaluate(assistant: Assistant, items: list[dict], label: str = "eval") -> Re
     report = Report()
     for n, entry in enumerate(items):
         turns = entry["dialogue"] if "dialogue" in entry else [entry]
+        part = "held_out" if entry.get("held_out") else "tuned"
         session = f"{label}-{n}-{time.time_ns()}"
         for turn, item in enumerate(turns):
             started = time.perf_counter()
@@ -120,8 +197,10 @@ def evaluate(assistant: Assistant, items: list[dict], label: str = "eval") -> Re
             report.by_type.setdefault(kind, []).append(not why)
             if item.get("cat"):
                 report.by_cat.setdefault(str(item["cat"]), []).append(not why)
+            report.by_part.setdefault(part, []).append(not why)
             if why:
-                report.failures.append((str(item["q"]), kind, why))
+                shown = f"{kind}, held out" if part == "held_out" else kind
+                report.failures.append((str(item["q"]), shown, why))
     return report
 
 

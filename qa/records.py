@@ -71,6 +71,9 @@ class Intent(StrEnum):
     UNIT_TASKS = "unit_tasks"  # 盟质监局牵头哪些工作
     FACT = "fact"  # a date, a number, a contact, a document number …
     CONTENT = "content"  # what the plan says about a topic
+    SET = "set"  # 盟工商局和盟质监局都参与的任务: tasks of units combined (both, either, one but not the other)
+    YES_NO = "yes_no"  # 是不是盟工商局牵头简易注销: 是 or 不是, then the units
+    COMPARE = "compare"  # 盟工商局和盟质监局谁牵头的多: the units' task counts side by side
 
     @property
     def asks_units(self) -> bool:
@@ -98,7 +101,15 @@ class Question:
     # A fact about the document itself: issuer | date | recipients | drafter | basis | goals | parts | letter.
     document: str = ""
     more: bool = False  # "还有呢": the next related clauses of the topic
-    seen: tuple[str, ...] = ()  # clause ids already given on this topic (for "还有呢")
+    # Clause ids already given on this topic (for "还有呢"), or the previous topic's (for a topic switch, given
+    # again only when no other clause holds the new topic as well).
+    seen: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()  # a topic switch ("那药品呢？"): the previous topic's words it keeps (监管)
+    # For set, yes/no and comparison questions: each unit named, as (its canonical names, the role asked of it:
+    # lead | cooperate | any, whether it is asked to be without that role), in the question's order.
+    members: tuple[tuple[tuple[str, ...], str, bool], ...] = ()
+    operation: str = ""  # for a set question: and | or | minus
+    unknown_units: tuple[str, ...] = ()  # unit names the question asks about that no plan holds (税务局)
 
     def to_context(self) -> dict:
         """What a conversation keeps of this question for the next one."""
@@ -111,6 +122,7 @@ class Question:
             "answer_type": self.answer_type,
             "anchor": list(self.anchor),
             "seen": list(self.seen),
+            "members": [[list(names), role, denied] for names, role, denied in self.members],
         }
 
 

@@ -94,6 +94,35 @@ def test_follow_up_in_the_same_session_keeps_the_topic(client):
     assert elsewhere["found"] is False and elsewhere["units"] == [] and elsewhere["citations"] == []
 
 
+def test_set_yes_no_and_comparison_answers_keep_the_contract(client, spec):
+    schema = response_schema(spec, "/api/ask", "post", 200)
+    both = ask(client, "盟工商局和盟质监局都参与的任务有哪些").get_json()
+    check(both, schema, spec)
+    assert both["intent"] == "set" and both["found"] is True and len(both["citations"]) == 4
+    assert both["subject"] == {"units": ["盟工商局", "盟质监局"], "role": "any"}
+    assert both["answer"].startswith("盟工商局、盟质监局都参与的任务共4项")
+    verdict = ask(client, "简易注销是盟质监局牵头的吗").get_json()
+    check(verdict, schema, spec)
+    assert verdict["intent"] == "yes_no" and verdict["answer"].startswith("不是。")
+    assert verdict["units"] == ["盟工商局"] and verdict["citations"][0]["path"] == "二、(一)5"
+    more = ask(client, "盟工商局和盟质监局谁牵头的多").get_json()
+    assert more["intent"] == "compare" and more["answer"].startswith("盟工商局牵头的多")
+    intents = spec["components"]["schemas"]["Answer"]["properties"]["intent"]["examples"]
+    assert {"set", "yes_no", "compare"} <= set(intents)
+
+
+def test_a_unit_the_plans_lack_is_not_found_and_never_another(client):
+    body = ask(client, "税务局牵头哪些工作").get_json()
+    assert body["found"] is False and body["citations"] == [] and body["subject"]["units"] == []
+    assert body["answer"].startswith("方案中没有名为税务局的单位") and "盟商务局" not in body["answer"]
+    assert body["suggestions"] == ["盟国税局承担哪些任务？", "盟地税局承担哪些任务？"]
+
+
+def test_a_who_answer_says_the_roles_in_words(client):
+    body = ask(client, "特种设备安全监管谁负责").get_json()
+    assert body["answer"].startswith("牵头单位：盟质监局；配合单位：未列明。")
+
+
 def test_question_outside_the_plans_is_not_found(client, spec):
     body = ask(client, "<script>alert(1)</script>").get_json()
     check(body, response_schema(spec, "/api/ask", "post", 200), spec)
@@ -421,3 +450,58 @@ def test_a_non_ascii_script_name_gives_the_same_links_as_flask(client, through_f
     assert through_flask == ["/api/ask"]
     assert fast["citations"][0]["url"] == slow["citations"][0]["url"]
     assert fast["citations"][0]["url"].startswith("/问答/clause/")
+
+
+# -- a body over MAX_CONTENT_LENGTH, chunked or not, through the real servers (#23, 14) ----------------
+def send_raw(port: int, request: bytes) -> tuple[int, dict]:
+    """(status, JSON body) of one raw HTTP/1.1 request on a connection of its own."""
+    import json
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as conn:
+        conn.sendall(request)
+        data = b""
+        while chunk := conn.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split()[1]), json.loads(body)
+
+
+def http_post(path: str, body: bytes, chunked: bool) -> bytes:
+    """A POST of a JSON body, sent chunked (8 KB chunks) or with its Content-Length."""
+    head = f"POST {path} HTTP/1.1\r\nHost: qa\r\nContent-Type: application/json\r\nConnection: close\r\n"
+    if not chunked:
+        return f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(body[i:i + 8192]), body[i:i + 8192])
+                      for i in range(0, len(body), 8192))
+    return f"{head}Transfer-Encoding: chunked\r\n\r\n".encode() + chunks + b"0\r\n\r\n"
+
+
+def body_of(size: int) -> bytes:
+    """A JSON question body of exactly `size` bytes."""
+    frame = b'{"question": "%s"}'
+    return frame % (b"a" * (size - len(frame) + 2))
+
+
+@pytest.fixture(scope="module", params=["waitress", "gunicorn"])
+def real_server(request, tmp_path_factory):
+    """`python app.py` (waitress, web/server.py) and gunicorn as deployed (gunicorn.conf.py)."""
+    from bench.server import serving
+
+    with serving(request.param, tmp_path_factory.mktemp(request.param), workers=1,
+                 env={"INSTANCE_DIR": str(tmp_path_factory.mktemp("instance"))}) as server:
+        yield server
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+@pytest.mark.parametrize("path", ["/api/ask", "/api/feedback"])
+def test_any_body_over_the_limit_is_a_413_through_the_real_server(real_server, path, chunked):
+    limit = 64 * 1024
+    for size in (limit + 1, 3 * limit):
+        status, body = send_raw(real_server.port, http_post(path, body_of(size), chunked))
+        assert status == 413 and body["error"], (size, body)
+    status, body = send_raw(real_server.port, http_post(path, body_of(limit), chunked))  # at the limit: read
+    assert status == 400 and ("too long" if path == "/api/ask" else "answer_id") in body["error"], body
+    question = '{"question": "简易注销谁牵头"}'.encode()
+    status, body = send_raw(real_server.port, http_post("/api/ask", question, chunked))
+    assert status == 200 and body["found"]

@@ -23,7 +23,7 @@ def test_who_is_lead_then_cooperating(assistant):
 
 def test_cooperate_is_empty_when_the_plan_names_none(assistant):
     answer = assistant.ask("打击传销有哪些配合单位？")
-    assert answer.found and answer.units == () and "未列配合单位" in answer.answer
+    assert answer.found and answer.units == () and answer.answer.startswith("配合单位：未列明；牵头单位：盟工商局")
 
 
 def test_unit_tasks_cite_every_clause_of_the_unit(assistant):
@@ -310,3 +310,100 @@ def test_a_questions_compounds_do_not_drown_its_other_words():
     assert best == 0
     counted_whole = Retriever(clauses, tokenizer, RetrievalSettings(part_weight=1.0)).rank(query)[0][0]
     assert counted_whole == 1
+
+
+# -- issue 22: never a different unit; sets, yes/no and comparisons exactly; roles in words; switches -------
+
+
+def test_a_unit_the_plans_lack_is_said_so_with_the_nearest_real_names(assistant):
+    answer = assistant.ask("税务局牵头哪些工作？")
+    assert not answer.found and answer.citations == () and answer.subject_units == ()
+    assert answer.answer.startswith("方案中没有名为税务局的单位。相近的单位：盟国税局、盟地税局。")
+    assert "盟商务局" not in answer.answer
+    assert answer.suggestions == ("盟国税局承担哪些任务？", "盟地税局承担哪些任务？")
+
+
+def test_a_unit_of_units_yaml_the_plan_gives_no_task_is_told_so(tmp_path):
+    import shutil
+
+    for name in ("plan.txt", "terms.yaml"):
+        shutil.copy(f"corpus/{name}", tmp_path / name)
+    units = open("corpus/units.yaml", encoding="utf-8").read().replace("units:\n", "units:\n  盟统计局: [统计局]\n")
+    (tmp_path / "units.yaml").write_text(units, encoding="utf-8")
+    answer = Assistant.from_folder(tmp_path, store=StateStore(":memory:")).ask("统计局和工商局都参与的任务")
+    assert not answer.found and answer.citations == ()
+    assert answer.answer.startswith("方案中没有给盟统计局分配任务。")
+
+
+def test_a_set_question_cites_exactly_its_set(assistant):
+    answer = assistant.ask("盟工商局和盟质监局都参与的任务有哪些")
+    both = [c for c in assistant.clauses if c.kind != "heading" and {"盟工商局", "盟质监局"} <= set(c.units)]
+    assert answer.intent == "set" and list(answer.citations) == both and len(both) == 4
+    assert answer.answer.startswith("盟工商局、盟质监局都参与的任务共4项：")
+    assert "（盟工商局牵头，盟质监局配合）" in answer.answer
+
+
+def test_a_difference_leaves_out_every_task_of_the_other_unit(assistant):
+    answer = assistant.ask("发改委牵头、工商局没参与的工作有哪些")
+    assert [c.title for c in answer.citations] == ["改革市场准入制度", "落实公平竞争审查制度"]
+    assert all("盟发改委" in c.lead and "盟工商局" not in c.units for c in answer.citations)
+    assert answer.answer.startswith("盟发改委牵头、盟工商局未参与的任务共2项")
+
+
+def test_an_empty_set_says_there_is_none(assistant):
+    answer = assistant.ask("盟财政局和盟公安局都参与的任务")
+    assert answer.found and answer.citations == () and answer.answer.startswith("方案中没有")
+
+
+@pytest.mark.parametrize(
+    "question, opening, units",
+    [
+        ("是不是盟工商局牵头简易注销", "是。", ("盟工商局",)),
+        ("简易注销是盟质监局牵头的吗", "不是。盟质监局没有参与这项工作", ("盟工商局",)),
+        ("简易注销是盟环保局牵头的吗", "不是。盟环保局是这项工作的配合单位", ("盟工商局",)),
+        ("计量体系建设工商局参与了吗", "不是。", ("盟质监局",)),
+    ],
+)
+def test_yes_no_opens_with_yes_or_no_then_the_units(assistant, question, opening, units):
+    answer = assistant.ask(question)
+    assert answer.intent == "yes_no" and answer.answer.startswith(opening) and answer.units == units
+    assert len(answer.citations) == 1 and "牵头单位：" in answer.answer.splitlines()[1]
+
+
+def test_yes_no_with_a_slip_still_opens_with_yes(assistant):
+    answer = assistant.ask("是不是盟工商局牵头见易注销")
+    assert answer.answer.startswith("是。") and "按“简易注销”理解" in answer.answer.splitlines()[0]
+
+
+def test_a_comparison_names_the_unit_with_more_first_and_each_count(assistant):
+    answer = assistant.ask("发改委跟法制办哪个牵头的任务多")
+    assert answer.intent == "compare"
+    assert answer.answer.startswith("盟行署法制办牵头的多：盟行署法制办牵头7项，盟发改委牵头6项。")
+    assert len(answer.citations) == len({c.id for c in answer.citations}) == 12  # every task of either, once
+
+
+@pytest.mark.parametrize(
+    "question, head",
+    [
+        ("特种设备安全监管谁负责", "牵头单位：盟质监局；配合单位：未列明。"),
+        ("简易注销谁负责", "牵头单位：盟工商局；配合单位：" + "、".join(SIX) + "。"),
+        ("计量体系建设有哪些配合单位", "配合单位：未列明；牵头单位：盟质监局。"),
+        ("简易注销有几个配合单位", "配合单位共6个。配合单位：" + "、".join(SIX) + "；牵头单位：盟工商局。"),
+    ],
+)
+def test_a_who_answer_says_each_role_in_words(assistant, question, head):
+    assert assistant.ask(question).answer.splitlines()[0] == head
+
+
+def test_a_topic_switch_cites_the_new_topics_clause(assistant):
+    assert assistant.ask("食品安全全过程监管谁牵头", "switch").citations[0].title == "加强食品安全全过程监管"
+    answer = assistant.ask("那药品呢？", "switch")
+    assert answer.intent == "lead" and answer.citations[0].title == "加强药品、医疗器械安全全环节监管"
+    assert answer.units == ("盟食药局",)
+
+
+def test_a_unit_switch_keeps_the_role(assistant):
+    assistant.ask("盟工商局牵头哪些工作", "unit-switch")
+    answer = assistant.ask("换成法制办呢", "unit-switch")
+    assert answer.subject_units == ("盟行署法制办",) and answer.subject_role == "lead"
+    assert len(answer.citations) == 7

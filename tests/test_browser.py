@@ -283,7 +283,7 @@ def test_follow_up_keeps_the_topic_and_new_conversation_forgets_it(desktop):
 def test_refusal_is_one_line_and_its_suggestions_ask_when_clicked(desktop):
     desktop.goto("/")
     answer = ask(desktop, OUT_OF_SCOPE)
-    assert answer.locator(".refusal-text").inner_text() == "方案中没有找到相关内容。"
+    assert answer.locator(".refusal-text").inner_text() == "方案中没有找到与这个问题相关的内容。"
     assert answer.locator(".refusal p").count() == 2  # that line and "可以这样问："
     suggestions = answer.locator("button.suggestion")
     assert suggestions.count() >= 2
@@ -296,6 +296,35 @@ def test_refusal_is_one_line_and_its_suggestions_ask_when_clicked(desktop):
     desktop.locator(".msg-bot:not(.is-waiting)").nth(1).wait_for()
     assert desktop.locator(".msg-user").all_inner_texts() == [OUT_OF_SCOPE, picked]
     assert desktop.locator(".msg-bot").nth(1).locator(".refusal").count() == 0
+
+
+def test_each_role_is_named_in_words_on_the_card_and_in_print(desktop):
+    desktop.goto("/")
+    answer = ask(desktop, "简易注销谁负责")  # 责任单位: both roles answer, so each row says which it is
+    labels = answer.locator(".direct .role-label")
+    assert [label.inner_text() for label in labels.all() if label.is_visible()] == ["牵头单位", "配合单位"]
+    desktop.emulate_media(media="print")  # chips lose their colours in print: the words remain
+    assert [label.inner_text() for label in labels.all() if label.is_visible()] == ["牵头单位", "配合单位"]
+    desktop.emulate_media(media="screen")
+    lead = ask(desktop, "简易注销由哪个单位牵头？")  # the heading names the asked role; the other row says its own
+    assert lead.locator(".direct-label").inner_text().startswith("牵头单位")
+    labels = lead.locator(".direct .role-label")
+    assert [label.inner_text() for label in labels.all() if label.is_visible()] == ["配合单位"]
+
+
+def test_set_yes_no_and_unknown_unit_cards(desktop):
+    desktop.goto("/")
+    both = ask(desktop, "工商局跟质监局共同牵头的工作")
+    assert both.locator(".direct-label").inner_text().startswith("盟工商局、盟质监局都牵头的任务共2项")
+    assert both.locator(".task-link").count() == 2
+    assert both.locator(".task-note").first.inner_text() == "盟工商局牵头，盟质监局牵头"
+    verdict = ask(desktop, "简易注销是盟质监局牵头的吗")
+    assert verdict.locator(".direct-text").inner_text().startswith("不是。")
+    assert verdict.locator(".role-lead .chip").all_inner_texts() == ["盟工商局"]
+    assert verdict.locator(".source .path").inner_text() == "二、(一)5"
+    unknown = ask(desktop, "税务局牵头哪些工作")
+    assert unknown.locator(".refusal-text").inner_text() == "方案中没有名为税务局的单位。"
+    assert unknown.locator("button.suggestion").all_inner_texts() == ["盟国税局承担哪些任务？", "盟地税局承担哪些任务？"]
 
 
 def test_understood_as_is_shown_small_above_the_answer(desktop):

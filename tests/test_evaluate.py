@@ -129,3 +129,59 @@ def test_report_groups_by_category(assistant):
     report = evaluate(assistant, items)
     assert report.by_cat == {"keywords": [True], "refuse": [True]}
     assert any(line.startswith("cat refuse") for line in report.lines())
+
+
+# -- the checks of issue 22's sets (tests/questions/wording/) ----------------------------------------------
+
+
+def _answer(text, found=True, **fields):
+    from qa.records import Answer
+
+    return Answer(text, found, fields.pop("intent", "set"), **fields)
+
+
+@pytest.mark.parametrize(
+    "item, text, ok",
+    [
+        ({"q": "x", "type": "set", "count": 4}, "盟工商局、盟质监局都参与的任务共4项：", True),
+        ({"q": "x", "type": "set", "count": 4}, "共14项", False),
+        ({"q": "x", "type": "set", "count": 0}, "方案中没有盟财政局和盟公安局都参与的任务。", True),
+        ({"q": "x", "type": "yes_no", "yes": True}, "是。盟工商局是这项工作的牵头单位。", True),
+        ({"q": "x", "type": "yes_no", "yes": True}, "不是。盟质监局没有参与这项工作。", False),
+        ({"q": "x", "type": "yes_no", "yes": False}, "不是。盟质监局没有参与这项工作。", True),
+        ({"q": "x", "type": "yes_no", "yes": False}, "牵头单位：盟工商局。", False),
+        ({"q": "x", "type": "compare", "first": "盟工商局"}, "工商局牵头的多：…", True),
+        ({"q": "x", "type": "compare", "first": "盟工商局"}, "盟质监局牵头的少", False),
+        ({"q": "x", "type": "who", "roles": {"lead": ["盟质监局"], "cooperate": []}}, "牵头单位：盟质监局；配合单位：未列明。",
+         True),
+        ({"q": "x", "type": "who", "roles": {"lead": ["盟质监局"], "cooperate": []}}, "责任单位：盟质监局。", False),
+        ({"q": "x", "type": "who", "roles": {"lead": ["盟工商局"], "cooperate": ["盟环保局"]}},
+         "牵头单位：盟工商局；配合单位：盟环保局、盟住建局。", False),
+    ],
+)
+def test_counts_yes_no_openings_and_roles_in_words(item, text, ok):
+    from qa.evaluate import check
+
+    assert (check(item, _answer(text)) == []) == ok
+
+
+def test_an_unknown_unit_passes_only_refused_or_answered_for_its_predecessors():
+    from qa.evaluate import check
+    from qa.records import Clause
+
+    item = {"q": "税务局牵头哪些工作", "type": "unknown_unit", "name": "税务局", "or_units": ["盟国税局"]}
+    clause = Clause("c", "doc", "s", "", "t", "x", "paragraph", lead=("盟商务局",))
+    assert check(item, _answer("方案中没有名为税务局的单位。", found=False, intent="unit_tasks")) == []
+    wrong = _answer("盟商务局牵头的任务共1项", intent="unit_tasks", citations=(clause,), subject_units=("盟商务局",))
+    assert check(item, wrong)
+    renamed = _answer("盟国税局…", intent="unit_tasks", citations=(clause,), subject_units=("盟国税局",))
+    assert check(item, renamed) == []
+
+
+def test_held_out_questions_are_scored_apart(assistant):
+    items = [{"q": "简易注销谁牵头", "type": "lead", "units": ["盟工商局"]},
+             {"q": "简易注销谁牵头", "type": "lead", "units": ["盟质监局"], "held_out": True}]
+    report = evaluate(assistant, items)
+    assert report.by_part == {"tuned": [True], "held_out": [False]}
+    assert any(line.startswith("held_out") for line in report.lines())
+    assert "held out" in report.failures[0][1]

@@ -212,3 +212,88 @@ def test_a_question_that_needs_context_is_read_otherwise_with_one(analyze, assis
     assert assistant.analyzer.needs_context(question)
     context = dict(analyze("盟质监局牵头哪些工作？").to_context(), anchor=["x-46"])
     assert analyze(question, context) != analyze(question)
+
+
+# -- issue 22: never a different unit; set, yes/no and comparison questions; follow-ups that switch ---------
+
+
+@pytest.mark.parametrize("question, name", [("税务局牵头哪些工作", "税务局"), ("盟统计局涉及哪些事项", "盟统计局"),
+                                            ("请问审计局在这个方案里承担什么任务", "审计局"), ("海关参与了哪些工作", "海关"),
+                                            ("水务局配合哪些任务", "水务局"),
+                                            ("交通运输局有什么分工", "交通运输局")])  # jieba cuts 交通运输/局有
+def test_a_unit_the_plans_lack_is_never_read_as_another(analyze, question, name):
+    query = analyze(question)
+    assert query.units == () and query.unknown_units == (name,)
+
+
+@pytest.mark.parametrize("question", ["产业布局有哪些任务", "一网通办的配合处室是哪个", "简易注销怎么办", "12315投诉办结谁负责"])
+def test_words_ending_as_a_unit_does_are_not_units(analyze, question):
+    assert analyze(question).unknown_units == ()
+
+
+def test_an_abbreviation_starts_where_a_word_does(analyze):
+    assert analyze("商务局牵头什么").units == ("盟商务局",)
+    assert analyze("税务局牵头什么").units == ()  # its 务局 is no abbreviation of 盟商务局
+
+
+@pytest.mark.parametrize(
+    "question, operation, members",
+    [
+        ("盟工商局和盟质监局都参与的任务", "and", [("盟工商局", "any", False), ("盟质监局", "any", False)]),
+        ("工商局跟质监局共同牵头的工作", "and", [("盟工商局", "lead", False), ("盟质监局", "lead", False)]),
+        ("工商局牵头、环保局配合的任务", "and", [("盟工商局", "lead", False), ("盟环保局", "cooperate", False)]),
+        ("编办或者发改委牵头的工作有哪些", "or", [("盟编办", "lead", False), ("盟发改委", "lead", False)]),
+        ("工商局牵头但质监局不参与的任务", "minus", [("盟工商局", "lead", False), ("盟质监局", "any", True)]),
+        ("除了质监局，工商局牵头的还有哪些", "minus", [("盟质监局", "any", True), ("盟工商局", "lead", False)]),
+    ],
+)
+def test_set_questions_name_each_unit_with_its_role(analyze, question, operation, members):
+    query = analyze(question)
+    assert query.intent == "set" and query.operation == operation
+    assert [(names[0], role, denied) for names, role, denied in query.members] == members
+
+
+@pytest.mark.parametrize("question", ["盟工商局和盟质监局牵头哪些工作", "盟工商局、盟质监局的任务都有哪些"])
+def test_units_only_listed_together_ask_for_each_ones_tasks(analyze, question):
+    assert analyze(question).intent == "unit_tasks"
+
+
+@pytest.mark.parametrize(
+    "question, intent",
+    [
+        ("是不是盟工商局牵头简易注销", "yes_no"),
+        ("盟环保局是简易注销的配合单位吗", "yes_no"),
+        ("特种设备安全监管是质监局负责的吧", "yes_no"),
+        ("盟工商局和盟质监局谁牵头的多", "compare"),
+        ("法制办比编办多牵头几项", "compare"),
+        ("哪个单位牵头的任务最多", "compare"),
+        ("简易注销有没有配合单位", "cooperate"),  # no unit named: which units, not whether
+    ],
+)
+def test_yes_no_and_comparison_questions(analyze, question, intent):
+    assert analyze(question).intent == intent
+
+
+def test_most_of_an_amount_is_no_comparison_of_units(analyze):
+    assert analyze("信易贷最多能贷多少钱").intent != "compare"
+
+
+def test_a_topic_switch_takes_the_new_topic_and_keeps_the_frame(analyze):
+    first = analyze("食品安全全过程监管谁牵头")
+    context = dict(first.to_context(), anchor=["food"])
+    second = analyze("那药品呢？", context)
+    assert second.intent == "lead" and second.terms == ("药品",) and not second.anchor
+    assert second.seen == ("food",) and "监管" in second.context and "食品" not in second.context
+
+
+def test_a_unit_switch_after_yes_no_keeps_the_task_and_role(analyze):
+    first = analyze("是不是盟工商局牵头简易注销")
+    second = analyze("那盟环保局呢", dict(first.to_context(), anchor=["x-31"]))
+    assert second.intent == "yes_no" and second.anchor == ("x-31",)
+    assert second.members == ((("盟环保局",), "lead", False),)
+
+
+def test_an_abbreviation_beside_a_name_written_in_full_is_read_too(both_assistant):
+    query = both_assistant.analyzer.analyze("市税务局和市商务局都参与了哪些")
+    assert query.intent == "set" and query.unknown_units == ()
+    assert [names for names, _, _ in query.members] == [("国家税务总局三亚市税务局",), ("市商务局",)]

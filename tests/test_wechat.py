@@ -8,6 +8,7 @@ import itertools
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlencode
 
 import pytest
 import xmltodict
@@ -291,6 +292,25 @@ def test_question_answered_in_every_mode(wechat):
     assert "牵头单位：盟工商局" in content
     assert "二、(一)5“完善市场主体退出机制”" in content and "原文：“全面实施企业简易注销登记" in content
     assert f"{BASE}/clause/" in content
+
+
+def test_roles_are_said_in_words_even_when_one_has_no_unit(safe):
+    content = safe.ask(user(), "特种设备安全监管谁负责")
+    assert content.splitlines()[:2] == ["牵头单位：盟质监局", "配合单位：未列明"]
+
+
+def test_yes_no_reply_opens_with_the_verdict_then_the_roles(safe):
+    lines = safe.ask(user(), "简易注销是盟质监局牵头的吗").splitlines()
+    assert lines[0].startswith("不是。盟质监局没有参与这项工作")
+    assert lines[1] == "牵头单位：盟工商局" and lines[2].startswith("配合单位：盟环保局")
+
+
+def test_set_reply_states_the_set_and_lists_each_task(safe):
+    lines = safe.ask(user(), "工商局跟质监局共同牵头的工作").splitlines()
+    assert lines[0] == "盟工商局、盟质监局都牵头的任务共2项："
+    assert [line for line in lines if line.startswith("· ")] == [
+        "· 二、(二)2“打击制售假冒伪劣商品违法行为”", "· 二、(三)3“加强重点人群消费维权”"
+    ]
 
 
 def test_links_point_at_existing_clause_pages(safe, wx_app):
@@ -851,3 +871,48 @@ def test_reply_once_gives_up_waiting_on_a_stuck_answer(tmp_path):
     started = time.perf_counter()
     assert once.reply(key, lambda: pytest.fail("computed twice")) is None
     assert 0.2 <= time.perf_counter() - started < 2
+
+
+# -- a signed plain-mode URL: one body per signature, and none while the store cannot say (#23, 15) ----------
+def replay(client, query: str, fields: dict):
+    """POST a plain-mode body on a signed URL captured before (the query string as it was)."""
+    return client.post(f"/wechat?{query}", data=message_xml(fields).encode("utf-8"), content_type="text/xml")
+
+
+def signed_query() -> str:
+    """A fresh plain-mode query string as WeChat signs it."""
+    ts, nonce = str(int(time.time())), str(next(ids))
+    return urlencode({"signature": plain_signature(TOKEN, ts, nonce), "timestamp": ts, "nonce": nonce})
+
+
+def test_a_signed_url_replayed_with_another_body_is_forbidden(wx_app, asks):
+    client, sender = wx_app.test_client(), user()
+    query, first = signed_query(), text_message(sender, "简易注销有哪些配合单位？")
+    assert replay(client, query, first).status_code == 200
+    assert replay(client, query, first).status_code == 200  # WeChat's own resend: the same body
+    forged = text_message(sender, "特种设备谁牵头？", MsgId=next(ids))
+    assert replay(client, query, forged).status_code == 403
+    assert [q for q, _ in asks] == ["简易注销有哪些配合单位？"]
+
+
+def test_with_redis_down_every_message_is_refused_never_a_replay_let_through(redis_server, tmp_path):
+    app = create_app(settings_for(tmp_path / "unused.db", STATE_URL=redis_server.url,
+                                  INSTANCE_DIR=str(tmp_path / "instance")))
+    client, sender = app.test_client(), user()
+    query, first = signed_query(), text_message(sender, "简易注销有哪些配合单位？")
+    assert replay(client, query, first).status_code == 200
+    redis_server.stop()
+    forged = text_message(sender, "特种设备谁牵头？", MsgId=next(ids))
+    refused = replay(client, query, forged)
+    assert refused.status_code == 503 and refused.get_json()["error"] and refused.headers["Retry-After"]
+    fresh = text_message(user(), "特种设备谁牵头？")  # nothing can be answered once while the store is down
+    assert replay(client, signed_query(), fresh).status_code == 503
+    assert WeChatServer(client, "safe").send(fresh).status_code == 503
+    wecom = WeComServer(client)
+    assert wecom.send(text_message(user(), "特种设备谁牵头？", to=SAMPLE_CORP_ID)).status_code == 503
+    assert WeChatServer(client, "safe").verify_url("echo").status_code == 200  # no store needed to verify
+    assert client.post("/api/ask", json={"question": "简易注销有哪些配合单位？"}).status_code == 200
+    redis_server.start()
+    time.sleep(1.1)  # the store is tried again once a second
+    assert "盟质监局" in WeChatServer(client, "plain").reply(replay(client, signed_query(), fresh))["Content"]
+    app.extensions["log"].close()

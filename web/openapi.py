@@ -58,7 +58,7 @@ CLAUSE_PROPERTIES = {
 DAYS = {"name": "days", "in": "query", "required": False, "description": "The window, in days up to now.",
         "schema": {"type": "integer", "enum": [1, 7, 30, 90, 180], "default": 30}}
 CHANNEL = {"name": "channel", "in": "query", "required": False, "description": "One channel only.",
-           "schema": {"type": "string", "enum": ["", "web", "api", "wechat", "wecom"]}}
+           "schema": {"type": "string", "enum": ["", "web", "api", "wechat", "wecom", "dingtalk"]}}
 LOGIN_REQUIRED = _json(_ref("Error"), "Not logged in to the admin area.")
 LOG_DOWN = _json(_ref("Error"), "The question log's database cannot be read now.")
 # The admin area's JSON (read-only; its pages under /admin change things, with CSRF-protected forms).
@@ -179,8 +179,12 @@ def openapi_spec(server: str = "/", max_question_length: int = 500) -> dict:
                 },
                 "intent": {
                     "type": "string",
-                    "description": "What was understood.",
-                    "examples": ["lead", "cooperate", "who", "unit_tasks", "fact", "content"],
+                    "description": "What was understood; set (tasks of units combined: both, either, one but "
+                    "not the other), yes_no (the answer opens with 是 or 不是) and compare (which unit has more "
+                    "tasks) answer over the whole duty table, citing every clause of the set.",
+                    "examples": [
+                        "lead", "cooperate", "who", "unit_tasks", "fact", "content", "set", "yes_no", "compare"
+                    ],
                 },
                 "units": {**STRINGS, "description": "For a who-question, the units that answer it."},
                 "citations": {
@@ -201,7 +205,7 @@ def openapi_spec(server: str = "/", max_question_length: int = 500) -> dict:
                             "role": {"type": "string", "enum": ["lead", "cooperate", "any", ""]},
                         }
                     ),
-                    "description": "For a unit's tasks (intent unit_tasks): "
+                    "description": "For a unit's tasks (intent unit_tasks), a set or a comparison: "
                     "the units asked about and the role.",
                 },
                 "understood_as": {
@@ -240,10 +244,18 @@ def openapi_spec(server: str = "/", max_question_length: int = 500) -> dict:
                 "status": {"type": "string", "enum": ["ok", "degraded", "off"]},
                 "backend": {"type": "string", "examples": ["sqlite", "postgresql"]},
                 "problem": {"type": "string"},
-                "queued": {"type": "integer", "description": "Rows waiting for the log's writer."},
+                "queued": {"type": "integer", "description": "Rows waiting to be written (queued or in hand)."},
                 "dropped": {"type": "integer", "description": "Rows dropped because the queue was full."},
+                "stalled_seconds": {"type": "number", "description": "How long the database has not answered "
+                                    "the writer's current write (0: no write under way); degraded from 10 s."},
+                "rows": {"type": "integer", "description": "Rows in the log when last measured."},
+                "bytes": {"type": "integer", "description": "About how many bytes the log takes, when last "
+                          "measured (rows and texts)."},
+                "max_rows": {"type": "integer", "description": "LOG_MAX_ROWS: the oldest rows go beyond it."},
+                "max_bytes": {"type": "integer", "description": "LOG_MAX_BYTES: the oldest rows go beyond it."},
             },
-            description="The question log. Degraded: answers go on, unlogged, until its database works.",
+            description="The question log. Degraded: its database fails or has stopped answering (a stalled "
+                        "writer), or rows were dropped in the last minute; answers go on, unlogged, meanwhile.",
         ),
         "LoggedQuestion": {
             "type": "object",
@@ -252,7 +264,7 @@ def openapi_spec(server: str = "/", max_question_length: int = 500) -> dict:
                 "answer_id": STRING,
                 "asked_at": {"type": "string", "format": "date-time"},
                 "day": {"type": "string", "description": "The server's local date."},
-                "channel": {"type": "string", "enum": ["web", "api", "wechat", "wecom"]},
+                "channel": {"type": "string", "enum": ["web", "api", "wechat", "wecom", "dingtalk"]},
                 "user_hash": {"type": "string", "description": "A keyed hash of a WeChat/WeCom user id."},
                 "question": STRING,
                 "intent": STRING,

@@ -8,15 +8,22 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from ..index.retrieve import Retriever, holds_fact
+from ..index.retrieve import Retriever, holds_fact, index_text
 from ..reading.names import ShortNames
-from ..reading.units import UnitDirectory, is_abbreviation
-from ..records import Answer, Clause, Intent, Question
-from ..vocabulary import DISTINCT_FACTS, DOCUMENT_WORDS, FACT_PATTERNS
+from ..reading.units import UnitDirectory, is_abbreviation, is_group, unit_prefix
+from ..records import Answer, Clause, Hit, Intent, Question
+from ..vocabulary import (
+    DISTINCT_FACTS,
+    DOCUMENT_WORDS,
+    FACT_PATTERNS,
+    QUESTION_UNIT_NAME_ENDINGS,
+    alternation,
+)
 from . import compose
 from .cues import ASKS_NAMES, DOC_FACT_WORDS, DOCUMENT_NAMES, HOLDS
 
 Hints = Callable[[], Sequence[str]]
+UNIT_NAME_END = re.compile(f"(?:{alternation(QUESTION_UNIT_NAME_ENDINGS)})$")
 
 
 class Refusal:
@@ -65,6 +72,27 @@ def holds(query: Question, clause: Clause) -> bool:
     return bool(pattern and pattern.search(clause.text))
 
 
+def switched(query: Question, hits: Sequence[Hit], words: Callable[[Clause], Sequence[str]]) -> list[Hit]:
+    """A topic switch ("那药品呢？" after 食品安全全过程监管): among the clauses near-equal for the new topic, not
+    the previous topic's, the one whose title keeps most of the previous topic's other words (监管), then the
+    one writing the new topic as a word of its own (药品, not only inside 食品药品), first."""
+    near = [h for h in hits if h.why in ("ranked", "related", "can-answer") and h.clause.id not in query.seen]
+    if not near:
+        return list(hits)
+
+    def fit(hit: Hit) -> tuple:
+        own = set(words(hit.clause))
+        return (
+            sum(t in hit.clause.title for t in query.context),
+            sum(t in own for t in query.terms),
+            hit is hits[0],
+            hit.score,
+        )
+
+    best = max(near, key=fit)
+    return [best, *(h for h in hits if h is not best and h.clause.id not in query.seen)]
+
+
 class ClauseAnswerer:
     """Answers from the clause retrieval finds: who leads / cooperates / is responsible, a fact, a content."""
 
@@ -79,6 +107,8 @@ class ClauseAnswerer:
         hits = self.retriever.find_more(query) if query.more else self.retriever.find(query)
         if not hits:
             return self.refuse(query)
+        if query.seen and not query.more:  # a topic switch: the new topic's clause, not the previous one
+            hits = switched(query, hits, lambda c: self.retriever.words.get(index_text(c), ()))
         if query.asks and not holds(query, hits[0].clause):
             # a clause near the best one may state what is asked ("3个工作日完成不动产首次登记")
             able = [h for h in hits[1:] if h.why == "related" and holds(query, h.clause)]
@@ -92,7 +122,8 @@ class ClauseAnswerer:
         citations = (best, *related)
         highlight = tuple(query.terms)
         if query.intent.asks_units:
-            text, units = compose.duty_reply(query.intent, best, related)
+            counted = query.asks.startswith("count")  # "有几个配合单位": the reply says how many
+            text, units = compose.duty_reply(query.intent, best, related, count=counted)
             roles = tuple((u, "lead") for u in best.lead) + tuple((u, "cooperate") for u in best.cooperate)
             return Answer(
                 text,
@@ -163,6 +194,63 @@ class UnitTasksAnswerer:
             subject_units=tuple(in_plan),
             subject_role=role,
         )
+
+
+class UnknownUnitAnswerer:
+    """Says the plans name no such unit (税务局), offering the nearest names they hold; never another unit's
+    tasks."""
+
+    def __init__(self, units: Sequence[str], hints: Hints, known: Callable[[str], str], most: int = 3):
+        self.units = [u for u in dict.fromkeys(units) if not is_group(u)]
+        self.stems = [(unit, name_stem(unit), name_ending(unit)) for unit in self.units]
+        self.hints = hints
+        # the name as units.yaml or a plan's text knows it (a unit given no task), '' for a name none knows
+        self.known = known
+        self.most = most
+
+    def __call__(self, query: Question) -> Answer:
+        """The refusal naming each unknown unit and the real names nearest it."""
+        lines, near = [], []
+        for name in query.unknown_units:
+            known = self.known(name)
+            lines.append(f"方案中没有给{known}分配任务。" if known else f"方案中没有名为{name}的单位。")
+            close = self.nearest(name)
+            if close:
+                lines.append(f"相近的单位：{'、'.join(close)}。")
+                near += [u for u in close if u not in near]
+        offered = tuple(f"{u}承担哪些任务？" for u in near[: self.most]) or tuple(self.hints())
+        return Answer(
+            "".join(lines) + "可以问：" + "；".join(offered),
+            found=False,
+            intent=query.intent,
+            suggestions=offered,
+        )
+
+    def nearest(self, name: str) -> list[str]:
+        """The plans' units of the same kind (局, 委 …) whose names share the unknown one's first character
+        (税务局 → 盟国税局, 盟地税局), or two of its characters, ending and prefix aside; the most shared first."""
+        stem = name_stem(name)
+        if not stem:
+            return []
+        ending, scored = name_ending(name), []
+        for n, (unit, other, kind) in enumerate(self.stems):
+            shared = len(set(stem) & set(other))
+            if kind == ending and (stem[0] in other or shared >= 2):
+                scored.append((-(stem[0] in other), -shared, n, unit))
+        return [unit for *_, unit in sorted(scored)[: self.most]]
+
+
+def name_ending(name: str) -> str:
+    """What kind of body a unit's name says it is, by its ending (局, 委, 银行 …)."""
+    ending = UNIT_NAME_END.search(name)
+    return ending.group() if ending else ""
+
+
+def name_stem(name: str) -> str:
+    """A unit's name without its prefix and ending (盟国税局 → 国税, 税务局 → 税务)."""
+    name = name[len(unit_prefix(name)) :]
+    ending = UNIT_NAME_END.search(name)
+    return name[: ending.start()] if ending and ending.start() > 0 else name
 
 
 class FullNameAnswerer:

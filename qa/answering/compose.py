@@ -37,8 +37,8 @@ def duty_line(clause: Clause) -> str:
     """A clause's units in one line: 牵头单位：…；配合单位：…。"""
     if not (clause.lead or clause.cooperate):
         return f"未列明{RESPONSIBLE_NAME}。"
-    if not clause.cooperate:
-        return f"{RESPONSIBLE_NAME}：{unit_list(clause.lead)}。"
+    if not clause.cooperate:  # units named with no role split lead (the answer contract)
+        return f"{ROLE_NAMES['lead']}：{unit_list(clause.lead)}。"
     lead, cooperate = ROLE_NAMES["lead"], ROLE_NAMES["cooperate"]
     return f"{lead}：{unit_list(clause.lead)}；{cooperate}：{unit_list(clause.cooperate)}。"
 
@@ -73,23 +73,30 @@ def unit_list(units: Sequence[str]) -> str:
     return "、".join(units) if units else "（未列明）"
 
 
-def duty_reply(intent: str, clause: Clause, related: Sequence[Clause]) -> tuple[str, tuple[str, ...]]:
-    """The reply to who leads / cooperates / is responsible, and the units it names."""
+def roles_line(clause: Clause, first: str = "lead") -> str:
+    """A clause's units by role, in words, the asked role first: 牵头单位：A；配合单位：B、C。 (未列明 for none)."""
+    if not (clause.lead or clause.cooperate):
+        return f"该条款未列明{RESPONSIBLE_NAME}。"
+    said = {role: f"{ROLE_NAMES[role]}：{'、'.join(getattr(clause, role)) or '未列明'}" for role in ROLE_NAMES}
+    order = ("cooperate", "lead") if first == "cooperate" else ("lead", "cooperate")
+    return "；".join(said[role] for role in order) + "。"
+
+
+def duty_reply(
+    intent: str, clause: Clause, related: Sequence[Clause], count: bool = False
+) -> tuple[str, tuple[str, ...]]:
+    """The reply to who leads / cooperates / is responsible, and the units it names: each role in words, the
+    asked one first (with how many there are when the question asks a count)."""
     if intent == "lead":
         units = clause.lead
-        head = f"牵头单位：{unit_list(units)}。" if units else "该项工作未列明牵头单位。"
     elif intent == "cooperate":
         units = clause.cooperate
-        if units:
-            head = f"配合单位：{unit_list(units)}。"
-        else:
-            head = "该项工作未列配合单位" + (f"，由{unit_list(clause.lead)}负责。" if clause.lead else "。")
     else:
         units = clause.lead + clause.cooperate
-        parts = [f"{ROLE_NAMES['lead'] if clause.cooperate else RESPONSIBLE_NAME}：{unit_list(clause.lead)}"]
-        if clause.cooperate:
-            parts.append(f"配合单位：{unit_list(clause.cooperate)}")
-        head = "；".join(parts) + "。" if clause.lead or clause.cooperate else "该条款未列明责任单位。"
+    head = roles_line(clause, first=intent)
+    if count and units:
+        name = ROLE_NAMES.get(intent, RESPONSIBLE_NAME)
+        head = f"{name}共{len(units)}个。{head}"
     lines = [head, f"出处：{where(clause)}", f"原文：“{quote(clause.body)}”"]
     if clause.duty_text:
         lines.append(clause.duty_text.strip())
@@ -97,6 +104,70 @@ def duty_reply(intent: str, clause: Clause, related: Sequence[Clause]) -> tuple[
         lines.append(f"完成时限：{clause.deadline}")
     lines += related_lines(related, with_units=True)
     return "\n".join(lines), units
+
+
+def _sections(clauses: Sequence[Clause], mark) -> list[str]:
+    """Task lines grouped under their top sections (【二、重点任务】), each with what `mark` says of it."""
+    lines, section = [], None
+    for clause in clauses:
+        top = clause.section[0] if clause.section else ""
+        if top != section:
+            section = top
+            lines.append(f"【{_top_marker(clause)}{top}】" if top else "【其他】")
+        lines.append(f"· {clause.path}“{clause.title}”{mark(clause)}")
+    return lines
+
+
+def set_reply(
+    description: str, members: Sequence[tuple[Sequence[str], str, bool]], clauses: Sequence[Clause]
+) -> str:
+    """The reply to a set question: the set in words, its size, then each task with the units' roles in it."""
+    if not clauses:
+        return f"方案中没有{description}的任务。"
+    units = list(dict.fromkeys(u for names, _, _ in members for u in names))
+
+    def roles(clause: Clause) -> str:
+        said = [f"{u}{'牵头' if u in clause.lead else '配合'}" for u in units if u in clause.units]
+        return f"（{'，'.join(said)}）" if said else ""
+
+    return "\n".join([f"{description}的任务共{len(clauses)}项：", *_sections(clauses, roles)])
+
+
+def compare_reply(rows: Sequence[tuple[str, str, int]], fewer: bool, named: bool) -> str:
+    """The reply to which unit has more (fewer) tasks: the answer first, then each unit's count."""
+    words = {"lead": "牵头", "cooperate": "配合", "any": "承担"}
+    counts = "，".join(f"{name}{words[role]}{n}项" for name, role, n in rows[:5])
+    top = [name for name, _, n in rows if n == rows[0][2]]
+    role = words[rows[0][1]]
+    more = "少" if fewer else "多"
+    if named:
+        if len(top) == len(rows):
+            return f"{'和'.join(top)}一样多：{counts}。"
+        return f"{top[0] if len(top) == 1 else '和'.join(top)}{role}的{more}：{counts}。"
+    return f"{'、'.join(top)}{role}的任务最{more}（{rows[0][2]}项）。依次为：{counts}。"
+
+
+def yes_no_reply(clause: Clause, members: Sequence[tuple[Sequence[str], str, bool]]) -> str:
+    """The reply to whether units have a role in a task: 是 or 不是 first, what each unit does there, then the
+    task's units by role and where it stands."""
+    names = {"lead": "牵头单位", "cooperate": "配合单位"}
+    holds, said = True, []
+    for units, role, denied in members:
+        found = False
+        for unit in units:
+            actual = "lead" if unit in clause.lead else "cooperate" if unit in clause.cooperate else ""
+            found = found or (bool(actual) if role == "any" else actual == role)
+            said.append(f"{unit}是这项工作的{names[actual]}" if actual else f"{unit}没有参与这项工作")
+        holds = holds and found != denied
+    lines = [
+        f"{'是' if holds else '不是'}。{'；'.join(said)}。",
+        roles_line(clause),
+        f"出处：{where(clause)}",
+        f"原文：“{quote(clause.body)}”",
+    ]
+    if clause.deadline:
+        lines.append(f"完成时限：{clause.deadline}")
+    return "\n".join(lines)
 
 
 def tasks_reply(units: Sequence[str], role: str, clauses: Sequence[Clause], other_role_count: int) -> str:

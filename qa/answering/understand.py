@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from ..index.tokenize import Tokenizer, normalize
@@ -17,11 +17,12 @@ from ..vocabulary import (
     DOCUMENT_WORDS,
     FACT_TYPES,
     FOLLOW_UP_OPENINGS,
+    LONE_UNIT_WORDS,
+    NOT_UNIT_WORDS,
     PREFIX_CHARS,
-    QUESTION_UNIT_ENDINGS,
+    QUESTION_UNIT_NAME_ENDINGS,
     UNIT_WORDS,
     alternation,
-    unit_ending_pattern,
 )
 from .cues import (
     ASKS,
@@ -31,7 +32,9 @@ from .cues import (
     MORE,
     SPOKEN_FORM_WORDS,
 )
+from . import sets
 from .normalise import Normaliser, Reading
+from .sets import Member
 
 UNIT_WORD = alternation(UNIT_WORDS)
 # "谁", "哪个部门", "什么单位", "责任单位", "配合处室", "归谁管", "由哪": the question asks for units.
@@ -48,15 +51,28 @@ TASK_CUE = re.compile(
     r"|负责(?:什么|哪些|啥)|牵头(?:什么|哪些|啥)|配合(?:什么|哪些|啥)|涉及|参与|干(?:什么|啥)"
     r"|做(?:什么|啥)|管(?:什么|哪些|啥)|分工|任务|职责|的工作"
 )
+TASK_OR_ROLE = re.compile(rf"{TASK_CUE.pattern}|牵头|配合|任务|工作")
 PRONOUNS = re.compile(r"^(?:那|那么)?(?:它|他们|它们|该单位|这个单位|这家|该部门|这个部门)")
 ABBREVIATION_END = re.compile(alternation(ABBREVIATION_ENDINGS))
-UNIT_END = unit_ending_pattern(QUESTION_UNIT_ENDINGS)
+UNKNOWN_UNIT_END = re.compile(alternation(QUESTION_UNIT_NAME_ENDINGS))
 GROUP_END = re.compile(r"单位|部门")
 HAN = re.compile(r"[\u4e00-\u9fff]+")
 # "粮食抽检 负责", "计量 责任单位": bare keywords naming the responsible units they ask for.
 BARE_RESPONSIBLE = re.compile(r"负责|责任|负责单位|责任单位|责任部门|负责部门|主管单位|主管部门|谁负责|谁管")
 # What may stand between a question's words: spaces of bare keywords, punctuation.
 SPACES = re.compile(r"[\s?？。!！,，、]+")
+
+
+Mention = tuple[int, int, tuple[str, ...]]  # where a question names units: start, end, the canonical units
+
+
+def blanked(text: str, found: Sequence[Mention], keep_length: bool = False) -> str:
+    """The text with each span named a unit replaced by a space (by as many spaces, keeping positions)."""
+    out, at = [], 0
+    for start, end, _ in found:
+        out += [text[at:start], " " * (end - start if keep_length else 1)]
+        at = end
+    return "".join(out) + text[at:]
 
 
 def unit_stems(surfaces: Mapping[str, Iterable[str]]) -> dict[str, tuple[str, ...]]:
@@ -130,21 +146,21 @@ class QuestionAnalyzer:
         self._unit_pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
         # Staff ask the same questions again and again: reading one is pure, so it is cached per analyzer.
         self._read = functools.lru_cache(maxsize=cache_size)(self._read)
+        # jieba's words of a question, cut once for the unit readers that need them (most questions need none)
+        self._words = functools.lru_cache(maxsize=64)(lambda text: tuple(self.tokenizer.words(text)))
 
-    def find_units(self, text: str) -> tuple[tuple[str, ...], str]:
-        """Units named in the text (canonical, in order) and the text with their names removed."""
-        names: list[str] = []
+    def mentions(self, text: str) -> list[Mention]:
+        """Where the text names units, in order: (start, end, the canonical units named there)."""
+        found: list[Mention] = []
         if self._unit_pattern is not None:
-            for match in self._unit_pattern.finditer(text):
-                names += [n for n in self.surfaces[match.group(0)] if n not in names]
-            text = self._unit_pattern.sub(" ", text)
-        if not names:
-            names, text = self._abbreviated_units(text)
-        if not names:
-            names, text = self._abbreviated_groups(text)
-        return tuple(names), text
+            matches = self._unit_pattern.finditer(text)
+            found = [(m.start(), m.end(), self.surfaces[m.group()]) for m in matches]
+        if not found:
+            return self._abbreviated_units(text) or self._abbreviated_groups(text)
+        # beside names written in full, others abbreviated ("市税务局和市商务局"): read in what is left
+        return sorted([*found, *self._abbreviated_units(blanked(text, found, keep_length=True))])
 
-    def _abbreviated_groups(self, text: str) -> tuple[list[str], str]:
+    def _abbreviated_groups(self, text: str) -> list[Mention]:
         """A group of units named with a word left out (食安委成员单位 → 县食安委各成员单位): five characters or
         more, in order, of one group's name, with its ending."""
         for match in GROUP_END.finditer(text):
@@ -157,8 +173,8 @@ class QuestionAnalyzer:
                     g for g in self.group_names if g.endswith(match.group(0)) and is_abbreviation(span, g)
                 ]
                 if len(found) == 1:
-                    return found, text[:start] + " " + text[end:]
-        return [], text
+                    return [(start, end, tuple(found))]
+        return []
 
     def other_units(self, text: str, role: str) -> tuple[str, ...]:
         """Units with `role` that a unit name in the text abbreviates, though staff's aliases give it to one
@@ -182,27 +198,95 @@ class QuestionAnalyzer:
             ]
         return tuple(found)
 
-    def _abbreviated_units(self, text: str) -> tuple[list[str], str]:
-        """Units named by an abbreviation (资规局, 中院, 市场监管局): its characters, in order, in one name."""
-        names: list[str] = []
+    def _word_starts(self, text: str) -> set[int]:
+        """Where the question's words start, as jieba cuts it (the plans' words and unit names kept whole)."""
+        starts, at = set(), 0
+        for word in self._words(text):
+            starts.add(at)
+            at += len(word)
+        return starts
+
+    def _abbreviated_units(self, text: str) -> list[Mention]:
+        """Units named by an abbreviation (资规局, 中院, 市场监管局): its characters, in order, in one name. The
+        abbreviation starts where a word of the question starts: 税务局 is not read from its 务局 (商务局)."""
+        found: list[Mention] = []
+        starts: set[int] | None = None
         for match in reversed(list(ABBREVIATION_END.finditer(text))):
             end, ending = match.end(), match.group(0)
+            if found and end > found[0][0]:  # inside a name already read
+                continue
             for start in range(max(0, end - 10), end - 1):
                 span = text[start:end]
                 if not HAN.fullmatch(span) or len(span) < (3 if ending == "办" else 2):
                     continue
-                found = [
+                if starts is None:
+                    starts = self._word_starts(text)
+                if start not in starts:
+                    continue
+                named = [
                     u
                     for u in self.full_names
                     if _ends_like(u, ending) and (span == u or is_abbreviation(span, u))
                 ]
-                contiguous = [u for u in found if span in u]
-                found = contiguous or found
-                if 0 < len(found) <= 2:
-                    names = [u for u in found if u not in names] + names
-                    text = text[:start] + " " + text[end:]
+                contiguous = [u for u in named if span in u]
+                named = contiguous or named
+                if 0 < len(named) <= 2:
+                    found.insert(0, (start, end, tuple(named)))
                     break
-        return names, text
+        return found
+
+    def unknown_units(self, text: str, found: Sequence[Mention]) -> list[Mention]:
+        """Where the text names what looks like a unit (税务局, 盟教育局, 海关) but is no unit of the plans."""
+        taken = [(start, end) for start, end, _ in found]
+        words: list[tuple[int, str]] = []
+        names: list[Mention] = []
+        for match in UNKNOWN_UNIT_END.finditer(text):
+            end = match.end()
+            inside = [*taken, *((start, stop) for start, stop, _ in names)]
+            if any(start <= match.start() < stop for start, stop in inside):
+                continue
+            if not words:
+                at = 0
+                for word in self._words(text):
+                    words.append((at, word))
+                    at += len(word)
+            # the ending must end a word: 办 of 办结 ends no name (a segmenter's guess such as 局有 is no word)
+            holding = next((w for at, w in words if at < end < at + len(w)), "")
+            if holding and self.tokenizer.dictionary.get(holding):
+                continue
+            # 办 is also "to do" (一次办, 怎么办): it closes a name only inside one word (外事办, 扶贫办)
+            closing = next((w for at, w in words if at < end <= at + len(w)), "")
+            if match.group(0) == "办" and not (len(closing) >= 3 and closing.endswith("办")):
+                continue
+            start = self._name_start(text, words, match.start(), end)
+            if start is None or any(start < stop and begin < end for begin, stop in taken):
+                continue
+            # a word the plans themselves use is their topic, not a unit (“一件事一次办”)
+            if self.normaliser is None or text[start:end] not in self.normaliser.vocabulary:
+                names.append((start, end, (text[start:end],)))
+        return names
+
+    def _name_start(self, text: str, words: list[tuple[int, str]], ending: int, end: int) -> int | None:
+        """Where the name a unit ending closes starts: the words before it back to a question word (请问审计局
+        → 审计局); None when it names no unit (布局, 怎么办)."""
+        if text[max(0, end - 2) : end] in NOT_UNIT_WORDS:
+            return None
+        start = next((at for at, word in words if at <= ending < at + len(word)), ending)
+        for at, word in reversed(words):
+            if at >= start:
+                continue
+            if (
+                not HAN.fullmatch(word)
+                or word in self.form_words
+                or self.lead_cue.search(word)
+                or self.cooperate_cue.search(word)
+                or end - at > 10
+            ):
+                break
+            start = at
+        name = text[start:end]
+        bare = name[1:] if name[0] in PREFIX_CHARS and len(name) > 2 else name
+        return start if len(bare) >= 3 or bare in LONE_UNIT_WORDS else None
 
     def analyze(self, question: str, context: Mapping | None = None) -> Question:
         """Understand one question, completing a follow-up from the conversation's context."""
@@ -243,7 +327,8 @@ class QuestionAnalyzer:
         """The question on its own: its Question, its text without unit names, the fact type it asks."""
         reading = self.read(question[: self.max_length])
         text = reading.text[: self.max_length]
-        units, rest = self.find_units(text)
+        found = self.mentions(text)
+        units, rest = tuple(dict.fromkeys(n for _, _, named in found for n in named)), blanked(text, found)
         terms, expansions = self._terms(rest)
         lead, cooperate = bool(self.lead_cue.search(rest)), bool(self.cooperate_cue.search(rest))
         role = "lead" if lead and not cooperate else "cooperate" if cooperate and not lead else ""
@@ -256,12 +341,21 @@ class QuestionAnalyzer:
             len(parts) > 1 and bool(BARE_RESPONSIBLE.fullmatch(parts[-1]))
         )
         tasks = bool(TASK_CUE.search(rest))
-        if not units and (lead or cooperate or tasks):
-            units, terms = self._unknown_unit(text, terms)
-        if not units and (lead or cooperate or tasks):
+        # names that look like units' but are none of the plans' (税务局) are read as units too, never as another
+        about_units = lead or cooperate or tasks or bool(sets.ROLE_ASKED.search(rest))
+        strange = self.unknown_units(text, found) if about_units else []
+        if strange:  # their names are no topic, as a known unit's are not ("交通运输局有" is cut 交通运输/局有)
+            terms, expansions = self._terms(blanked(text, sorted([*found, *strange])))
+        combined = self._combined(text, rest, sorted([*found, *strange]), role, terms)
+        unknown = self._unknown(strange, found, terms, combined)
+        if not units and not unknown and (lead or cooperate or tasks):
             units, terms = self._stem_unit(terms)
-        document = self._document_fact(rest, terms, units, answer_type)
-        if document and document != "letter":
+        document = "" if combined or unknown else self._document_fact(rest, terms, units, answer_type)
+        if combined:
+            intent = combined[0]
+        elif unknown and not units:
+            intent = Intent(role) if role and terms else Intent.UNIT_TASKS
+        elif document and document != "letter":
             intent = Intent.FACT
         elif (
             units
@@ -294,10 +388,52 @@ class QuestionAnalyzer:
             answer_type=answer_type if intent == Intent.FACT and not document else "",
             reading=tuple(reading.changes),
             understood_as=text if reading.changes else "",
-            asks="" if document else self._asks(rest),
+            asks="" if document or combined else self._asks(rest),
             document=document,
+            members=combined[1] if combined else (),
+            operation=combined[2] if combined else "",
+            unknown_units=unknown,
         )
         return query, rest, answer_type
+
+    def _combined(
+        self, text: str, rest: str, found: Sequence[Mention], role: str, terms: tuple[str, ...]
+    ) -> tuple[Intent, tuple[Member, ...], str] | None:
+        """A question over the duty table as a whole: which unit has more tasks (compare), whether units have
+        a role in a task (yes_no), the tasks units share, either has, or one has and another lacks (set)."""
+        more = sets.MORE.search(rest)
+        # "哪个单位牵头的任务最多": over every unit, when the question asks which unit and of its tasks
+        most = not found and all(p.search(rest) for p in (sets.MOST, ASKS_UNITS, TASK_OR_ROLE))
+        if more and (len(found) >= 2 or most):
+            members = sets.read_members(text, found, self.lead_cue, self.cooperate_cue, role)
+            fewer = "少" in more.group(0)
+            return Intent.COMPARE, members, "fewer" if fewer else "more"
+        if not found:
+            return None
+        members = sets.read_members(text, found, self.lead_cue, self.cooperate_cue, role)
+        topic = [t for t in terms if t not in self.weak_terms and not any(t in n for n in DOCUMENT_NAMES)]
+        if sets.YES_NO.search(text) and topic and not ASKS_UNITS.search(rest):
+            return Intent.YES_NO, members, ""
+        operation = sets.set_operation(text, found, members)
+        return (Intent.SET, members, operation) if operation else None
+
+    def _unknown(
+        self, strange: Sequence[Mention], found: Sequence[Mention], terms: tuple[str, ...], combined: object
+    ) -> tuple[str, ...]:
+        """Unit names the plans lack that the question asks about: one a set, yes/no or comparison question
+        names (its answerer says so), or the subject of a question about a unit's tasks, when the question
+        says nothing else (请问审计局在这个方案里承担什么任务)."""
+        names = tuple(dict.fromkeys(name for _, _, (name,) in strange))
+        if not names or combined:
+            return names
+        topic = [
+            t
+            for t in terms
+            if t not in self.weak_terms
+            and t not in DOCUMENT_WORDS
+            and not any(t in n for n in DOCUMENT_NAMES)
+        ]
+        return () if found or topic else names
 
     @staticmethod
     def _asks(rest: str) -> str:
@@ -353,19 +489,6 @@ class QuestionAnalyzer:
                 return "letter"
         return ""
 
-    @staticmethod
-    def _unknown_unit(text: str, terms: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """A unit the plans do not name ("盟教育局牵头哪些工作"), when the question is only about it."""
-        named = [t for t in terms if UNIT_END.search(t) and len(t) >= 3]
-        if not named:
-            return (), terms
-        name = max(named, key=len)
-        if any(t not in name for t in terms):
-            return (), terms
-        at = text.find(name)
-        prefix = text[at - 1] if at > 0 and text[at - 1] in PREFIX_CHARS else ""
-        return (prefix + name,), ()
-
     def _terms(self, text: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
         """Topic terms of the question, and the plans' words for what staff say as (term, word) pairs."""
         terms: list[str] = []
@@ -395,7 +518,37 @@ class QuestionAnalyzer:
             return self._more(query, context, previous)
         pronoun = kind == "pronoun"
         units = tuple(context.get("units", ()))
-        if not query.units and all(t in self.weak_terms for t in query.terms):
+        # "那药品呢？", "药品那块呢": a topic named and nothing asked, however common its words: a new topic
+        switch = (
+            bool(query.terms)
+            and query.intent == Intent.CONTENT
+            and not (query.units or query.asks or query.document)
+            and rest.strip(" ?？。!！,，").endswith("呢")
+        )
+        if query.units and not query.terms and previous == Intent.YES_NO and not query.members:
+            # "那盟环保局呢？" after "是不是盟工商局牵头简易注销": the same task and role, another unit
+            role = query.role or context.get("role", "") or "any"
+            return replace(
+                query,
+                intent=Intent.YES_NO,
+                members=((query.units, role, False),),
+                role=role,
+                terms=tuple(context.get("terms", ())),
+                expansions=tuple(tuple(p) for p in context.get("expansions", ())),
+                anchor=tuple(context.get("anchor", ())),
+                follow_up=True,
+            )
+        if switch and previous == Intent.YES_NO and context.get("members"):
+            # "那强制退出呢？" after "盟环保局参与简易注销吗": the same units and roles, another task
+            members = tuple(
+                (tuple(names), str(role), bool(denied))
+                for names, role, denied in context["members"]
+                if isinstance(names, list) and role in ("lead", "cooperate", "any")
+            )
+            return replace(
+                query, intent=Intent.YES_NO, members=members, role=context.get("role", ""), follow_up=True
+            )
+        if not switch and not query.units and all(t in self.weak_terms for t in query.terms):
             if units and (previous == Intent.UNIT_TASKS or pronoun or not context.get("terms")):
                 # "那它配合哪些？": the same unit, the role this question names
                 return replace(
@@ -428,8 +581,18 @@ class QuestionAnalyzer:
             and previous is not None
             and (previous.asks_units or previous == Intent.FACT)
         ):
-            # "那广告监管呢？": the same role, another topic
-            return replace(query, intent=previous, answer_type=context.get("answer_type", ""), follow_up=True)
+            # "那广告监管呢？": the same role, another topic; the previous topic's other words (监管 of 食品安全全过程
+            # 监管 after 药品) tell apart the new topic's clauses, and the previous clause is not given again
+            return replace(
+                query,
+                intent=previous,
+                answer_type=context.get("answer_type", ""),
+                follow_up=True,
+                context=tuple(
+                    t for t in context.get("terms", ()) if not any(set(t) & set(n) for n in query.terms)
+                ),
+                seen=tuple(context.get("anchor", ())),
+            )
         return replace(query, follow_up=True)
 
     @staticmethod

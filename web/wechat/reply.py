@@ -14,6 +14,7 @@ MAX_REPLY_BYTES = 2048  # a text reply's Content, in bytes of UTF-8; the platfor
 QUOTE_CHARS = 80  # a phone screen's worth of the clause
 READ_MORE = "请在内网页面查看完整内容"
 DUTY_INTENTS = ("lead", "cooperate", "who")
+LIST_INTENTS = ("unit_tasks", "set", "compare")  # a list of tasks: its head line, then one line per task
 READ_AS = re.compile(r"^按(?:“[^”]*”)+理解：")  # how the engine read a question's words, opening its answer
 
 Link = Callable[[Clause], str]  # a clause → its page's public address, "" when there is none
@@ -82,13 +83,15 @@ class PhoneReply:
         """The reply in blocks that may be dropped from the end: a head, then one block per clause."""
         if not answer.found or not answer.citations:
             return [line for line in answer.answer.splitlines() if line.strip()] or [answer.answer]
-        if answer.intent == "unit_tasks":
+        if answer.intent in LIST_INTENTS:
             head = answer.answer.splitlines()[0] if answer.answer else ""
             return [head, *(self.item(c, "· ") for c in answer.citations)]
         best, related = answer.citations[0], list(answer.related or answer.citations[1:])
         head: list[str] = []
         if answer.intent in DUTY_INTENTS:
             head = self.roles(answer, best)
+        elif answer.intent == "yes_no":  # 是 or 不是 first, then the task's units by role
+            head = [answer.answer.splitlines()[0], *self.roles(answer, best)]
         elif answer.intent == "fact":  # the engine's sentences are the answer; its source line is shown below
             head = [
                 line for line in answer.answer.splitlines() if line.strip() and not line.startswith("出处")
@@ -96,7 +99,7 @@ class PhoneReply:
         lines = [f"出处：{where(best)}"]
         if answer.intent != "fact":
             lines.append(f"原文：“{quote(best.body, QUOTE_CHARS)}”")
-        if answer.intent not in DUTY_INTENTS and (best.lead or best.cooperate):
+        if answer.intent not in (*DUTY_INTENTS, "yes_no") and (best.lead or best.cooperate):
             lines += self.roles(answer, best)
         if best.deadline:
             lines.append(f"完成时限：{best.deadline}")
@@ -116,13 +119,13 @@ class PhoneReply:
 
     @staticmethod
     def roles(answer: Answer, clause: Clause) -> list[str]:
-        """Units by role, the asked role first; says so when the asked role has none."""
+        """Units by role in words, the asked role first, each role said even when it has none (未列明): a phone
+        shows no colours to tell them apart."""
         pairs = answer.unit_roles or tuple((u, "lead") for u in clause.lead) + tuple(
             (u, "cooperate") for u in clause.cooperate
         )
         by_role = {role: [u for u, r in pairs if r == role] for role in ROLE_NAMES}
+        if not any(by_role.values()):
+            return ["该条款未列明责任单位"]
         order = ("cooperate", "lead") if answer.intent == "cooperate" else ("lead", "cooperate")
-        lines = [f"{ROLE_NAMES[r]}：{'、'.join(by_role[r])}" for r in order if by_role[r]]
-        if answer.intent in ROLE_NAMES and not by_role[answer.intent]:
-            lines.insert(0, f"{ROLE_NAMES[answer.intent]}：未列明")
-        return lines or ["该条款未列明责任单位"]
+        return [f"{ROLE_NAMES[r]}：{'、'.join(by_role[r]) or '未列明'}" for r in order]

@@ -10,6 +10,7 @@ const TASK_LABELS = { lead: "牵头的任务", cooperate: "配合的任务", any
 const DUTY_BLOCK = /\s*[(（](?:责任单位|牵头单位|配合单位)[^)）]*[)）]。?\s*$/;
 const READ_AS = /^按(?:“[^”]*”)+理解：/;  // how a slip was read: shown apart, from understood_as
 const SNIPPET = 60;
+const SET_LISTED = 12;  // a set of more tasks than this is listed folded, under its count
 
 let config = { unitsUrl: "/units", sections: {} };
 
@@ -21,6 +22,9 @@ export function kindOf(response) {
   const citations = response.citations || [];
   if (!response.found) return "refusal";
   if (response.intent === "unit_tasks" && citations.length) return "tasks";
+  // tasks of units combined (both, either, one but not the other) or compared: the set in words, then its tasks
+  if ((response.intent === "set" || response.intent === "compare") && citations.length) return "set";
+  if (response.intent === "yes_no" && citations.length) return "verdict";
   if (INTENT_LABELS[response.intent]) return "units";
   if (response.intent === "content" && citations.length) return "content";
   return citations.length ? "fact" : "text";
@@ -49,6 +53,12 @@ export function quoteText(citation) {
 
 function firstLine(answer) {
   return (answer || "").split("\n")[0].replace(READ_AS, "").trim();
+}
+
+function firstSentence(answer) {
+  const line = firstLine(answer);
+  const end = line.indexOf("。");
+  return end >= 0 ? line.slice(0, end + 1) : line;
 }
 
 function clauseName(citation) {
@@ -82,11 +92,14 @@ function clauseGroups(citation) {
   return [["lead", citation.lead || []], ["cooperate", citation.cooperate || []]].filter(([, u]) => u.length);
 }
 
-function chipRows(groups, answered, className) {
+// Each row says its role in words (牵头单位 / 配合单位), not by colour alone, unless the heading above already
+// names that role ("牵头单位 1 个" over the lead units).
+function chipRows(groups, answered, className, heading) {
   const block = el("div", className);
   for (const [role, units] of groups) {
     const main = units.some((u) => answered.has(u));
-    const row = el("p", `role-group role-${role}${main ? " is-answer" : ""}`);
+    const named = main && heading === ROLE_LABELS[role];
+    const row = el("p", `role-group role-${role}${main ? " is-answer" : ""}${named ? " is-named" : ""}`);
     row.append(el("span", "role-label", ROLE_LABELS[role] || "单位"));
     for (const unit of units) row.append(chip(unit, role, main));
     block.append(row);
@@ -105,7 +118,7 @@ function unitsAnswer(response) {
   direct.append(head);
   if (!answered.size) direct.append(el("p", "direct-none", `方案未列出${label}。`));
   const groups = answeredFirst(roleGroups(response), answered);
-  if (groups.length) direct.append(chipRows(groups, answered, "roles"));
+  if (groups.length) direct.append(chipRows(groups, answered, "roles", label));
   return direct;
 }
 
@@ -118,7 +131,15 @@ function sectionOf(citation) {
   return best ? headings[best] : "其他";
 }
 
-function taskList(citations, subject) {
+// What the asked units do in a task, in words: 盟工商局牵头，盟质监局配合.
+function subjectRoles(citation, subject) {
+  return subject
+    .filter((u) => (citation.lead || []).includes(u) || (citation.cooperate || []).includes(u))
+    .map((u) => `${u}${(citation.lead || []).includes(u) ? "牵头" : "配合"}`)
+    .join("，");
+}
+
+function taskList(citations, subject, withRoles) {
   const block = el("div", "task-sections");
   const bySection = new Map();
   for (const citation of citations) {
@@ -140,6 +161,9 @@ function taskList(citations, subject) {
       const role = subject.some((u) => (citation.lead || []).includes(u)) ? "lead" : "cooperate";
       const peers = (citation[role] || []).filter((u) => !subject.includes(u));
       const same = role === "lead" ? "同为牵头" : "同为配合";
+      if (withRoles && subjectRoles(citation, subject)) {
+        item.append(el("span", "task-note", subjectRoles(citation, subject)));
+      }
       if (citation.deadline) item.append(el("span", "task-note", `时限 ${citation.deadline}`));
       if (peers.length && peers.length <= 3) {
         item.append(el("span", "task-note", `${same}：${peers.join("、")}`));
@@ -177,6 +201,34 @@ function tasksAnswer(response) {
   for (const unit of subject) {
     direct.append(link(unitUrl(unit), "more-link", `${unit}的分工页（牵头、配合全部任务）→`));
   }
+  return direct;
+}
+
+// A set of tasks (盟工商局、盟质监局都参与的任务共4项) or a comparison (盟工商局牵头的多：…): the answer's own
+// first line says what the set is and its size; each task is a link with what the asked units do there.
+function setAnswer(response) {
+  const subject = (response.subject && response.subject.units) || [];
+  const citations = response.citations || [];
+  const direct = el("div", "direct direct-tasks direct-set");
+  const head = el("h2", "direct-label", firstLine(response.answer).replace(/[:：]$/, ""));
+  if (response.intent === "set") head.append(el("span", "count", `${citations.length} 项`));
+  direct.append(head);
+  if (citations.length <= SET_LISTED) direct.append(taskList(citations, subject, true));
+  else {
+    const details = el("details", "related");
+    details.append(el("summary", "", `逐项列出 ${citations.length} 项`));
+    details.append(taskList(citations, subject, true));
+    direct.append(details);
+  }
+  return direct;
+}
+
+// A yes/no answer: 是 or 不是 first, in large type, then the task's units with their roles in words.
+function verdictAnswer(response) {
+  const direct = el("div", "direct direct-verdict");
+  direct.append(el("p", "direct-text", firstLine(response.answer)));
+  const groups = clauseGroups(response.citations[0]);
+  if (groups.length) direct.append(chipRows(groups, new Set(response.units || []), "roles"));
   return direct;
 }
 
@@ -247,7 +299,8 @@ function relatedBlock(citations, main, terms) {
 function refusal(response, onAsk) {
   const block = el("div", "refusal");
   const suggestions = response.suggestions || [];
-  block.append(el("p", "refusal-text", suggestions.length ? "方案中没有找到相关内容。" : firstLine(response.answer)));
+  // what the plans lack, as the answer says it (方案中没有名为税务局的单位。), before what can be asked instead
+  block.append(el("p", "refusal-text", firstSentence(response.answer)));
   if (suggestions.length) {
     block.append(el("p", "suggest-label", "可以这样问："));
     const list = el("ul", "suggestions");
@@ -279,11 +332,17 @@ export function answerCard(response, onAsk) {
     card.append(tasksAnswer(response));
     return card;
   }
+  if (kind === "set") {
+    card.append(setAnswer(response));
+    return card;
+  }
   if (kind === "units") card.append(unitsAnswer(response));
+  else if (kind === "verdict") card.append(verdictAnswer(response));
   else if (kind === "fact") card.append(factAnswer(response));
   else if (kind === "text") card.append(el("p", "direct-text answer-text", response.answer));
   if (citations.length) {
-    card.append(sourceBlock(citations[0], terms, kind === "content", kind !== "units"));
+    const unitsShown = kind === "units" || kind === "verdict";
+    card.append(sourceBlock(citations[0], terms, kind === "content", !unitsShown));
     if (citations.length > 1) card.append(relatedBlock(citations.slice(1), citations[0], terms));
   }
   return card;
@@ -316,7 +375,18 @@ export function copyText(response, question) {
     }
     return lines.join("\n");
   }
-  if (kind === "units") {
+  if (kind === "set") {
+    const subject = (response.subject && response.subject.units) || [];
+    lines.push(`答：${firstLine(response.answer)}`);
+    for (const citation of citations) {
+      const roles = subjectRoles(citation, subject);
+      lines.push(`  · ${clauseName(citation)}${roles ? `（${roles}）` : ""}`);
+    }
+    return lines.join("\n");
+  }
+  if (kind === "verdict") {
+    lines.push(`答：${firstLine(response.answer)}`, ...unitLines(clauseGroups(citations[0])));
+  } else if (kind === "units") {
     const answered = new Set(response.units || []);
     const groups = answeredFirst(roleGroups(response), answered);
     const label = INTENT_LABELS[response.intent];
