@@ -21,6 +21,7 @@ from ..vocabulary import (
 )
 from . import compose
 from .cues import ASKS_NAMES, DOC_FACT_WORDS, DOCUMENT_NAMES, HOLDS
+from .sets import TaskTable
 
 Hints = Callable[[], Sequence[str]]
 UNIT_NAME_END = re.compile(f"(?:{alternation(QUESTION_UNIT_NAME_ENDINGS)})$")
@@ -153,16 +154,9 @@ class UnitTasksAnswerer:
     """Lists every clause where the named units have the asked role (not a top-k cut)."""
 
     def __init__(self, clauses: Sequence[Clause], hints: Hints):
-        self.tasks = [c for c in clauses if c.kind != "heading" and (c.lead or c.cooperate)]
+        table = TaskTable(clauses)  # each unit's tasks by role: a question costs its units' lists, not a scan
+        self.tasks, self.by_role = table.tasks, table.by_role
         self.hints = hints
-        # each unit's tasks by role, as positions in self.tasks: a question costs its units' lists, not a scan
-        self.by_role: dict[tuple[str, str], list[int]] = {}
-        for n, clause in enumerate(self.tasks):
-            for role, units in (("lead", clause.lead), ("cooperate", clause.cooperate)):
-                for unit in dict.fromkeys(units):
-                    self.by_role.setdefault((unit, role), []).append(n)
-                    if role == "lead" or unit not in clause.lead:
-                        self.by_role.setdefault((unit, "any"), []).append(n)
 
     def _having(self, units: Sequence[str], role: str) -> list[Clause]:
         """The tasks where any of `units` has `role` (lead | cooperate | any), in document order."""
