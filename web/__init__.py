@@ -10,8 +10,10 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask, current_app, jsonify, request
-from werkzeug.exceptions import HTTPException
+from flask import Flask, Request, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.utils import cached_property
+from werkzeug.wsgi import LimitedStream, get_content_length, get_input_stream
 
 from qa import Assistant, StateStore, load_corpus
 from qa.reading.limits import ReadingLimits
@@ -54,10 +56,38 @@ def current_assistant() -> Assistant:
     return current_app.extensions["qa"]
 
 
+class AtMost(LimitedStream):
+    """A body without a Content-Length (chunked), read up to a maximum: one byte more is a 413.
+
+    Werkzeug's own stream stops reading at the maximum and hands back what it read, so a chunked body over
+    MAX_CONTENT_LENGTH reached the views cut short (400 "not valid JSON") instead of refused."""
+
+    def readall(self) -> bytes:
+        data = super().readall()
+        if self.is_exhausted and self._stream.read(1):  # the body goes on past the maximum
+            raise RequestEntityTooLarge()
+        return data
+
+
+class BoundedRequest(Request):
+    """Flask's request, with any body over its maximum refused (413), chunked or not."""
+
+    @cached_property
+    def stream(self):
+        limit = self.max_content_length
+        if self.shallow:
+            return super().stream  # which says why a shallow request has none
+        if limit is not None and get_content_length(self.environ) is None and \
+                "wsgi.input_terminated" in self.environ:  # a server that ends a chunked body (gunicorn)
+            return AtMost(self.environ["wsgi.input"], limit, is_max=True)
+        return get_input_stream(self.environ, max_content_length=limit)
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: settings (defaults → config.yaml → environment → `config`), the index, the views."""
     settings = load_settings(config)
     app = Flask(__name__)
+    app.request_class = BoundedRequest
     app.config.update(settings)
     app.json.ensure_ascii = False
     store = StateStore(
@@ -76,12 +106,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["state"] = store
     app.extensions["answer_bodies"] = AnswerBodies(app.url_map, int(settings["ANSWER_BODIES"]))
 
-    from . import admin, api, pages, wechat
+    from . import admin, api, dingtalk, pages, wechat
 
     admin.init_app(app, version)  # secret key, cookies, ProxyFix, CSRF, question log, reloader, /admin
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(wechat.bp)
+    app.register_blueprint(dingtalk.bp)
     _register_errors(app)
     _security_headers(app)
     app.wsgi_app = api.FastAsk(app, app.wsgi_app)  # outermost: /api/ask's usual case skips the rest
