@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from qa import Answer, Clause
 from qa.answering.compose import quote, where
 
-from ..wechat.reply import DUTY_INTENTS, LIST_INTENTS, READ_AS, PhoneReply, cut_to, utf8_size
+from ..wechat.reply import DUTY_INTENTS, LIST_INTENTS, READ_AS, PhoneReply, fit
 
 # DingTalk takes a robot message's parameters up to 15,000 bytes ("The length must not exceed 15,000 bytes",
 # https://help.dingtalk.io/open/development/the-robot-sends-a-group-message); the text is kept to a few
@@ -64,37 +64,18 @@ def join(blocks: Sequence[str]) -> str:
     return text
 
 
-def fit(blocks: Sequence[str], limit: int, more: str) -> str:
-    """The blocks as paragraphs, as many whole ones as fit in limit bytes, then where to read the rest."""
-    text = join(blocks)
-    if utf8_size(text) <= limit:
-        return text
-    for kept in range(len(blocks) - 1, 0, -1):
-        candidate = join(blocks[:kept]) + PARAGRAPH + f"……另有{len(blocks) - kept}条未列出，{more}"
-        if utf8_size(candidate) <= limit:
-            return candidate
-    tail = f"……{more}"
-    return cut_to(blocks[0], limit - utf8_size(PARAGRAPH + tail)) + PARAGRAPH + tail
-
-
-class MarkdownReply:
+class MarkdownReply(PhoneReply):
     """Formats an Answer as DingTalk markdown and fits it within MAX_TEXT_BYTES, cutting between clauses."""
 
     def __init__(self, link: Link, more: str = READ_MORE, limit: int = MAX_TEXT_BYTES):
-        if not callable(link):
-            raise ValueError(f"link must be a function of a clause, got {link!r}")
-        if not more:
-            raise ValueError(f"more must say where to read the rest, got {more!r}")
-        if limit < utf8_size(more) + 64:
-            raise ValueError(f"limit must leave room for more than the read-more line, got {limit}")
-        self.link, self.more, self.limit = link, more, limit
+        super().__init__(link, more, limit)
 
     def message(self, answer: Answer) -> str:
         """The reply's JSON: a markdown message titled by the answer's first line."""
         blocks = self.blocks(answer)
         first = next((line for line in answer.answer.splitlines() if line.strip()), "") or "方案问答助手"
         title = first if len(first) <= MAX_TITLE_CHARS else first[: MAX_TITLE_CHARS - 1] + "…"
-        body = {"title": title, "text": fit(blocks, self.limit, self.more)}
+        body = {"title": title, "text": fit(blocks, self.limit, self.more, join, PARAGRAPH)}
         return json.dumps({"msgtype": "markdown", "markdown": body}, ensure_ascii=False)
 
     def blocks(self, answer: Answer) -> list[str]:

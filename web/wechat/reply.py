@@ -50,17 +50,18 @@ def cut_to(text: str, limit: int) -> str:
     return kept or text.encode("utf-8")[: max(limit, 0)].decode("utf-8", "ignore")
 
 
-def fit(blocks: Sequence[str], limit: int, more: str) -> str:
-    """The blocks one per line, as many whole ones as fit in limit bytes, then where to read the rest."""
-    text = "\n".join(blocks)
+def fit(blocks: Sequence[str], limit: int, more: str, join: Callable[[Sequence[str]], str] = "\n".join,
+        separator: str = "\n") -> str:
+    """The blocks joined (one per line), as many whole ones as fit in limit bytes, then where to read the rest."""
+    text = join(blocks)
     if utf8_size(text) <= limit:
         return text
     for kept in range(len(blocks) - 1, 0, -1):
-        candidate = "\n".join([*blocks[:kept], f"……另有{len(blocks) - kept}条未列出，{more}"])
+        candidate = join(blocks[:kept]) + separator + f"……另有{len(blocks) - kept}条未列出，{more}"
         if utf8_size(candidate) <= limit:
             return candidate
     tail = f"……{more}"
-    return cut_to(blocks[0], limit - utf8_size("\n" + tail)) + "\n" + tail
+    return cut_to(blocks[0], limit - utf8_size(separator + tail)) + separator + tail
 
 
 class PhoneReply:
