@@ -27,7 +27,9 @@ from .answering.conversation import Conversations
 from .answering.cues import SPOKEN_FORM_WORDS
 from .answering.normalise import Normaliser, PlanVocabulary
 from .answering.readings import Readings
+from .answering.renames import RenameNotes
 from .answering.sets import SetAnswerer, TaskTable, YesNoAnswerer
+from .answering.suggest import Suggester
 from .answering.understand import QuestionAnalyzer, unit_stems
 from .index.retrieve import RetrievalSettings, Retriever
 from .index.snapshot import part
@@ -35,13 +37,26 @@ from .index.tokenize import Tokenizer, normalize
 from .reading.corpus import load_corpus
 from .reading.knowledge import Lexicon
 from .reading.names import short_names, unit_surfaces
+from .reading.renames import RenameTable, rename_surfaces
 from .reading.segment import places_of
 from .reading.units import UnitDirectory, is_group
-from .records import Answer, Clause, Intent, Question
+from .plans import Catalogue, Plan, Scope
+from .records import Answer, Clause, Hit, Intent, Question
 from .state import StateStore
 from .vocabulary import ABBREVIATION_ENDINGS
 
 __all__ = ["Assistant"]
+# Intents whose answer is one clause's: with several plans loaded, each plan that holds the topic answers too.
+SECTIONED = (Intent.LEAD, Intent.COOPERATE, Intent.WHO, Intent.CONTENT)
+# At most this many plans' answers in one reply; the others holding the topic are named after them.
+MAX_PLANS_ANSWERED = 12
+# What staff call every plan at once (the picker's 全部方案; the API's plan: "all").
+ALL_PLANS = ("all", "全部", "全部方案", "所有方案", "全部的", "所有")
+# A message choosing the plans to ask of: "切换到锡盟方案", "只看三亚的", "全部方案".
+SWITCH = re.compile(
+    r"(?:(?:切换|切|换|转)(?:到|至|成|为)|改为|改成|只看|只查|只问|选择?)\s*(?P<name>.{1,40}?)(?:的)?(?:方案|文件|这个方案)?"
+    r"|(?P<all>(?:全部|所有)方案)"
+)
 QUOTED = re.compile(
     r"[“《]([^”》]{2,12})[”》]"
 )  # "“双随机、一公开”", "《反不正当竞争法》": terms to keep whole
@@ -70,6 +85,12 @@ class Assistant:
         self.duty_units: tuple[str, ...] = tuple(dict.fromkeys(u for c in self.clauses for u in c.units))
         self.short_names = short_names(self.clauses)
         surfaces = unit_surfaces(self.duty_units, self.units, self.lexicon, self.short_names)
+        # names the reforms gave units (renames.yaml): 税务局 asks for 盟国税局、盟地税局, and the answer says so
+        renamed, notes = rename_surfaces(RenameTable(self.lexicon.renames), self.duty_units, self.units, surfaces)
+        surfaces.update(renamed)
+        self._renamed_surfaces = set(renamed)
+        self._renamed_names = {*renamed, *RenameTable(self.lexicon.renames).agency}
+        self._renamed = RenameNotes(notes, surfaces)
         snapshot = Path(snapshot) if snapshot else None
         tokenizer = Tokenizer(
             self._words_to_keep(surfaces),
@@ -77,12 +98,15 @@ class Assistant:
             dictionary=part(snapshot, ".jieba") if snapshot else None,
         )
         places = {place for doc in self.documents for place in places_of(doc)}
+        # the plans loaded, as staff name them (qa/plans.py): a question naming one is answered from it alone
+        self.catalogue = Catalogue(self.clauses, words=tokenizer.words)
         self.retriever = Retriever(
             self.clauses,
             tokenizer,
             settings or RetrievalSettings(),
             background={t for p in places for t in [p, *tokenizer.tokens(p)]},
             snapshot=snapshot,
+            plans=[self.catalogue.plan_of(c) for c in self.clauses],
         )
         common = max(5, len(self.retriever.searchable) // 10)
         readings = Readings(part(snapshot, ".pinyin.json") if snapshot else None)
@@ -107,16 +131,20 @@ class Assistant:
             Intent.WHO: by_clause,
             Intent.FACT: by_clause,
             Intent.CONTENT: by_clause,
-            Intent.UNIT_TASKS: UnitTasksAnswerer(self.clauses, self._hints),
+            Intent.UNIT_TASKS: UnitTasksAnswerer(self.clauses, self._hints, self.catalogue.plan_of),
         }
         self._full_name = FullNameAnswerer(self.clauses, self.short_names, self.units, refuse)
         self._unknown = UnknownUnitAnswerer(self.duty_units, self._hints, self._known_name)
         table = TaskTable(self.clauses)
         self._answerers[Intent.SET] = self._answerers[Intent.COMPARE] = SetAnswerer(table, self._unknown)
         self._answerers[Intent.YES_NO] = YesNoAnswerer(self.retriever, refuse, self._unknown, table)
-        self._document = DocumentAnswerer(self.clauses, lambda query: self._answerers[query.intent](query))
+        self._document = DocumentAnswerer(
+            self.clauses, lambda query: self._answerers[query.intent](query), self.catalogue.plan_of
+        )
         # An answer depends only on the understood question (follow-ups carry their context in it).
         self.answer = functools.lru_cache(maxsize=4096)(self.answer)
+        # Under a found answer, questions to ask next, each answered on its own before it is offered.
+        self.suggest = Suggester(self.clauses, lambda text: self.answer(self.analyzer.analyze(text)), self.tasks_of)
         self.build_seconds = time.perf_counter() - started
 
     @classmethod
@@ -156,6 +184,10 @@ class Assistant:
             plan_chars="".join({c.text for c in self.clauses}),
             protected=set(surfaces) | set(unit_stems(surfaces)),
             unit_endings=ABBREVIATION_ENDINGS,
+            # a name heard like one of the plans' units is read as it; a rename's names are real agencies
+            unit_names=[name for name in surfaces if name not in self._renamed_surfaces],
+            not_units=self._renamed_names,
+            weak=[t for t, n in words.items() if n >= max(5, len(self.retriever.searchable) // 10)],
         )
 
     def _known_name(self, name: str) -> str:
@@ -188,14 +220,131 @@ class Assistant:
         return sorted(words)
 
     # -- answering -------------------------------------------------------------------------
-    def ask(self, question: str, session_id: str | None = None) -> Answer:
-        """Answer one question; with a session_id, follow-ups continue the conversation."""
+    def ask(self, question: str, session_id: str | None = None, plan: str | None = None) -> Answer:
+        """Answer one question; with a session_id, follow-ups continue the conversation. `plan` (an id or a name
+        of one plan; ValueError for one that names none) asks it of that plan alone, unless the question names
+        another; a follow-up keeps the plans of the question before it unless it names others."""
+        chosen = self.plan_scope(plan)
+        scope = self._scope(question)
+        text = scope.text or question
         # Most questions say all they ask: the session's context is fetched only for one it can change.
-        context = self.conversations.context(session_id) if self.analyzer.needs_context(question) else None
-        understood = self.analyzer.analyze(question, context)
+        context = self.conversations.context(session_id) if self.analyzer.needs_context(text) else None
+        understood = self.analyzer.analyze(text, context)
+        plans = scope.plans or chosen
+        if not plans and context and understood.follow_up:
+            plans = tuple(p for p in context.get("plans", ()) if isinstance(p, str) and p in self.catalogue.by_id)
+        if plans:
+            understood = replace(understood, plans=plans, units=self._units_in(understood, text, plans))
+            # "那克拉玛依的呢": the same topic in the plan named now, not the clause of the plan before
+            anchor = tuple(a for a in understood.anchor if a in self.by_id and self.catalogue.plan_of(self.by_id[a]) in plans)
+            if anchor != understood.anchor:
+                understood = replace(understood, anchor=anchor)
         result = self.answer(understood)
+        if len(result.plans) > 1 and session_id:
+            # several plans answer: the one the conversation is about first
+            if context is None:
+                context = self.conversations.context(session_id)
+            before = [p for p in (context or {}).get("plans", ()) if isinstance(p, str)]
+            if len(before) == 1 and before[0] in result.plans[1:]:
+                result = self.answer(replace(understood, prefer=before[0]))
+        result = self.suggest(understood, result)
         self.conversations.remember(session_id, understood, result)
         return result
+
+    def switch_plan(self, message: str, session_id: str | None) -> str | None:
+        """A message that chooses the plans a session asks of ("切换到锡盟方案", "全部方案"): kept for the session
+        and the reply saying so; None for any other message (a question)."""
+        match = SWITCH.fullmatch(message.strip(" 。.!！?？"))
+        if match is None or len(self.catalogue) < 2:
+            return None
+        name = (match.group("name") or "").strip()
+        if not name or name in ALL_PLANS:
+            kept = self.conversations.choose_plan(session_id, "")
+            said = f"已切换到全部方案：之后的问题在已载入的{len(self.catalogue)}个方案中查找。"
+        else:
+            plan = self.catalogue.named(name)
+            if plan is None:
+                shorts = "、".join(p.short for p in self.catalogue)
+                return f"没有找到“{name}”的方案。已载入的方案：{shorts}。例如发送“切换到{self.catalogue.plans[0].short}方案”。"
+            kept = self.conversations.choose_plan(session_id, plan.id)
+            said = f"已切换到《{plan.title}》：之后的问题只在这个方案中查找。发送“全部方案”可恢复。"
+        return said if kept else "暂时无法记住所选方案，请在问题里写明方案，例如“锡盟方案里简易注销谁牵头”。"
+
+    def chosen_plan(self, session_id: str | None) -> str | None:
+        """The plan a session chose by message, if it is still loaded (None: every plan)."""
+        chosen = self.conversations.chosen_plan(session_id)
+        return chosen if chosen in self.catalogue.by_id else None
+
+    def shared_topics(self, clauses: Sequence[Clause], most: int = 8) -> list[tuple[Plan, list[str]]]:
+        """For a plan not loaded yet (an upload's clauses): each loaded plan whose tasks hold topics of its tasks,
+        with those topics, rarest first: the questions whose answers will show both plans. A topic is a word
+        of three characters or more that titles a task of each (简易注销, 信用修复), no word common to the plans."""
+        sources = {c.source for c in clauses}
+        words: dict[str, None] = {}
+        for clause in clauses:
+            if clause.kind == "paragraph" and clause.units and clause.title:
+                for term in self.analyzer.analyze(clause.title).terms:
+                    if len(term) >= 3 and term not in self.analyzer.weak_terms:
+                        words[term] = None
+        held: dict[str, list[str]] = {}
+        searchable = self.retriever.searchable
+        for term in words:
+            posting = self.retriever.bm25.postings.get(term)
+            if posting is None:
+                continue
+            # a topic of both: a task of each is titled with it (not a word in passing)
+            titled = [searchable[i] for i in posting[0].tolist() if searchable[i].units and term in searchable[i].title]
+            for plan in {self.catalogue.plan_of(clause) for clause in titled}:
+                held.setdefault(plan, []).append(term)
+        # a word that titles tasks of most plans (建立健全, 服务体系) is their common language, not a topic
+        spread = Counter(t for terms in held.values() for t in terms)
+        common = {t for t, n in spread.items() if len(self.catalogue) > 3 and n * 3 > len(self.catalogue)}
+        found = []
+        for plan in self.catalogue:
+            terms = [
+                t for t in held.get(plan.id, ())
+                if t not in common and not any(t != o and t in o for o in held[plan.id])
+            ]
+            if terms and plan.source not in sources:
+                terms.sort(key=lambda t: -self.retriever.bm25.idf(t))
+                found.append((plan, terms[:most]))
+        return sorted(found, key=lambda f: -len(f[1]))
+
+    def plan_scope(self, plan: str | None) -> tuple[str, ...]:
+        """The plan an id or name chooses, as a scope (() for none or for 全部/all); ValueError for a name that
+        names no one plan."""
+        if plan is None or not str(plan).strip() or str(plan).strip() in ALL_PLANS:
+            return ()
+        found = self.catalogue.named(str(plan))
+        if found is None:
+            raise ValueError(f"没有名为“{str(plan)[:40]}”的方案")
+        return (found.id,)
+
+    def _units_in(self, query: Question, text: str, plans: tuple[str, ...]) -> tuple[str, ...]:
+        """The units a question about units' tasks names, as the plans asked of name them: a short name that
+        stands for other plans' units (市场监管局 → 省市场监管局) read as those plans' own (市市场监督管理局)."""
+        if query.intent != Intent.UNIT_TASKS or not query.units:
+            return query.units
+        held = {u for p in plans for u in self._plan_units.get(p, ())}
+        if any(u in held for u in query.units):
+            return query.units
+        others = [u for u in self.analyzer.other_units(text, query.role or "any") if u in held]
+        return tuple(others) or query.units
+
+    @functools.cached_property
+    def _plan_units(self) -> dict[str, set[str]]:
+        """The units each plan gives a task."""
+        found: dict[str, set[str]] = {}
+        for clause in self.task_clauses:
+            found.setdefault(self.catalogue.plan_of(clause), set()).update(clause.units)
+        return found
+
+    def _scope(self, question: str) -> Scope:
+        """The plans a question names, and the question without their names (a unit's name that holds a place,
+        三亚市财政局, stays whole)."""
+        pattern = self.analyzer._unit_pattern
+        keep = tuple(m.span() for m in pattern.finditer(question)) if pattern is not None else ()
+        return self.catalogue.scope_of(question, keep)
 
     def answer(self, query: Question) -> Answer:
         """The answer to an understood question, by the answerer of its intent, saying how it was read."""
@@ -207,6 +356,8 @@ class Assistant:
             result = self._document(query)
         else:
             result = self._answerers[query.intent](query)
+        result = self._per_plan(query, result)
+        result = self._renamed(query, result)
         if not query.reading:
             return result
         # Words read otherwise (a slip, a short form) are named, so that a wrong guess shows: before the answer,
@@ -217,6 +368,52 @@ class Assistant:
         else:
             answer = compose.read_as(query.reading) + result.answer
         return replace(result, answer=answer, understood_as=query.understood_as)
+
+    def _per_plan(self, query: Question, result: Answer) -> Answer:
+        """An answer naming the plans it comes from; for a question that names none, on a topic several plans
+        hold, each plan's own answer (its units, its clause), the conversation's plan first, then by match."""
+        own = tuple(dict.fromkeys(p for c in result.citations if (p := self.catalogue.plan_of(c))))
+        if len(self.catalogue) < 2:
+            return replace(result, plans=own) if own else result
+        if (
+            not result.found
+            or query.plans
+            or query.intent not in SECTIONED
+            or query.more
+            or query.document
+            or query.unknown_units
+        ):
+            return replace(result, plans=own)
+        first = own[:1]
+        plain = replace(query, anchor=(), seen=(), prefer="")
+        holding = [
+            (p, i)
+            for p, i, _ in self.retriever.best_per_plan(plain, self.retriever.settings.plans_ratio)
+            if p not in first
+        ]
+        sections = [(first[0], result)] if first else []
+        for plan, i in holding:
+            # each plan's answer from its own best clause (found above): its units, never another plan's
+            hit = Hit(self.retriever.searchable[i], why="ranked")
+            answer = self._answerers[query.intent](replace(plain, plans=(plan,)), [hit])
+            if answer.found and answer.citations:
+                sections.append((plan, answer))
+        if len(sections) < 2:
+            return replace(result, plans=own)
+        if query.prefer:
+            sections.sort(key=lambda s: s[0] != query.prefer)
+        shown = sections[:MAX_PLANS_ANSWERED]
+        text = compose.several_reply(
+            [(self.catalogue.by_id[p].short, answer.answer) for p, answer in shown],
+            [self.catalogue.by_id[p].short for p, _ in sections[MAX_PLANS_ANSWERED:]],
+        )
+        lead = shown[0][1]
+        return replace(
+            lead,
+            answer=text,
+            citations=tuple(dict.fromkeys([*(a.citations[0] for _, a in shown), *lead.citations[1:]])),
+            plans=tuple(p for p, _ in shown),
+        )
 
     @functools.cached_property
     def examples(self) -> tuple[str, ...]:

@@ -425,3 +425,89 @@ NOT_UNIT_WORDS = frozenset(
 书院 剧院 庭院 宅院 大院 影院 戏院 寺院
 """.split()
 )
+# Words of a question that say nothing of its topic, beyond the form words: fillers of speech, the asker's errand
+# and role, politeness (qa/index/salience.py weighs them 0, so that the plans' lacking them refuses nothing).
+LIGHT_WORDS = frozenset(
+    """
+嗯 嗯嗯 呃 额 啊 哦 噢 唉 哎 诶 呀 啦 哈 嘛 吧 那个 这个 那个啥 就是 就是说 然后 总共 一共 一共是 总共是 到底 究竟
+其实 反正 大概 差不多 基本上 问下 问问 想问 想问问 想问下 问一问 问一下 请问 麻烦 麻烦您 帮忙 帮我 查一下 查下 查查
+看一下 看下 看看 确认 确认一下 核实 核实一下 了解 了解一下 知道 想知道 弄清楚 搞清楚 说清楚 告诉我 你好 您好 你好呀
+早上好 上午好 下午好 晚上好 谢谢 谢谢你 多谢 感谢 辛苦 辛苦了 打扰 打扰了 不好意思 抱歉 请教 劳驾 老师 同志 领导
+主任 科长 局长 处长 部长 书记 盟长 旗长 县长 市长 股长 所长 站长 同事 工作人员 新来 新人 科室 我们 咱们 本人 他们
+刚 刚刚 刚才 刚从 过来 回来 会上 开会 开完会 开完 协调会 汇报 整理 写 总结 年度总结 引用 迎检 自查 下周 明天 今天
+上午 下午 路上 一直 讨论 半天 交代 接到 收到 让我 叫我 要用 核对 确定 确定一下 这边 那边 旗里 盟里 市里 县里 区里
+所里 局里 单位里 方案里 文件里 里面 问 想 要 需要 帮 替 再问 再问一个 明白 明白了 好的 懂了 清楚 不太 熟悉 准备
+正在 比较 时间 紧 赶紧 急 着急 急用 一下下 那啥 啥的 什么的
+""".split()
+)
+# English words staff mix into a question, and the Chinese words they stand for (a voice or mixed input).
+ENGLISH_WORDS = {
+    "lead": "牵头",
+    "leads": "牵头",
+    "leading": "牵头",
+    "leader": "牵头",
+    "cooperate": "配合",
+    "cooperates": "配合",
+    "cooperating": "配合",
+    "cooperation": "配合",
+    "coordinate": "配合",
+    "support": "配合",
+    "supporting": "配合",
+    "assist": "协助",
+    "responsible": "负责",
+    "responsibility": "责任",
+    "charge": "负责",
+    "owner": "负责",
+    "who": "谁",
+    "whom": "谁",
+    "deadline": "完成时限",
+    "deadlines": "完成时限",
+    "due": "完成时限",
+    "when": "什么时候",
+    "unit": "单位",
+    "units": "单位",
+    "department": "部门",
+    "departments": "部门",
+    "agency": "部门",
+    "agencies": "部门",
+    "which": "哪些",
+    "what": "什么",
+    "tasks": "任务",
+    "task": "任务",
+    "work": "工作",
+    "contact": "联系人",
+    "phone": "电话",
+}
+# English words of a question's form only (dropped when read): "who is responsible for X".
+ENGLISH_FORM_WORDS = frozenset(
+    "is are the a an of for on in to does do did be by with about please tell me us i we our".split()
+)
+# Fillers of speech a voice input writes (嗯, 呃): dropped before a question is read.
+SPOKEN_FILLERS = ("嗯", "呃", "额", "唔")
+# Chinese numerals read digit by digit, as a number is said ("一二三一五" → 12315; 幺 for 一).
+SPOKEN_DIGITS = {"零": "0", "〇": "0", "一": "1", "幺": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5",
+                 "六": "6", "七": "7", "八": "8", "九": "9"}
+# Every pinyin syllable without tones: a run of Latin letters made of them is pinyin ("shuang suiji yi gongkai").
+PINYIN_SYLLABLES = frozenset(
+    """
+a ai an ang ao ba bai ban bang bao bei ben beng bi bian biao bie bin bing bo bu ca cai can cang cao ce cen ceng cha
+chai chan chang chao che chen cheng chi chong chou chu chua chuai chuan chuang chui chun chuo ci cong cou cu cuan cui
+cun cuo da dai dan dang dao de dei den deng di dia dian diao die ding diu dong dou du duan dui dun duo e ei en eng er
+fa fan fang fei fen feng fo fou fu ga gai gan gang gao ge gei gen geng gong gou gu gua guai guan guang gui gun guo ha
+hai han hang hao he hei hen heng hong hou hu hua huai huan huang hui hun huo ji jia jian jiang jiao jie jin jing jiong
+jiu ju juan jue jun ka kai kan kang kao ke kei ken keng kong kou ku kua kuai kuan kuang kui kun kuo la lai lan lang lao
+le lei leng li lia lian liang liao lie lin ling liu long lou lu lv luan lue lve lun luo ma mai man mang mao me mei men
+meng mi mian miao mie min ming miu mo mou mu na nai nan nang nao ne nei nen neng ni nian niang niao nie nin ning niu
+nong nou nu nv nuan nue nve nuo o ou pa pai pan pang pao pei pen peng pi pian piao pie pin ping po pou pu qi qia qian
+qiang qiao qie qin qing qiong qiu qu quan que qun ran rang rao re ren reng ri rong rou ru rua ruan rui run ruo sa sai
+san sang sao se sen seng sha shai shan shang shao she shei shen sheng shi shou shu shua shuai shuan shuang shui shun
+shuo si song sou su suan sui sun suo ta tai tan tang tao te teng ti tian tiao tie ting tong tou tu tuan tui tun tuo wa
+wai wan wang wei wen weng wo wu xi xia xian xiang xiao xie xin xing xiong xiu xu xuan xue xun ya yan yang yao ye yi yin
+ying yo yong you yu yuan yue yun za zai zan zang zao ze zei zen zeng zha zhai zhan zhang zhao zhe zhei zhen zheng zhi
+zhong zhou zhu zhua zhuai zhuan zhuang zhui zhun zhuo zi zong zou zu zuan zui zun zuo
+""".split()
+)
+# How the asker introduces themself before the question ("我是盟环保局办公室的", "我们单位是盟住建局"): the unit
+# named there is who asks, not what is asked, unless the question asks about "我们单位/我们局/我们".
+SELF_INTRODUCTIONS = ("我们单位是", "我单位是", "我是", "我们是", "我在", "我来自", "我们这里是", "本人是")
+SELF_REFERENCES = ("我们单位", "我单位", "本单位", "我们局", "我局", "我们委", "我们办", "我们")

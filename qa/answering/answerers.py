@@ -103,9 +103,11 @@ class ClauseAnswerer:
         self.retriever = retriever
         self.refuse = refuse
 
-    def __call__(self, query: Question) -> Answer:
-        """The answer to `query` from its best clause, with the related ones."""
-        hits = self.retriever.find_more(query) if query.more else self.retriever.find(query)
+    def __call__(self, query: Question, hits: Sequence[Hit] | None = None) -> Answer:
+        """The answer to `query` from its best clause, with the related ones (`hits`: the clauses already found,
+        as a plan's own best clause is among several plans')."""
+        if hits is None:
+            hits = self.retriever.find_more(query) if query.more else self.retriever.find(query)
         if not hits:
             return self.refuse(query)
         if query.seen and not query.more:  # a topic switch: the new topic's clause, not the previous one
@@ -153,19 +155,26 @@ class ClauseAnswerer:
 class UnitTasksAnswerer:
     """Lists every clause where the named units have the asked role (not a top-k cut)."""
 
-    def __init__(self, clauses: Sequence[Clause], hints: Hints):
+    def __init__(self, clauses: Sequence[Clause], hints: Hints, plan_of: Callable[[Clause], str] | None = None):
+        """`plan_of`: a clause's plan, for a question asked of some plans (query.plans)."""
         table = TaskTable(clauses)  # each unit's tasks by role: a question costs its units' lists, not a scan
         self.tasks, self.by_role = table.tasks, table.by_role
         self.hints = hints
+        self.plan_of = plan_of
 
-    def _having(self, units: Sequence[str], role: str) -> list[Clause]:
-        """The tasks where any of `units` has `role` (lead | cooperate | any), in document order."""
+    def _having(self, units: Sequence[str], role: str, plans: Sequence[str] = ()) -> list[Clause]:
+        """The tasks where any of `units` has `role` (lead | cooperate | any), in document order; of `plans`
+        alone when some are named."""
         found = sorted({n for unit in units for n in self.by_role.get((unit, role), ())})
+        if plans and self.plan_of is not None:
+            return [self.tasks[n] for n in found if self.plan_of(self.tasks[n]) in plans]
         return [self.tasks[n] for n in found]
 
     def __call__(self, query: Question) -> Answer:
         """The named units' tasks in the asked role, grouped by section."""
         in_plan = [u for u in query.units if (u, "any") in self.by_role]
+        if query.plans and self.plan_of is not None:
+            in_plan = [u for u in in_plan if self._having([u], "any", query.plans)]
         if not in_plan:
             names = "、".join(query.units)
             offered = tuple(self.hints())
@@ -176,9 +185,9 @@ class UnitTasksAnswerer:
                 suggestions=offered,
             )
         role = query.role or "any"
-        chosen = self._having(in_plan, role)
+        chosen = self._having(in_plan, role, query.plans)
         other_role = "cooperate" if role == "lead" else "lead"
-        other = 0 if role == "any" else len(self._having(in_plan, other_role))
+        other = 0 if role == "any" else len(self._having(in_plan, other_role, query.plans))
         return Answer(
             compose.tasks_reply(in_plan, role, chosen, other),
             found=True,
@@ -305,13 +314,22 @@ class DocumentAnswerer:
 
     KINDS = ("issuer", "date", "recipients", "drafter", "basis", "goals", "parts", "letter")
 
-    def __init__(self, clauses: Sequence[Clause], fallback: Callable[[Question], Answer]):
+    def __init__(
+        self,
+        clauses: Sequence[Clause],
+        fallback: Callable[[Question], Answer],
+        plan_of: Callable[[Clause], str] | None = None,
+    ):
+        """`plan_of`: a clause's plan, for a question asked of some plans (query.plans)."""
         if not callable(fallback):
             raise ValueError(f"fallback must be callable, got {type(fallback).__name__}")
         self.fallback = fallback
         self.documents: dict[str, list[Clause]] = {}
+        self.plan_docs: dict[str, set[str]] = {}  # each plan's documents (one; a plan copied keeps its title)
         for clause in clauses:
             self.documents.setdefault(clause.doc, []).append(clause)
+            if plan_of is not None:
+                self.plan_docs.setdefault(plan_of(clause), set()).add(clause.doc)
         # What speaks of the plan itself: its cover letter, title and preamble.
         self.front = {
             doc: [c for c in found if c.kind in ("letter", "title", "preamble")]
@@ -324,7 +342,10 @@ class DocumentAnswerer:
         if query.document not in self.KINDS:
             raise ValueError(f"unknown document fact {query.document!r}")
         stated = []
+        asked = {d for p in query.plans for d in self.plan_docs.get(p, ())} if query.plans else None
         for doc in self.documents:
+            if asked is not None and doc not in asked:
+                continue
             fact = getattr(self, f"_{query.document}")(doc, query)
             if fact is not None:
                 stated.append((doc, *fact))

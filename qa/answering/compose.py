@@ -269,6 +269,17 @@ def suggestions(clauses: Sequence[Clause], most: int = 3) -> tuple[str, ...]:
     return tuple(found)
 
 
+def several_reply(sections: Sequence[tuple[str, str]], more: Sequence[str] = ()) -> str:
+    """The reply of several plans to one question: how many hold it, then each plan's own answer under its short
+    title (without its related clauses: the first plan's are cited), and the plans not shown by name."""
+    lines = [f"{len(sections) + len(more)}个方案都涉及这个问题，分别是：{'、'.join(s for s, _ in sections)}。"]
+    for short, text in sections:
+        lines += ["", f"【{short}】", text.split("\n相关条款：")[0]]
+    if more:
+        lines += ["", f"另有{len(more)}个方案也涉及：{'、'.join(more)}。"]
+    return "\n".join(lines)
+
+
 def read_as(reading: Sequence[tuple[str, str]]) -> str:
     """How a question's words were read, as the answer opens with it: 按“证照分离”理解："""
     words = "".join(f"“{right}”" for right in dict.fromkeys(right for _, right in reading))

@@ -10,6 +10,7 @@ from ..records import Answer, Question
 from ..state import StateStore
 
 CONTEXTS_KEPT = 4096  # (question, answer) pairs whose context text is kept ready to store
+PLAN_KEPT_SECONDS = 30 * 24 * 3600  # a plan chosen by message ("切换到锡盟方案") is kept this long, not a session's
 
 
 class Conversations:
@@ -36,6 +37,20 @@ class Conversations:
         key = self._key(session_id)
         if key:
             self.store.put_json(key, self.context_text(question, answer))
+
+    def chosen_plan(self, session_id: str | None) -> str:
+        """The plan a session chose by message ("切换到锡盟方案"): its id, '' for every plan."""
+        if not session_id or self.store is None:
+            return ""
+        kept = self.store.get(f"plan:{session_id}") or {}
+        return kept.get("plan", "") if isinstance(kept.get("plan"), str) else ""
+
+    def choose_plan(self, session_id: str | None, plan: str) -> bool:
+        """Keep the plan a session asks of ('' for every plan); False when there is nowhere to keep it."""
+        if not session_id or self.store is None:
+            return False
+        self.store.put(f"plan:{session_id}", {"plan": plan}, ttl=PLAN_KEPT_SECONDS)
+        return True
 
     def context_text(self, question: Question, answer: Answer) -> str:
         """The JSON a question and its answer leave for the next question."""

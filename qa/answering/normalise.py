@@ -20,6 +20,8 @@ import opencc
 
 from ..index.tokenize import normalize
 from .readings import Readings
+from .preamble import focus
+from .spoken import SpokenReader
 
 HAN = re.compile(r"[\u4e00-\u9fff]+")
 SURROGATES = re.compile(r"[\ud800-\udfff]")
@@ -168,7 +170,13 @@ class Normaliser:
         odds: int = 10,
         max_tokens: int = 6,
         unit_endings: Iterable[str] = (),
+        unit_names: Iterable[str] = (),
+        not_units: Iterable[str] = (),
+        weak: Iterable[str] = (),
     ):
+        """`unit_names`: the plans' own units' names, which a name heard alike is read as (spoken.py);
+        `not_units`: names never read as another (a rename's); `weak`: words so common in the plans that alone
+        they name no topic (a long question's context holds them too)."""
         if not isinstance(vocabulary, PlanVocabulary):
             raise ValueError(f"vocabulary must be a PlanVocabulary, got {type(vocabulary).__name__}")
         if not callable(segment):
@@ -191,17 +199,40 @@ class Normaliser:
         self.max_tokens = max_tokens
         # A span ending so may abbreviate a unit (人社局, 卫健委): the analyzer reads those against the units.
         self.unit_endings = tuple(unit_endings)
+        # voice and mixed input (numerals, English, pinyin, names heard alike), read before anything else
+        self.spoken = SpokenReader(
+            vocabulary.by_sound,
+            vocabulary.frequency,
+            vocabulary.readings,
+            unit_names=unit_names,
+            not_units=not_units,
+            plan_text=plan_chars if isinstance(plan_chars, str) else "",
+        )
+        self.weak = frozenset(weak)
 
     def __call__(self, question: str) -> Reading:
         """The question as the plans would write it, and the words read otherwise."""
         text = self.simplified(normalize(question))
-        changes: list[tuple[str, str]] = []
+        text, changes = self.spoken(text)
+        text = focus(text, self._topical, self._names_unit)  # a long question: the question after its context
         for wrong, right in self.corrections:
             if wrong in text:
                 text = text.replace(wrong, right)
                 changes.append((wrong, right))
         text, read = self._read_words(text)
         return Reading(text, tuple(changes + read))
+
+    def _topical(self, piece: str) -> bool:
+        """Whether a piece of a question names a unit or a topic of the plans (a word they use, not a common one)."""
+        form = self.vocabulary.form_words
+        return any(
+            len(w) >= 2 and w not in form and (w in self.protected or (w in self.vocabulary and w not in self.weak))
+            for w in self.segment(piece)
+        )
+
+    def _names_unit(self, piece: str) -> bool:
+        """Whether a piece of a question names one of the plans' units (as jieba cuts it, names kept whole)."""
+        return any(w in self.protected for w in self.segment(piece))
 
     def simplified(self, text: str) -> str:
         """The text in simplified characters; a character the plans themselves use is kept as written."""

@@ -364,6 +364,9 @@ class QuestionAnalyzer:
             and (tasks or ((lead or cooperate) and not terms))
         ):
             intent = Intent.UNIT_TASKS
+        elif answer_type == "phone" and responsible and not units:
+            # "12315专用电话谁负责": who is responsible for a topic that holds 电话, not a phone number asked
+            intent = Intent(role) if role else Intent.WHO
         elif answer_type in ("person", "phone", "email", "docnum", "fullname") or (
             answer_type and not (lead or cooperate or asks_who)
         ):

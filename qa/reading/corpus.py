@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..records import Clause
@@ -11,6 +11,7 @@ from .duties import DutyParser
 from .knowledge import Lexicon, load_lexicon, load_units
 from .limits import ReadingLimits
 from .plan_cache import PlanCache
+from .renames import RENAMES_FILE, load_renames
 from .segment import Segmenter
 from .sources import UnreadableSource, plan_files, read_source
 from .units import UnitDirectory
@@ -45,6 +46,7 @@ def load_corpus(folder: str | Path, knowledge: str | Path | None = None,
 
     units = load_units(source_of("units.yaml"), warnings, limits)
     lexicon = load_lexicon(source_of("terms.yaml"), warnings, limits)
+    lexicon = replace(lexicon, renames=load_renames(source_of(RENAMES_FILE), warnings, limits))
     plans = PlanCache(cache, [_bytes_of(source_of(n) / n) for n in ("units.yaml", "terms.yaml")], limits) \
         if cache else None
     paths, skipped = plan_files(folder)

@@ -22,6 +22,7 @@ class Lexicon:
     corrections: dict[str, str] = field(default_factory=dict)
     examples: tuple[str, ...] = ()
     vocabulary: Vocabulary = field(default_factory=Vocabulary)  # the shipped lists with staff's additions
+    renames: tuple = ()  # agency renames from renames.yaml (qa/reading/renames.py: Rename entries)
 
     def expand(self, word: str) -> tuple[str, ...]:
         """What a word staff use stands for in the plans (empty when it is not a synonym)."""
