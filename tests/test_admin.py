@@ -532,6 +532,16 @@ def test_an_uploaded_plan_is_answered_without_a_restart_with_its_check_report(si
     assert stored in plans and "plan.txt" in plans
 
 
+def test_the_upload_report_names_the_topics_the_new_plan_shares_with_loaded_plans(site, admin):
+    response = upload(admin, "sanya.txt", SANYA.read_bytes())
+    report = admin.get(response.headers["Location"]).get_data(as_text=True)
+    said = re.search(r"与《锡林郭勒盟贯彻落实〈“十三五”市场监管规划〉实施方案》都涉及：([^；。<]+)", report)
+    assert said and "公平竞争审查" in said.group(1).split("、"), report[:2000]
+    assert "这些问题今后会分别给出各方案的回答" in report
+    answer = ask(site, "公平竞争审查谁牵头？")  # and so they do
+    assert len({c["plan"] for c in answer["citations"]}) == 2 and len(answer["plans"]) == 2
+
+
 def test_a_docx_upload_is_read_and_checked(site, admin):
     response = upload(admin, "数字政府.docx", DOCX.read_bytes())
     assert response.status_code == 302
@@ -1238,3 +1248,24 @@ def test_the_plans_page_lists_every_task_with_its_roles_and_flags_what_looks_wro
     flagged = admin.get("/admin/plans/review.txt?flagged=1").get_data(as_text=True)
     assert "优化纳税服务" in flagged and "修改单位" in flagged and "只看有疑问的" not in flagged
     app.extensions["log"].close()
+
+
+# -- agency renames (issue #22): edited in the admin, checked before they are saved ---------------------------
+def test_renames_are_edited_in_the_admin_checked_and_answered_with(site, admin, tmp_path):
+    page = admin.get("/admin/renames").get_data(as_text=True)
+    assert "机构更名" in page and "市场监督管理局" in page and 'id="renames-form"' in page
+    assert ask(site, "营商环境局牵头哪些工作？")["found"] is False  # no plan unit of that name
+    bad = post(admin, "/admin/renames", {"text": "renames:\n  - new: [公安局]\n    old: [商：务局]\n"},
+               page="/admin/renames")
+    assert bad.status_code == 302 and "没有保存" in flashes(admin, "/admin/renames")
+    assert not (tmp_path / "corpus" / "renames.yaml").exists() or "商：务局" not in (
+        tmp_path / "corpus" / "renames.yaml").read_text(encoding="utf-8")
+    shipped = (ROOT / "corpus" / "renames.yaml").read_text(encoding="utf-8")
+    text = shipped + "  - new: [营商环境局]\n    old: [工商局]\n    year: 2030\n"
+    saved = post(admin, "/admin/renames", {"text": text}, page="/admin/renames")
+    assert saved.status_code == 302
+    assert "已保存机构更名表" in flashes(admin, "/admin/renames")
+    written = (tmp_path / "corpus" / "renames.yaml").read_text(encoding="utf-8")
+    assert written.endswith("year: 2030\n")
+    answer = ask(site, "营商环境局牵头哪些工作？")
+    assert answer["found"] and "盟工商局（现营商环境局）" in answer["answer"]

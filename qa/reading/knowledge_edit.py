@@ -26,6 +26,7 @@ from pathlib import Path
 import yaml
 
 from .corrections import corrections_path
+from .limits import ReadingLimits
 
 __all__ = [
     "Backups",
@@ -148,6 +149,33 @@ def add_synonym(
             raise EditError(f"“{word}”已对应{len(_as_list(old))}个词，加上后超过{MAX_WORDS}个")
         _write_entry(path, data, "synonyms", word, merged, backups)
     return path
+
+
+def save_renames(folder: Path, text: str, backups: Path | Backups, shipped: Path | None = None,
+                 limits: ReadingLimits = ReadingLimits()) -> int:
+    """corpus/renames.yaml replaced by `text` (the admin's editor), once it reads whole: valid YAML within the
+    limits, every entry right. Returns the number of entries; raises EditError saying what is wrong."""
+    from .knowledge import load_yaml_mapping
+    from .renames import RENAMES_FILE, parse_renames
+
+    if not isinstance(text, str) or len(text.encode("utf-8")) > limits.yaml_bytes:
+        raise EditError(f"内容超过 {limits.yaml_bytes} 字节的上限")
+    text = text.replace("\r\n", "\n")
+    backups = Backups.of(backups)
+    path = _own_copy(Path(folder), RENAMES_FILE, shipped)
+    with tempfile.TemporaryDirectory() as scratch:  # read as the loader reads it: the same limits, the same checks
+        trial = Path(scratch) / RENAMES_FILE
+        trial.write_text(text, encoding="utf-8")
+        problems: list[str] = []
+        data = load_yaml_mapping(trial, problems, limits)
+        entries = parse_renames(data, problems) if data else ()
+    if text.strip() and not data and not problems:
+        problems.append("文件里没有 renames: 列表")
+    if problems:
+        raise EditError("；".join(problems[:5]))
+    with _editing(path, backups):
+        replace_file(path, text if text.endswith("\n") else text + "\n", backups)
+    return len(entries)
 
 
 def add_correction(
@@ -335,7 +363,8 @@ def set_clause_units(
     """`<plan>.corrections.yaml` gains (or updates) the entry that gives clause `clause_id` these units.
 
     `lead` and `cooperate` are lists, one unit each, written as given: never joined and split again, which
-    would cut 县〔市、区、特区〕人民政府 at its 、.
+    would cut 县〔市、区、特区〕人民政府 at its 、. `deadline` None keeps the deadline as it is (the plan's, or
+    the one an earlier correction of this clause set).
     """
     if isinstance(lead, str) or isinstance(cooperate, str):
         raise TypeError("lead and cooperate are lists of units, not text")
@@ -349,10 +378,13 @@ def set_clause_units(
         entries = data.get("clauses") or []
         if not isinstance(entries, list):
             raise EditError(f"{path.name} 中的 clauses: 不是列表，请先手工修正")
-        kept = [e for e in entries if not (isinstance(e, dict) and str(e.get("id", "")) == clause_id)]
+        mine = [e for e in entries if isinstance(e, dict) and str(e.get("id", "")) == clause_id]
+        kept = [e for e in entries if not any(e is m for m in mine)]
         entry: dict = {"id": clause_id, "lead": lead_units, "cooperate": cooperating}
         if deadline is not None:
             entry["deadline"] = clean_word(deadline, "完成时限", 40) if deadline.strip() else ""
+        elif mine and "deadline" in mine[-1]:  # None: as it is now, which may be an earlier correction's
+            entry["deadline"] = mine[-1]["deadline"]
         data["clauses"] = [*kept, entry]
         head = "".join(line for line in _leading_comments(path))
         if not head:
@@ -486,6 +518,13 @@ class Backups:
         """The lock file of an edited file: in `locks`, named by the file and a digest of its full path."""
         digest = hashlib.sha256(str(Path(path).resolve()).encode()).hexdigest()[:12]
         return self.locks / f"{short_name(Path(path).name, 100)}-{digest}.lock"
+
+
+def remove_old_locks(folder: Path) -> None:
+    """Remove the lock files earlier versions kept beside the files they guarded (.terms.yaml.lock, …)."""
+    for lock in Path(folder).glob(".*.yaml.lock"):
+        with contextlib.suppress(OSError):
+            lock.unlink()
 
 
 @contextlib.contextmanager

@@ -56,3 +56,9 @@ class ClauseForm(FlaskForm):
     lead = TextAreaField("牵头单位（每行一个）", validators=[Length(max=4000)])
     cooperate = TextAreaField("配合单位（每行一个）", validators=[Length(max=4000)])
     deadline = StringField("完成时限（可不填）", validators=[Length(max=40)])
+
+
+class RenamesForm(FlaskForm):
+    """corpus/renames.yaml as staff edit it: the whole file, checked before it is saved."""
+
+    text = TextAreaField("renames.yaml", validators=[Length(max=1_000_000)])

@@ -22,6 +22,7 @@ from qa.reading.knowledge_edit import (
     add_correction,
     add_synonym,
     add_unit_alias,
+    save_renames,
     set_clause_units,
     split_words,
 )
@@ -29,7 +30,15 @@ from qa.reading.sources import PLAN_SUFFIXES
 
 from .. import SHIPPED_CORPUS, current_assistant
 from . import bp, instance
-from .forms import ActionForm, AliasForm, ClauseForm, CorrectionForm, SynonymForm, UploadForm
+from .forms import (
+    ActionForm,
+    AliasForm,
+    ClauseForm,
+    CorrectionForm,
+    RenamesForm,
+    SynonymForm,
+    UploadForm,
+)
 from .uploads import (
     UploadError,
     check_content,
@@ -94,6 +103,45 @@ def apply_change(done: str) -> str:
     else:
         flash(f"{done}，但{reloader.problem}")
     return reloader.seen
+
+
+# -- agency renames (corpus/renames.yaml) ------------------------------------------------------------
+@bp.get("/renames")
+def renames():
+    """The renames of the institutional reforms: the entries as read, and the file to edit."""
+    from qa.reading.renames import RENAMES_FILE
+
+    path = corpus_dir() / RENAMES_FILE
+    source = path if path.is_file() else Path(SHIPPED_CORPUS) / RENAMES_FILE
+    text = source.read_text(encoding="utf-8-sig") if source.is_file() else "renames:\n"
+    form = RenamesForm(text=text)
+    return render_template(
+        "admin/renames.html",
+        page="admin",
+        section="renames",
+        form=form,
+        entries=current_assistant().lexicon.renames,
+        own=path.is_file(),
+        logout=ActionForm(),
+    )
+
+
+@bp.post("/renames")
+def save_renames_view():
+    """renames.yaml replaced by the editor's text once it reads whole; the plans are reloaded with it."""
+    form = RenamesForm()
+    if not form.validate():
+        refused(form)
+        return redirect(url_for("admin.renames"))
+    try:
+        count = save_renames(corpus_dir(), form.text.data or "", backups(), SHIPPED_CORPUS)
+    except EditError as exc:
+        flash(f"没有保存：{exc}")
+        return redirect(url_for("admin.renames"))
+    except OSError as exc:
+        return write_failed(exc)
+    version = apply_change(f"已保存机构更名表（{count} 条）")
+    return redirect(url_for("admin.renames", v=version))
 
 
 # -- from a gap to a fix ---------------------------------------------------------------------------
@@ -266,7 +314,7 @@ def upload():
         staged = stage(upload_file, instance() / "uploads", name, limit)  # removed by stage when it fails
         try:
             check_content(staged, Path(name).suffix)
-            trial = trial_read(staged, corpus_dir(), SHIPPED_CORPUS, reading_limits())
+            trial = trial_read(staged, corpus_dir(), SHIPPED_CORPUS, reading_limits(), current_assistant())
             install(staged, corpus_dir(), keep)
         finally:
             discard(staged)  # whatever happened, nothing stays in staging
@@ -274,7 +322,9 @@ def upload():
         log.warning("plan upload refused: %s", exc)
         return upload_refused(str(exc), 400)
     log.warning("plan uploaded: %s (%s clauses)", name, trial.clauses)
-    version = apply_change(f"已上传《{trial.title}》（{name}）：{trial.clauses} 条，其中有责任单位的 {trial.tasks} 条")
+    version = apply_change(
+        f"已上传《{trial.title}》（{name}）：{trial.clauses} 条，其中有责任单位的 {trial.tasks} 条{trial.shared_text()}"
+    )
     return redirect(url_for("admin.plan", name=name, v=version))
 
 

@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qa.answering.compose import document_name
 from qa.reading.check import PlanCheck, check_corpus
 from qa.reading.corrections import corrections_path
 from qa.reading.knowledge_edit import Backups
@@ -111,10 +112,21 @@ class Trial:
     title: str = ""
     report: PlanCheck | None = None
     warnings: list[str] = field(default_factory=list)
+    # the loaded plans whose tasks share topics with it (title, topics): their answers will show both plans
+    shared: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    def shared_text(self) -> str:
+        """What the upload report says of the topics the plan shares with loaded plans ('' for none)."""
+        if not self.shared:
+            return ""
+        said = "；".join(f"与{document_name(title)}都涉及：{'、'.join(topics)}" for title, topics in self.shared[:5])
+        more = f"；另有{len(self.shared) - 5}个方案" if len(self.shared) > 5 else ""
+        return f"。{said}{more}。这些问题今后会分别给出各方案的回答"
 
 
-def trial_read(staged: Path, corpus_dir: Path, shipped: Path, limits=None) -> Trial:
-    """Read a staged plan as the corpus would (its units.yaml and terms.yaml); UploadError when it fails."""
+def trial_read(staged: Path, corpus_dir: Path, shipped: Path, limits=None, serving=None) -> Trial:
+    """Read a staged plan as the corpus would (its units.yaml and terms.yaml); UploadError when it fails.
+    `serving` (the assistant answering now) says which loaded plans share topics with it."""
     from qa.reading.corpus import load_corpus
 
     knowledge = corpus_dir if (corpus_dir / "units.yaml").is_file() else shipped
@@ -137,6 +149,7 @@ def trial_read(staged: Path, corpus_dir: Path, shipped: Path, limits=None) -> Tr
             + "，没有读出任何条款（任务或段落）：请检查文件是否完整"
         )
     reports = check_corpus(mine, {}, [], frozenset(corpus.units.canonical_names))
+    shared = [(plan.title, topics) for plan, topics in serving.shared_topics(mine)] if serving is not None else []
     return Trial(
         staged.name,
         len(mine),
@@ -144,6 +157,7 @@ def trial_read(staged: Path, corpus_dir: Path, shipped: Path, limits=None) -> Tr
         mine[0].doc,
         reports[0] if reports else None,
         problems,
+        shared,
     )
 
 
