@@ -459,10 +459,10 @@ def test_a_synonym_added_in_the_page_changes_the_next_answer(site, admin, tmp_pa
 
 
 def test_a_correction_and_a_unit_alias_change_the_next_answer(site, admin, tmp_path):
-    assert not ask(site, "三一五谁牵头？")["found"] and not ask(site, "红盾所牵头哪些工作？")["found"]
-    post(admin, "/admin/fix/correction", {"q": "三一五谁牵头？", "typed": "三一五", "meant": "3·15"})
+    assert not ask(site, "红盾日谁牵头？")["found"] and not ask(site, "红盾所牵头哪些工作？")["found"]
+    post(admin, "/admin/fix/correction", {"q": "红盾日谁牵头？", "typed": "红盾日", "meant": "3·15"})
     post(admin, "/admin/fix/alias", {"q": "红盾所牵头哪些工作？", "unit": "工商局", "alias": "红盾所"})
-    assert ask(site, "三一五谁牵头？")["units"] == ["盟工商局"]
+    assert ask(site, "红盾日谁牵头？")["units"] == ["盟工商局"]
     assert ask(site, "红盾所牵头哪些工作？")["found"]
     units = yaml.safe_load((tmp_path / "corpus" / "units.yaml").read_text(encoding="utf-8"))
     assert units["units"]["盟工商局"][-1] == "红盾所"  # the alias went to the canonical unit
