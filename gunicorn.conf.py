@@ -4,6 +4,14 @@ Every setting here can be overridden on the command line (docs/deploy.md)."""
 
 import os
 
+# Only this host by default: nginx in front (docs/deploy.md) takes the clients, buffers them, and tells the app
+# who they are. `-b` on the command line overrides it.
+bind = ["127.0.0.1:8000"]
+# The sync worker (one request at a time in each worker process: the fastest on two cores), with each request
+# read whole before the app runs it: slow clients wait in the worker's buffers, never in the app, and are cut
+# off after REQUEST_TIMEOUT (see web/gunicorn_worker.py). `-k sync` is the plain sync worker.
+worker_class = "web.gunicorn_worker.BufferingWorker"
+
 # The index is built once, in the master, before the workers fork: they share its memory (copy-on-write)
 # and start answering at once. Each worker still opens its own state and log connections after the fork.
 preload_app = True

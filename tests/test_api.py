@@ -112,10 +112,12 @@ def test_set_yes_no_and_comparison_answers_keep_the_contract(client, spec):
 
 
 def test_a_unit_the_plans_lack_is_not_found_and_never_another(client):
-    body = ask(client, "税务局牵头哪些工作").get_json()
+    body = ask(client, "水务局牵头哪些工作").get_json()
     assert body["found"] is False and body["citations"] == [] and body["subject"]["units"] == []
-    assert body["answer"].startswith("方案中没有名为税务局的单位") and "盟商务局" not in body["answer"]
-    assert body["suggestions"] == ["盟国税局承担哪些任务？", "盟地税局承担哪些任务？"]
+    assert body["answer"].startswith("方案中没有名为水务局的单位") and "盟商务局" not in body["answer"]
+    assert body["suggestions"] == ["盟水利局承担哪些任务？"]
+    renamed = ask(client, "税务局牵头哪些工作").get_json()  # a reform's new name: its predecessors, never 盟商务局
+    assert "盟国税局（现税务局）" in renamed["answer"] and "盟商务局" not in renamed["answer"]
 
 
 def test_a_who_answer_says_the_roles_in_words(client):
@@ -267,7 +269,7 @@ def test_checker_rejects_what_the_schema_does_not_allow(spec):
 
 # -- /api/ask's fast path (web.api.FastAsk) --------------------------------------------------------
 ANSWER_FIELDS = {"answer", "found", "intent", "units", "citations", "roles", "highlight", "subject",
-                 "understood_as", "suggestions"}
+                 "understood_as", "suggestions", "plans"}
 SECURITY = {"Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy"}
 FLASK_JSON = "application/vnd.api+json"  # JSON to Flask (request.is_json), not to the fast path
 
@@ -505,3 +507,51 @@ def test_any_body_over_the_limit_is_a_413_through_the_real_server(real_server, p
     question = '{"question": "简易注销谁牵头"}'.encode()
     status, body = send_raw(real_server.port, http_post("/api/ask", question, chunked))
     assert status == 200 and body["found"]
+
+
+# -- several plans at once (issue 21) ---------------------------------------------------------------
+@pytest.fixture(scope="module")
+def both_client(both_plans, tmp_path_factory):
+    """A client of the app over the shipped plan and the Sanya plan."""
+    from web import create_app
+
+    state = tmp_path_factory.mktemp("both-state") / "state.sqlite3"
+    return create_app({"CORPUS_DIR": str(both_plans), "STATE_DB": str(state), "TESTING": True}).test_client()
+
+
+def test_a_topic_both_plans_hold_is_answered_by_each_with_its_own_units(both_client):
+    body = both_client.post("/api/ask", json={"question": "公平竞争审查谁牵头？"}).get_json()
+    ids = [p["id"] for p in body["plans"]]
+    assert ids == ["sanya-2023-business-environment-plan", "plan"], body["plans"]
+    assert [c["plan"] for c in body["citations"][:2]] == ids
+    first, second = body["citations"][:2]
+    assert body["units"] == first["lead"] and set(body["units"]).isdisjoint(second["lead"])
+    assert "2个方案" in body["answer"] and "【三亚市】" in body["answer"] and "【锡林郭勒盟】" in body["answer"]
+    assert all({"id", "title", "short"} <= set(p) for p in body["plans"])
+
+
+def test_a_plan_chosen_or_named_answers_from_it_alone(both_client):
+    for payload in ({"question": "公平竞争审查谁牵头？", "plan": "锡盟"},
+                    {"question": "公平竞争审查谁牵头？", "plan": "plan"},
+                    {"question": "锡林郭勒盟的公平竞争审查谁牵头？"},
+                    {"question": "公平竞争审查谁牵头？", "plan": "三亚", "session_id": "x"} | {"question": "锡盟方案里公平竞争审查谁牵头？"}):
+        body = both_client.post("/api/ask", json=payload).get_json()
+        assert body["found"] and {c["plan"] for c in body["citations"]} == {"plan"}, (payload, body["plans"])
+        assert [p["id"] for p in body["plans"]] == ["plan"]
+    body = both_client.post("/api/ask", json={"question": "公平竞争审查谁牵头？", "plan": "全部"}).get_json()
+    assert len(body["plans"]) == 2
+
+
+def test_a_follow_up_keeps_the_plan_its_question_named(both_client):
+    first = both_client.post("/api/ask", json={"question": "三亚的公平竞争审查谁牵头？", "session_id": "plans-1"})
+    assert {c["plan"] for c in first.get_json()["citations"]} == {"sanya-2023-business-environment-plan"}
+    then = both_client.post("/api/ask", json={"question": "那配合单位呢？", "session_id": "plans-1"}).get_json()
+    assert then["found"] and {c["plan"] for c in then["citations"]} == {"sanya-2023-business-environment-plan"}
+
+
+@pytest.mark.parametrize("plan", ["天津", 5, ["plan"], "x" * 201])
+def test_a_plan_no_loaded_plan_answers_to_is_a_400(both_client, plan):
+    response = both_client.post("/api/ask", json={"question": "公平竞争审查谁牵头？", "plan": plan})
+    assert response.status_code == 400 and response.get_json()["error"]
+    if plan == "天津":
+        assert "没有名为“天津”的方案" in response.get_json()["error"]

@@ -3,6 +3,8 @@ that writing it never slows an answer. SQLite always; PostgreSQL too where its s
 
 from __future__ import annotations
 
+import itertools
+import json
 import logging
 import os
 import shutil
@@ -25,6 +27,7 @@ from web.question_log import (
     QuestionLog,
     _local_day_of_quarter,
     _Row,
+    digest,
     local_day,
     record_answer,
     utcnow,
@@ -567,9 +570,9 @@ def batch_rows(qlog: QuestionLog, count: int) -> list[_Row]:
 
 
 def stored(qlog: QuestionLog) -> list[dict]:
-    """Every row of the log in the order written, without the row id."""
+    """Every row of the log in the order written, with its texts, without the row id."""
     with qlog.engine.connect() as conn:
-        rows = conn.execute(select(question_table).order_by(question_table.c.id))
+        rows = conn.execute(qlog._with_texts().order_by(question_table.c.id))
         return [{k: v for k, v in row._mapping.items() if k != "id"} for row in rows]
 
 
@@ -616,7 +619,9 @@ def test_a_batch_is_written_as_sqlalchemys_insert_would_write_it(batch_log):
     multi_row = stored(batch_log)
     with batch_log.engine.begin() as conn:
         conn.execute(delete(question_table))
-        conn.execute(insert(question_table), [batch_log._values(row) for row in rows])
+        ids = batch_log._upsert_texts(conn, {digest(t): (t, utcnow()) for row in rows
+                                             for t in batch_log._texts_of(row)})
+        conn.execute(insert(question_table), [batch_log._values(row, ids) for row in rows])
     assert stored(batch_log) == multi_row
 
 
@@ -805,3 +810,284 @@ def test_local_day_is_the_local_date_at_every_minute(zone, name: str):
     for minute in range(3 * 24 * 60):
         moment = start + timedelta(minutes=minute, seconds=minute % 60, microseconds=minute)
         assert local_day(moment) == moment.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d"), moment
+
+
+# -- the log's bounds: rows and bytes, oldest first; each text once (#23, 1) -------------------------
+def flood(qlog: QuestionLog, count: int, distinct: bool, length: int = 500) -> list[str]:
+    """`count` questions of `length` characters (each its own, or all one), written; their answer ids."""
+    ids = []
+    for n in range(count):
+        question = (f"{n if distinct else 0}号问题：简易注销" * length)[:length]
+        ids.append(qlog.record(question, REFUSED, "api", 1))
+    assert qlog.flush(60)
+    return ids
+
+
+def counts(qlog: QuestionLog) -> tuple[int, int]:
+    """(rows, texts) in the log's tables."""
+    from sqlalchemy import func
+
+    from web.log_schema import texts
+
+    with qlog.engine.connect() as conn:
+        return (conn.execute(select(func.count()).select_from(question_table)).scalar(),
+                conn.execute(select(func.count()).select_from(texts)).scalar())
+
+
+def used_bytes(path: Path) -> int:
+    """The bytes of a SQLite file's pages in use (its free pages aside), after a checkpoint."""
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        pages, free, size = (conn.execute(f"PRAGMA {name}").fetchone()[0]
+                             for name in ("page_count", "freelist_count", "page_size"))
+    return (pages - free) * size
+
+
+@pytest.mark.parametrize("kwargs, named", [({"max_rows": 0}, "LOG_MAX_ROWS"), ({"max_rows": "9"}, "LOG_MAX_ROWS"),
+                                           ({"max_bytes": 65536}, "LOG_MAX_BYTES")])
+def test_bad_bounds_are_refused_naming_the_setting(tmp_path, kwargs, named):
+    with pytest.raises(ValueError, match=named):
+        QuestionLog(f"sqlite:///{tmp_path / 'log.sqlite3'}", SECRET, **kwargs)
+
+
+def test_a_flood_of_distinct_long_questions_stays_within_the_byte_bound(tmp_path):
+    path = tmp_path / "log.sqlite3"
+    bound = 2 * 1024 * 1024
+    question_log = QuestionLog(f"sqlite:///{path}", SECRET, max_bytes=bound)
+    ids = flood(question_log, 8000, distinct=True)  # ~12 MB of questions unbounded
+    question_log.trim()
+    health = question_log.health()
+    assert health["max_bytes"] == bound and health["bytes"] <= bound and health["status"] == "ok"
+    assert used_bytes(path) <= bound and path.stat().st_size <= 2 * bound  # the file: the bound, and its peak
+    rows, texts = counts(question_log)
+    assert 500 <= rows < 8000 and texts <= rows + 2  # each row's question, and the one answer
+    assert question_log.row(ids[-1]) is not None and question_log.row(ids[0]) is None  # the oldest went
+    with question_log.engine.connect() as conn:
+        there = set(conn.execute(select(question_table.c.answer_id)).scalars())
+    assert there == set(ids[-rows:])  # the oldest gone, the newest all kept
+    question_log.close()
+
+
+def test_a_flood_of_one_question_keeps_its_text_once_and_costs_little(tmp_path):
+    path = tmp_path / "log.sqlite3"
+    question_log = QuestionLog(f"sqlite:///{path}", SECRET)
+    flood(question_log, 5000, distinct=False)
+    assert counts(question_log) == (5000, 2)  # the question's text and the answer's, once each
+    assert used_bytes(path) < 5000 * 400  # a row each (~250 bytes), where each text would cost 1,500 more
+    top = question_log.most_asked()
+    assert len(top) == 1 and top[0]["asked"] == 5000 and len(top[0]["question"]) == 500
+    question_log.close()
+
+
+def test_the_row_bound_drops_the_oldest_rows_and_their_texts(tmp_path):
+    question_log = QuestionLog(f"sqlite:///{tmp_path / 'log.sqlite3'}", SECRET, max_rows=1000)
+    ids = flood(question_log, 3000, distinct=True, length=20)
+    question_log.trim()
+    rows, texts = counts(question_log)
+    assert rows <= 1000 and texts <= rows + 1
+    assert question_log.health()["rows"] <= 1000 and question_log.health()["max_rows"] == 1000
+    with question_log.engine.connect() as conn:
+        assert set(conn.execute(select(question_table.c.answer_id)).scalars()) == set(ids[-rows:])
+    question_log.close()
+
+
+def test_a_text_still_named_by_a_kept_row_is_never_dropped(tmp_path):
+    question_log = QuestionLog(f"sqlite:///{tmp_path / 'log.sqlite3'}", SECRET, max_rows=100)
+    first = question_log.record("简易注销有哪些配合单位？", FOUND, "web", 1)
+    flood(question_log, 300, distinct=True, length=20)
+    again = question_log.record("简易注销有哪些配合单位？", FOUND, "web", 1)  # the same text, named again
+    assert question_log.flush()
+    question_log.trim()
+    assert question_log.row(first) is None
+    assert question_log.row(again)["question"] == "简易注销有哪些配合单位？"
+    assert question_log.row(again)["top_title"] == "二、(一)5 完善市场主体退出机制"
+    question_log.close()
+
+
+def test_the_writer_keeps_the_bounds_as_it_writes(tmp_path):
+    """No one calls trim(): the writer looks at the bounds itself as rows come."""
+    question_log = QuestionLog(f"sqlite:///{tmp_path / 'log.sqlite3'}", SECRET, max_rows=500,
+                               max_bytes=1024 * 1024)
+    for _ in range(6):
+        flood(question_log, 500, distinct=True, length=500)
+        assert counts(question_log)[0] <= 1000  # at most one look's worth over the bound, ever
+    deadline = time.monotonic() + 10
+    while (counts(question_log)[0] > 500 or question_log.measure()["bytes"] > 1024 * 1024) \
+            and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert counts(question_log)[0] <= 500 and question_log.measure()["bytes"] <= 1024 * 1024
+    question_log.close()
+
+
+def test_the_bounds_are_settings_and_shown_on_healthz(tmp_path):
+    app = create_app({"STATE_DB": str(tmp_path / "state.sqlite3"), "LOG_MAX_ROWS": "5000",
+                      "LOG_MAX_BYTES": str(8 * 1024 * 1024), "TESTING": True})
+    log_health = app.test_client().get("/healthz").get_json()["log"]
+    assert (log_health["max_rows"], log_health["max_bytes"]) == (5000, 8 * 1024 * 1024)
+    assert {"rows", "bytes", "stalled_seconds"} <= set(log_health)
+    app.extensions["log"].close()
+
+
+def legacy_log(qlog: QuestionLog) -> list[str]:
+    """A log of before (qa_questions, every text in every row) with three rows, one voted on; their ids."""
+    from web.log_schema import legacy_questions
+
+    legacy_questions.create(qlog.engine)
+    ids = [qlog.new_answer_id() for _ in range(3)]
+    now = utcnow().replace(microsecond=0)
+    with qlog.engine.begin() as conn:
+        conn.execute(insert(legacy_questions), [
+            {"answer_id": ids[n], "asked_at": now - timedelta(hours=3 - n), "day": local_day(now),
+             "channel": "web", "user_hash": "", "question": question, "intent": "cooperate", "found": n != 1,
+             "top_clause": "028a20-31" if n != 1 else "",
+             "top_title": "二、(一)5 完善市场主体退出机制" if n != 1 else "",
+             "answer": "配合单位：盟环保局。", "latency_ms": 1.5, "vote": "down" if n == 2 else None,
+             "comment": "漏了" if n == 2 else None, "voted_at": now if n == 2 else None}
+            for n, question in enumerate(("简易注销有哪些配合单位？", "明天天气怎么样？", "简易注销有哪些配合单位？"))
+        ])
+    return ids
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_log_of_before_is_read_into_the_new_tables_once(request, tmp_path, backend):
+    from sqlalchemy import inspect
+
+    url = (f"sqlite:///{tmp_path / 'log.sqlite3'}" if backend == "sqlite"
+           else request.getfixturevalue("postgres").url)
+    before = QuestionLog(url, SECRET)
+    ids = legacy_log(before)
+    before.close()
+    question_log = QuestionLog(url, SECRET)
+    question_log.start()
+    deadline = time.monotonic() + 15
+    while question_log.row(ids[0]) is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert question_log.flush()
+    assert [r["answer_id"] for r in question_log.questions(days=1)] == ids[::-1]
+    voted = question_log.row(ids[2])
+    assert (voted["question"], voted["vote"], voted["comment"], voted["top_title"]) == (
+        "简易注销有哪些配合单位？", "down", "漏了", "二、(一)5 完善市场主体退出机制")
+    assert question_log.row(ids[1])["found"] is False and question_log.row(ids[1])["top_title"] == ""
+    assert question_log.most_asked(days=1)[0]["asked"] == 2
+    assert counts(question_log)[1] == 5  # two questions, a title, an answer, a comment: each once
+    assert not inspect(question_log.engine).has_table("qa_questions")
+    question_log.close()
+
+
+# -- /healthz tells a hung database from a healthy one (#23, 10) --------------------------------------
+def cluster_pids(postgres) -> list[int]:
+    """The PostgreSQL server's processes: its postmaster and the children it started."""
+    leader = int((postgres.data / "postmaster.pid").read_text().split()[0])
+    children = Path(f"/proc/{leader}/task/{leader}/children").read_text().split()
+    return [leader, *map(int, children)]
+
+
+def test_a_hung_postgresql_shows_as_a_stalled_log_and_recovers(postgres, tmp_path):
+    import signal
+
+    app = create_app({"STATE_DB": str(tmp_path / "state.sqlite3"), "LOG_URL": postgres.url, "TESTING": True})
+    question_log, client = app.extensions["log"], app.test_client()
+    question_log.stall_seconds = 1.0
+    asked = client.post("/api/ask", json={"question": "简易注销有哪些配合单位？"}).get_json()["answer_id"]
+    assert question_log.flush() and client.get("/healthz").get_json()["log"]["status"] == "ok"
+    stopped = cluster_pids(postgres)
+    for pid in stopped:  # the server hangs: it takes connections and queries and never answers
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        answers = [client.post("/api/ask", json={"question": "特种设备谁牵头？"}) for _ in range(30)]
+        assert all(a.status_code == 200 for a in answers)  # answers go on
+        time.sleep(1.5)
+        started = time.monotonic()
+        health = client.get("/healthz").get_json()["log"]
+        assert time.monotonic() - started < 2.5  # /healthz itself never waits on the hung server
+        assert health["status"] == "degraded" and health["stalled_seconds"] >= 1.0
+        assert "not answered" in health["problem"] and health["queued"] >= 29
+    finally:
+        for pid in stopped:
+            os.kill(pid, signal.SIGCONT)
+    assert question_log.flush(30)
+    health = client.get("/healthz").get_json()["log"]
+    assert health["status"] == "ok" and health["stalled_seconds"] == 0 and health["queued"] == 0
+    assert question_log.row(answers[-1].get_json()["answer_id"]) is not None and question_log.row(asked)
+    question_log.close()
+
+
+def test_rows_dropped_on_a_full_queue_show_until_a_minute_has_passed(tmp_path, monkeypatch):
+    blocked = tmp_path / "log.sqlite3"
+    blocked.mkdir()
+    question_log = QuestionLog(f"sqlite:///{blocked}", SECRET, queue_size=5)
+    for n in range(20):
+        question_log.record(f"q{n}", FOUND, "api", 1)
+    blocked.rmdir()
+    assert question_log.flush(10)
+    health = question_log.health()
+    assert health["status"] == "degraded" and "dropped" in health["problem"] and health["dropped"] >= 10
+    monkeypatch.setattr("web.question_log.DROPPED_RECENTLY_SECONDS", 0.0)  # a minute later
+    assert question_log.health()["status"] == "ok"
+    question_log.close()
+
+
+def test_a_writer_inside_a_slow_write_is_stalled_only_past_the_limit(qlog):
+    qlog.stall_seconds = 0.5
+    qlog._call_started = time.monotonic() - 0.2
+    assert qlog.health()["status"] == "ok" and 0.1 < qlog.health()["stalled_seconds"] < 0.5
+    qlog._call_started = time.monotonic() - 0.6
+    health = qlog.health()
+    assert health["status"] == "degraded" and health["stalled_seconds"] >= 0.5
+    qlog._call_started = 0.0
+
+
+def test_a_flood_through_the_real_server_leaves_the_log_bounded_and_answers_fast(tmp_path):
+    """The attack as it was made: distinct 500-character questions as fast as four clients can send them to
+    `python app.py`, while another client asks: its answers stay fast, nothing fails, the log stays small."""
+    import threading
+    import urllib.request
+
+    from services import AppServer
+
+    instance = tmp_path / "instance"
+    server = AppServer({"STATE_DB": str(tmp_path / "state.sqlite3"), "INSTANCE_DIR": str(instance),
+                        "LOG_MAX_ROWS": "3000", "LOG_MAX_BYTES": str(1024 * 1024)}).start()
+    base, stop, statuses = f"http://127.0.0.1:{server.port}", threading.Event(), []
+
+    def post(question: str) -> tuple[int, float]:
+        body = json.dumps({"question": question}).encode()
+        request = urllib.request.Request(f"{base}/api/ask", body, {"Content-Type": "application/json"})
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(request, timeout=20) as response:
+                return response.status, time.perf_counter() - started
+        except urllib.error.HTTPError as exc:
+            return exc.code, time.perf_counter() - started
+
+    def attacker(n: int) -> None:
+        for m in itertools.count():
+            if stop.is_set():
+                return
+            statuses.append(post((f"第{n}-{m}个问题：简易注销由哪个单位牵头" * 40)[:500])[0])
+
+    try:
+        attackers = [threading.Thread(target=attacker, args=(n,), daemon=True) for n in range(4)]
+        for thread in attackers:
+            thread.start()
+        probes = []
+        deadline = time.monotonic() + 8
+        while time.monotonic() < deadline:
+            probes.append(post("简易注销由哪个单位牵头？"))
+            time.sleep(0.05)
+        stop.set()
+        for thread in attackers:
+            thread.join(30)
+        time.sleep(1.5)  # the writer's last batch and its look at the bounds
+        with urllib.request.urlopen(f"{base}/healthz", timeout=10) as response:
+            health = json.loads(response.read())["log"]
+    finally:
+        server.stop()
+    p99 = statistics.quantiles([seconds for _, seconds in probes], n=100)[98] * 1000
+    print(f"\nflood: {len(statuses)} questions of 500 characters in 8 s; probe p99 {p99:.1f} ms; log {health}")
+    assert len(statuses) > 300 and set(statuses) == {200} and {status for status, _ in probes} == {200}
+    assert health["max_bytes"] == 1024 * 1024 and health["bytes"] <= 1024 * 1024 and health["rows"] < 1000
+    assert used_bytes(instance / "log.sqlite3") <= 1024 * 1024
+    assert (instance / "log.sqlite3").stat().st_size <= 1.5 * 1024 * 1024  # unbounded: ~2 KB a question

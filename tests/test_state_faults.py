@@ -1,6 +1,7 @@
 """Faults injected into the state store while questions arrive: a truncated file, garbage, a read-only file,
-the state folder deleted, the file locked for 10 s. Every answer on /api/ask and /wechat is a 200 (without
-context while the store is down), /healthz says the store is degraded, and it comes back on its own."""
+the state folder deleted, the file locked for 10 s. Every answer on /api/ask is a 200 (without context while
+the store is down); /wechat is a 200, or a 503 while the store cannot tell a replay (it fails closed);
+/healthz says the store is degraded, and it comes back on its own."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ class Load:
     """Threads asking through /api/ask (a question and its follow-up) and /wechat until stopped."""
 
     def __init__(self, app, threads: int = 3):
-        self.app, self.statuses, self.stop = app, [], threading.Event()
+        self.app, self.statuses, self.wechat, self.stop = app, [], [], threading.Event()
         self.threads = [threading.Thread(target=self._run, args=(n,), daemon=True) for n in range(threads)]
 
     def _run(self, n: int) -> None:
@@ -43,7 +44,7 @@ class Load:
                 self.statuses.append(response.status_code)
             body = wechat_message(f"user-{n}", "简易注销由哪个单位牵头？", next(message_ids))
             response = client.post(f"/wechat?{wechat_query(TOKEN)}", data=body, content_type="text/xml")
-            self.statuses.append(response.status_code)
+            self.wechat.append(response.status_code)
 
     def __enter__(self):
         for thread in self.threads:
@@ -77,6 +78,15 @@ def state_path(app) -> Path:
     return Path(app.config["STATE_DB"])
 
 
+def wechat_works(app) -> bool:
+    """A new WeChat message is answered (200 with a reply)."""
+    from bench.client import wechat_message, wechat_query
+
+    body = wechat_message("after", "简易注销由哪个单位牵头？", next(message_ids))
+    response = app.test_client().post(f"/wechat?{wechat_query(TOKEN)}", data=body, content_type="text/xml")
+    return response.status_code == 200 and "盟工商局" in response.get_data(as_text=True)
+
+
 def follow_up_works(app) -> bool:
     client = app.test_client()
     client.post("/api/ask", json={"question": "简易注销由哪个单位牵头？", "session_id": "after"})
@@ -92,9 +102,9 @@ def test_a_damaged_file_is_moved_aside_and_replaced(app, damage):
         else:
             path.write_bytes(os.urandom(8192))
         time.sleep(1.5)
-    assert load.statuses and set(load.statuses) == {200}
+    assert load.statuses and set(load.statuses) == {200} and set(load.wechat) <= {200, 503}
     assert wait_for(app, "ok")["state"]["status"] == "ok"
-    assert follow_up_works(app)
+    assert follow_up_works(app) and wechat_works(app)
     # Where a read met the damage the file was moved aside (state.sqlite3.damaged-…); SQLite's write-ahead
     # log may also write the pages back first, and then nothing needs moving.
 
@@ -124,7 +134,8 @@ def test_a_read_only_file_degrades_then_recovers(app):
     assert degraded["state"]["status"] == "degraded" and degraded["status"] == "degraded"
     assert healthy["state"]["status"] == "ok"
     assert load.statuses and set(load.statuses) == {200}
-    assert follow_up_works(app)
+    assert set(load.wechat) <= {200, 503} and 503 in load.wechat  # refused, never answered unchecked
+    assert follow_up_works(app) and wechat_works(app)
 
 
 def test_a_lock_held_for_10_seconds_degrades_then_recovers(app):
@@ -144,6 +155,8 @@ def test_a_lock_held_for_10_seconds_degrades_then_recovers(app):
     assert slowest < 2.0  # a locked store costs at most its short busy timeout, never the lock's 10 s
     assert healthy["state"]["status"] == "ok"
     assert load.statuses and set(load.statuses) == {200}
+    assert set(load.wechat) <= {200, 503} and 503 in load.wechat  # refused, never answered unchecked
+    assert wechat_works(app)
 
 
 def test_the_state_folder_deleted_under_two_workers_keeps_them_on_one_file(tmp_path):
@@ -153,7 +166,7 @@ def test_the_state_folder_deleted_under_two_workers_keeps_them_on_one_file(tmp_p
     with Load(first) as load:
         shutil.rmtree(tmp_path / "state")
         time.sleep(1.5)
-    assert set(load.statuses) == {200}
+    assert set(load.statuses) == {200} and set(load.wechat) <= {200, 503}
     time.sleep(1.1)  # each worker checks the file's identity once a second
     asked = first.test_client().post("/api/ask", json={"question": "简易注销由哪个单位牵头？", "session_id": "s"})
     follow = second.test_client().post("/api/ask", json={"question": "那配合单位呢？", "session_id": "s"})

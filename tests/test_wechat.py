@@ -77,9 +77,9 @@ def asks(monkeypatch, wx_app, other_worker):
         assistant = app.extensions["qa"]
         original = assistant.ask
 
-        def counted(question, session_id=None, original=original):
+        def counted(question, session_id=None, plan=None, original=original):
             seen.append((question, session_id))
-            return original(question, session_id)
+            return original(question, session_id, plan=plan)
 
         monkeypatch.setattr(assistant, "ask", counted)
     return seen
@@ -916,3 +916,54 @@ def test_with_redis_down_every_message_is_refused_never_a_replay_let_through(red
     time.sleep(1.1)  # the store is tried again once a second
     assert "盟质监局" in WeChatServer(client, "plain").reply(replay(client, signed_query(), fresh))["Content"]
     app.extensions["log"].close()
+
+
+# -- several plans at once (issue 21) ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def both_wechat(both_plans, tmp_path_factory) -> WeChatServer:
+    """/wechat (safe mode) of the app over the shipped plan and the Sanya plan."""
+    app = create_app(settings_for(tmp_path_factory.mktemp("wechat-both") / "state.sqlite3",
+                                  CORPUS_DIR=str(both_plans)))
+    return WeChatServer(app.test_client(), "safe")
+
+
+def test_a_topic_both_plans_hold_names_each_plan_with_its_own_units_within_the_limit(both_wechat):
+    content = both_wechat.ask(user(), "公平竞争审查谁牵头？")
+    assert content.splitlines()[0] == "2个方案都涉及这个问题：三亚市、锡林郭勒盟。"
+    sanya, xilingol = content.split("【三亚市】")[1].split("【锡林郭勒盟】")
+    assert "牵头单位：市市场监督管理局" in sanya and "盟发改委" not in sanya
+    assert "牵头单位：盟发改委" in xilingol and "市市场监督管理局" not in xilingol
+    assert f"{BASE}/clause/" in sanya and f"{BASE}/clause/" in xilingol
+    assert len(content.encode("utf-8")) <= 2048
+
+
+def test_a_message_switches_the_users_plan_and_全部方案_switches_back(both_wechat):
+    alice, bob = user(), user()
+    assert "已切换到《锡林郭勒盟" in both_wechat.ask(alice, "切换到锡盟方案")
+    mine = both_wechat.ask(alice, "公平竞争审查谁牵头？")
+    assert "个方案都涉及" not in mine and "牵头单位：盟发改委" in mine and "三亚" not in mine
+    assert "2个方案都涉及" in both_wechat.ask(bob, "公平竞争审查谁牵头？")  # another user keeps every plan
+    assert "已切换到全部方案" in both_wechat.ask(alice, "全部方案")
+    assert "2个方案都涉及" in both_wechat.ask(alice, "公平竞争审查谁牵头？")
+    assert "没有找到“天津”的方案" in both_wechat.ask(alice, "切换到天津方案")
+
+
+def test_a_reply_of_many_plans_names_every_plan_and_links_to_the_rest():
+    from qa import Answer, Clause, Intent
+    from web.wechat.reply import PhoneReply
+
+    plans = [f"plan{n}" for n in range(12)]
+    clauses = tuple(
+        Clause(id=f"c{n}", doc=f"某某市第{n}个优化营商环境实施方案" * 2, source=f"{n}.txt", path="二、(一)1",
+               title="推进政府采购电子化建设" * 2, text="推进政府采购。", kind="paragraph",
+               lead=(f"{n}号市财政局",), cooperate=tuple(f"{n}号协作单位{k}" for k in range(8)))
+        for n in range(12)
+    )
+    answer = Answer("…", True, Intent.LEAD, units=clauses[0].lead, citations=clauses, plans=tuple(plans))
+    reply = PhoneReply(lambda c: f"{BASE}/clause/{c.id}", more="完整内容请在网页查看：https://qa.example.org/",
+                       shorts=lambda p: f"第{p[4:]}市").text(answer)
+    assert len(reply.encode("utf-8")) <= 2048
+    assert all(f"第{n}市" in reply.splitlines()[0] for n in range(12))  # every plan named in the first line
+    assert "完整内容请在网页查看：https://qa.example.org/" in reply.splitlines()[-1]

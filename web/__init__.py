@@ -29,7 +29,9 @@ SHIPPED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 def build_assistant(settings: Mapping, store: StateStore | None = None) -> Assistant:
     """The assistant over the configured corpus: what the app and the command line both answer with."""
-    limits = ReadingLimits(plan_bytes=int(settings["MAX_PLAN_BYTES"]), yaml_bytes=int(settings["MAX_YAML_BYTES"]))
+    limits = ReadingLimits(plan_bytes=int(settings["MAX_PLAN_BYTES"]), yaml_bytes=int(settings["MAX_YAML_BYTES"]),
+                           convert_seconds=int(settings.get("CONVERT_SECONDS", 120)),
+                           ocr_seconds=int(settings.get("OCR_SECONDS", 600)))
     snapshot = settings.get("INDEX_SNAPSHOT") or None
     # each plan's clauses are kept beside the index snapshot (index-snapshot.plans/): a restart reads no plan
     plans = Path(snapshot).with_suffix(".plans") if snapshot else None
@@ -74,9 +76,9 @@ class BoundedRequest(Request):
 
     @cached_property
     def stream(self):
-        limit = self.max_content_length
         if self.shallow:
             return super().stream  # which says why a shallow request has none
+        limit = self.max_content_length
         if limit is not None and get_content_length(self.environ) is None and \
                 "wsgi.input_terminated" in self.environ:  # a server that ends a chunked body (gunicorn)
             return AtMost(self.environ["wsgi.input"], limit, is_max=True)
@@ -106,11 +108,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["state"] = store
     app.extensions["answer_bodies"] = AnswerBodies(app.url_map, int(settings["ANSWER_BODIES"]))
 
-    from . import admin, api, dingtalk, pages, wechat
+    from . import admin, api, dingtalk, exports, pages, site, wechat
 
-    admin.init_app(app, version)  # secret key, cookies, ProxyFix, CSRF, question log, reloader, /admin
+    admin.init_app(app, version)  # secret key, cookies, trusted proxies, CSRF, question log, reloader, /admin
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(exports.bp)
+    app.register_blueprint(site.bp)
     app.register_blueprint(wechat.bp)
     app.register_blueprint(dingtalk.bp)
     _register_errors(app)
@@ -160,18 +164,21 @@ def _security_headers(app: Flask) -> None:
 
 
 def _register_errors(app: Flask) -> None:
-    """Errors as JSON for the API and plain pages elsewhere; never a bare 500."""
+    """Errors as JSON for the API and Chinese pages in the site's layout elsewhere; never a bare 500."""
+    from .site import error_page, wants_json
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        if request.path.startswith("/api/") or request.is_json:
+        if exc.code is None or exc.code < 400:
+            return exc
+        if wants_json():
             response = jsonify({"error": exc.description or exc.name})
             response.status_code = exc.code or 500
             for name, value in exc.get_headers():  # e.g. the Allow header of a 405
                 if name.lower() != "content-type":
                     response.headers[name] = value
             return response
-        return exc
+        return error_page(exc.code, exc)
 
     @app.errorhandler(RecursionError)
     def too_deep(exc: RecursionError):
@@ -183,4 +190,6 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         log.exception("unexpected error on %s", request.path)
+        if not wants_json():
+            return error_page(500)
         return app.response_class(INTERNAL_ERROR, status=500, mimetype="application/json")

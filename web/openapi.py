@@ -32,6 +32,7 @@ def _json(schema: dict, description: str) -> dict:
 
 
 STRING, STRINGS = {"type": "string"}, _list({"type": "string"})
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ERROR = _json(_ref("Error"), "The request was refused; `error` says why.")
 
 CLAUSE_PROPERTIES = {
@@ -152,6 +153,14 @@ def openapi_spec(server: str = "/", max_question_length: int = 500) -> dict:
                         "description": "The same id continues a conversation (follow-ups keep the topic). "
                         "A string: a number is refused, so that 4242 and \"4242\" are never confused.",
                     },
+                    "plan": {
+                        "type": ["string", "null"],
+                        "maxLength": 200,
+                        "description": "Ask one plan alone: its id (from `plans` of an answer) or a name that names "
+                        "it alone (锡盟, 三亚市, its title); \"all\", \"全部方案\" or empty for every plan. A question "
+                        "that names a plan itself is answered from that plan. 400 for a name no loaded plan has.",
+                        "examples": ["plan", "锡盟"],
+                    },
                 },
                 required=["question"],
             ),
@@ -165,6 +174,7 @@ def openapi_spec(server: str = "/", max_question_length: int = 500) -> dict:
                     "type": "boolean",
                     "description": "A clause close to the best one, cited as related.",
                 },
+                "plan": {**STRING, "description": "The id of the plan the clause comes from."},
             }
         ),
         "Answer": _object(
@@ -189,7 +199,17 @@ def openapi_spec(server: str = "/", max_question_length: int = 500) -> dict:
                 "units": {**STRINGS, "description": "For a who-question, the units that answer it."},
                 "citations": {
                     **_list(_ref("Citation")),
-                    "description": "Best first; [] when found is false.",
+                    "description": "Best first; [] when found is false. When several plans answer, each plan's "
+                    "own clause first, in the order of `plans`, then the first plan's related clauses.",
+                },
+                "plans": {
+                    **_list(_object({
+                        "id": STRING, "title": STRING, "short": STRING, "issuer": STRING, "date": STRING,
+                        "number": STRING,
+                    })),
+                    "description": "The plans that answer, in the answer's order: several when a question that "
+                    "names no plan is on a topic several loaded plans hold (each with its own units and clause; "
+                    "`units` are the first plan's).",
                 },
                 "roles": {
                     **_list(
@@ -215,7 +235,11 @@ def openapi_spec(server: str = "/", max_question_length: int = 500) -> dict:
                 },
                 "suggestions": {
                     **STRINGS,
-                    "description": "With a refusal: questions the plans do answer, to offer instead.",
+                    "description": "Questions the plans do answer, for the page to offer as buttons. With a "
+                    "refusal (found false): what to ask instead. With an answer (found true): what to ask next, "
+                    "made from the answer (the unit's other role, the lead unit's other tasks, the neighbouring "
+                    "task, the same topic in another plan), each answered by the plans before it is offered; "
+                    "[] when none is.",
                 },
                 "elapsed_ms": {"type": "number", "description": "Time spent answering."},
                 "answer_id": {
@@ -235,6 +259,31 @@ def openapi_spec(server: str = "/", max_question_length: int = 500) -> dict:
                                 "description": "What was wrong or right, in the user's words."},
                 },
                 required=["answer_id", "vote"],
+            ),
+            "additionalProperties": True,
+        },
+        "ConversationRequest": {
+            **_object(
+                {
+                    "questions": {
+                        **_list({"type": "string", "minLength": 1, "maxLength": max_question_length,
+                                 "pattern": "\\S"}),
+                        "minItems": 1,
+                        "maxItems": 40,
+                        "description": "The conversation's questions in the order asked (follow-ups such as "
+                        "那牵头单位呢？ continue the topic before them). Each is answered again by the server: no "
+                        "answer or clause text is taken from the client.",
+                        "examples": [["简易注销有哪些配合单位？", "那牵头单位呢？"]],
+                    },
+                    "plan": {
+                        "type": ["string", "null"],
+                        "maxLength": 200,
+                        "description": "The plan the questions were asked of (its id or a name, as for "
+                        "/api/ask); empty or absent: every plan. A name no loaded plan answers to (a plan "
+                        "removed since it was chosen) is asked of every plan, and the file says so.",
+                    },
+                },
+                required=["questions"],
             ),
             "additionalProperties": True,
         },
@@ -358,6 +407,27 @@ def openapi_spec(server: str = "/", max_question_length: int = 500) -> dict:
                     "200": _json(_ref("Ok"), "The vote is attached to the answer in the question log."),
                     "400": ERROR,
                     "404": ERROR,
+                    "413": ERROR,
+                },
+            }
+        },
+        "/api/conversation.docx": {
+            "post": {
+                "summary": "The conversation as a Word file for the minutes (导出本次问答)",
+                "description": "Each question answered again, in order, as one conversation: the question, the "
+                "answer, the clauses it rests on in full (text, units by role, deadline), the related ones by "
+                "name. A4, title, date and plans, page numbers. Errors are in Chinese.",
+                "operationId": "conversationDocx",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("ConversationRequest")}},
+                },
+                "responses": {
+                    "200": {
+                        "description": "The .docx file (Content-Disposition: attachment; 问答记录-YYYYMMDD.docx).",
+                        "content": {DOCX: {"schema": {"type": "string", "format": "binary"}}},
+                    },
+                    "400": ERROR,
                     "413": ERROR,
                 },
             }

@@ -59,6 +59,8 @@ START_QUIET_SECONDS = 2.0  # a writer started with the server waits this long be
 # the same way on both (PostgreSQL's files never shrink on a delete, so their size cannot say what is kept).
 ROW_BYTES = 400
 TEXT_BYTES = 200
+TEXT_SHARE = 1.25  # a text's own bytes count a quarter more: long texts leave the rest of a page unused
+EMPTY_BYTES = 64 * 1024  # the tables and indexes of an empty log
 TRIM_TO = 0.9  # over a bound, the oldest rows go until the log holds this share of it (not one row a batch)
 TRIM_GROWTH = 0.01  # the bounds are looked at after this share of either has been written by this process
 TRIM_EVERY_SECONDS = 60.0  # and at least this often while rows are written (other processes write too)
@@ -157,8 +159,8 @@ class QuestionLog:
             raise ValueError(f"LOG_QUEUE must be a positive number of rows, got {queue_size!r}")
         if not isinstance(max_rows, int) or isinstance(max_rows, bool) or max_rows < 1:
             raise ValueError(f"LOG_MAX_ROWS must be a positive number of rows, got {max_rows!r}")
-        if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes < 64 * 1024:
-            raise ValueError(f"LOG_MAX_BYTES must be a number of bytes of at least 65536, got {max_bytes!r}")
+        if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes < 1024 * 1024:
+            raise ValueError(f"LOG_MAX_BYTES must be a number of bytes of at least 1048576, got {max_bytes!r}")
         if not stall_seconds > 0:
             raise ValueError(f"stall_seconds must be positive, got {stall_seconds!r}")
         self.backend = url.split("://", 1)[0].split("+", 1)[0]
@@ -278,7 +280,7 @@ class QuestionLog:
     def _values(self, row: _Row, ids: dict[str, int], texts: tuple[str, str, dict] | None = None) -> dict:
         """The database row of a logged question; `ids`: the text table's id of each text's digest; `texts`:
         what _texts gave for the row, when the caller has it."""
-        question, question_digest, answer = texts or self._texts(row)
+        _, question_digest, answer = texts or self._texts(row)
         return {
             "answer_id": row.answer_id,
             "asked_at": row.at,
@@ -469,7 +471,8 @@ class QuestionLog:
                         self._used_by(conn, comment, vote.answer_id)
             self._waiting = waiting
             self._grown[0] += len(rows)
-            self._grown[1] += len(rows) * ROW_BYTES + sum(TEXT_BYTES + len(v.encode()) for v, _ in wanted.values())
+            self._grown[1] += len(rows) * ROW_BYTES + sum(TEXT_BYTES + int(len(v.encode()) * TEXT_SHARE)
+                                                          for v, _ in wanted.values())
         except DBAPIError as exc:
             if exc.connection_invalidated or is_outage(exc):
                 self._fail(exc)
@@ -667,7 +670,8 @@ class QuestionLog:
             rows = conn.execute(select(func.count()).select_from(questions)).scalar() or 0
             count, size = conn.execute(
                 select(func.count(), func.coalesce(func.sum(texts.c.size), 0)).select_from(texts)).one()
-        self.size = {"rows": int(rows), "bytes": int(rows) * ROW_BYTES + int(count) * TEXT_BYTES + int(size)}
+        self.size = {"rows": int(rows), "bytes": EMPTY_BYTES + int(rows) * ROW_BYTES + int(count) * TEXT_BYTES
+                     + int(int(size) * TEXT_SHARE)}
         self._measured_at, self._grown = time.monotonic(), [0, 0]
         return self.size
 

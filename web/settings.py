@@ -28,6 +28,8 @@ DEFAULTS: dict[str, object] = {
     "MAX_RESPONSE_BYTES": 32 * 1024 * 1024,  # any one response; a bigger one is refused (503), not sent
     "MAX_PLAN_BYTES": 20 * 1024 * 1024,  # one plan file in the corpus folder
     "MAX_YAML_BYTES": 1024 * 1024,  # units.yaml, terms.yaml, a corrections file
+    "CONVERT_SECONDS": 120,  # LibreOffice converting one .doc/.wps plan, then it is stopped
+    "OCR_SECONDS": 600,  # OCR reading the scanned pages of one PDF, then it is stopped
     "REQUEST_TIMEOUT": 10,  # seconds `python app.py` gives a client to send a whole request
     "CONNECTION_LIMIT": 1000,  # connections `python app.py` holds open at once
     "PUBLIC_BASE_URL": "",

@@ -121,7 +121,9 @@ class StateStore:
     def get(self, key: str, *, fail_closed: bool = False) -> dict | None:
         """The live value stored under key, or None (also when the store is down, unless `fail_closed`:
         then StateUnavailable)."""
-        raw = self._guard(self.backend.get, _DOWN if fail_closed else None, key, time.time())
+        # a caller that refuses without the store asks the store itself, even while others rest after a failure
+        raw = self._guard(self.backend.get, _DOWN if fail_closed else None, key, time.time(),
+                          retry_now=fail_closed)
         if raw is _DOWN:
             raise StateUnavailable(self.problem or "the state store is down")
         if raw is None:
@@ -152,7 +154,8 @@ class StateStore:
         now = time.time()
         space = self.space(key)
         claimed = self._guard(self.backend.claim, _DOWN if fail_closed else True, key,
-                              json.dumps(value, ensure_ascii=False), now + (ttl or self.ttl), space, now)
+                              json.dumps(value, ensure_ascii=False), now + (ttl or self.ttl), space, now,
+                              retry_now=fail_closed)
         if claimed is _DOWN:
             raise StateUnavailable(self.problem or "the state store is down")
         self._after_write(space, now)

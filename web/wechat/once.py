@@ -18,6 +18,8 @@ class ReplyOnce:
 
     The first request claims the message's key in the shared StateStore, computes and stores the reply. A
     resend that arrives meanwhile waits up to `wait_seconds` for it (WeChat resends after 5 s, three times).
+    While the store is down nothing can be claimed once: StateUnavailable, for the caller to refuse the
+    message (the platform sends it again) rather than answer every copy of it.
     """
 
     def __init__(
@@ -53,9 +55,9 @@ class ReplyOnce:
         while True:
             # A claim expires after pending_seconds:
             # a process that died mid-answer does not hold the key forever.
-            if self.store.claim(key, {"state": "pending"}, ttl=self.pending):
+            if self.store.claim(key, {"state": "pending"}, ttl=self.pending, fail_closed=True):
                 return self._compute(key, compute)
-            while (value := self.store.get(key)) is not None:
+            while (value := self.store.get(key, fail_closed=True)) is not None:
                 if value.get("state") == "done":
                     return str(value.get("reply", ""))
                 if time.monotonic() >= deadline:

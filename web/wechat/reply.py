@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from qa import Answer, Clause
 from qa.answering.compose import quote, where
@@ -67,7 +68,10 @@ def fit(blocks: Sequence[str], limit: int, more: str, join: Callable[[Sequence[s
 class PhoneReply:
     """Formats an Answer for a phone and fits it within the platforms' byte limit, cutting between clauses."""
 
-    def __init__(self, link: Link, more: str = READ_MORE, limit: int = MAX_REPLY_BYTES):
+    def __init__(self, link: Link, more: str = READ_MORE, limit: int = MAX_REPLY_BYTES,
+                 shorts: Callable[[str], str] | None = None):
+        """`shorts`: a plan's short title by its id, to head each plan's part of an answer several plans give."""
+        self.shorts = shorts or (lambda plan: plan)
         if not callable(link):
             raise ValueError(f"link must be a function of a clause, got {link!r}")
         if not more:
@@ -87,6 +91,8 @@ class PhoneReply:
         if answer.intent in LIST_INTENTS:
             head = answer.answer.splitlines()[0] if answer.answer else ""
             return [head, *(self.item(c, "· ") for c in answer.citations)]
+        if len(answer.plans) > 1 and len(answer.citations) >= len(answer.plans):
+            return self.several(answer)
         best, related = answer.citations[0], list(answer.related or answer.citations[1:])
         head: list[str] = []
         if answer.intent in DUTY_INTENTS:
@@ -111,6 +117,21 @@ class PhoneReply:
             head.insert(0, read_as.group(0))  # the phone shows how the question was read, as the page does
         blocks = ["\n".join(head)] if head else []
         return [*blocks, "\n".join(lines), *(self.item(c, "相关：") for c in related)]
+
+    def several(self, answer: Answer) -> list[str]:
+        """An answer several plans give: every plan named in the head line (so that none is lost when the
+        reply is cut), then each plan's own units, where its clause stands and its link, one block a plan."""
+        shorts = [self.shorts(plan) for plan in answer.plans]
+        blocks = [f"{len(shorts)}个方案都涉及这个问题：{'、'.join(shorts)}。"]
+        for short, clause in zip(shorts, answer.citations):
+            own = replace(answer, unit_roles=())  # its own clause's units, never the first plan's
+            lines = [f"【{short}】", *self.roles(own, clause), f"出处：{where(clause)}"]
+            if clause.deadline:
+                lines.append(f"完成时限：{clause.deadline}")
+            if self.link(clause):
+                lines.append(f"详见：{self.link(clause)}")
+            blocks.append("\n".join(lines))
+        return blocks
 
     def item(self, clause: Clause, prefix: str) -> str:
         """One line for a clause (its path and title), with its link below when there is one."""

@@ -9,8 +9,10 @@ import re
 import time
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, abort, current_app, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 from flask.blueprints import BlueprintSetupState
+
+from qa.state import StateUnavailable
 
 from .. import current_assistant
 from ..question_log import log_answer
@@ -29,6 +31,7 @@ TIMESTAMP = re.compile(r"[0-9]{1,12}")
 PUBLIC_URL = re.compile(r"https?://[^\s/?#]+(/[^\s?#]*)?")
 MAX_BASE_URL_CHARS = 200
 clock = time.time  # the replay check's clock (tests set it to a published sample's time)
+_refusals_logged_at = -3600.0  # when a refusal for a store that is down was last logged
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,20 @@ def limit_body() -> None:
         abort(413)
 
 
+@bp.errorhandler(StateUnavailable)
+def store_down(exc: StateUnavailable):
+    """503 while the once-only store is down: a message whose replay cannot be told apart is refused, not
+    answered (the platform sends it again; the answer waits for the store to come back)."""
+    global _refusals_logged_at
+    if time.monotonic() - _refusals_logged_at > 60:  # once a minute: an outage under load is one line, not many
+        _refusals_logged_at = time.monotonic()
+        log.warning("refusing %s callbacks (503) while the state store is down: %s", request.path, exc)
+    response = jsonify({"error": "消息去重服务暂时不可用，请稍后重试"})
+    response.status_code = 503
+    response.headers["Retry-After"] = "5"
+    return response
+
+
 def read_body() -> bytes:
     """The request body, or 413 when a streamed one turns out bigger than MAX_BODY_BYTES."""
     body = request.get_data()
@@ -222,13 +239,14 @@ def check_not_replayed(channel: Channel, signature: str, timestamp: str, nonce: 
 
     A plain-mode signature covers token, timestamp and nonce but not the body, so within the clock skew a
     captured URL could carry any message. The first body seen with a signature is kept for as long as the
-    timestamp is fresh; the platform's own resend (the same body) passes, and is answered once.
+    timestamp is fresh; the platform's own resend (the same body) passes, and is answered once. While the
+    store is down, no body can be checked: StateUnavailable (503), never a message let through unchecked.
     """
     store = current_app.extensions["state"]
     key = f"wxnonce:{channel.platform.name}:{timestamp}:{nonce}:{signature}"
     digest = hashlib.sha256(body).hexdigest()
-    if not store.claim(key, {"body": digest}, ttl=2 * MAX_CLOCK_SKEW):
-        seen = store.get(key)
+    if not store.claim(key, {"body": digest}, ttl=2 * MAX_CLOCK_SKEW, fail_closed=True):
+        seen = store.get(key, fail_closed=True)
         if seen is not None and seen.get("body") != digest:
             abort(403)
 
@@ -294,9 +312,15 @@ def reply_text(channel: Channel, fields: dict[str, str], sender: str) -> str | N
     limit = int(current_app.config["MAX_QUESTION_LENGTH"])
     if len(question) > limit:
         return f"问题太长（{len(question)}字），请控制在{limit}字以内。"
+    session = f"{channel.platform.name}:{sender}"
+    switched = current_assistant().switch_plan(question, session)  # "切换到锡盟方案", "全部方案"
+    if switched is not None:
+        return switched
     started = time.perf_counter()
     try:  # each user's conversation is their own: follow-ups continue it, never another user's
-        answer = current_assistant().ask(question, f"{channel.platform.name}:{sender}")
+        qa = current_assistant()
+        chosen = qa.chosen_plan(session)  # the plan this user chose by message, if any
+        answer = qa.ask(question, session, plan=chosen) if chosen else qa.ask(question, session)
     except Exception:  # the platform would tell the user "service unavailable"; say it plainly instead
         log.exception("answering a %s message failed", channel.platform.name)
         return "暂时无法回答这个问题，请稍后再试。"
@@ -308,9 +332,12 @@ def reply_text(channel: Channel, fields: dict[str, str], sender: str) -> str | N
 def phone_reply() -> PhoneReply:
     """The formatter, with links to clause pages when PUBLIC_BASE_URL is set."""
     base = str(current_app.config.get("PUBLIC_BASE_URL") or "").strip().rstrip("/")
+    plans = current_assistant().catalogue.by_id
+    shorts = lambda plan: plans[plan].short if plan in plans else plan  # noqa: E731 — each plan's heading
     if not base:
-        return PhoneReply(lambda clause: "")
+        return PhoneReply(lambda clause: "", shorts=shorts)
     return PhoneReply(
         lambda clause: base + url_for("pages.clause", clause_id=clause.id),
         more=f"完整内容请在网页查看：{base}{url_for('pages.chat')}",
+        shorts=shorts,
     )
