@@ -181,7 +181,9 @@ def test_card_shows_the_answer_first_each_unit_once_and_its_links_work(desktop):
     assert float(big.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) > float(
         small.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     )
-    text = card.inner_text()
+    # the answer without the questions offered next (which name units of their own)
+    text = card.evaluate("c => Array.from(c.children).filter(e => !e.matches('.next')).map(e => e.innerText)"
+                         ".join('\\n')")
     for unit in SIX + ["盟工商局"]:  # each unit once: no text block, no duty block in the quote
         assert text.count(unit) == 1, unit
     chips = card.locator(".chip").all_inner_texts()
@@ -310,6 +312,23 @@ def test_each_role_is_named_in_words_on_the_card_and_in_print(desktop):
     assert lead.locator(".direct-label").inner_text().startswith("牵头单位")
     labels = lead.locator(".direct .role-label")
     assert [label.inner_text() for label in labels.all() if label.is_visible()] == ["配合单位"]
+    either = ask(desktop, "盟工商局涉及哪些工作")  # a unit's tasks in both roles: each list under its role
+    desktop.emulate_media(media="print")
+    # on paper every row of units says its role in words, or sits under a heading that does
+    for card in (answer, lead, either):
+        for row in card.locator(".role-group").all():
+            if not row.is_visible():
+                continue
+            role = "牵头" if "role-lead" in row.get_attribute("class") else "配合"
+            label = row.locator(".role-label")
+            named = label.inner_text() if label.is_visible() else card.locator(".direct-label").inner_text()
+            assert named.startswith(role), (role, named)
+    assert [t.split("\n")[0][:2] for t in either.locator(".role-title").all_inner_texts()] == ["牵头", "配合"]
+    assert either.locator(".role-title").first.is_visible()
+    desktop.goto("/clause/028a20-31")  # the plan prints each clause's units under 牵头 and 配合
+    units = desktop.locator("#c-028a20-31 .clause-units")
+    assert units.is_visible() and units.locator(".role-label").all_inner_texts()[:2] == ["牵头", "配合"]
+    desktop.emulate_media(media="screen")
 
 
 def test_set_yes_no_and_unknown_unit_cards(desktop):
@@ -427,29 +446,58 @@ def test_keyboard_slash_focuses_escape_clears_and_up_recalls(desktop):
     assert box.input_value() == "别的问题"
 
 
-def test_history_lists_this_browsers_questions_for_asking_again_and_clears(desktop):
-    desktop.goto("/")
-    toggle = desktop.locator("#history-toggle")
+def unobstructed(page, locator) -> bool:
+    """Whether the element is in the viewport and nothing covers its middle (the fixed question box)."""
+    box = locator.bounding_box()
+    if not in_view(page, locator):
+        return False
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    return locator.evaluate("(e, [x, y]) => e.contains(document.elementFromPoint(x, y))", [x, y])
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_history_lists_past_conversations_in_view_reopens_and_clears(browser, server, viewport):
+    context, page, watch = open_page(browser, server, viewport)
+    page.goto("/")
+    toggle = page.locator("#history-toggle")
     assert toggle.is_disabled()
-    ask(desktop, QUESTION)
-    ask(desktop, "盟质监局牵头哪些工作？")
-    desktop.get_by_role("button", name="新对话").click()  # a new conversation keeps the history
-    desktop.reload()
+    ask(page, QUESTION)
+    ask(page, "那牵头单位呢？")
+    page.get_by_role("button", name="新对话").click()  # a new conversation keeps the old one in the history
+    ask(page, "盟质监局牵头哪些工作？")
+    ask(page, "双随机一公开是什么")
+    ask(page, "意见反馈的截止时间是什么时候？")  # a long conversation: the page is scrolled far down
+    page.reload()
     assert toggle.inner_text() == "历史（2）"
+    page.evaluate("window.scrollTo(0, 0)")  # reading the top of the conversation when opening the history
+    toggle.click()  # one click: the panel is open, in view and not behind the question box
+    panel = page.locator("#history-panel")
+    assert toggle.get_attribute("aria-expanded") == "true" and panel.is_visible()
+    items = page.locator("#history-list button")
+    assert items.count() == 2
+    for n in range(2):
+        assert unobstructed(page, items.nth(n)), viewport
+    shoot(page, f"history-{'phone' if viewport is PHONE else 'desktop'}")
+    # each conversation by its first question, the latest first, the one shown marked
+    assert items.locator(".history-question").all_inner_texts() == ["盟质监局牵头哪些工作？", QUESTION]
+    assert "3 问 · 当前对话" in items.nth(0).inner_text() and "2 问" in items.nth(1).inner_text()
+    assert items.nth(0).get_attribute("aria-current") == "true"
+    items.nth(1).click()  # one click opens it again: its questions and answers, and no question asked
+    expect(page.locator(".msg-user")).to_have_count(2)
+    assert page.locator(".msg-user").all_inner_texts() == [QUESTION, "那牵头单位呢？"]
+    assert page.locator(".msg-bot .role-cooperate .chip").first.inner_text() == SIX[0]
+    assert panel.is_hidden() and page.locator("#intro").is_hidden()
+    follow = ask(page, "那配合单位呢？")  # its conversation goes on where it was
+    assert follow.locator(".role-group.is-answer .chip").all_inner_texts() == SIX
+    page.reload()
+    assert page.locator(".msg-user").all_inner_texts() == [QUESTION, "那牵头单位呢？", "那配合单位呢？"]
     toggle.click()
-    assert toggle.get_attribute("aria-expanded") == "true"
-    items = desktop.locator("#history-list button")
-    assert items.all_inner_texts() == ["盟质监局牵头哪些工作？", QUESTION]  # newest first
-    shoot(desktop, "history-desktop")
-    items.nth(1).click()
-    desktop.locator(".msg-bot:not(.is-waiting)").first.wait_for()
-    assert desktop.locator(".msg-user").all_inner_texts() == [QUESTION]
-    assert desktop.locator("#history-panel").is_hidden()
-    toggle.click()
-    assert items.all_inner_texts() == [QUESTION, "盟质监局牵头哪些工作？"]
-    desktop.get_by_role("button", name="清除历史").click()
-    assert items.count() == 0 and toggle.is_disabled()
-    assert desktop.evaluate("localStorage.getItem('qa.history')") is None
+    assert items.locator(".history-question").all_inner_texts() == [QUESTION, "盟质监局牵头哪些工作？"]
+    page.get_by_role("button", name="清除历史").click()  # one click clears them all
+    assert items.count() == 0 and toggle.is_disabled() and panel.is_hidden()
+    assert page.evaluate("localStorage.getItem('qa.conversations')") is None
+    context.close()
+    watch.check()
 
 
 def test_feedback_is_posted_to_the_server_and_stored(desktop):
@@ -604,6 +652,65 @@ def test_excel_download_has_the_rows_and_layout(desktop):
     assert sheet.freeze_panes == "D4" and sheet.page_setup.orientation == "landscape"
 
 
+@pytest.fixture(scope="module")
+def many_server(tmp_path_factory):
+    """The app over 24 generated plans naming 1,500 units (tests/test_matrix.py): a matrix of many pages."""
+    from waitress.server import create_server
+
+    from test_matrix import generated_app
+
+    app = generated_app(tmp_path_factory.mktemp("many-browser"), 24, 40, 1500)
+    wsgi = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=wsgi.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{wsgi.effective_port}"
+    wsgi.close()
+    app.extensions["log"].close()
+
+
+def test_a_matrix_of_many_pages_is_paged_and_filtered_by_the_server(browser, many_server):
+    from test_matrix import EVERY_TASK
+
+    context, page, watch = open_page(browser, many_server, DESKTOP, axe=True)
+    page.goto("/units")
+    assert page.locator("#filters").get_attribute("data-paged") == "true"
+    assert "第 1 / " in page.locator(".pager span").first.inner_text()
+    first = page.locator("tr.task").first.get_attribute("data-id")
+    page.locator(".pager a[rel=next]").first.click()
+    page.wait_for_url("**/units?page=2")
+    assert page.locator("tr.task").first.get_attribute("data-id") != first
+    shoot(page, "units-paged-desktop")
+    violations = page.evaluate(
+        """() => axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "best-practice"]},
+                                    resultTypes: ["violations"]})"""
+    )["violations"]
+    assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []
+
+    page.locator("#filter-text").fill("第7-")  # typing asks the server for the first page that matches
+    page.wait_for_url(lambda url: "q=" in url)
+    assert "page=" not in page.url and page.locator("tr.task:visible").count() == 40
+    assert page.locator("#filter-text").input_value() == "第7-"
+    assert page.evaluate("document.activeElement.id") == "filter-text"  # typing can go on
+    page.locator("#filter-unit").select_option(EVERY_TASK)
+    page.wait_for_url(lambda url: "unit=" in url)
+    assert page.locator("tr.task:visible").count() == 40
+    assert [h.get_attribute("data-unit") for h in page.locator("thead th.unit-col:visible").all()] == [EVERY_TASK]
+    assert "unit=" in page.locator("#csv-link").get_attribute("href")
+    page.get_by_role("radio", name="按单位").check()
+    page.wait_for_url(lambda url: "view=unit" in url)
+    assert page.locator(".unit-block").count() == 1 and page.locator(".unit-block li").count() == 40
+
+    page.goto("/units")
+    page.locator("#filter-plan").select_option(label="某某市第3号专项工作实施方案")
+    page.wait_for_url(lambda url: "plan=" in url)
+    assert page.locator("#filters").get_attribute("data-paged") == "false"  # one plan: one page
+    page.locator("#filter-text").fill("第3-1")  # filtered as you type, without asking the server
+    expect(page.locator("tr.task:visible")).to_have_count(11)  # 3-1 and 3-10 … 3-19
+    assert "q=" in page.url and "plan=" in page.url
+    context.close()
+    watch.check()
+
+
 # -- the plan --------------------------------------------------------------------------------------
 
 
@@ -677,6 +784,127 @@ def test_plan_on_a_phone_has_back_to_top(phone):
     assert phone.evaluate("document.activeElement.id") == "find-text"
 
 
+# -- next questions, Word files, API documentation, error pages ----------------------------------
+
+
+def test_next_questions_appear_under_an_answer_and_each_clicked_gets_a_found_answer(desktop):
+    for question in (QUESTION, "盟质监局牵头哪些工作？", "双随机一公开是什么"):
+        desktop.goto("/")
+        answer = ask(desktop, question)
+        offered = answer.locator(".next button.suggestion")
+        assert answer.locator(".next .suggest-label").inner_text() == "接着问："
+        questions = offered.all_inner_texts()
+        assert 2 <= len(questions) <= 3, (question, questions)
+        for n, asked in enumerate(questions):
+            if n:  # each one from the first answer's card, in a conversation of its own
+                desktop.get_by_role("button", name="新对话").click()
+                desktop.goto("/")
+                answer = ask(desktop, question)
+            answer.locator(".next button.suggestion").nth(n).click()
+            reply = desktop.locator(".msg-bot:not(.is-waiting)").nth(1)
+            reply.wait_for()
+            assert desktop.locator(".msg-user").all_inner_texts() == [question, asked]
+            assert reply.locator(".refusal").count() == 0 and reply.locator(".direct, .source").count() > 0, asked
+        desktop.get_by_role("button", name="新对话").click()
+    shoot(desktop, "next-questions-desktop")
+    desktop.emulate_media(media="print")  # buttons have no use on paper
+    assert desktop.locator(".next").count() == 0 or desktop.locator(".next").first.is_hidden()
+    desktop.emulate_media(media="screen")
+
+
+def read_docx(download):
+    """A downloaded .docx opened with python-docx."""
+    from docx import Document
+
+    return Document(download.path())
+
+
+def test_the_conversation_is_exported_as_a_word_file_with_its_answers_and_clauses(desktop):
+    desktop.goto("/")
+    button = desktop.get_by_role("button", name="导出本次问答")
+    assert button.is_disabled()  # nothing asked yet
+    ask(desktop, QUESTION)
+    ask(desktop, "那牵头单位呢？")
+    ask(desktop, OUT_OF_SCOPE)
+    with desktop.expect_download() as waiting:
+        button.click()
+    download = waiting.value
+    assert download.suggested_filename.startswith("问答记录-") and download.suggested_filename.endswith(".docx")
+    document = read_docx(download)
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert headings == [f"1．{QUESTION}", "2．那牵头单位呢？", f"3．{OUT_OF_SCOPE}"]
+    tasks = [p.text for p in document.paragraphs if p.style.name == "任务"]
+    assert tasks == ["二、(一)5 完善市场主体退出机制"] * 2  # the clause each found answer rests on
+    texts = [p.text for p in document.paragraphs]
+    assert "答：牵头单位：盟工商局；配合单位：" + "、".join(SIX) + "。" in texts  # the follow-up, in its topic
+    assert texts.count("全面实施企业简易注销登记,继续进行个体工商户简易注销改革试点,总结完善试点经验,"
+                       "简化市场主体注销登记程序,降低退出成本。") == 2
+    expect(button).to_have_text("导出本次问答")
+    desktop.get_by_role("button", name="新对话").click()
+    assert button.is_disabled()
+
+
+def test_a_units_tasks_download_as_a_word_file_from_its_page(desktop):
+    desktop.goto("/units/质监局")  # an alias: the unit's own page, and its own file
+    with desktop.expect_download() as waiting:
+        desktop.get_by_role("link", name="下载 Word").click()
+    download = waiting.value
+    assert download.suggested_filename == "盟质监局承担的任务.docx"
+    document = read_docx(download)
+    assert [p.text for p in document.paragraphs if p.style.name == "文件标题"] == ["盟质监局承担的任务"]
+    assert len([p for p in document.paragraphs if p.style.name == "任务"]) == 9  # 7 led, 2 cooperated in
+
+
+def test_api_docs_are_drawn_from_openapi_with_nothing_from_outside_and_try_it_asks(browser, server):
+    context, desktop, watch = open_page(browser, server, DESKTOP)
+    desktop.goto("/")
+    desktop.get_by_role("link", name="接口文档").click()
+    desktop.wait_for_url("**/docs")
+    spec = desktop.evaluate("fetch('/openapi.json').then(r => r.json())")
+    operations = desktop.locator(".operation")
+    expect(operations).to_have_count(sum(len(item) for item in spec["paths"].values()))
+    ask_block = desktop.locator("#op-ask")
+    assert ask_block.locator(".operation-title").inner_text() == "POST /api/ask"
+    fields = [name.split("必填")[0] for name in ask_block.locator(".field-name").all_inner_texts()]
+    assert "question" in fields and "session_id" in fields  # the request body's fields, spelled out
+    assert desktop.locator(".schema-def").count() == len(spec["components"]["schemas"])
+    assert desktop.locator("#schema-Answer .field-name code", has_text="suggestions").count() == 1
+    shoot(desktop, "docs-desktop")
+    form = ask_block.locator("#try-it")
+    assert form.is_visible()
+    form.locator("#try-question").fill("简易注销由哪个单位牵头？")
+    form.get_by_role("button", name="发送 POST /api/ask").click()
+    expect(form.locator("#try-status")).to_contain_text("HTTP 200")
+    reply = json.loads(form.locator("#try-output").inner_text().split("\n\n", 1)[1])
+    assert reply["found"] is True and reply["units"] == ["盟工商局"]
+    form.locator("#try-question").fill("")
+    form.get_by_role("button", name="发送 POST /api/ask").click()
+    expect(form.locator("#try-status")).to_contain_text("HTTP 400")
+    assert "question is empty" in form.locator("#try-output").inner_text()
+    context.close()
+    # no request left 127.0.0.1 and the console stayed clean (CSP included) but for the 400 asked for
+    assert sum("status of 400" in e for e in watch.errors) == 1
+    watch.errors = [e for e in watch.errors if "status of 400" not in e]
+    watch.check()
+
+
+def test_error_pages_are_chinese_in_the_sites_layout_and_the_icon_is_served(browser, server):
+    context, page, watch = open_page(browser, server, DESKTOP)
+    response = page.goto("/no-such-page")
+    assert response.status == 404
+    assert page.locator("h1").inner_text() == "没有找到"
+    assert page.locator(".site-header .brand").is_visible()  # the site's own layout, its theme toggles too
+    assert page.locator(".error-code").inner_text() == "错误代码：404"
+    icon = page.request.get("/favicon.ico")
+    assert icon.status == 200 and icon.headers["content-type"] == "image/vnd.microsoft.icon"
+    assert icon.body()[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert page.locator("link[rel=icon][href='/favicon.ico']").count() == 1
+    shoot(page, "not-found-desktop")
+    context.close()
+    watch.errors = [e for e in watch.errors if "status of 404" not in e]  # the page's own status, logged
+    watch.check()
+
+
 # -- themes, large type, projector ---------------------------------------------------------------
 
 
@@ -724,18 +952,27 @@ def test_large_type_for_a_projector(browser, server):
     context, page, watch = open_page(browser, server, PROJECTOR)
     page.goto("/")
     size = "parseFloat(getComputedStyle(document.documentElement).fontSize)"
+    text = "e => parseFloat(getComputedStyle(e).fontSize)"
     assert page.evaluate(size) == 16
+    body = page.locator("#intro p").first.evaluate(text)
     page.locator("#toggle-large").click()
-    assert page.evaluate(size) == 20 and page.locator("#toggle-large").get_attribute("aria-pressed") == "true"
+    assert page.evaluate(size) == 24 and page.locator("#toggle-large").get_attribute("aria-pressed") == "true"
+    assert page.locator("#intro p").first.evaluate(text) >= 1.5 * body  # 1.5× the body font at least
     page.reload()
-    assert page.evaluate(size) == 20  # remembered
+    assert page.evaluate(size) == 24  # remembered
+    ask(page, "盟质监局牵头哪些工作？")
     answer = ask(page, QUESTION)
     assert no_sideways_scroll(page) and in_view(page, answer.locator(".direct"))
+    # the latest answer fills the screen below its question, across the room's width
+    card = answer.locator(".card").bounding_box()
+    assert card["width"] >= 0.9 * PROJECTOR["width"] and card["height"] >= 0.55 * PROJECTOR["height"]
+    assert answer.locator(".role-group.is-answer .chip").first.evaluate(text) >= 1.5 * 1.2 * 16
     shoot(page, "chat-projector")
     page.goto("/units")
-    assert page.evaluate(size) == 20
+    assert page.evaluate(size) == 24
     shoot(page, "units-projector")
     page.goto("/clause/028a20-31")
+    assert no_sideways_scroll(page)
     shoot(page, "clause-projector")
     page.locator("#toggle-large").click()
     assert page.evaluate(size) == 16 and page.evaluate("localStorage.getItem('qa.large')") is None
@@ -756,6 +993,8 @@ A11Y_PAGES = [
     ("by-unit", "/units?view=unit", ""),
     ("unit", "/units/盟质监局", ""),
     ("not-found", "/units/盟外星局", ""),
+    ("error", "/no-such-page", ""),
+    ("docs", "/docs", ""),
 ]
 
 
@@ -773,7 +1012,12 @@ def test_no_serious_accessibility_violations_on_any_page(browser, server, scheme
             if answer.locator(".feedback").count():
                 answer.get_by_role("button", name="有用").click()  # and the comment form it opens
                 answer.locator(".feedback-comment").wait_for()
-        if name == "not-found":  # the browser logs the page's own 404 status; nothing else may fail
+            if name == "answer":  # and the history, open above the question box
+                page.locator("#history-toggle").click()
+                page.locator("#history-list button").first.wait_for()
+        if name == "docs":
+            page.locator(".operation").first.wait_for()
+        if name in ("not-found", "error"):  # the browser logs the page's own 404 status; nothing else may fail
             watch.errors = [e for e in watch.errors if "status of 404" not in e]
         assert page.evaluate("document.documentElement.dataset.theme") == scheme
         result = page.evaluate(
@@ -814,3 +1058,48 @@ def test_every_control_is_labelled_and_focus_is_visible(desktop):
     outline = desktop.evaluate("(() => { const s = getComputedStyle(document.activeElement); "
                                "return [s.outlineStyle, parseFloat(s.outlineWidth)]; })()")
     assert outline[0] == "solid" and outline[1] >= 2
+
+
+# -- several plans at once (issue 21) -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def both_server(tmp_path_factory, both_plans):
+    """The real app over the shipped plan and the Sanya plan."""
+    from waitress.server import create_server
+
+    from web import create_app
+
+    app = create_app({"CORPUS_DIR": str(both_plans),
+                      "STATE_DB": str(tmp_path_factory.mktemp("both-browser") / "state.sqlite3")})
+    wsgi = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=wsgi.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{wsgi.effective_port}"
+    wsgi.close()
+
+
+def test_the_plan_picker_is_remembered_and_sent_and_each_plan_answers_in_its_own_section(browser, both_server):
+    context, page, watch = open_page(browser, both_server, DESKTOP)
+    page.goto("/")
+    picker = page.locator("#plan-picker")
+    assert picker.locator("option").all_inner_texts() == ["全部方案", "锡林郭勒盟", "三亚市"]
+    # all plans: a topic both hold gets a section per plan, each with its own units and clause
+    card = ask(page, "公平竞争审查谁牵头？")
+    sections = card.locator(".plan-part")
+    expect(sections).to_have_count(2)
+    assert sections.locator(".plan-title").all_inner_texts() == ["三亚市", "锡林郭勒盟"]
+    assert "市市场监督管理局" in sections.nth(0).inner_text() and "盟发改委" in sections.nth(1).inner_text()
+    assert "市市场监督管理局" not in sections.nth(1).inner_text()
+    shoot(page, "plans-several")
+    # one plan chosen: sent with the question, answered from it alone, and remembered after a reload
+    picker.select_option("plan")
+    with page.expect_request("**/api/ask") as request:
+        card = ask(page, "公平竞争审查谁牵头？")
+    assert json.loads(request.value.post_data)["plan"] == "plan"
+    expect(card.locator(".plan-part")).to_have_count(0)
+    assert "《锡林郭勒盟" in card.inner_text() and "三亚" not in card.inner_text()
+    page.reload()
+    assert page.locator("#plan-picker").input_value() == "plan"
+    context.close()
+    watch.check()

@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import json
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
+from werkzeug.wsgi import wrap_file
 
 from qa import Assistant, Clause
 from qa.assistant import search_text
 
 from . import current_assistant as assistant
-from .matrix import Task, csv_text, short_names, task_groups, tasks
+from .matrix import PAGE_BYTES, Matrix, Plan, csv_chunks, html_bytes, matrix_of
 
 bp = Blueprint("pages", __name__)
 bp.add_app_template_filter(search_text, "search_text")  # the matrix rows carry what units.js filters on
 
 MAX_HIGHLIGHTS = 12  # terms marked in a cited clause (?hl=…); more is noise, and bounds the regex
+MAX_UNIT_OPTIONS = 2000  # units listed in the matrix's filter; past that, those of the plan chosen
+CARD_TAGS = 700  # a task on a unit's page, but for its text
+PLAN_OPTION_TAGS = 60  # a plan in the matrix's list of plans, but for its title
 
 
 @dataclass
@@ -139,13 +144,30 @@ def chosen_unit(qa: Assistant) -> str:
     return canonical
 
 
-def matrix_rows(qa: Assistant, unit: str = "", text: str = "") -> list[Task]:
-    """The matrix's rows that ?unit= and ?q= select, parts named as in the whole plan."""
-    selected = {c.id for c in qa.select_tasks(unit, text)}
-    return [t for t in tasks(qa.task_clauses) if t.clause.id in selected]
+def chosen_plan(matrix: Matrix) -> Plan | None:
+    """The plan of ?plan= (None for every plan); one no longer in the corpus is a 404."""
+    key = request.args.get("plan", "").strip()
+    if not key:
+        return None
+    plan = matrix.plan_by_key.get(key)
+    if plan is None:
+        abort(404, "没有这个方案：它可能已被删除或修改，请从“全部方案”中重新选择。")
+    return plan
 
 
-def download(body: bytes | str, mimetype: str, filename: str, ascii_name: str) -> Response:
+def page_number() -> int:
+    """?page= as a number from 1 (anything else: the first page; past the last: the last)."""
+    value = request.args.get("page", "")
+    return int(value) if value.isdigit() and 0 < len(value) <= 6 else 1
+
+
+def page_address(endpoint: str, number: int, **values) -> str:
+    """The address of another page of the same view and filter."""
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return url_for(endpoint, **{**args, **values, "page": number if number > 1 else None})
+
+
+def download(body: bytes | str | Iterable, mimetype: str, filename: str, ascii_name: str) -> Response:
     """An attachment with a Chinese file name that every browser keeps."""
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = (
@@ -165,6 +187,7 @@ def chat():
         documents=documents(qa.clauses),
         tasks=len(qa.task_clauses),
         sections=json.dumps(sections(qa), ensure_ascii=False, separators=(",", ":")),
+        plans=qa.catalogue.plans,  # the plan picker's choices (shown with two plans or more)
     )
 
 
@@ -174,7 +197,14 @@ def plan():
     focus = request.args.get("focus", "")
     if focus and assistant().clause(focus) is None:
         abort(404, f"方案中没有编号为 {focus} 的条款。")
-    return _plan_page(focus)
+    key = request.args.get("plan", "").strip()
+    if not key:
+        return _plan_page(focus)
+    catalogue = assistant().catalogue
+    chosen = catalogue.named(key)  # ?plan= an id or a name ("锡盟"): that plan alone
+    if chosen is None:
+        abort(404, f"没有名为“{key[:40]}”的方案。")
+    return _plan_page(focus, [c for c in assistant().clauses if catalogue.plan_of(c) == chosen.id])
 
 
 @bp.get("/clause/<clause_id>")
@@ -185,8 +215,8 @@ def clause(clause_id: str):
     return _plan_page(clause_id)
 
 
-def _plan_page(focus: str) -> str:
-    """The plan page, with `focus` (a clause id, or '') highlighted."""
+def _plan_page(focus: str, clauses: Sequence[Clause] | None = None) -> str:
+    """The plan page, with `focus` (a clause id, or '') highlighted; of `clauses` (one plan's) when given."""
     terms = [t for t in request.args.getlist("hl") if 0 < len(t) <= 20][:MAX_HIGHLIGHTS] if focus else []
     qa = assistant()
     trail = set()  # the focused clause and the headings above it, marked in the table of contents
@@ -199,7 +229,7 @@ def _plan_page(focus: str) -> str:
         "plan.html",
         page="plan",
         title=title,
-        documents=documents(qa.clauses),
+        documents=documents(qa.clauses if clauses is None else clauses),
         focus=focus,
         trail=trail,
         terms=terms,
@@ -208,32 +238,49 @@ def _plan_page(focus: str) -> str:
 
 @bp.get("/units")
 def units():
-    """The responsibility matrix (every unit × every task) and the same by unit; filtered as you type."""
+    """The responsibility matrix (tasks × units) and the same by unit, a page at a time; filtered as you type
+    when the plans chosen fit on one page, else by the server (see web/matrix.py)."""
     qa = assistant()
-    rows = tasks(qa.task_clauses)
-    by_doc: dict[str, list[Task]] = {}
-    for row in rows:
-        by_doc.setdefault(row.clause.source, []).append(row)
+    matrix = matrix_of(qa)
+    plan = chosen_plan(matrix)
+    typed_unit = request.args.get("unit", "").strip()
+    unit_name = (qa.unit_named(typed_unit) or typed_unit) if typed_unit else ""
+    text = request.args.get("q", "")
+    view = "unit" if request.args.get("view") == "unit" else "task"
+    if len(matrix.units) <= MAX_UNIT_OPTIONS:
+        options = matrix.units
+    else:  # too many to list: those of the plan chosen, and the one chosen
+        named = {u for row in plan.rows for u in row.clause.units} if plan else set()
+        options = [u for u in matrix.units if u in named or u == unit_name]
+    chooser = sum(PLAN_OPTION_TAGS + html_bytes(p.title) for p in matrix.plans) if len(matrix.plans) > 1 else 0
+    budget = PAGE_BYTES - matrix.options_bytes(options) - chooser
+    sheet = matrix.page(view, page_number(), plan, unit_name, text, budget)
     counts = {u: (lead, cooperate) for u, lead, cooperate in qa.unit_counts()}
     return render_template(
         "units.html",
         page="units",
-        units=qa.duty_units,
-        shorts=short_names(qa.duty_units),
+        units=options,
+        shorts=matrix.shorts,
         counts=counts,
-        plans=[(group[0].clause.doc, task_groups(group)) for group in by_doc.values()],
-        rows={t.clause.id: t for t in rows},
-        tasks_of=qa.tasks_of,
-        total=len(rows),
-        unit=request.args.get("unit", ""),
-        text=request.args.get("q", ""),
-        view="unit" if request.args.get("view") == "unit" else "task",
+        sheet=sheet,
+        plans=sheet.plans,
+        columns=sheet.columns,
+        blocks=sheet.blocks,
+        several=plan is None and len(matrix.plans) > 1,
+        all_plans=matrix.plans,
+        plan=plan.key if plan else "",
+        total=sheet.total,
+        unit=unit_name if unit_name in counts else typed_unit,
+        text=text,
+        view=view,
+        previous=page_address("pages.units", sheet.number - 1) if sheet.number > 1 else "",
+        following=page_address("pages.units", sheet.number + 1) if sheet.number < sheet.count else "",
     )
 
 
 @bp.get("/units/<path:name>")
 def unit(name: str):
-    """One unit's tasks by role, grouped by section, every clause a link."""
+    """One unit's tasks by role, grouped by section, every clause a link; a page at a time."""
     qa = assistant()
     canonical = qa.unit_named(name)
     if canonical is None:
@@ -241,35 +288,63 @@ def unit(name: str):
     if canonical != name:  # an alias (工商局) goes to the unit's own page, so each unit has one address
         return redirect(url_for("pages.unit", name=canonical))
     duties = qa.tasks_of(canonical)
+    cards = [(role, c) for role in ("lead", "cooperate") for c in duties[role]]
+    pages: list[list[tuple[str, Clause]]] = [[]]
+    size = 0
+    for role, c in cards:
+        cost = CARD_TAGS + html_bytes(f"{c.text}{c.doc}{''.join(c.units)}{c.title}{c.title}")
+        if pages[-1] and size + cost > PAGE_BYTES:
+            pages.append([])
+            size = 0
+        pages[-1].append((role, c))
+        size += cost
+    number = min(page_number(), len(pages))
+    shown = pages[number - 1]
     return render_template(
         "unit.html",
         page="units",
         unit=canonical,
         tasks=duties,
-        grouped={role: by_section(qa, duties[role]) for role in ("lead", "cooperate")},
-        rows={t.clause.id: t for t in tasks(qa.task_clauses)},
+        grouped={role: by_section(qa, [c for r, c in shown if r == role]) for role in ("lead", "cooperate")},
+        rows=matrix_of(qa).by_id,
+        number=number,
+        count=len(pages),
+        previous=page_address("pages.unit", number - 1, name=canonical) if number > 1 else "",
+        following=page_address("pages.unit", number + 1, name=canonical) if number < len(pages) else "",
     )
 
 
 @bp.get("/units.csv")
 def units_csv():
-    """The responsibility table as CSV for Excel; ?unit= and ?q= narrow it as the matrix's filter does."""
+    """The responsibility table as CSV for Excel, streamed; ?unit=, ?q= and ?plan= narrow it as the matrix's
+    filter does."""
     qa = assistant()
+    matrix = matrix_of(qa)
+    plan = chosen_plan(matrix)
     unit_name = chosen_unit(qa)
-    rows = qa.select_tasks(unit_name, request.args.get("q", ""))
+    rows = [t.clause for t in matrix.selected(plan, unit_name, request.args.get("q", ""))]
     filename = f"责任分工-{unit_name}.csv" if unit_name else "责任分工.csv"
-    return download(csv_text(rows), "text/csv", filename, "responsibilities.csv")
+    return download(csv_chunks(rows), "text/csv", filename, "responsibilities.csv")
 
 
 @bp.get("/units.xlsx")
 def units_xlsx():
-    """The matrix as an Excel workbook (a sheet per plan, one by unit); ?unit= and ?q= as on the page."""
-    from .workbook import XLSX_MIMETYPE, xlsx_bytes  # openpyxl is imported on the first download
+    """The matrix as an Excel workbook (a sheet per plan, one by unit); ?unit=, ?q= and ?plan= as on the
+    page. Written a row at a time to a temporary file, which is sent as it is read."""
+    from .workbook import XLSX_MIMETYPE, xlsx_file  # openpyxl is imported on the first download
 
     qa = assistant()
+    matrix = matrix_of(qa)
+    plan = chosen_plan(matrix)
     unit_name = chosen_unit(qa)
-    rows = matrix_rows(qa, unit_name, request.args.get("q", ""))
+    rows = matrix.selected(plan, unit_name, request.args.get("q", ""))
     named = {u for t in rows for u in t.clause.units}
     columns = [unit_name] if unit_name else [u for u in qa.duty_units if u in named]
     filename = f"责任分工-{unit_name}.xlsx" if unit_name else "责任分工.xlsx"
-    return download(xlsx_bytes(rows, columns), XLSX_MIMETYPE, filename, "responsibilities.xlsx")
+    file = xlsx_file(rows, columns)
+    size = file.seek(0, os.SEEK_END)
+    file.seek(0)
+    response = download(wrap_file(request.environ, file), XLSX_MIMETYPE, filename, "responsibilities.xlsx")
+    response.direct_passthrough = True  # the file is sent as it is read, never held whole
+    response.content_length = size
+    return response

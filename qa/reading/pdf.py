@@ -1,10 +1,13 @@
 """Reading a PDF plan with pdfplumber: text in reading order, tables as tab-separated rows, running
-headers, footers and page numbers dropped. A scanned (image-only) PDF is refused: it needs OCR.
+headers, footers and page numbers dropped. A page with no text layer but a picture (a scan) is read by OCR
+(ocr.py) where tesseract is installed; without it, a scanned PDF is refused with what to install.
 
 What a PDF may cost is bounded while it is read, never after: every stream pdfminer decodes is inflated a
 chunk at a time against a budget (ReadingLimits.pdf_stream_bytes for one stream, pdf_decoded_bytes for
-all), the pages are counted before any is read, and the text is counted page by page. A flate bomb (a
-1 MB file holding a 1 GB stream) is refused after 32 MB, in a fraction of a second.
+all), the pages are counted before any is read, each character and shape pdfminer lays out is counted
+(pdf_page_objects a page, pdf_objects in all: each costs some 2 KB), and the text is counted page by page.
+A flate bomb (a 1 MB file holding a 1 GB stream) is refused after 32 MB, in a fraction of a second; a page
+drawing a million characters (a 1 KB stream) after 30,000 of them.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import io
 import itertools
 import re
+import threading
 import zlib
 from collections import Counter
 from contextvars import ContextVar
@@ -84,16 +88,33 @@ def _join_tables(lines: list[str]) -> list[str]:
     return out
 
 
-def read_pdf(path: Path, limits: ReadingLimits = ReadingLimits()) -> list[str]:
-    """The lines of a PDF plan, pages joined, with a `# Page N:` marker where each page begins.
+@dataclass(frozen=True)
+class PdfText:
+    """A PDF plan's lines, and which of its pages were read by OCR (1-based) with what staff should know of it."""
 
-    More than `limits.pdf_pages` pages, a stream decoding past its budget, or more text than
-    `limits.text_chars` is no plan (and would hold start-up): refused as soon as it shows.
+    lines: list[str]
+    ocr_pages: tuple[int, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+def read_pdf(path: Path, limits: ReadingLimits = ReadingLimits()) -> list[str]:
+    """The lines of a PDF plan, pages joined, with a `# Page N:` marker where each page begins (see read_pdf_text)."""
+    return read_pdf_text(path, limits).lines
+
+
+def read_pdf_text(path: Path, limits: ReadingLimits = ReadingLimits()) -> PdfText:
+    """The lines of a PDF plan, pages joined, with a `# Page N:` marker where each page begins; a page with
+    no text layer but a picture (a scan) is read by OCR (ocr.py) where tesseract is installed.
+
+    More than `limits.pdf_pages` pages, a stream decoding past its budget, a page drawing more characters
+    and shapes than `limits.pdf_page_objects`, a token over MAX_TOKEN, or more text than `limits.text_chars`
+    is no plan (and would hold start-up): refused as soon as it shows.
     """
     import pdfplumber  # imported here so that a corpus without PDFs does not pay for it
 
     _bound_pdfminer()
-    budget = _Budget(path.name, limits.pdf_stream_bytes, limits.pdf_decoded_bytes)
+    budget = _Budget(path.name, limits.pdf_stream_bytes, limits.pdf_decoded_bytes, limits.pdf_page_objects,
+                     limits.pdf_objects)
     token = _BUDGET.set(budget)
     try:
         # The file is ours to close: pdfplumber's own close() makes every page first, however many there are.
@@ -102,8 +123,12 @@ def read_pdf(path: Path, limits: ReadingLimits = ReadingLimits()) -> list[str]:
             _count_pages(pdf, path.name, limits.pdf_pages)
             pages: list[list[str]] = []
             chars = 0
-            for page in pdf.pages:
+            pictures: dict[int, int] = {}  # pages with no text but a picture (scans): the largest one's pixels
+            for number, page in enumerate(pdf.pages, start=1):
+                budget.page, budget.page_objects = number, 0
                 pages.append(_page_lines(page))
+                if len("".join(pages[-1])) < MIN_TEXT_CHARS and page.images:
+                    pictures[number] = max(_pixels(image) for image in page.images)
                 page.close()  # its characters and layout are not needed again
                 chars += sum(len(line) for line in pages[-1])
                 if chars > limits.text_chars:
@@ -119,14 +144,50 @@ def read_pdf(path: Path, limits: ReadingLimits = ReadingLimits()) -> list[str]:
         _BUDGET.reset(token)
     if budget.refused:  # pdfminer swallowed the refusal somewhere (a font it could not load): still refused
         raise UnreadableSource(budget.refused)
-    if sum(len("".join(lines)) for lines in pages) < MIN_TEXT_CHARS * max(1, len(pages)):
-        raise UnreadableSource(f"{path.name}: a scanned PDF with no text layer; it needs OCR (文字识别) first")
+    scanned, notes = sorted(pictures), []
+    too_little = sum(len("".join(lines)) for lines in pages) < MIN_TEXT_CHARS * max(1, len(pages))
+    if scanned:
+        from .ocr import ocr_missing, read_pages
+
+        missing = ocr_missing()
+        if not missing or too_little:  # OCR off and text pages enough: those are read, the scans noted
+            for number, lines in read_pages(path, scanned, pictures, limits).items():
+                pages[number - 1] = lines
+        else:
+            notes.append(f"{len(scanned)} 页是扫描图片，未读取（{missing}）")
+        too_little = sum(len("".join(lines)) for lines in pages) < MIN_TEXT_CHARS * max(1, len(pages))
+    if too_little:
+        raise UnreadableSource(f"{path.name}: a scanned PDF with no text layer; " + (
+            "OCR read no text from its pages (文字识别未读出文字)" if scanned else "it needs OCR (文字识别) first"))
+    read = tuple(scanned) if not notes else ()
+    if read:
+        notes.insert(0, f"第 {_ranges(read)} 页是扫描图片，已用 OCR 识读（请核对）")
     running = _running_lines(pages)
     lines: list[str] = []
     for number, page in enumerate(pages, start=1):
         lines.append(f"# Page {number}:")
         lines += [line for line in page if line not in running and not PAGE_NUMBER.fullmatch(line)]
-    return _join_tables(lines)
+    return PdfText(_join_tables(lines), read, tuple(notes))
+
+
+def _pixels(image: dict) -> int:
+    """A picture's pixels as the PDF declares them (1 when it does not say: a picture all the same)."""
+    try:
+        width, height = image["srcsize"]
+        return max(1, int(width) * int(height))
+    except (KeyError, TypeError, ValueError):
+        return 1
+
+
+def _ranges(numbers: tuple[int, ...]) -> str:
+    """Page numbers as staff read them: 1–3、5."""
+    spans: list[list[int]] = []
+    for number in numbers:
+        if spans and number == spans[-1][1] + 1:
+            spans[-1][1] = number
+        else:
+            spans.append([number, number])
+    return "、".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
 
 
 def _count_pages(pdf, name: str, most: int) -> None:
@@ -140,25 +201,29 @@ def _count_pages(pdf, name: str, most: int) -> None:
 # -- decoding streams within a budget ------------------------------------------------------------------
 
 INFLATE_CHUNK = 1 * MB  # what one step of inflating may add before the budget is checked again
+CONTENT_CHUNK = 1 * MB  # what pdfminer reads of a page's drawing instructions at a time
+MAX_TOKEN = 1 * MB  # one token (a string, a name …); PDF's own implementation limit for a string is 32 KB
 
 
 class _OverBudget(Exception):
-    """A stream decoded past the budget (pdfminer may wrap it; the budget remembers why)."""
+    """A PDF past its budget (pdfminer may wrap or swallow it; the budget remembers why)."""
 
 
 @dataclass
 class _Budget:
-    """The decoded bytes one PDF may still use, and why it was refused once it was."""
+    """What one PDF has cost to read so far (bytes decoded, characters and shapes laid out), and why it was
+    refused once it was."""
 
     name: str
     stream_bytes: int
     total_bytes: int
+    page_objects_allowed: int
+    objects_allowed: int
     used: int = 0
+    page: int = 0  # the page being laid out, and the characters and shapes laid out on it and in all
+    page_objects: int = 0
+    objects: int = 0
     refused: str = ""
-
-    def room(self) -> int:
-        """How many bytes the stream being decoded may have."""
-        return min(self.stream_bytes, self.total_bytes - self.used)
 
     def check(self, size: int) -> None:
         """Refuse a stream that has reached `size` bytes when that is more than its room."""
@@ -169,27 +234,56 @@ class _Budget:
             self.refuse(f"{self.name}: its streams decode to more than the {self.total_bytes // MB} MB allowed "
                         f"(解压后过大，疑为压缩炸弹)")
 
+    def count_object(self) -> None:
+        """One more character, shape or picture laid out: refused past the limits (it costs ~2 KB)."""
+        self.page_objects += 1
+        self.objects += 1
+        if self.refused:
+            raise _OverBudget(self.refused)
+        if self.page_objects > self.page_objects_allowed:
+            self.refuse(f"{self.name}: page {self.page} draws more than the {self.page_objects_allowed} characters "
+                        f"and shapes a page may (页面内容过多)")
+        if self.objects > self.objects_allowed:
+            self.refuse(f"{self.name}: its pages draw more than the {self.objects_allowed} characters and shapes "
+                        f"allowed (页面内容过多)")
+
     def refuse(self, why: str) -> NoReturn:
-        """Stop decoding this PDF: this stream and every one after it."""
+        """Stop reading this PDF: what is being decoded or laid out now, and everything after it."""
         self.refused = self.refused or why
         raise _OverBudget(self.refused)
 
 
-_BUDGET: ContextVar[_Budget | None] = ContextVar("pdf_budget", default=None)
+_BUDGET: ContextVar[_Budget | None] = ContextVar("pdf_budget", default=None)  # each thread reads its own PDF
+_INSTALLING = threading.Lock()
 
 
 def _bound_pdfminer() -> None:
-    """Route pdfminer's stream decoding through `_decode` while a budget is set (once per process).
+    """Route pdfminer's stream decoding through `_decode`, and count what it lays out, while a budget is set
+    (installed once per process).
 
-    pdfminer decodes a stream whole (zlib.decompress of everything) when it is first used, deep inside
-    pdfplumber; this is the one place where its size can be checked as it grows. Without a budget (any
-    other use of pdfminer in the process) its own decoding runs unchanged.
+    pdfminer decodes a stream whole (zlib.decompress of everything) when it is first used, and lays out
+    every character of a page before pdfplumber sees one, both deep inside pdfplumber: these are the places
+    where their cost can be checked as it grows. Without a budget (any other use of pdfminer in the
+    process) pdfminer runs unchanged.
     """
     from pdfminer.pdftypes import PDFStream
 
-    if getattr(PDFStream.decode, "bounded", False):
-        return
-    unbounded = PDFStream.decode
+    with _INSTALLING:
+        if not getattr(PDFStream.decode, "bounded", False):
+            _install()
+
+
+def _install() -> None:
+    """Wrap pdfminer's stream decoding, its layout's containers and its parsers' reading (see above)."""
+    from pdfminer.layout import LTContainer
+    from pdfminer.pdfinterp import PDFContentParser
+    from pdfminer.pdftypes import PDFStream
+    from pdfminer.psparser import PSBaseParser
+
+    unbounded, add = PDFStream.decode, LTContainer.add
+    # pdfminer joins a token's pieces anew at each chunk it reads: with its 4 KB chunks a page's 30 MB string
+    # took 90 s (a 1 KB file). A page's drawing instructions are in memory: read them 1 MB at a time.
+    PDFContentParser.BUFSIZ = CONTENT_CHUNK
 
     def decode(stream) -> None:
         budget = _BUDGET.get()
@@ -197,7 +291,27 @@ def _bound_pdfminer() -> None:
             return unbounded(stream)
         return _decode(stream, budget)
 
-    decode.bounded = True
+    def counted_add(container, item) -> None:
+        budget = _BUDGET.get()
+        if budget is not None:
+            budget.count_object()
+        add(container, item)
+
+    def bounded(fill):
+        """A parser's fillbuf that first refuses a token grown past MAX_TOKEN (a string, a name …)."""
+
+        def bounded_fill(parser) -> None:
+            budget = _BUDGET.get()
+            if budget is not None and len(parser._curtoken) > MAX_TOKEN:
+                budget.refuse(f"{budget.name}: holds a token longer than {MAX_TOKEN // MB} MB (内容异常)")
+            fill(parser)
+
+        return bounded_fill
+
+    decode.bounded = counted_add.bounded = True
+    LTContainer.add = counted_add
+    PSBaseParser.fillbuf = bounded(PSBaseParser.fillbuf)  # the file's objects, object streams, CMaps
+    PDFContentParser.fillbuf = bounded(PDFContentParser.fillbuf)  # pages' drawing instructions
     PDFStream.decode = decode
 
 

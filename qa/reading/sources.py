@@ -1,4 +1,5 @@
-"""Reading plan files: .txt in UTF-8 (with or without BOM) or GB18030/GBK, .docx, and .pdf."""
+"""Reading plan files: .txt in UTF-8 (with or without BOM) or GB18030/GBK, .docx, .pdf (scanned pages read by
+OCR, ocr.py), .ofd (ofd.py), and .doc/.wps (converted by LibreOffice, convert.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from pathlib import Path
 
 from .limits import ReadingLimits
 
-PLAN_SUFFIXES = (".txt", ".docx", ".pdf")
-# Word formats python-docx cannot read: staff get a warning that says what to do.
+# Word and WPS formats python-docx cannot read: converted to .docx by LibreOffice (convert.py).
 OLD_WORD_SUFFIXES = (".doc", ".wps")
+PLAN_SUFFIXES = (".txt", ".docx", ".pdf", ".ofd") + OLD_WORD_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,9 @@ class SourceText:
     name: str
     lines: tuple[str, ...]
     encoding: str
+    how: str = ""  # how it was read, for staff ("OFD", "LibreOffice 转换（.doc）", "PDF，OCR 识读 3 页")
+    notes: tuple[str, ...] = ()  # what staff should know of the reading (pages read by OCR, names it could not fix)
+    ocr: tuple[int, ...] = ()  # the pages (1-based, as its "# Page N:" lines number them) read by OCR
 
 
 class UnreadableSource(ValueError):
@@ -151,7 +155,8 @@ class _BodyLines:
         self.name, self.limits = name, limits
         self.lines: list[str] = []
         self.open: list[tuple[str, int]] = []  # (local name, PARAGRAPH | ROW | CELL) of each open element
-        self.top = ""  # the body-level element open now ("p", "tbl", …), "" outside one
+        self.body = False  # whether the open elements are the document, its body, and more
+        self.top = ""  # the body-level element open now when it is a paragraph or a table ("p", "tbl")
         self.paragraphs: list[list[str]] = []  # the text pieces of each open paragraph (text boxes nest them)
         self.rows: list[tuple[int, list[list[list[str]]]]] = []  # open rows: (their line, their cells)
         self.cells: list[list[list[str]]] = []  # open cells that are a row's own: their paragraphs
@@ -162,31 +167,46 @@ class _BodyLines:
     def start(self, tag: str, attrib) -> None:
         """An element opens."""
         local = tag.rpartition("}")[2]
-        depth, parent = len(self.open), self.open[-1][0] if self.open else ""
         self.reading = False  # a w:t's text is what stands before its first child
         role = 0
-        if depth == 2 and self.open[1][0] == "body":
-            self.top = local
-        if depth >= 2 and self.open[1][0] == "body" and self.top in ("p", "tbl"):
+        if self.top:
+            if local == "t":
+                if self.paragraphs and self.text is None:
+                    self.text, self.reading = [], True
+            elif local == "p":
+                role = self._paragraph()
+            elif self.top == "tbl":
+                if local == "tr":
+                    role = self.ROW
+                    self.rows.append((len(self.lines), []))
+                    self._line("")  # the row's line, filled in at its end (nested rows follow it)
+                elif local == "tc" and self.open[-1][0] == "tr":
+                    role = self.CELL
+                    self.cells.append([])
+                    self.rows[-1][1].append(self.cells[-1])
+        elif self.body and len(self.open) == 2:
+            if local in ("p", "tbl"):
+                self.top = local
             if local == "p":
-                role = self.PARAGRAPH
-                paragraph: list[str] = []
-                self.paragraphs.append(paragraph)
-                for cell in self.cells:
-                    cell.append(paragraph)
-            elif local == "tr" and self.top == "tbl":
-                role = self.ROW
-                self.rows.append((len(self.lines), []))
-                self.lines.append("")  # the row's line, filled in at its end (nested rows follow it)
-            elif local == "tc" and parent == "tr" and self.top == "tbl" and self.rows:
-                role = self.CELL
-                self.cells.append([])
-                self.rows[-1][1].append(self.cells[-1])
-            elif local == "t" and self.paragraphs and self.text is None:
-                self.text, self.reading = [], True
+                role = self._paragraph()
+        elif len(self.open) == 1 and local == "body":
+            self.body = True
         self.open.append((local, role))
-        if len(self.lines) > self.limits.text_chars:
-            raise UnreadableSource(f"{self.name}: more than {self.limits.text_chars} paragraphs")
+
+    def _paragraph(self) -> int:
+        """A paragraph opens: its text goes to it and to every cell it stands in."""
+        paragraph: list[str] = []
+        self.paragraphs.append(paragraph)
+        for cell in self.cells:
+            cell.append(paragraph)
+        return self.PARAGRAPH
+
+    def _line(self, line: str) -> None:
+        """A line of the plan, within the limit of lines."""
+        if len(self.lines) >= self.limits.lines:
+            raise UnreadableSource(f"{self.name}: more than the {self.limits.lines} lines (paragraphs and table "
+                                   f"rows) allowed")
+        self.lines.append(line)
 
     def data(self, text: str) -> None:
         """Character data, in pieces: counted as it comes, so one huge text node is refused early too."""
@@ -200,23 +220,26 @@ class _BodyLines:
     def end(self, tag: str) -> None:
         """An element closes."""
         local, role = self.open.pop()
-        if local == "t" and self.text is not None:
-            piece = "".join(self.text)
-            for paragraph in self.paragraphs:
-                paragraph.append(piece)
-            self.text, self.reading = None, False
-        if role == self.PARAGRAPH:
+        if role == 0:
+            if local == "t" and self.text is not None:
+                piece = "".join(self.text)
+                for paragraph in self.paragraphs:
+                    paragraph.append(piece)
+                self.text, self.reading = None, False
+        elif role == self.PARAGRAPH:
             paragraph = self.paragraphs.pop()
             paragraph[:] = ["".join(paragraph)]
             if len(self.open) == 2:
-                self.lines.append(paragraph[0])
+                self._line(paragraph[0])
         elif role == self.ROW:
             line, cells = self.rows.pop()
             self.lines[line] = "\t".join(" ".join(p[0] for p in cell).strip() for cell in cells)
-        elif role == self.CELL:
+        else:
             self.cells.pop()
         if len(self.open) == 2:
             self.top = ""
+        elif len(self.open) == 1:
+            self.body = False
 
     def close(self) -> list[str]:
         """The end of the part."""
@@ -235,8 +258,6 @@ def read_source(path: Path, limits: ReadingLimits = ReadingLimits()) -> SourceTe
 def _read(path: Path, limits: ReadingLimits) -> SourceText:
     """The lines of a plan file, by its kind."""
     suffix = path.suffix.lower()
-    if suffix in OLD_WORD_SUFFIXES:
-        raise UnreadableSource(f"{path.name}: a {suffix} file cannot be read; open it in Word or WPS and save it as .docx")
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -244,17 +265,30 @@ def _read(path: Path, limits: ReadingLimits) -> SourceText:
     if size > limits.plan_bytes:
         raise UnreadableSource(f"{path.name}: {size} bytes, more than the {limits.plan_bytes} a plan file may have")
     if suffix == ".docx":
-        return SourceText(path.name, tuple(read_docx(path, limits)), "docx")
+        return SourceText(path.name, tuple(read_docx(path, limits)), "docx", "Word (.docx)")
     if suffix == ".pdf":
-        from .pdf import read_pdf  # pdfplumber loads only when a corpus has a PDF
+        from .pdf import read_pdf_text  # pdfplumber loads only when a corpus has a PDF
 
-        return SourceText(path.name, tuple(read_pdf(path, limits)), "pdf")
+        read = read_pdf_text(path, limits)
+        how = f"PDF，OCR 识读 {len(read.ocr_pages)} 页（请核对）" if read.ocr_pages else "PDF"
+        return SourceText(path.name, tuple(read.lines), "pdf", how, read.notes, read.ocr_pages)
+    if suffix == ".ofd":
+        from .ofd import read_ofd
+
+        return SourceText(path.name, tuple(read_ofd(path, limits)), "ofd", "OFD")
+    if suffix in OLD_WORD_SUFFIXES:
+        from .convert import read_converted
+
+        return SourceText(path.name, tuple(read_converted(path, limits)), "docx", f"LibreOffice 转换（{suffix}）")
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise UnreadableSource(f"{path.name}: cannot be read ({exc.strerror})") from exc
+    if max(data.count(b"\n"), data.count(b"\r")) >= limits.lines:  # counted before any line is made
+        raise UnreadableSource(f"{path.name}: more than the {limits.lines} lines allowed")
     text, encoding = decode_text(data, path.name)
-    return SourceText(path.name, tuple(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")), encoding)
+    return SourceText(path.name, tuple(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")), encoding,
+                      f"文本（{encoding.upper()}）")
 
 
 def plan_files(folder: Path) -> tuple[list[Path], list[str]]:

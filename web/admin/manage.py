@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from qa.reading.check import check_corpus, review_tasks
+from qa.reading.check import check_corpus, how_read, read_by_ocr, review_tasks
 from qa.reading.knowledge_edit import (
     Backups,
     EditError,
@@ -293,6 +293,8 @@ def reading_limits():
         return ReadingLimits(
             plan_bytes=int(config.get("MAX_PLAN_BYTES") or 20 * 1024 * 1024),
             yaml_bytes=int(config.get("MAX_YAML_BYTES") or 1024 * 1024),
+            convert_seconds=int(config.get("CONVERT_SECONDS") or 120),
+            ocr_seconds=int(config.get("OCR_SECONDS") or 600),
         )
     except (TypeError, ValueError):
         return None
@@ -401,9 +403,11 @@ def plan(name: str):
     clauses = [c for c in qa.clauses if c.source == name]
     stale = [w for w in qa.warnings if w.startswith(f"{name}: correction")]
     known = frozenset(qa.units.canonical_names)
-    reports = check_corpus(clauses, {name: conventions_of(clauses)}, stale, known) if clauses else []
+    reports = check_corpus(clauses, {name: conventions_of(clauses)}, stale, known,
+                           {name: how_read(name, qa.warnings)}) if clauses else []
+    ocr = read_by_ocr(qa.warnings)  # its tasks are flagged for checking against the paper
     flagged = request.args.get("flagged") == "1"
-    reviews = [r for r in review_tasks(clauses, qa.clauses, known) if r.flags or not flagged]
+    reviews = [r for r in review_tasks(clauses, qa.clauses, known, ocr) if r.flags or not flagged]
     return render_template(
         "admin/plan.html",
         page="admin",
@@ -413,7 +417,7 @@ def plan(name: str):
         reports=reports,
         reviews=reviews,
         flagged=flagged,
-        flag_count=sum(1 for r in review_tasks(clauses, qa.clauses, known) if r.flags) if not flagged else len(reviews),
+        flag_count=sum(1 for r in review_tasks(clauses, qa.clauses, known, ocr) if r.flags) if not flagged else len(reviews),
         warnings=[w for w in qa.warnings if name in w],
         logout=ActionForm(),
     )
