@@ -186,8 +186,9 @@ def test_python_app_py_check_names_the_bombs_and_stays_small(bomb_corpus, tmp_pa
         shutil.copy(bomb_corpus / name, plain / name)
     _, _, baseline = check_run(plain)
     started = time.monotonic()
-    _, printed, peak = check_run(bomb_corpus)
+    status, printed, peak = check_run(bomb_corpus)
     assert "(plan.txt)" in printed  # the good plan is still checked
+    assert status == 1 and "2 个文件未读入" in printed  # a file not read at all is something wrong
     assert "warning: skipped flate-bomb.pdf: a stream decodes to more than the 32 MB allowed" in printed
     assert "warning: skipped digits.docx: more than the 2000000 characters of text allowed" in printed
     assert peak - baseline < GREW_MIB, f"{peak:.0f} MiB against {baseline:.0f} MiB without the bombs"

@@ -38,7 +38,23 @@ def offline_assistant(corpus: Path | None) -> Assistant:
     return assistant
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class WholeHelp(click.Group):
+    """A command group whose --help lists each command's whole first sentence: click cuts it at 45 characters
+    or so ("Answer a question in the terminal (exit 1 when the plans..."), which left half of each unsaid."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands and what each does, wrapped to the terminal rather than cut."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=10_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=WholeHelp, context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """方案问答助手: answers about implementation plans."""
 
@@ -74,6 +90,7 @@ def serve(host: str | None, port: int | None, threads: int | None, corpus: Path 
         click.echo(line)
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
     click.echo(f"Serving on http://{shown}:{port}/  (Ctrl+C to stop)")
+    click.echo(admin_note(app, f"http://{shown}:{port}"))
     sys.stdout.flush()
     serve_bounded(app, host, port, int(app.config["THREADS"]), float(app.config["REQUEST_TIMEOUT"]),
                   int(app.config["CONNECTION_LIMIT"]))
@@ -199,7 +216,7 @@ def check(corpus: Path | None, summary_dir: Path | None) -> None:
     sources, _ = read_corpus(folder)
     conventions = {s.name: file_conventions(s) for s in sources}
     reports = check_corpus(loaded.clauses, conventions, loaded.stale_corrections,
-                           frozenset(loaded.units.canonical_names))
+                           frozenset(loaded.units.canonical_names), {s.name: s.how for s in sources})
     for source in dict.fromkeys(r.source for r in reports):
         mine = [r for r in reports if r.source == source]
         if len(mine) > 1:
@@ -207,8 +224,11 @@ def check(corpus: Path | None, summary_dir: Path | None) -> None:
         for report in mine:
             click.echo("\n".join(report.lines()))
     problems = sum(len(r.problems) for r in reports)
-    click.echo(f"{len(reports)} 份方案，{problems} 个问题")
-    sys.exit(1 if problems or not reports else 0)
+    if not reports:
+        click.echo(f"没有读到方案：请把 .txt、.docx、.pdf、.ofd、.doc 或 .wps 格式的方案放进 {folder}，再运行 python app.py check。")
+    skipped = [w for w in loaded.warnings if w.startswith("skipped")]  # a file not read at all (a bomb, a .doc …)
+    click.echo(f"{len(reports)} 份方案，{problems} 个问题" + (f"，{len(skipped)} 个文件未读入" if skipped else ""))
+    sys.exit(1 if problems or skipped or not reports else 0)
 
 
 @cli.command("set-password")
@@ -227,6 +247,17 @@ def set_password(from_stdin: bool) -> None:
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Admin password set (a salted hash in {path}). Sessions of the old password are logged out.")
+
+
+def admin_note(app, address: str) -> str:
+    """Where the admin pages are, and how to set their password while none is set (no one can log in then)."""
+    from .admin.auth import stored_hash
+    from .settings import instance_dir
+
+    line = f"管理后台：{address}/admin/"
+    if not stored_hash(instance_dir(app.config)):
+        line += "（尚未设置管理密码，无法登录：另开一个终端，在本目录运行 python app.py set-password 设置）"
+    return line
 
 
 def detect_convention(text: str) -> str:
