@@ -26,12 +26,13 @@ from qa.index.tokenize import base_dictionary  # noqa: E402
 from web.server import freeze_heap  # noqa: E402
 
 
-def questions() -> list[str]:
-    """The dev questions when ../shared is there, and the project's own sets."""
+def questions(extra: list[Path] = ()) -> list[str]:
+    """The dev questions when ../shared is there, and the project's own sets (and `extra` sets)."""
     sets = [
         ROOT.parent / "shared" / "eval" / "dev.yaml",
         ROOT / "tests" / "questions" / "xilingol.yaml",
         ROOT / "tests" / "questions" / "sanya.yaml",
+        *extra,
     ]
     out = []
     for path in sets:
@@ -41,12 +42,13 @@ def questions() -> list[str]:
     return out
 
 
-def measure(plans: int, asked: list[str], rounds: int) -> dict:
-    """Build an assistant over `plans` plans and time every question `rounds` times."""
+def measure(plans: int, asked: list[str], rounds: int, corpus_dir: Path | None = None) -> dict:
+    """Build an assistant over `plans` plans (or the plans of `corpus_dir`) and time every question `rounds`
+    times."""
     with tempfile.TemporaryDirectory() as tmp:
-        folder = make_corpus(Path(tmp) / "corpus", plans) if plans > 1 else ROOT / "corpus"
+        folder = corpus_dir or (make_corpus(Path(tmp) / "corpus", plans) if plans > 1 else ROOT / "corpus")
         started = time.perf_counter()
-        corpus = load_corpus(folder)
+        corpus = load_corpus(folder, ROOT / "corpus")
         segmented = time.perf_counter() - started
         assistant = Assistant(corpus.clauses, corpus.units, corpus.lexicon, StateStore(":memory:"))
         built = time.perf_counter() - started
@@ -56,6 +58,9 @@ def measure(plans: int, asked: list[str], rounds: int) -> dict:
         # Cold: the caches of understood questions and answers emptied, so every answer is computed.
         assistant.answer.cache_clear()
         assistant.analyzer._read.cache_clear()
+        assistant.suggest.cache_clear()  # the next questions under each answer, made afresh too
+        assistant.catalogue.scope_of.cache_clear()  # the plans each question names, read afresh
+        assistant.several.cache_clear()  # and each plan's answer to a topic several plans hold
         for i, question in enumerate(asked):
             t = time.perf_counter()
             assistant.ask(question, f"bench-{n}-{i % 7}")
@@ -66,7 +71,7 @@ def measure(plans: int, asked: list[str], rounds: int) -> dict:
         warm.append((time.perf_counter() - t) * 1000)
     gc.unfreeze()  # this corpus size's index goes back to the collector, to be freed before the next
     return {
-        "plans": plans,
+        "plans": plans or len({(c.source, c.doc) for c in corpus.clauses}),
         "clauses": len(corpus.clauses),
         "segment_s": segmented,
         "build_s": built,
@@ -82,19 +87,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plans", type=int, nargs="+", default=[1, 10, 100])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--corpus", type=Path, help="measure the plans of this folder instead of copies")
+    parser.add_argument("--questions", type=Path, nargs="*", default=[], help="more question sets (YAML)")
     args = parser.parse_args()
     started = time.perf_counter()
     base_dictionary()
     print(f"jieba dictionary load: {time.perf_counter() - started:.2f} s (once per process)")
-    asked = questions()
+    asked = questions(args.questions)
     print(f"{len(asked)} questions x {args.rounds} rounds per corpus size")
     print("latency: every answer computed (caches emptied each round); 'warm p50' when asked again")
     print(
         f"{'plans':>5} {'clauses':>8} {'segment s':>10} {'build s':>8} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7}"
         f" {'warm p50':>9}"
     )
-    for plans in args.plans:
-        r = measure(plans, asked, args.rounds)
+    for plans in [0] if args.corpus else args.plans:
+        r = measure(plans, asked, args.rounds, args.corpus)
         print(
             f"{r['plans']:>5} {r['clauses']:>8} {r['segment_s']:>10.2f} {r['build_s']:>8.2f} "
             f"{r['p50_ms']:>7.2f} {r['p99_ms']:>7.2f} {r['max_ms']:>7.2f} {r['warm_p50_ms']:>9.3f}"

@@ -143,6 +143,7 @@ class Assistant:
         )
         # An answer depends only on the understood question (follow-ups carry their context in it).
         self.answer = functools.lru_cache(maxsize=4096)(self.answer)
+        self.several = functools.lru_cache(maxsize=4096)(self.several)
         # Under a found answer, questions to ask next, each answered on its own before it is offered.
         self.suggest = Suggester(self.clauses, lambda text: self.answer(self.analyzer.analyze(text)), self.tasks_of)
         self.build_seconds = time.perf_counter() - started
@@ -239,14 +240,14 @@ class Assistant:
             anchor = tuple(a for a in understood.anchor if a in self.by_id and self.catalogue.plan_of(self.by_id[a]) in plans)
             if anchor != understood.anchor:
                 understood = replace(understood, anchor=anchor)
-        result = self.answer(understood)
+        result = self.several(understood)
         if len(result.plans) > 1 and session_id:
             # several plans answer: the one the conversation is about first
             if context is None:
                 context = self.conversations.context(session_id)
             before = [p for p in (context or {}).get("plans", ()) if isinstance(p, str)]
             if len(before) == 1 and before[0] in result.plans[1:]:
-                result = self.answer(replace(understood, prefer=before[0]))
+                result = self.several(replace(understood, prefer=before[0]))
         result = self.suggest(understood, result)
         self.conversations.remember(session_id, understood, result)
         return result
@@ -356,7 +357,8 @@ class Assistant:
             result = self._document(query)
         else:
             result = self._answerers[query.intent](query)
-        result = self._per_plan(query, result)
+        own = tuple(dict.fromkeys(p for c in result.citations if (p := self.catalogue.plan_of(c))))
+        result = replace(result, plans=own) if own else result  # the plans it comes from
         result = self._renamed(query, result)
         if not query.reading:
             return result
@@ -369,21 +371,22 @@ class Assistant:
             answer = compose.read_as(query.reading) + result.answer
         return replace(result, answer=answer, understood_as=query.understood_as)
 
-    def _per_plan(self, query: Question, result: Answer) -> Answer:
-        """An answer naming the plans it comes from; for a question that names none, on a topic several plans
-        hold, each plan's own answer (its units, its clause), the conversation's plan first, then by match."""
-        own = tuple(dict.fromkeys(p for c in result.citations if (p := self.catalogue.plan_of(c))))
-        if len(self.catalogue) < 2:
-            return replace(result, plans=own) if own else result
+    def several(self, query: Question) -> Answer:
+        """The answer to an understood question as ask() gives it: for a question that names no plan, on a topic
+        several plans hold, each plan's own answer (its units, its clause), the conversation's plan first, then
+        by match. (answer() alone gives the best plan's, as the next questions under an answer are checked.)"""
+        result = self.answer(query)
         if (
-            not result.found
+            len(self.catalogue) < 2
+            or not result.found
             or query.plans
             or query.intent not in SECTIONED
             or query.more
             or query.document
             or query.unknown_units
         ):
-            return replace(result, plans=own)
+            return result
+        own = result.plans
         first = own[:1]
         plain = replace(query, anchor=(), seen=(), prefer="")
         holding = [
@@ -399,11 +402,15 @@ class Assistant:
             if answer.found and answer.citations:
                 sections.append((plan, answer))
         if len(sections) < 2:
-            return replace(result, plans=own)
+            return result
+        # how the question's words were read is said once, before every plan's answer
+        read_as = compose.read_as(query.reading) if query.reading else ""
+        if read_as and result.answer.startswith(read_as):
+            sections[0] = (sections[0][0], replace(result, answer=result.answer[len(read_as) :]))
         if query.prefer:
             sections.sort(key=lambda s: s[0] != query.prefer)
         shown = sections[:MAX_PLANS_ANSWERED]
-        text = compose.several_reply(
+        text = read_as + compose.several_reply(
             [(self.catalogue.by_id[p].short, answer.answer) for p, answer in shown],
             [self.catalogue.by_id[p].short for p, _ in sections[MAX_PLANS_ANSWERED:]],
         )
@@ -411,6 +418,7 @@ class Assistant:
         return replace(
             lead,
             answer=text,
+            understood_as=result.understood_as,
             citations=tuple(dict.fromkeys([*(a.citations[0] for _, a in shown), *lead.citations[1:]])),
             plans=tuple(p for p, _ in shown),
         )

@@ -341,9 +341,9 @@ def test_set_yes_no_and_unknown_unit_cards(desktop):
     assert verdict.locator(".direct-text").inner_text().startswith("不是。")
     assert verdict.locator(".role-lead .chip").all_inner_texts() == ["盟工商局"]
     assert verdict.locator(".source .path").inner_text() == "二、(一)5"
-    unknown = ask(desktop, "税务局牵头哪些工作")
-    assert unknown.locator(".refusal-text").inner_text() == "方案中没有名为税务局的单位。"
-    assert unknown.locator("button.suggestion").all_inner_texts() == ["盟国税局承担哪些任务？", "盟地税局承担哪些任务？"]
+    unknown = ask(desktop, "水务局牵头哪些工作")
+    assert unknown.locator(".refusal-text").inner_text() == "方案中没有名为水务局的单位。"
+    assert unknown.locator("button.suggestion").all_inner_texts() == ["盟水利局承担哪些任务？"]
 
 
 def test_understood_as_is_shown_small_above_the_answer(desktop):

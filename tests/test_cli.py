@@ -85,3 +85,60 @@ def test_default_command_is_serve_and_its_help_names_the_flags():
     assert result.returncode == 0 and "serve" in result.stdout and "ask" in result.stdout
     result = run("serve", "--help")
     assert "--port" in result.stdout and "--corpus" in result.stdout
+
+
+def test_help_lists_each_commands_whole_description():
+    result = run("--help")
+    commands = result.stdout.split("Commands:")[1]
+    assert result.returncode == 0 and "..." not in commands
+    said = " ".join(commands.split())  # wrapped to the terminal's width, never cut
+    assert "Answer a question in the terminal (exit 1 when the plans hold no answer)." in said
+    assert "Set the admin password (/admin): a salted hash is kept in the instance folder, never the password." \
+        in said
+
+
+def serve_until(env: dict, marker: str) -> str:
+    """Start `python app.py` with `env`, return what it printed up to the line holding `marker`, stop it."""
+    import os
+    import signal
+    import threading
+
+    from services import free_port
+
+    process = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(free_port())], cwd=ROOT,
+                               env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+    printed = []
+    stop = threading.Timer(60, process.send_signal, [signal.SIGINT])  # the marker never printed: end it anyway
+    stop.start()
+    try:
+        for line in process.stdout:
+            printed.append(line)
+            if marker in line:
+                break
+    finally:
+        stop.cancel()
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+    return "".join(printed)
+
+
+def test_start_up_names_the_admin_pages_and_how_to_set_their_password(tmp_path):
+    env = {"INSTANCE_DIR": str(tmp_path), "STATE_DB": str(tmp_path / "state.sqlite3"), "INDEX_SNAPSHOT": "",
+           "LOG_URL": ""}
+    printed = serve_until(env, "管理后台")
+    assert "Serving on http://127.0.0.1:" in printed
+    line = printed.splitlines()[-1]
+    assert line.startswith("管理后台：http://127.0.0.1:") and "/admin/" in line
+    assert "尚未设置管理密码" in line and "python app.py set-password" in line
+    subprocess.run([sys.executable, str(ROOT / "app.py"), "set-password", "--stdin"], cwd=ROOT, input="一个足够长的密码\n",
+                   text=True, check=True, capture_output=True, env={**__import__("os").environ, **env})
+    line = serve_until(env, "管理后台").splitlines()[-1]
+    assert line.startswith("管理后台：") and "尚未设置" not in line
+
+
+def test_check_of_a_folder_without_plans_says_so_in_chinese(tmp_path):
+    result = run("check", "--corpus", str(tmp_path))
+    assert result.returncode == 1
+    last = result.stdout.strip().splitlines()
+    assert last[-2].startswith("没有读到方案：") and last[-1] == "0 份方案，0 个问题"

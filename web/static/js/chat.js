@@ -4,7 +4,9 @@ import { answerCard, configure as configureCards, copyText, kindOf } from "./cha
 import { button, el } from "./chat/dom.js";
 import { configure as configureFeedback, feedbackControls } from "./chat/feedback.js";
 import { historyPanel, recallKeys } from "./chat/history.js";
-import { forgetConversation, forgetVotes, remember, sessionId, transcript } from "./chat/store.js";
+import { exportButton } from "./chat/export.js";
+import { chosenPlan, plansBlock } from "./chat/plans.js";
+import { forgetConversation, forgetVotes, openConversation, remember, sessionId, transcript } from "./chat/store.js";
 
 const root = document.getElementById("main");
 const log = document.getElementById("log");
@@ -94,6 +96,8 @@ function answerMessage(entry, questionItem) {
   const response = entry.response;
   const item = el("li", `msg msg-bot is-${kindOf(response)}`);
   const card = answerCard(response, ask);
+  const several = plansBlock(response);  // a topic several plans hold: each plan's own units and clause
+  if (several) card.insertBefore(several, card.querySelector(":scope > .source") || card.querySelector(":scope > .next"));
   const actions = el("div", "actions");
   if (kindOf(response) !== "refusal") {
     const copy = button("复制回答", "copy", { title: "复制为文字，便于写入会议纪要" });
@@ -141,7 +145,7 @@ async function ask(question) {
     const reply = await fetch(root.dataset.askUrl, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ question, session_id: sessionId() }),
+      body: JSON.stringify({ question, session_id: sessionId(), plan: chosenPlan() || undefined }),
     });
     const body = await reply.json().catch(() => ({}));
     entry = reply.ok
@@ -155,7 +159,8 @@ async function ask(question) {
   showExchange(entry).scrollIntoView({ block: "start" });
   if (!entry.error) {
     remember(entry);
-    recent.add(question);
+    recent.refresh();
+    minutes.refresh();
   }
   pending = false;
   send.disabled = false;
@@ -171,10 +176,25 @@ function reset() {
   forgetConversation();
   forgetVotes();
   log.replaceChildren();
+  recent.refresh();
+  minutes.refresh();
   intro.hidden = false;
   input.value = "";
   autosize();
   input.focus();
+}
+
+// A past conversation, opened from the history: its exchanges shown again, its session continued.
+function openPast(id) {
+  const entries = openConversation(id);
+  if (!entries) return;
+  log.replaceChildren();
+  for (const entry of entries) showExchange(entry);
+  intro.hidden = entries.length > 0;
+  recent.refresh();
+  minutes.refresh();
+  if (log.lastElementChild) log.lastElementChild.scrollIntoView({ block: "end" });
+  input.focus({ preventScroll: true });
 }
 
 const recent = historyPanel({
@@ -182,7 +202,14 @@ const recent = historyPanel({
   list: document.getElementById("history-list"),
   toggle: document.getElementById("history-toggle"),
   clear: document.getElementById("history-clear"),
-  onAsk: ask,
+  onOpen: openPast,
+});
+// 导出本次问答: this conversation's questions, answered again by the server into a Word file for the minutes.
+const minutes = exportButton({
+  button: document.getElementById("export"),
+  url: root.dataset.exportUrl,
+  questions: () => transcript().filter((entry) => !entry.error).map((entry) => entry.question),
+  plan: () => chosenPlan() || "",
 });
 
 input.addEventListener("keydown", (event) => {

@@ -301,23 +301,40 @@ function refusal(response, onAsk) {
   const suggestions = response.suggestions || [];
   // what the plans lack, as the answer says it (方案中没有名为税务局的单位。), before what can be asked instead
   block.append(el("p", "refusal-text", firstSentence(response.answer)));
-  if (suggestions.length) {
-    block.append(el("p", "suggest-label", "可以这样问："));
-    const list = el("ul", "suggestions");
-    for (const question of suggestions) {
-      const item = el("li");
-      const ask = el("button", "suggestion", question);
-      ask.type = "button";
-      ask.addEventListener("click", () => onAsk(question));
-      item.append(ask);
-      list.append(item);
-    }
-    block.append(list);
+  if (suggestions.length) block.append(el("p", "suggest-label", "可以这样问："), askButtons(suggestions, onAsk));
+  return block;
+}
+
+// Questions as buttons that ask them.
+function askButtons(questions, onAsk) {
+  const list = el("ul", "suggestions");
+  for (const question of questions) {
+    const item = el("li");
+    const ask = el("button", "suggestion", question);
+    ask.type = "button";
+    ask.addEventListener("click", () => onAsk(question));
+    item.append(ask);
+    list.append(item);
   }
+  return list;
+}
+
+// Under a found answer: the questions to ask next that the server made from it (each one checked to have an
+// answer in the plans), as buttons.
+function nextQuestions(response, onAsk) {
+  const block = el("nav", "next");
+  block.setAttribute("aria-label", "接着问");
+  block.append(el("p", "suggest-label", "接着问："), askButtons(response.suggestions, onAsk));
   return block;
 }
 
 export function answerCard(response, onAsk) {
+  const card = cardBody(response, onAsk);
+  if (response.found && (response.suggestions || []).length) card.append(nextQuestions(response, onAsk));
+  return card;
+}
+
+function cardBody(response, onAsk) {
   const card = el("article", "card");
   card.setAttribute("aria-label", "回答");
   if (response.understood_as) card.append(el("p", "understood", `已按“${response.understood_as}”理解`));

@@ -1,27 +1,41 @@
-// This browser's questions: listed for re-asking (with a button that clears them), and recalled into the
-// question box with ↑ / ↓, as a terminal does.
+// This browser's past conversations: listed by their first question (the latest first), each opened again
+// with one click and all cleared with one; and the questions recalled into the question box with ↑ / ↓, as a
+// terminal does. The panel opens inside the question box's bar, so that it is in view wherever the page is.
 import { el } from "./dom.js";
-import { addToHistory, clearHistory, history } from "./store.js";
+import { clearHistory, conversations, history, sessionId } from "./store.js";
 
-export function historyPanel({ panel, list, toggle, clear, onAsk }) {
+function when(started) {
+  const date = new Date(started);
+  if (Number.isNaN(date.getTime())) return "";
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${date.getMonth() + 1}月${date.getDate()}日 ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+export function historyPanel({ panel, list, toggle, clear, onOpen }) {
   function render() {
-    const questions = history();
+    const kept = conversations();
+    const current = sessionId();
     list.replaceChildren();
-    for (const question of questions) {
+    for (const conversation of kept) {
       const item = el("li");
-      const again = el("button", "history-item", question);
-      again.type = "button";
-      again.title = "再问一次";
-      again.addEventListener("click", () => {
+      const open = el("button", "history-item");
+      open.type = "button";
+      open.append(el("span", "history-question", conversation.entries[0].question));
+      const count = conversation.entries.length;
+      const note = [when(conversation.started), `${count} 问`].filter(Boolean).join(" · ");
+      open.append(el("span", "history-meta", conversation.id === current ? `${note} · 当前对话` : note));
+      open.title = "打开这次对话";
+      if (conversation.id === current) open.setAttribute("aria-current", "true");
+      open.addEventListener("click", () => {
         close();
-        onAsk(question);
+        onOpen(conversation.id);
       });
-      item.append(again);
+      item.append(open);
       list.append(item);
     }
-    toggle.textContent = questions.length ? `历史（${questions.length}）` : "历史";
-    toggle.disabled = !questions.length;
-    if (!questions.length) close();
+    toggle.textContent = kept.length ? `历史（${kept.length}）` : "历史";
+    toggle.disabled = !kept.length;
+    if (!kept.length) close();
   }
 
   function close() {
@@ -33,8 +47,10 @@ export function historyPanel({ panel, list, toggle, clear, onAsk }) {
     panel.hidden = !panel.hidden;
     toggle.setAttribute("aria-expanded", String(!panel.hidden));
     if (!panel.hidden) {
+      render();  // another tab may have added to it
+      panel.scrollIntoView({ block: "nearest" });
       const first = list.querySelector("button");
-      if (first) first.focus();
+      if (first) first.focus({ preventScroll: true });
     }
   });
   clear.addEventListener("click", () => {
@@ -49,13 +65,7 @@ export function historyPanel({ panel, list, toggle, clear, onAsk }) {
     }
   });
   render();
-  return {
-    add(question) {
-      addToHistory(question);
-      render();
-    },
-    close,
-  };
+  return { refresh: render, close };
 }
 
 // ↑ in the question box, when it is empty or holds a recalled question, recalls the one before; ↓ goes back.

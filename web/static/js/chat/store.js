@@ -1,13 +1,14 @@
 // What the chat keeps in the browser: the conversation (session id and transcript) for this tab in
-// sessionStorage, so a reload or a visit to a cited clause loses nothing; and the questions asked in this
-// browser in localStorage, for re-asking. A browser that refuses storage still works, without memory.
+// sessionStorage, so a reload or a visit to a cited clause loses nothing; and this browser's past
+// conversations in localStorage, to open again. A browser that refuses storage still works, without memory.
 
 const SESSION_KEY = "qa.session";
 const TRANSCRIPT_KEY = "qa.transcript";
-const HISTORY_KEY = "qa.history";
+const CONVERSATIONS_KEY = "qa.conversations";
+const OLD_HISTORY_KEY = "qa.history";  // questions alone, as an earlier version kept them
 const VOTES_KEY = "qa.votes";
 const KEPT = 40;  // exchanges kept across reloads; older ones drop off
-const HISTORY_KEPT = 30;  // questions kept in the history
+const CONVERSATIONS_KEPT = 20;  // past conversations kept; older ones drop off (and more when storage is full)
 let memorySession = "";
 
 function storage(kind) {
@@ -30,12 +31,13 @@ function read(kind, key, fallback) {
 
 function write(kind, key, value) {
   const store = storage(kind);
-  if (!store) return;
+  if (!store) return false;
   try {
     if (value === null) store.removeItem(key);
     else store.setItem(key, JSON.stringify(value));
+    return true;
   } catch (error) {
-    // storage full: it works on, it just won't be remembered
+    return false;  // storage full: it works on, it just won't be remembered
   }
 }
 
@@ -63,7 +65,9 @@ export function transcript() {
 }
 
 export function remember(entry) {
-  write("session", TRANSCRIPT_KEY, transcript().concat([entry]).slice(-KEPT));
+  const entries = transcript().concat([entry]).slice(-KEPT);
+  write("session", TRANSCRIPT_KEY, entries);
+  keepConversation(sessionId(), entries);
 }
 
 export function forgetConversation() {
@@ -75,19 +79,49 @@ export function forgetConversation() {
   memorySession = "";
 }
 
-// This browser's questions, newest first, each once.
-export function history() {
-  const questions = read("local", HISTORY_KEY, []);
-  return Array.isArray(questions) ? questions.filter((q) => typeof q === "string") : [];
+// This browser's past conversations, the latest first: {id (its session id), started, entries}.
+export function conversations() {
+  const kept = read("local", CONVERSATIONS_KEY, []);
+  return Array.isArray(kept)
+    ? kept.filter((c) => c && typeof c.id === "string" && Array.isArray(c.entries) && c.entries.length)
+    : [];
 }
 
-export function addToHistory(question) {
-  const others = history().filter((q) => q !== question);
-  write("local", HISTORY_KEY, [question].concat(others).slice(0, HISTORY_KEPT));
+// Keep this conversation (new, or grown by an exchange) at the top of the list; when storage is full, the
+// oldest ones go until it fits.
+function keepConversation(id, entries) {
+  const others = conversations().filter((c) => c.id !== id);
+  const started = (conversations().find((c) => c.id === id) || {}).started || Date.now();
+  let kept = [{ id, started, entries }].concat(others).slice(0, CONVERSATIONS_KEPT);
+  while (!write("local", CONVERSATIONS_KEY, kept) && kept.length > 1) kept = kept.slice(0, -1);
+}
+
+// Make a past conversation this tab's again (its session continues, while the server still holds it); its
+// entries, or null when it is no longer kept.
+export function openConversation(id) {
+  const found = conversations().find((c) => c.id === id);
+  if (!found) return null;
+  const store = storage("session");
+  memorySession = id;
+  if (store) store.setItem(SESSION_KEY, id);
+  write("session", TRANSCRIPT_KEY, found.entries.slice(-KEPT));
+  return found.entries;
+}
+
+// The questions of this browser's conversations, newest first, each once (↑ in the question box).
+export function history() {
+  const questions = [];
+  for (const conversation of conversations()) {
+    for (const entry of conversation.entries.slice().reverse()) {
+      if (typeof entry.question === "string" && !questions.includes(entry.question)) questions.push(entry.question);
+    }
+  }
+  return questions;
 }
 
 export function clearHistory() {
-  write("local", HISTORY_KEY, null);
+  write("local", CONVERSATIONS_KEY, null);
+  write("local", OLD_HISTORY_KEY, null);
 }
 
 // The vote given to each answer in this tab, so a reload shows it.

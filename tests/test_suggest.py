@@ -1,0 +1,107 @@
+"""Questions to ask next under a found answer (qa/answering/suggest.py): made from the answer, each one answered
+by the plans before it is offered, and cheap (made once per answer)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa import Assistant, Intent
+from qa.answering.suggest import MOST, Suggester
+
+
+def alone(assistant: Assistant, question: str):
+    """A question answered on its own, as a click on a suggestion in a new conversation asks it."""
+    return assistant.ask(question)
+
+
+def test_an_answer_offers_the_lead_units_other_tasks_and_the_neighbouring_task(assistant):
+    answer = assistant.ask("简易注销有哪些配合单位？")
+    assert answer.found and 2 <= len(answer.suggestions) <= MOST
+    assert answer.suggestions[0] == "盟工商局牵头哪些工作？"  # the lead unit of the task
+    tasks = alone(assistant, answer.suggestions[0])
+    assert tasks.intent == "unit_tasks" and tasks.subject_units == ("盟工商局",) and len(tasks.citations) > 1
+    neighbour = alone(assistant, answer.suggestions[1])  # the next task of the plan, named by its title
+    assert neighbour.found and neighbour.citations[0].id != answer.citations[0].id
+    assert neighbour.citations[0].title in answer.suggestions[1]
+
+
+def test_a_units_tasks_offer_its_other_role(assistant):
+    led = assistant.ask("盟质监局牵头哪些工作？")
+    assert led.suggestions[0] == "盟质监局配合哪些工作？"
+    cooperated = assistant.ask(led.suggestions[0])
+    assert cooperated.subject_units == ("盟质监局",) and cooperated.subject_role == "cooperate"
+    assert cooperated.suggestions[0] == "盟质监局牵头哪些工作？"
+
+
+def test_the_same_topic_in_another_plan_is_offered(both_assistant):
+    answer = both_assistant.ask("公平竞争审查由谁牵头")
+    docs = {alone(both_assistant, q).citations[0].doc for q in answer.suggestions}
+    assert answer.citations[0].doc.startswith("三亚市")
+    assert any(doc.startswith("锡林郭勒盟") for doc in docs), answer.suggestions
+
+
+@pytest.mark.parametrize("ask", ["{}由哪个单位牵头？", "{}有哪些配合单位？", "{}是什么"])
+def test_every_suggestion_of_every_task_is_answered_by_the_plans(assistant, ask):
+    titles = {c.title for c in assistant.task_clauses if 2 <= len(c.title) <= 20}
+    offered = 0
+    for title in sorted(titles):
+        answer = assistant.ask(ask.format(title))
+        if not answer.found:
+            continue
+        for question in answer.suggestions:
+            offered += 1
+            again = alone(assistant, question)
+            assert again.found and again.citations, (title, question)
+            assert (again.intent, again.citations[0].id, again.subject_units) != (
+                answer.intent, answer.citations[0].id, answer.subject_units), (title, question)  # says more
+    assert offered > len(titles)
+
+
+def test_a_question_that_lands_elsewhere_is_never_offered(assistant):
+    # "完善市场主体退出机制" is the title of the first part of item 二、(一)5; asked by it, the plans answer with
+    # the item's second part, so that question does not name the task it would be offered for
+    tasks = list(assistant.task_clauses)
+    first = next(c for c in tasks if c.title == "完善市场主体退出机制")
+    before = tasks[tasks.index(first) - 1]
+    question = "完善市场主体退出机制由哪个单位牵头？"
+    assert alone(assistant, question).citations[0].id != first.id
+    suggester = Suggester(assistant.clauses, lambda q: alone(assistant, q), assistant.tasks_of)
+    made = [q for q, _ in suggester.candidates(Intent.LEAD, before, (), "")]
+    assert question in made  # the neighbouring task was a candidate …
+    offered = suggester.for_topic(Intent.LEAD, before.id, (), "")
+    assert offered and question not in offered  # … and is not offered
+
+
+def test_a_refusal_keeps_its_own_suggestions_and_a_fact_of_the_letter_offers_none(assistant):
+    refusal = assistant.ask("今天天气怎么样？")
+    assert not refusal.found and refusal.suggestions and refusal.answer.endswith(refusal.suggestions[-1])
+    fact = assistant.ask("意见反馈的截止时间是什么时候？")
+    assert fact.found and fact.suggestions == ()  # the cover letter names no task to go on with
+
+
+def test_the_same_answer_object_comes_back_so_its_json_is_made_once(assistant):
+    first = assistant.ask("简易注销由哪个单位牵头？")
+    assert assistant.ask("简易注销由哪个单位牵头？") is first
+
+
+def test_suggestions_are_checked_once_per_answered_topic(assistant):
+    # the checks are answers too: three wordings of one question check the suggestions of their answer once
+    asked = []
+
+    def counting(question: str):
+        asked.append(question)
+        return assistant.answer(assistant.analyzer.analyze(question))
+
+    suggester = Suggester(assistant.clauses, counting, assistant.tasks_of)
+    made = set()
+    for question in ("简易注销由哪个单位牵头？", "简易注销谁牵头", "简易注销是哪个单位牵头"):
+        understood = assistant.analyzer.analyze(question)
+        made.add(suggester(understood, assistant.answer(understood)).suggestions)
+    assert len(made) == 1 and 0 < len(asked) <= 3
+
+
+def test_asked_of_one_plan_another_plans_task_is_not_offered(both_assistant):
+    # a click on a suggestion asks of the plan chosen too: a task of the other plan would not be found there
+    chosen = both_assistant.ask("公平竞争审查由谁牵头", plan="三亚")
+    docs = {alone(both_assistant, q).citations[0].doc for q in chosen.suggestions}
+    assert chosen.suggestions and all(doc.startswith("三亚市") for doc in docs), chosen.suggestions
