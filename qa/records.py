@@ -110,6 +110,8 @@ class Question:
     members: tuple[tuple[tuple[str, ...], str, bool], ...] = ()
     operation: str = ""  # for a set question: and | or | minus
     unknown_units: tuple[str, ...] = ()  # unit names the question asks about that no plan holds (税务局)
+    plans: tuple[str, ...] = ()  # the plans it is asked of (ids; none: every plan), named or chosen
+    prefer: str = ""  # the plan the conversation is about: its answer first among several plans'
 
     def to_context(self) -> dict:
         """What a conversation keeps of this question for the next one."""
@@ -123,6 +125,7 @@ class Question:
             "anchor": list(self.anchor),
             "seen": list(self.seen),
             "members": [[list(names), role, denied] for names, role, denied in self.members],
+            "plans": list(self.plans),
         }
 
 
@@ -151,3 +154,4 @@ class Answer:
     subject_role: str = ""  # and the role asked (lead | cooperate | any)
     understood_as: str = ""  # the question as read, when some of its words were read otherwise
     suggestions: tuple[str, ...] = ()  # questions the plans do answer, offered with a refusal
+    plans: tuple[str, ...] = ()  # the plans that answer (ids), in the answer's order; several: each its own section

@@ -56,3 +56,21 @@ def write_scanned_pdf(path: Path) -> Path:
     ImageDraw.Draw(image).rectangle((50, 50, 550, 120), outline="black")
     image.save(path, "PDF")
     return path
+
+
+def write_scan_of(pdf: Path, path: Path, dpi: int = 300, pages: int | None = None) -> Path:
+    """An image-only PDF made from `pdf` as a scanner makes one: each page rendered to a greyscale picture at
+    `dpi` (pdfium), the pictures put into a PDF of their own (Pillow); no text layer is left."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(pdf))
+    images = []
+    try:
+        for number in range(min(len(document), pages or len(document))):
+            page = document[number]
+            images.append(page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
+            page.close()
+    finally:
+        document.close()
+    images[0].save(path, "PDF", save_all=True, append_images=images[1:], resolution=dpi)
+    return path

@@ -409,3 +409,28 @@ def test_a_unit_switch_keeps_the_role(assistant):
     answer = assistant.ask("换成法制办呢", "unit-switch")
     assert answer.subject_units == ("盟行署法制办",) and answer.subject_role == "lead"
     assert len(answer.citations) == 7
+
+
+# -- several plans at once (issue 21) ---------------------------------------------------------------
+def test_a_plan_named_answers_its_units_tasks_and_its_document_facts_alone(both_assistant):
+    sanya = both_assistant.ask("三亚的财政局配合哪些工作")
+    assert sanya.subject_units == ("市财政局",) and sanya.plans == ("sanya-2023-business-environment-plan",)
+    assert all(c.source.startswith("sanya") for c in sanya.citations) and len(sanya.citations) == 5
+    xilingol = both_assistant.ask("锡盟的财政局配合哪些工作")
+    assert xilingol.subject_units == ("盟财政局",) and all(c.source == "plan.txt" for c in xilingol.citations)
+    issued = both_assistant.ask("三亚的方案是谁印发的")
+    assert issued.answer.startswith("发文单位：三亚市人民政府办公室") and "锡林郭勒" not in issued.answer
+    both = both_assistant.ask("方案是谁印发的")  # no plan named: each plan's
+    assert "三亚市人民政府办公室" in both.answer and "锡林郭勒盟工商行政管理局" in both.answer
+
+
+def test_a_topic_both_plans_hold_is_each_plans_own_answer_and_a_plan_asked_for_gives_one(both_assistant):
+    answer = both_assistant.ask("公平竞争审查谁牵头？")
+    assert answer.plans == ("sanya-2023-business-environment-plan", "plan")
+    assert answer.units == ("市市场监督管理局",) and answer.citations[1].lead == ("盟发改委",)
+    sanya, xilingol = answer.answer.split("【锡林郭勒盟】")
+    assert "盟发改委" not in sanya and "市市场监督管理局" not in xilingol  # never another plan's units
+    one = both_assistant.ask("公平竞争审查谁牵头？", plan="锡盟")
+    assert one.plans == ("plan",) and one.units == ("盟发改委",)
+    with pytest.raises(ValueError, match="没有名为“天津”的方案"):
+        both_assistant.ask("公平竞争审查谁牵头？", plan="天津")

@@ -53,3 +53,15 @@ def test_parameters_are_checked(kwargs, name):
         PostingsBM25([["a"]], **kwargs)
     with pytest.raises(ValueError, match="empty"):
         PostingsBM25([])
+
+
+def test_top_within_a_mask_ranks_only_those_clauses(corpus):
+    bm25 = PostingsBM25(corpus, k1=1.2, b=0.5)
+    query = corpus[0][:2]
+    mask = np.zeros(len(corpus))
+    mask[len(corpus) // 2 :] = 1.0  # the second half: another plan's clauses
+    within = bm25.top(query, k=5, within=mask)
+    assert within and all(i >= len(corpus) // 2 for i, _ in within)
+    scores = bm25.scores(query)
+    best = max(range(len(corpus) // 2, len(corpus)), key=lambda i: (scores[i], -i))
+    assert within[0] == (best, float(scores[best]))

@@ -138,3 +138,13 @@ def test_the_context_text_is_made_once_per_question_and_answer(assistant, conver
 def test_the_context_text_keeps_chinese_readable(assistant, conversations):
     question = assistant.analyzer.analyze("简易注销由哪个单位牵头？")
     assert "简易注销" in conversations.context_text(question, assistant.answer(question))
+
+
+def test_a_plan_chosen_by_message_is_kept_per_session_apart_from_its_context():
+    conversations = Conversations(StateStore(":memory:"))
+    assert conversations.chosen_plan("wechat:a") == ""
+    assert conversations.choose_plan("wechat:a", "plan")
+    assert conversations.chosen_plan("wechat:a") == "plan" and conversations.chosen_plan("wechat:b") == ""
+    assert conversations.context("wechat:a") is None  # the choice is no follow-up's context
+    assert conversations.choose_plan("wechat:a", "") and conversations.chosen_plan("wechat:a") == ""
+    assert not Conversations(None).choose_plan("wechat:a", "plan")  # nowhere to keep it: said so

@@ -440,3 +440,18 @@ def test_highlight_escapes_text_and_marks_longest_terms_first():
     marked = highlight("a<b>简易注销与注销", ["注销", "简易注销", "<b>", ""])
     assert str(marked) == "a<mark>&lt;b&gt;</mark><mark>简易注销</mark>与<mark>注销</mark>"
     assert str(highlight("<i>", [])) == "&lt;i&gt;"
+
+
+# -- several plans at once (issue 21) ---------------------------------------------------------------
+def test_the_plan_page_shows_one_plan_by_its_id_or_name(both_plans, tmp_path):
+    from web import create_app
+
+    client = create_app({"CORPUS_DIR": str(both_plans), "STATE_DB": str(tmp_path / "s.sqlite3"),
+                         "TESTING": True}).test_client()
+    every = client.get("/plan").get_data(as_text=True)
+    assert "三亚市创建一流营商环境" in every and "锡林郭勒盟贯彻落实" in every
+    for key in ("锡盟", "plan", "锡林郭勒盟"):
+        one = client.get("/plan", query_string={"plan": key}).get_data(as_text=True)
+        assert "锡林郭勒盟贯彻落实" in one and "三亚市创建一流营商环境" not in one, key
+    missing = client.get("/plan", query_string={"plan": "天津"})
+    assert missing.status_code == 404 and "没有名为“天津”的方案" in missing.get_data(as_text=True)

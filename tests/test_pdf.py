@@ -1,5 +1,6 @@
 """PDF plans: the same clauses and units as their .docx twin; running headers and page numbers dropped;
-a table continued over a page; scanned PDFs and old Word files skipped with a warning that says why."""
+a table continued over a page; a scan with no text even by OCR, and a .doc that is no Word file, skipped with a
+warning that says why (OCR: tests/test_ocr.py)."""
 
 from __future__ import annotations
 
@@ -71,17 +72,18 @@ def test_a_row_broken_by_a_page_break_is_joined(tmp_path):
     assert rows[-1].split("\t") == ["1", "".join(task.split()), "县市场监管局", "县税务局、县公安局"]
 
 
-def test_scanned_pdf_is_skipped_with_a_warning_that_it_needs_ocr(tmp_path):
+def test_scanned_pdf_with_nothing_to_read_is_skipped_with_a_warning_that_says_ocr(tmp_path):
     write_scanned_pdf(tmp_path / "scan.pdf")
     with pytest.raises(UnreadableSource, match="OCR"):
         read_source(tmp_path / "scan.pdf")
 
 
 @pytest.mark.parametrize("name", ["old.doc", "wps-plan.wps"])
-def test_old_word_files_are_skipped_with_a_warning_to_save_as_docx(tmp_path, name):
+def test_a_doc_or_wps_that_is_no_word_file_is_skipped_with_a_warning(tmp_path, name):
+    """(.doc and .wps plans are converted by LibreOffice: tests/test_convert.py.)"""
     (tmp_path / name).write_bytes(b"\xd0\xcf\x11\xe0 not a docx")
     sources, warnings = read_corpus(tmp_path)
-    assert sources == [] and len(warnings) == 1 and name in warnings[0] and ".docx" in warnings[0]
+    assert sources == [] and len(warnings) == 1 and name in warnings[0] and "not a Word or WPS document" in warnings[0]
 
 
 def test_damaged_pdf_is_skipped_with_its_name(tmp_path):

@@ -28,7 +28,7 @@ def bodies(app) -> AnswerBodies:
 def expected(app, answer: Answer, root: str = "") -> dict:
     """The answer's JSON as the view makes it with url_for, under `root`."""
     with app.test_request_context("/api/ask", base_url=f"http://localhost{root}"):
-        return answer_json(answer)
+        return answer_json(answer, catalogue=app.extensions["qa"].catalogue)
 
 
 @pytest.mark.parametrize("question", QUESTIONS)
@@ -106,3 +106,13 @@ def test_response_body_rounds_elapsed_and_escapes_the_id():
 def test_a_bad_size_is_refused(app):
     with pytest.raises(ValueError, match="got 0"):
         AnswerBodies(app.url_map, 0)
+
+
+def test_each_citation_names_its_plan_and_the_plans_that_answer_are_listed(app, qa, bodies):
+    answer = qa.ask("简易注销有哪些配合单位？")
+    body = orjson.loads(bodies.open_body(qa, answer, "") + b"}")
+    assert [p["id"] for p in body["plans"]] == ["plan"] and body["plans"][0]["short"] == "锡林郭勒盟"
+    assert body["plans"][0]["title"].startswith("锡林郭勒盟贯彻落实")
+    assert {c["plan"] for c in body["citations"]} == {"plan"}
+    bare = answer_json(answer, lambda clause_id: "")  # no catalogue: no plan named
+    assert bare["plans"] == [] and bare["citations"][0]["plan"] == ""

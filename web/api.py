@@ -54,6 +54,17 @@ def read_question(payload: object, limit: int) -> tuple[str, str]:
     return question, str(session)
 
 
+def read_plan(payload: object) -> str | None:
+    """The optional `plan` of a request body (an id or a name; "all" or "" for every plan); ValueError says
+    what is wrong."""
+    plan = payload.get("plan") if isinstance(payload, dict) else None
+    if plan is None:
+        return None
+    if not isinstance(plan, str) or len(plan) > 200:
+        raise ValueError("plan must be a string of at most 200 characters: a plan's id or name")
+    return plan.strip()
+
+
 def json_payload() -> object:
     """The request's JSON body; ValueError says what is wrong with it."""
     if not request.is_json:
@@ -73,20 +84,24 @@ def json_payload() -> object:
 def ask():
     """Answer a question: {question, session_id} → the answer contract."""
     try:
-        question, session = read_question(json_payload(), current_app.config["MAX_QUESTION_LENGTH"])
+        payload = json_payload()
+        question, session = read_question(payload, current_app.config["MAX_QUESTION_LENGTH"])
+        plan = read_plan(payload)
+        assistant().plan_scope(plan)  # a plan no loaded plan answers to: 400 naming it
     except ValueError as exc:
         return error(400, str(exc))
     channel = channel_of(request.headers.get("Sec-Fetch-Site"))
-    body = answer_body(current_app, question, session, channel, request.script_root)
+    body = answer_body(current_app, question, session, channel, request.script_root, plan)
     return current_app.response_class(body, mimetype="application/json")
 
 
-def answer_body(app: Flask, question: str, session: str, channel: str, root: str) -> bytes:
-    """The JSON body of /api/ask's answer to a valid question: asked, logged, serialised (once per answer)."""
+def answer_body(app: Flask, question: str, session: str, channel: str, root: str, plan: str | None = None) -> bytes:
+    """The JSON body of /api/ask's answer to a valid question: asked, logged, serialised (once per answer);
+    `plan` (checked by the caller) asks it of that plan alone."""
     started = time.perf_counter()
     qa = app.extensions["qa"]
     # "api:" keeps API sessions apart from WeChat's ("wechat:<openid>"): no client can name another's
-    answer = qa.ask(question, f"api:{session}" if session else None)
+    answer = qa.ask(question, f"api:{session}" if session else None, plan=plan)
     elapsed_ms = (time.perf_counter() - started) * 1000
     answer_id = record_answer(app.extensions.get("log"), question, answer, channel, elapsed_ms)
     return response_body(app.extensions["answer_bodies"].open_body(qa, answer, root), elapsed_ms, answer_id)
@@ -132,7 +147,9 @@ class FastAsk:
         data = environ["wsgi.input"].read(length)
         environ["wsgi.input"] = io.BytesIO(data)  # Flask reads it again when this goes on to the view
         try:
-            question, session = read_question(orjson.loads(data), self.question_limit)
+            payload = orjson.loads(data)
+            question, session = read_question(payload, self.question_limit)
+            plan = read_plan(payload)
         except (orjson.JSONDecodeError, ValueError):
             return self.wsgi_app(environ, start_response)
         reloader = self.app.extensions.get("reloader")
@@ -140,7 +157,9 @@ class FastAsk:
             reloader.check()
         try:
             body = answer_body(self.app, question, session, channel_of(environ.get("HTTP_SEC_FETCH_SITE")),
-                               script_root(environ))
+                               script_root(environ), plan)
+        except ValueError:
+            return self.wsgi_app(environ, start_response)  # a plan no loaded plan answers to: Flask's 400
         except Exception:
             log.exception("unexpected error on %s", self.PATH)
             return self._send(start_response, "500 INTERNAL SERVER ERROR", INTERNAL_ERROR)
@@ -240,7 +259,8 @@ def healthz():
             "state": state,
             # the question log: answers never depend on it, so it changes no status here
             "log": question_log.health() if question_log else
-            {"status": "off", "backend": "", "problem": "", "queued": 0, "dropped": 0},
+            {"status": "off", "backend": "", "problem": "", "queued": 0, "dropped": 0, "stalled_seconds": 0.0,
+             "rows": 0, "bytes": 0, "max_rows": 0, "max_bytes": 0},
             "documents": docs,
             "clauses": len(qa.clauses),
             "build_seconds": round(qa.build_seconds, 3),
@@ -259,3 +279,8 @@ def openapi():
 from .admin.api import bp as admin_api  # noqa: E402 — after bp, which it nests in
 
 bp.register_blueprint(admin_api)
+
+# The conversation as a Word file (web/exports.py) is part of this API too.
+from .exports import minutes as minutes_api  # noqa: E402
+
+bp.register_blueprint(minutes_api)

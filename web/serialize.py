@@ -10,6 +10,7 @@ from werkzeug.routing import Map
 
 from qa import Answer, Assistant, Clause
 from qa.memo import IdentityMemo
+from qa.plans import Catalogue
 
 __all__ = ["AnswerBodies", "answer_json", "clause_json", "response_body"]
 
@@ -33,15 +34,21 @@ def clause_json(clause: Clause, link: Callable[[str], str] | None = None) -> dic
     }
 
 
-def answer_json(answer: Answer, link: Callable[[str], str] | None = None) -> dict:
-    """An answer as POST /api/ask returns it (see ../shared/eval/README.md); `link` as for clause_json."""
+def answer_json(answer: Answer, link: Callable[[str], str] | None = None, catalogue: Catalogue | None = None) -> dict:
+    """An answer as POST /api/ask returns it (see ../shared/eval/README.md); `link` as for clause_json;
+    `catalogue` (the assistant's plans) names the plan of each citation and the plans that answer."""
     related = {c.id for c in answer.related}
+    plan_of = catalogue.plan_of if catalogue is not None else (lambda clause: "")
+    plans = [catalogue.by_id[p].to_dict() for p in answer.plans if p in catalogue.by_id] if catalogue else []
     return {
         "answer": answer.answer,
         "found": answer.found,
         "intent": answer.intent,
         "units": list(answer.units),
-        "citations": [dict(clause_json(c, link), related=c.id in related) for c in answer.citations],
+        "citations": [dict(clause_json(c, link), related=c.id in related, plan=plan_of(c)) for c in answer.citations],
+        # the plans that answer, in the answer's order: several when a question that names none is on a topic
+        # several plans hold (each citation's `plan` says whose it is)
+        "plans": plans,
         "roles": [{"unit": u, "role": r} for u, r in answer.unit_roles],
         "highlight": list(answer.highlight),
         # For a unit's tasks: the unit(s) asked about and the role (lead | cooperate | any).
@@ -49,7 +56,8 @@ def answer_json(answer: Answer, link: Callable[[str], str] | None = None) -> dic
         # The question as read when some of its words were read otherwise (slips, short forms): a wrong
         # guess shows; "" when it was read as typed.
         "understood_as": answer.understood_as,
-        # With a refusal: questions the plans do answer, for the page to offer as clickable chips.
+        # Questions the plans do answer, for the page to offer as buttons: with a refusal, what to ask instead;
+        # with an answer, what to ask next (made from it, each checked: qa/answering/suggest.py).
         "suggestions": list(answer.suggestions),
     }
 
@@ -75,7 +83,9 @@ class AnswerBodies:
         body = self._bodies.get((answer,), root)
         if body is None:
             links = self.url_map.bind("localhost", script_name=root or "/")
-            body = orjson.dumps(answer_json(answer, lambda i: links.build("pages.clause", {"clause_id": i})))
+            body = orjson.dumps(
+                answer_json(answer, lambda i: links.build("pages.clause", {"clause_id": i}), assistant.catalogue)
+            )
             body = self._bodies.put((answer,), body[:-1], root)
         return body
 

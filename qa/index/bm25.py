@@ -98,10 +98,17 @@ class PostingsBM25:
         return scores
 
     def top(
-        self, query: Sequence[str], k: int = 10, weights: Sequence[float] | None = None
+        self,
+        query: Sequence[str],
+        k: int = 10,
+        weights: Sequence[float] | None = None,
+        within: np.ndarray | None = None,
     ) -> list[tuple[int, float]]:
-        """The k best (clause index, score) pairs with a positive score, best first."""
+        """The k best (clause index, score) pairs with a positive score, best first; `within` (a boolean mask
+        over the clauses) keeps only those clauses (one plan's)."""
         scores = self.scores(query, weights)
+        if within is not None:
+            scores *= within
         hits = np.flatnonzero(scores > 0)
         if hits.size > k:
             hits = hits[np.argpartition(-scores[hits], k - 1)[:k]]

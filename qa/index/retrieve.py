@@ -152,6 +152,11 @@ class Retriever:
         self.plan_codes = np.asarray([codes.get(plan_of.get(c.id, ""), -1) for c in self.searchable], dtype=np.int32)
         self._masks: dict[tuple[str, ...], np.ndarray] = {}
         self._members = [np.flatnonzero(self.plan_codes == n) for n in range(len(self.plan_ids))]
+        # each plan's clauses stand together (a file's documents one after another): their best scores are one
+        # reduceat over where each plan starts
+        starts = [int(m[0]) for m in self._members if m.size]
+        contiguous = all(m.size and m[-1] - m[0] + 1 == m.size for m in self._members) and starts == sorted(starts)
+        self._starts = np.asarray(starts, dtype=np.int64) if contiguous and starts else None
         # Words in every question's background (the plans' own places): no evidence either way.
         self.background = frozenset(background)
         # How much a word the plans lack says of the question's topic (a filler nothing, Python much).
@@ -184,8 +189,10 @@ class Retriever:
         if not hits or hits[0][1] < self.settings.min_score:
             return []
         scored = []
+        evidence, total = self._evidence(query)  # weighed once for every hit
         for i, score in hits:
-            covered = self.coverage(query, i)
+            held = sum(weight for forms, weight in evidence if any(self.bm25.has(i, form) for form in forms))
+            covered = held / total if total else 0.0
             scored.append((i, score * covered**self.settings.coverage_power, covered))
         return sorted(scored, key=lambda h: (-h[1], h[0]))
 
@@ -225,24 +232,35 @@ class Retriever:
                 words.append(word)
                 weights.append(self.settings.expansion_weight * weight.get(term, 1.0))
         scores = self.bm25.scores(words, weights)
-        tops = []
-        for code, mine in enumerate(self._members):
-            if mine.size:
-                own = scores[mine]
-                best = float(own.max())
-                if best >= self.settings.min_score:
-                    tops.append((best, code, mine, own))
-        tops.sort(key=lambda t: -t[0])
+        if self._starts is not None:
+            maxima = np.maximum.reduceat(scores, self._starts).tolist()
+            codes = [int(self.plan_codes[i]) for i in self._starts.tolist()]
+        else:
+            maxima = [float(scores[m].max()) if m.size else 0.0 for m in self._members]
+            codes = list(range(len(self._members)))
+        tops = sorted(
+            ((best, code) for best, code in zip(maxima, codes) if best >= self.settings.min_score),
+            key=lambda t: -t[0],
+        )
         found: list[tuple[str, int, float]] = []
         top_score = 0.0
-        for best, code, mine, own in tops:
+        evidence, total = self._evidence(query)
+        has = self.bm25.has
+
+        def covered_by(i: int) -> float:  # as coverage() weighs it, the question's weights made once
+            held = sum(weight for forms, weight in evidence if any(has(i, form) for form in forms))
+            return held / total if total else 0.0
+
+        for best, code in tops:
             if best < ratio * top_score:
                 break  # sorted by BM25: no plan after this one can reach the ratio
+            mine = self._members[code]
+            own = scores[mine]
             near = mine[np.argsort(-own, kind="stable")[:3]]
             scored = [
                 (float(scores[i]) * covered**self.settings.coverage_power, int(i))
                 for i in near.tolist()
-                if (covered := self.coverage(query, i)) >= self.settings.min_coverage
+                if (covered := covered_by(i)) >= self.settings.min_coverage
             ]
             if not scored:
                 continue
@@ -256,15 +274,10 @@ class Retriever:
             [f for f in found if f[2] >= ratio * top_score], key=lambda f: (-f[2], self.plan_ids.index(f[0]))
         )
 
-    def coverage(self, query: Question, doc: int) -> float:
-        """Share of the question's evidence (idf-weighted terms) that clause `doc` holds.
-
-        A term counts as held when the clause has it or a word terms.yaml gives for it. A compound
-        the plans never use (传真号码) is judged by its parts (传真), which jieba's search mode also
-        yields; any other word the plans never use weighs more than their rarest: it is evidence the
-        question is about something else.
-        """
-        total = held = 0.0
+    def _evidence(self, query: Question) -> tuple[list[tuple[tuple[str, ...], float]], float]:
+        """The question's evidence as coverage() weighs it: each counted term with the forms that hold it (the
+        term and its words from terms.yaml) and its weight, and their total (made once for many clauses)."""
+        evidence, total = [], 0.0
         expanded = {t for t, _ in query.expansions}
         for term in query.terms:
             if term in self.background:
@@ -282,10 +295,19 @@ class Retriever:
             if not weight:  # a filler, the asker's errand: no evidence either way
                 continue
             total += weight
-            if self.bm25.has(doc, term) or any(
-                self.bm25.has(doc, w) for t, w in query.expansions if t == term
-            ):
-                held += weight
+            evidence.append(((term, *(w for t, w in query.expansions if t == term)), weight))
+        return evidence, total
+
+    def coverage(self, query: Question, doc: int) -> float:
+        """Share of the question's evidence (idf-weighted terms) that clause `doc` holds.
+
+        A term counts as held when the clause has it or a word terms.yaml gives for it. A compound
+        the plans never use (传真号码) is judged by its parts (传真), which jieba's search mode also
+        yields; any other word the plans never use weighs more than their rarest: it is evidence the
+        question is about something else.
+        """
+        evidence, total = self._evidence(query)
+        held = sum(weight for forms, weight in evidence if any(self.bm25.has(doc, form) for form in forms))
         return held / total if total else 0.0
 
     def _judged_by_parts(self, term: str, terms: Sequence[str]) -> bool:

@@ -46,10 +46,11 @@ class PlanCheck:
     clauses: int = 0
     tasks: int = 0  # clauses that give some unit a role
     problems: list[str] = field(default_factory=list)
+    how: str = ""  # how its file was read ("OFD", "LibreOffice 转换（.doc）", "PDF，OCR 识读 3 页（请核对）")
 
     def lines(self) -> list[str]:
         """The report of this plan as lines of text."""
-        head = [f"《{self.title}》 ({self.source})",
+        head = [f"《{self.title}》 ({self.source})", *([f"  读取方式：{self.how}"] if self.how else []),
                 f"  约定：{CONVENTION_NAMES.get(self.convention, self.convention)}",
                 f"  条款 {self.clauses}，有责任单位的任务 {self.tasks}"]
         return head + [f"  ! {p}" for p in self.problems] + ([] if self.problems else ["  未发现问题"])
@@ -108,11 +109,29 @@ class TaskReview:
 ROLE_SAID = re.compile(alternation([w for w, _ in ROLE_ENDINGS] + ["会同", "逗号前", "第一位", "主责", "牵头", "配合"]))
 
 
+OCR_READ = "已用 OCR 识读"  # how the reading notes of a scanned PDF say so (pdf.py), in the corpus warnings
+OCR_FLAG = "OCR 识读，请核对原件"
+
+
+def read_by_ocr(warnings: Iterable[str]) -> frozenset[str]:
+    """The plan files whose pages were read by OCR, from the corpus warnings that their readings left."""
+    return frozenset(w.split(":", 1)[0] for w in warnings if OCR_READ in w)
+
+
+def how_read(name: str, warnings: Iterable[str] = ()) -> str:
+    """How a plan file is read, for staff, from its name and the corpus warnings (a view reads no file again)."""
+    suffix = name[name.rfind("."):].lower() if "." in name else ""
+    how = {".ofd": "OFD", ".doc": "LibreOffice 转换（.doc）", ".wps": "LibreOffice 转换（.wps）", ".docx": "Word (.docx)",
+           ".pdf": "PDF", ".txt": "文本"}.get(suffix, "")
+    return f"{how}，部分或全部页面经 OCR 识读（请核对）" if name in read_by_ocr(warnings) else how
+
+
 def review_tasks(clauses: Sequence[Clause], everywhere: Sequence[Clause] = (),
-                 known: frozenset[str] = frozenset()) -> list[TaskReview]:
+                 known: frozenset[str] = frozenset(), ocr: frozenset[str] = frozenset()) -> list[TaskReview]:
     """Every task of a plan (a clause naming units, or a numbered paragraph among tasks that do) with what
     looks wrong: no units, a name that does not look like a unit, a role the reading had to guess (no role
-    word or label; inherited from a heading; a section closed by one block), a unit named nowhere else."""
+    word or label; inherited from a heading; a section closed by one block), a unit named nowhere else; and
+    whether OCR read it (`ocr`: the plan files read by OCR, read_by_ocr)."""
     counts = Counter(u for c in (everywhere or clauses) for u in c.units)
     assigning = {c.parent for c in clauses if c.kind == "paragraph" and c.units}
     reviews = []
@@ -129,6 +148,8 @@ def review_tasks(clauses: Sequence[Clause], everywhere: Sequence[Clause] = (),
         if clause.units and duty and duty not in "".join(clause.text.split()):
             flags.append("责任单位取自上级标题或本节末尾的标注")
         flags += [f"“{u}”只在此处出现" for u in clause.units if counts[u] == 1 and u not in known]
+        if clause.source in ocr:
+            flags.append(OCR_FLAG)
         reviews.append(TaskReview(clause, tuple(flags)))
     return reviews
 
@@ -182,15 +203,18 @@ def file_conventions(source: SourceText) -> list[tuple[int, str]]:
 
 
 def check_corpus(clauses: Iterable[Clause], conventions: dict[str, str | list[tuple[int, str]]],
-                 stale: Iterable[str], known: frozenset[str] = frozenset()) -> list[PlanCheck]:
+                 stale: Iterable[str], known: frozenset[str] = frozenset(),
+                 how: dict[str, str] | None = None) -> list[PlanCheck]:
     """Check every plan of a corpus, each document of a compilation apart; corrections that no longer match go
     to the plan they name. `conventions` gives each file's convention, or for a compilation (first line,
-    convention) of each document."""
+    convention) of each document; `how`, how each file was read."""
     by_document: dict[tuple[str, str], list[Clause]] = {}
     for clause in clauses:
         by_document.setdefault((clause.source, clause.doc), []).append(clause)
     reports = [check_plan(s, cs, _convention_at(conventions.get(s, ""), cs[0].lines[0]), known)
                for (s, _), cs in by_document.items()]
+    for report in reports:
+        report.how = (how or {}).get(report.source, "")
     for line in stale:
         source = line.split(":", 1)[0]
         target = next((r for r in reports if r.source == source), None)

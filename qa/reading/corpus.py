@@ -10,6 +10,7 @@ from .corrections import apply_corrections, corrections_path, load_corrections
 from .duties import DutyParser
 from .knowledge import Lexicon, load_lexicon, load_units
 from .limits import ReadingLimits
+from .ocr import correct_source
 from .plan_cache import PlanCache
 from .renames import RENAMES_FILE, load_renames
 from .segment import Segmenter
@@ -56,7 +57,7 @@ def load_corpus(folder: str | Path, knowledge: str | Path | None = None,
     stale: list[str] = []
     for path in paths:
         try:
-            found = _clauses_of(path, segmenter, limits, plans)
+            found = _clauses_of(path, segmenter, limits, plans, warnings)
         except UnreadableSource as exc:
             warnings.append(f"skipped {exc}")
             continue
@@ -72,8 +73,10 @@ def load_corpus(folder: str | Path, knowledge: str | Path | None = None,
     return Corpus(clauses, units, lexicon, warnings + stale, stale)
 
 
-def _clauses_of(path: Path, segmenter: Segmenter, limits: ReadingLimits, plans: PlanCache | None) -> list[Clause]:
-    """A plan file's clauses: from the cache when it holds them, else read and segmented (and kept)."""
+def _clauses_of(path: Path, segmenter: Segmenter, limits: ReadingLimits, plans: PlanCache | None,
+                warnings: list[str]) -> list[Clause]:
+    """A plan file's clauses: from the cache when it holds them, else read and segmented (and kept). What staff
+    should know of its reading (pages read by OCR, unit names OCR misread) goes to `warnings`, kept with them."""
     key = None
     if plans is not None:
         try:
@@ -82,10 +85,14 @@ def _clauses_of(path: Path, segmenter: Segmenter, limits: ReadingLimits, plans: 
             key = None  # read_source says what is wrong with the file
         cached = plans.get(key) if key else None
         if cached is not None:
+            warnings += [f"{path.name}: {note}" for note in plans.notes(key)]
             return cached
-    found = segmenter.segment(read_source(path, limits))
+    # Names OCR misread are mended against the unit directory the plan is read with (units.yaml)
+    source = correct_source(read_source(path, limits), segmenter.duties.units.alias_to_name)
+    warnings += [f"{path.name}: {note}" for note in source.notes]
+    found = segmenter.segment(source)
     if key is not None and found:
-        plans.put(key, found)
+        plans.put(key, found, source.notes)
     return found
 
 

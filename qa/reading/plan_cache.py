@@ -49,6 +49,7 @@ class PlanCache:
         self._base = digest.digest()
         self.used: set[str] = set()
         self.hits = self.misses = 0
+        self._notes: dict[str, list[str]] = {}  # what staff should know of each plan's reading, by key
 
     def key(self, path: Path) -> str:
         """The entry name of a plan file as it is now (OSError when it cannot be read)."""
@@ -63,6 +64,7 @@ class PlanCache:
         try:
             data = orjson.loads((self.folder / f"{key}.json").read_bytes())
             clauses = [clause_from(item) for item in data["clauses"]]
+            notes = [str(note) for note in data.get("notes", [])]
         except FileNotFoundError:
             self.misses += 1
             return None
@@ -71,16 +73,23 @@ class PlanCache:
             self.misses += 1
             return None
         self.hits += 1
+        self._notes[key] = notes
         return clauses
 
-    def put(self, key: str, clauses: list[Clause]) -> None:
-        """Keep a plan's clauses (failing to write only costs the next start-up its speed)."""
+    def notes(self, key: str) -> list[str]:
+        """The notes kept with the entry `get` last returned under key (pages read by OCR …)."""
+        return self._notes.get(key, [])
+
+    def put(self, key: str, clauses: list[Clause], notes: Iterable[str] = ()) -> None:
+        """Keep a plan's clauses, and the notes of its reading (failing to write only costs the next start-up its
+        speed)."""
         self.used.add(key)
         target = self.folder / f"{key}.json"
         partial = target.with_name(f"{target.name}.{os.getpid()}.tmp")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            partial.write_bytes(orjson.dumps({"clauses": clauses}))  # orjson writes dataclasses and tuples
+            # orjson writes dataclasses and tuples
+            partial.write_bytes(orjson.dumps({"clauses": clauses, "notes": list(notes)}))
             os.replace(partial, target)
         except OSError as exc:
             log.warning("could not keep %s in the plan cache (%s)", key, exc)

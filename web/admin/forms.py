@@ -45,7 +45,7 @@ class AliasForm(FlaskForm):
 class UploadForm(FlaskForm):
     """A plan file to add to the corpus."""
 
-    plan = FileField("方案文件（.txt、.docx 或 .pdf）", validators=[FileRequired("请选择文件")])
+    plan = FileField("方案文件（.txt、.docx、.pdf、.ofd、.doc 或 .wps）", validators=[FileRequired("请选择文件")])
     replace = BooleanField("替换同名方案")
 
 

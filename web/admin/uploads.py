@@ -35,7 +35,9 @@ WINDOWS_RESERVED = {
     *(f"com{n}" for n in range(1, 10)),
     *(f"lpt{n}" for n in range(1, 10)),
 }
-KINDS = {".pdf": "PDF", ".docx": "Word (.docx)", ".txt": "文本"}
+KINDS = {".pdf": "PDF", ".docx": "Word (.docx)", ".txt": "文本", ".ofd": "OFD", ".doc": "Word/WPS (.doc、.wps)",
+         ".wps": "Word/WPS (.doc、.wps)"}
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003 and WPS files
 
 
 def size_text(size: int) -> str:
@@ -55,7 +57,7 @@ def safe_plan_name(name: str) -> str:
         stem, suffix = suffix, ""
     suffix = "." + suffix.lower()
     if suffix not in PLAN_SUFFIXES:
-        raise UploadError(f"只能上传 .txt、.docx 或 .pdf 文件，收到的是“{name[:60]}”")
+        raise UploadError(f"只能上传 .txt、.docx、.pdf、.ofd、.doc 或 .wps 文件，收到的是“{name[:60]}”")
     stem = UNSAFE.sub("_", stem).strip("._ ")[: MAX_NAME - len(suffix)]
     while len((stem + suffix).encode()) > MAX_NAME_BYTES:
         stem = stem[:-1]
@@ -67,9 +69,12 @@ def safe_plan_name(name: str) -> str:
 
 
 def kind_of(head: bytes, truncated: bool = False) -> str | None:
-    """The plan type a file's first bytes are (.pdf, .docx, .txt), by content; None when none of them."""
+    """The plan type a file's first bytes are (.pdf, .docx, .txt, .doc), by content; None when none of them.
+    A zip is told .docx (.ofd is a zip too); an OLE2 file or RTF is told .doc (.wps is the same kind)."""
     if head[:1024].lstrip().startswith(b"%PDF-"):
         return ".pdf"
+    if head.startswith((OLE2, b"{\\rtf")):
+        return ".doc"
     if head.startswith(b"PK\x03\x04"):
         return ".docx"  # a zip: checked for word/document.xml by check_content
     if truncated:  # cut back to a line end, so that a character split at the cut does not fail the text
@@ -90,9 +95,23 @@ def check_content(path: Path, suffix: str) -> None:
         raise UploadError("文件是空的")
     kind = kind_of(head[: 1 << 20], truncated=len(head) > 1 << 20)
     if kind is None:
-        raise UploadError("文件内容不是文本、Word (.docx) 或 PDF")
+        raise UploadError("文件内容不是文本、Word、WPS、OFD 或 PDF")
+    if (kind, suffix) in ((".docx", ".ofd"), (".doc", ".wps")):
+        kind = suffix  # an .ofd is a zip as a .docx is (told apart by its parts below); WPS writes Word's format
     if kind != suffix:
         raise UploadError(f"文件名是 {suffix}，内容却是{KINDS[kind]}：请改正扩展名后再上传")
+    if kind in (".doc", ".wps"):
+        from qa.reading.convert import INSTALL, soffice
+
+        if soffice() is None:
+            raise UploadError(f"读取 {suffix} 文件需要在服务器上安装 LibreOffice（{INSTALL}）")
+    if kind == ".ofd":
+        try:
+            with zipfile.ZipFile(path) as archive:
+                if not any(n.lower().lstrip("/") == "ofd.xml" for n in archive.namelist()):
+                    raise UploadError("这个 .ofd 文件里没有 OFD 入口文件（OFD.xml）")
+        except zipfile.BadZipFile as exc:
+            raise UploadError(f"这个 .ofd 文件已损坏：{exc}") from None
     if kind == ".docx":
         try:
             with zipfile.ZipFile(path) as archive:

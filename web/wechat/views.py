@@ -333,7 +333,7 @@ def phone_reply() -> PhoneReply:
     """The formatter, with links to clause pages when PUBLIC_BASE_URL is set."""
     base = str(current_app.config.get("PUBLIC_BASE_URL") or "").strip().rstrip("/")
     plans = current_assistant().catalogue.by_id
-    shorts = lambda plan: plans[plan].short if plan in plans else plan  # noqa: E731 — each plan's heading
+    shorts = lambda plan: plans[plan].short if plan in plans else plan  # each plan's heading
     if not base:
         return PhoneReply(lambda clause: "", shorts=shorts)
     return PhoneReply(

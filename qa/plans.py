@@ -1,0 +1,423 @@
+"""The plans loaded, as staff name them: each plan's title, issuer, date, document number, places and years,
+read from its own title, cover letter and preamble once at start-up; and which plans a question names.
+
+A question names a plan by a place of any level its title or issuer opens with (上海市青浦区 → 上海, 上海市,
+青浦, 青浦区; a long name's common short form too, 锡林郭勒盟 → 锡盟), a place its cover letter or preamble
+cites as its own region (《内蒙古自治区人民政府关于…》 → 内蒙古: a weaker name, used only where no plan opens
+with that place), its issuer before an issuing word ("盟工商局印发的"), words of its title before a document word
+("营商环境重点任务清单"), the year of its title or date ("2018年的方案") or its document number (黔府办函〔2023〕16
+号). Nothing here lists places or plans: every name comes from the plans themselves.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import PurePath
+
+from .reading.documents import entry_issuer
+from .reading.units import is_abbreviation
+from .records import Clause
+from .vocabulary import (
+    DOCUMENT_TYPES,
+    NOT_PREFIXED,
+    PLACE_ENDINGS,
+    PREFIX_WORDS,
+    TITLE_ENDINGS,
+    alternation,
+)
+
+__all__ = ["Catalogue", "Plan", "Scope"]
+
+HAN = r"\u4e00-\u9fff"
+HAN_ONLY = re.compile(f"[{HAN}]+")
+# A place at the start of a name: two to eight characters and a level's ending (锡林郭勒盟, 青浦区, 内蒙古自治区).
+PLACE = re.compile(rf"([{HAN}]{{2,8}}?)({alternation(PLACE_ENDINGS)})")
+# A party committee's name opens with its party, then its place ("中共延安市委" → 延安市).
+PARTY = re.compile(r"^(?:中共|中国共产党)")
+# Endings whose long place names staff shorten to their first character and the ending (锡林郭勒盟 → 锡盟,
+# 克拉玛依市 → 克市): a league's or a city's, never a province's or a county's.
+SHORTENED = ("盟", "市")
+# A document number as written (黔府办函〔2023〕16 号, 青府办发[2023]6号) or typed without its brackets.
+NUMBER = re.compile(rf"([{HAN}]{{1,10}}?)\s*[〔\[(（【]?\s*((?:19|20)\d\d)\s*[〕\])）】]?\s*(\d{{1,4}})\s*号")
+# A document number in a question: its prefix may run on from the words before it ("按黔府办函16号"), its year
+# and brackets may be left out.
+TYPED_NUMBER = re.compile(
+    rf"([{HAN}]{{2,16}})\s*[〔\[(（【]?\s*((?:19|20)\d\d)?\s*[〕\])）】]?\s*(\d{{1,4}})\s*号"
+)
+# A year naming a plan: "2018年的方案", "2023年度的清单", "23年那个方案".
+YEAR = re.compile(r"((?:19|20)\d\d)\s*年度?(?:版)?(?:的|那个|这个|那份|这份)?(?=方案|清单|要点|措施|举措|规划|文件|通知|计划|意见)")
+DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+# What the documents are called: a title's ending, and a document as staff say it.
+DOCUMENT = alternation(DOCUMENT_TYPES + TITLE_ENDINGS + ("文件",))
+TITLE_PHRASE = re.compile(rf"([{HAN}A-Za-z0-9“”\"]{{2,24}}?)({DOCUMENT})")
+# Where a phrase naming a document by its title starts: after punctuation or a word that opens a place in the
+# sentence (在, 按, 据 …), never inside the title.
+PHRASE_BREAK = re.compile(r"[\s，,。？?！!：:；;、（）()《》在里按从据照和与及是的]")
+# An issuer named before the issuing word ("盟工商局印发的", "省政府办公厅发的").
+ISSUING = re.compile(rf"(?:印发|下发|发布|出台|制定|发)的?|的(?=[^，,。？?]{{0,12}}(?:{DOCUMENT}))")
+QUOTED_TITLE = re.compile(r"《([^》]{4,60})》")
+# The words that frame a plan's name in a question: "按X这个文件，", "在X的方案中，", "X方案里": they only name it.
+FRAME = re.compile(
+    rf"(?:的|这个|这份|那个|那份|该|这一)*(?P<doc>{DOCUMENT})?(?P<where>里面|里头|里|中|内|上)?(?P<comma>[，,、：:])?"
+)
+FRAME_OPENINGS = ("根据", "按照", "按", "在", "据", "从", "照")
+EMPTY_BRACKETS = re.compile(r"[(（]\s*[)）]")
+# A title's own year: "2023年", "（2023版）".
+TITLE_YEAR = re.compile(r"((?:19|20)\d\d)\s*(?:年|版)")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One plan (a document of the corpus) as staff name it."""
+
+    id: str  # stable: the file's name without its ending (with the document's number in a compilation)
+    title: str
+    short: str  # the title as a heading shows it: its place, or its first words
+    source: str
+    issuer: str = ""
+    date: str = ""
+    number: str = ""  # document number as written
+    places: tuple[str, ...] = ()  # places the title or issuer opens with, and their short forms
+    cited_places: tuple[str, ...] = ()  # places of the region its letter or preamble cites as its own
+    years: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        """The plan as JSON-ready data."""
+        return {"id": self.id, "title": self.title, "short": self.short, "issuer": self.issuer,
+                "date": self.date, "number": self.number}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a question says of the plans: the plans it names (none: all) and the question without the names."""
+
+    plans: tuple[str, ...] = ()
+    text: str = ""
+    names: tuple[str, ...] = ()  # the words that named them
+
+
+def squeeze(text: str) -> str:
+    """Text without white space (a title wrapped over lines, "2023 年")."""
+    return "".join(text.split())
+
+
+def places_in(name: str) -> list[tuple[str, str]]:
+    """The places a name opens with, every level (上海市青浦区人民政府办公室 → (上海, 市), (青浦, 区))."""
+    name = PARTY.sub("", squeeze(name))
+    found, at = [], 0
+    while True:
+        match = PLACE.match(name, at)
+        if match is None or name[match.start(2) : match.start(2) + 2] in NOT_PREFIXED:
+            return found
+        found.append((match.group(1), match.group(2)))
+        at = match.end()
+
+
+def place_forms(stem: str, ending: str) -> list[str]:
+    """How staff write a place: in full, without its level's ending, and a long one shortened (锡盟)."""
+    forms = [stem + ending, stem]
+    if len(stem) >= 3 and ending in SHORTENED:
+        forms.append(stem[0] + ending)
+    return forms
+
+
+def _plan_ids(groups: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """A stable id for each (source, title): the file's name without its ending, the document's number after it
+    when the file holds several, the whole name when two files share a stem."""
+    by_source: dict[str, list[str]] = {}
+    for source, doc in groups:
+        by_source.setdefault(source, []).append(doc)
+    stems = Counter(PurePath(source).stem for source in by_source)
+    ids = {}
+    for source, docs in by_source.items():
+        stem = PurePath(source).stem if stems[PurePath(source).stem] == 1 else source
+        for n, doc in enumerate(docs, 1):
+            ids[(source, doc)] = stem if len(docs) == 1 else f"{stem}-{n}"
+    return ids
+
+
+class Catalogue:
+    """The plans of the loaded clauses, in corpus order, and what names each of them in a question."""
+
+    def __init__(self, clauses: Sequence[Clause], words: Callable[[str], Iterable[str]] | None = None):
+        """`words`: how a phrase is cut into words (jieba's, the index's); by default its characters' pairs."""
+        groups: dict[tuple[str, str], list[Clause]] = {}
+        for clause in clauses:
+            groups.setdefault((clause.source, clause.doc), []).append(clause)
+        ids = _plan_ids(list(groups))
+        plans = [_read_plan(ids[key], found) for key, found in groups.items()]
+        shorts = Counter(plan.short for plan in plans)
+        # plans of one place are told apart by their year, else by their title
+        plans = [
+            plan if shorts[plan.short] == 1 else replace(plan, short=_distinct_short(plan, plans))
+            for plan in plans
+        ]
+        self.plans: tuple[Plan, ...] = tuple(plans)
+        self.by_id = {plan.id: plan for plan in self.plans}
+        self._of = {key: ids[key] for key in groups}
+        self._words = words or (lambda text: [text[i : i + 2] for i in range(len(text) - 1)])
+        self._names = self._name_forms()
+        ordered = sorted(self._names, key=len, reverse=True)
+        self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        self._title_words = {plan.id: set(self._content_words(plan.title)) for plan in self.plans}
+        counts = Counter(w for words in self._title_words.values() for w in words)
+        # a word most titles hold (营商, 环境, 2023) names no plan alone
+        self._common = {w for w, n in counts.items() if len(self.plans) > 2 and n * 2 > len(self.plans)}
+        # each plan's issuers with the body each names without its place (工商行政管理局), and how they end
+        self._issuers_of = {plan.id: _issuer_bodies(plan) for plan in self.plans}
+        self._issuer_endings = {body[-1] for bodies in self._issuers_of.values() for _, body in bodies if body}
+        self._issuer_endings |= {issuer[-1] for bodies in self._issuers_of.values() for issuer, _ in bodies}
+        self.scope_of = functools.lru_cache(maxsize=4096)(self.scope_of)
+
+    def __len__(self) -> int:
+        return len(self.plans)
+
+    def __iter__(self):
+        return iter(self.plans)
+
+    def plan_of(self, clause: Clause) -> str:
+        """The id of the plan a clause belongs to ('' for a clause of no loaded plan)."""
+        return self._of.get((clause.source, clause.doc), "")
+
+    def named(self, name: str) -> Plan | None:
+        """The plan an id, a title, a short title or a name that names one plan alone stands for, else None."""
+        name = squeeze(name or "")
+        if name in self.by_id:
+            return self.by_id[name]
+        for plan in self.plans:
+            if name in (squeeze(plan.title), plan.short):
+                return plan
+        scope = self.scope_of(name)
+        return self.by_id[scope.plans[0]] if len(scope.plans) == 1 and scope.names else None
+
+    def _name_forms(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+        """Each place form → (plans opening with it, plans citing it as their region)."""
+        own: dict[str, list[str]] = {}
+        cited: dict[str, list[str]] = {}
+        for plan in self.plans:
+            for form in plan.places:
+                own.setdefault(form, []).append(plan.id)
+            for form in plan.cited_places:
+                cited.setdefault(form, []).append(plan.id)
+        return {
+            form: (tuple(dict.fromkeys(own.get(form, ()))), tuple(dict.fromkeys(cited.get(form, ()))))
+            for form in {*own, *cited}
+            if len(form) >= 2
+        }
+
+    def _content_words(self, text: str) -> list[str]:
+        """The words of a title or phrase that can name a plan (not its place, not a lone character)."""
+        return [w for w in self._words(squeeze(text).replace("“", "").replace("”", "")) if len(w) >= 2]
+
+    def scope_of(self, question: str, keep: Sequence[tuple[int, int]] = ()) -> Scope:
+        """The plans a question names and the question with those names taken out (a name in or right before a
+        span of `keep`, a unit's name such as 三亚市财政局, names its plan but stays in the question)."""
+        if len(self.plans) < 2:
+            return Scope(text=question)
+        found: list[tuple[int, int, tuple[str, ...], str]] = []  # (start, end, plans, what replaces the words)
+        for match in TYPED_NUMBER.finditer(question):
+            # as written, or typed without its brackets or its year ("黔府办函16号")
+            typed, year, serial = match.groups()
+            plans, start = [], match.end()
+            for plan in self.plans:
+                parts = _number_parts(plan.number)
+                if parts and typed.endswith(parts[0]) and year in ("", None, parts[1]) and int(serial) == parts[2]:
+                    plans.append(plan.id)
+                    start = min(start, match.end(1) - len(parts[0]))
+            if plans:
+                found.append((start, match.end(), tuple(plans), "文件"))
+        for match in YEAR.finditer(question):
+            plans = tuple(p.id for p in self.plans if match.group(1) in p.years)
+            if plans and len(plans) < len(self.plans):
+                found.append((match.start(), match.end(), plans, ""))
+        found += self._issuers(question, found)
+        if self._pattern is not None:
+            for match in self._pattern.finditer(question):
+                start, end = match.span()
+                if question[end - 1 : end + 1] in NOT_PREFIXED or _inside(start, end, found):
+                    continue
+                own, cited = self._names[match.group()]
+                plans = own or cited
+                if any(a <= end and start < b for a, b in keep):  # in or right before a unit's name
+                    found.append((start, end, plans, question[start:end]))
+                    continue
+                if question[end : end + 1] == "的":
+                    end += 1
+                found.append((start, end, plans, ""))
+        found += self._titles(question, found)
+        if not found:
+            return Scope(text=question)
+        found.sort()
+        sets = [set(plans) for _, _, plans, _ in found]
+        chosen = set.intersection(*sets) or set.union(*sets)
+        text, at = [], 0
+        for start, end, _, replacement in found:
+            if start < at:
+                continue
+            if replacement and replacement != "文件":  # a unit's name holding the place: kept whole
+                text += [question[at:start], replacement]
+                at = end
+                continue
+            # the words that only frame the name ("按…这个文件，", "…方案里，") go with it; a document named
+            # and asked about ("贵州这个清单是谁印发的") stays a document: 这个文件是谁印发的
+            frame = FRAME.match(question, end)
+            if frame.group("where") or frame.group("comma"):
+                end, replacement = frame.end(), ""
+                opening = next((o for o in FRAME_OPENINGS if question[at:start].endswith(o)), "")
+                start -= len(opening)
+            elif frame.group("doc") or replacement:
+                end, replacement = frame.end(), "这个文件"
+            text += [question[at:start], replacement]
+            at = end
+        text.append(question[at:])
+        plans = tuple(p.id for p in self.plans if p.id in chosen)
+        return Scope(plans, EMPTY_BRACKETS.sub("", "".join(text)).strip(" ，,"), tuple(question[s:e] for s, e, _, _ in found))
+
+    def _issuers(self, question: str, found: list) -> list[tuple[int, int, tuple[str, ...], str]]:
+        """An issuer named before an issuing word: in full, without its place, or abbreviated (盟工商局 for
+        锡林郭勒盟工商行政管理局)."""
+        named = []
+        for match in ISSUING.finditer(question):
+            before = question[: match.start()]
+            if not before or before[-1] not in self._issuer_endings:  # no issuer's name ends here
+                continue
+            for length in range(min(len(before), 20), 2, -1):
+                span = before[-length:]
+                if not HAN_ONLY.fullmatch(span):
+                    continue
+                plans = tuple(p.id for p in self.plans if _issued_by(span, p, self._issuers_of[p.id]))
+                if plans and len(plans) < len(self.plans):
+                    start = match.start() - length
+                    named.append((start, match.end(), plans, ""))
+                    break
+        return [n for n in named if not _inside(n[0], n[1], found)]
+
+    def _titles(self, question: str, found: list) -> list[tuple[int, int, tuple[str, ...], str]]:
+        """Words of a title before a document word ("营商环境重点任务清单", "民营经济三年行动方案"): the plans whose
+        title holds more than half of the phrase's words and a word few titles hold; the best of them."""
+        named = []
+        for match in TITLE_PHRASE.finditer(question):
+            phrase, start = match.group(0), match.start()
+            breaks = list(PHRASE_BREAK.finditer(phrase[: -len(match.group(2))]))
+            if breaks:
+                start += breaks[-1].end()
+            # a place named before the title's words ("广州金融行动方案") is a name of its own
+            start = max([start, *(b for a, b, *_ in found if a <= start < b)])
+            phrase = question[start : match.end()]
+            words = [w for w in self._content_words(phrase) if not any(w in f for f in self._names)]
+            if len(words) < 2:
+                continue
+            best, plans = 0, []
+            for plan in self.plans:
+                held = [w for w in words if w in self._title_words[plan.id] or w in squeeze(plan.title)]
+                if len(held) * 2 <= len(words) or not any(w not in self._common for w in held):
+                    continue
+                if len(held) > best:
+                    best, plans = len(held), [plan.id]
+                elif len(held) == best:
+                    plans.append(plan.id)
+            if plans and not _inside(start, match.end(), found):
+                named.append((start, match.end(), tuple(plans), "文件"))
+        return named
+
+
+def _distinct_short(plan: Plan, plans: Sequence[Plan]) -> str:
+    """A short title for a plan that shares its place with others: with its year when that tells it apart,
+    else its title."""
+    years = Counter(p.years[:1] for p in plans if p.short == plan.short)
+    if plan.years and years[plan.years[:1]] == 1:
+        return f"{plan.short}{plan.years[0]}年"
+    return plan.title
+
+
+def _inside(start: int, end: int, found: list) -> bool:
+    """Whether a span overlaps one already taken."""
+    return any(start < b and a < end for a, b, *_ in found)
+
+
+def _number_parts(number: str) -> tuple[str, str, int] | None:
+    """A document number's prefix, year and serial (黔府办函〔2023〕16号 → 黔府办函, 2023, 16), or None."""
+    match = NUMBER.search(number) if number else None
+    return (match.group(1), match.group(2), int(match.group(3))) if match else None
+
+
+def _issuer_bodies(plan: Plan) -> list[tuple[str, str]]:
+    """Each issuer of a plan with what it names without its place: 锡林郭勒盟工商行政管理局 → 工商行政管理局."""
+    found = []
+    for issuer in plan.issuer.split("、") if plan.issuer else []:
+        body = issuer
+        for stem, ending in places_in(issuer):
+            body = body.replace(stem + ending, "", 1)
+        found.append((issuer, PARTY.sub("", body)))
+    return found
+
+
+def _issued_by(span: str, plan: Plan, bodies: Sequence[tuple[str, str]]) -> bool:
+    """Whether words name the plan's issuer (`bodies`: its issuers without their place): in full, without its
+    place or with its place shortened, or by an abbreviation ending as it does (工商局 for 工商行政管理局)."""
+    for issuer, body in bodies:
+        if not body or span == issuer:
+            return span == issuer
+        rest = span
+        for form in sorted(plan.places, key=len, reverse=True):
+            if rest.startswith(form):
+                rest = rest[len(form) :]
+                break
+        else:
+            if rest[0] in "".join(PLACE_ENDINGS):  # 盟工商局, 省政府办公厅: the level alone
+                rest = rest[1:]
+        if rest and rest[-1] == body[-1] and (rest == body or (len(rest) >= 3 and is_abbreviation(rest, body))):
+            return True
+    return False
+
+
+def _read_plan(plan_id: str, clauses: Sequence[Clause]) -> Plan:
+    """A plan's facts and names from its own clauses: the cover letter's signature, date and number, the title,
+    the compilation's entry heading (its issuer), the preamble's cited documents."""
+    title = squeeze(clauses[0].doc)
+    letter = [c for c in clauses if c.kind == "letter"]
+    front = [c for c in clauses if c.kind in ("letter", "preamble")][:12]
+    signed = [squeeze(c.text) for c in letter if c.title == "发文单位" and not squeeze(c.text).startswith("已经")]
+    issuers = [s for s in signed if places_in(s) or len(s) >= 4]
+    if not issuers:  # the heading that announces it: "4. 克拉玛依市人民政府办公室关于印发…"
+        heading = next((squeeze(c.text) for c in letter if "关于印发" in squeeze(c.text)), "")
+        issuer = entry_issuer(heading) if heading else ""
+        issuer = re.sub(r"^\d{1,3}[.．、]", "", issuer)
+        issuers = [issuer] if issuer and len(issuer) <= 30 else []
+    date = next((squeeze(c.text) for c in letter if c.title == "日期"), "")
+    if not date:
+        date = next((m.group(0) for c in letter if (m := DATE.search(squeeze(c.text)))), "")
+    number = next((squeeze(c.text) for c in letter if c.title == "文号"), "")
+    own: list[str] = []
+    for name in [title, *issuers]:
+        for stem, ending in places_in(name):
+            own += place_forms(stem, ending)
+    cited: list[str] = []
+    for clause in front:
+        for quoted in QUOTED_TITLE.findall(squeeze(clause.text)):
+            for stem, ending in places_in(quoted)[:1]:
+                if (stem + ending).startswith(PREFIX_WORDS):  # 《自治区…》: a level, not a place
+                    continue
+                cited += [f for f in place_forms(stem, ending) if f not in own]
+    years = [m.group(1) for m in TITLE_YEAR.finditer(title)]
+    if date and (m := DATE.search(date)):
+        years.append(m.group(1))
+    # the most specific place the title opens with, else the issuer's (安徽省 for 创优营商环境对标提升举措)
+    levels = places_in(title) or [level for issuer in issuers for level in places_in(issuer)]
+    short = "".join(levels[-1]) if levels else title[:10]
+    return Plan(
+        id=plan_id,
+        title=title,
+        short=short,
+        source=clauses[0].source,
+        issuer="、".join(dict.fromkeys(issuers)),
+        date=date,
+        number=number,
+        places=tuple(dict.fromkeys(own)),
+        cited_places=tuple(dict.fromkeys(cited)),
+        years=tuple(dict.fromkeys(years)),
+    )
