@@ -171,12 +171,9 @@ class Retriever:
             snapshot=part(snapshot, ".bm25.npz") if snapshot is not None else None,
         )
 
-    def rank(self, query: Question, k: int = 20) -> list[tuple[int, float, float]]:
-        """The k best (clause index, score, coverage), best first; BM25 times coverage (Lucene's "coord"),
-        so that a clause holding every term of the question beats one repeating a few of them."""
-        # jieba's search mode gives a word and its parts (简易注销, 简易, 注销): the word is the evidence, and its
-        # parts back it up where a clause writes them apart, so that a question's compounds do not drown its
-        # other words (承诺 beside 简易注销 and 投资人). A synonym counts a share of the word it stands for.
+    def query_words(self, query: Question) -> tuple[list[str], list[float]]:
+        """The words BM25 scores a question by, and their weights: a word's parts count part_weight, a synonym
+        expansion_weight of the word it stands for."""
         weight = {
             t: self.settings.part_weight if part_of_another(t, query.terms) else 1.0 for t in query.terms
         }
@@ -185,6 +182,15 @@ class Retriever:
             if word not in query.terms:
                 words.append(word)
                 weights.append(self.settings.expansion_weight * weight.get(term, 1.0))
+        return words, weights
+
+    def rank(self, query: Question, k: int = 20) -> list[tuple[int, float, float]]:
+        """The k best (clause index, score, coverage), best first; BM25 times coverage (Lucene's "coord"),
+        so that a clause holding every term of the question beats one repeating a few of them."""
+        # jieba's search mode gives a word and its parts (简易注销, 简易, 注销): the word is the evidence, and its
+        # parts back it up where a clause writes them apart, so that a question's compounds do not drown its
+        # other words (承诺 beside 简易注销 and 投资人). A synonym counts a share of the word it stands for.
+        words, weights = self.query_words(query)
         hits = self.bm25.top(words, k=k, weights=weights, within=self.mask(query.plans))
         if not hits or hits[0][1] < self.settings.min_score:
             return []
@@ -223,14 +229,7 @@ class Retriever:
         plans whose BM25 alone could still reach the ratio (coverage never raises a score)."""
         if not query.terms or len(self.plan_ids) < 2:
             return []
-        weight = {
-            t: self.settings.part_weight if part_of_another(t, query.terms) else 1.0 for t in query.terms
-        }
-        words, weights = list(query.terms), [weight[t] for t in query.terms]
-        for term, word in query.expansions:
-            if word not in query.terms:
-                words.append(word)
-                weights.append(self.settings.expansion_weight * weight.get(term, 1.0))
+        words, weights = self.query_words(query)
         scores = self.bm25.scores(words, weights)
         if self._starts is not None:
             maxima = np.maximum.reduceat(scores, self._starts).tolist()
