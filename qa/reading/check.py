@@ -121,8 +121,8 @@ def read_by_ocr(warnings: Iterable[str]) -> frozenset[str]:
 def how_read(name: str, warnings: Iterable[str] = ()) -> str:
     """How a plan file is read, for staff, from its name and the corpus warnings (a view reads no file again)."""
     suffix = name[name.rfind("."):].lower() if "." in name else ""
-    how = {".ofd": "OFD", ".doc": "LibreOffice 转换（.doc）", ".wps": "LibreOffice 转换（.wps）", ".docx": "Word (.docx)",
-           ".pdf": "PDF", ".txt": "文本"}.get(suffix, "")
+    how = {".ofd": "OFD", ".doc": "LibreOffice 转换（.doc）", ".wps": "LibreOffice 转换（.wps）",
+           ".docx": "Word (.docx)", ".pdf": "PDF", ".txt": "文本"}.get(suffix, "")
     return f"{how}，部分或全部页面经 OCR 识读（请核对）" if name in read_by_ocr(warnings) else how
 
 

@@ -64,7 +64,7 @@ class HttpsAwareSessions(SecureCookieSessionInterface):
 
 def init_app(app: Flask, seen_version: str = "") -> None:
     """Set up the admin area and what it rests on; `seen_version`: the corpus stamp the index was built at."""
-    from .. import build_assistant
+    from .. import build_assistant, ready
 
     config = app.config
     folder = instance_dir(config)
@@ -97,7 +97,7 @@ def init_app(app: Flask, seen_version: str = "") -> None:
     question_log.start()
     app.extensions["log"] = question_log
     reloader = CorpusReloader(
-        app, store, lambda: build_assistant(app.config, store), config["CORPUS_DIR"], seen_version
+        app, store, lambda: ready(build_assistant(app.config, store)), config["CORPUS_DIR"], seen_version
     )
     app.extensions["reloader"] = reloader
     app.before_request(reloader.check)
