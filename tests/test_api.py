@@ -549,9 +549,9 @@ def test_a_follow_up_keeps_the_plan_its_question_named(both_client):
     assert then["found"] and {c["plan"] for c in then["citations"]} == {"sanya-2023-business-environment-plan"}
 
 
-@pytest.mark.parametrize("plan", ["天津", 5, ["plan"], "x" * 201])
-def test_a_plan_no_loaded_plan_answers_to_is_a_400(both_client, plan):
+@pytest.mark.parametrize("plan, status", [("天津", 404), (5, 400), (["plan"], 400), ("x" * 201, 400)])
+def test_a_plan_no_loaded_plan_answers_to_is_not_found_and_a_bad_one_a_400(both_client, plan, status):
     response = both_client.post("/api/ask", json={"question": "公平竞争审查谁牵头？", "plan": plan})
-    assert response.status_code == 400 and response.get_json()["error"]
+    assert response.status_code == status and response.get_json()["error"]
     if plan == "天津":
         assert "没有名为“天津”的方案" in response.get_json()["error"]

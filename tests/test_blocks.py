@@ -53,7 +53,10 @@ def test_brackets_of_units_with_role_words_are_blocks(block):
 def test_a_bare_bracket_of_units_is_a_block_under_a_plan_wide_convention():
     text = "强化营商环境投诉处理。〔市市场监管局、市政务服务和资源交易中心，市级有关部门（单位）〕"
     assert blocks(text, "comma_leads") == ["〔市市场监管局、市政务服务和资源交易中心，市级有关部门（单位）〕"]
-    assert blocks(text) == []  # with no convention a bracket of units names no duty
+    # with no convention too, a bracket of units closing a sentence names its units (the contract: a list with
+    # no role split leads), where the plan states no convention to say otherwise
+    assert blocks(text) == ["〔市市场监管局、市政务服务和资源交易中心，市级有关部门（单位）〕"]
+    assert blocks("推进（市场监管局、税务局等部门的）数据共享。") == []  # inside a sentence it is text
 
 
 def test_the_bracket_stating_the_convention_is_a_block():

@@ -87,9 +87,12 @@ def ask():
         payload = json_payload()
         question, session = read_question(payload, current_app.config["MAX_QUESTION_LENGTH"])
         plan = read_plan(payload)
-        assistant().plan_scope(plan)  # a plan no loaded plan answers to: 400 naming it
     except ValueError as exc:
         return error(400, str(exc))
+    try:
+        assistant().plan_scope(plan)
+    except ValueError as exc:  # a plan no loaded plan answers to: not found, as an unknown unit is
+        return error(404, str(exc))
     channel = channel_of(request.headers.get("Sec-Fetch-Site"))
     body = answer_body(current_app, question, session, channel, request.script_root, plan)
     return current_app.response_class(body, mimetype="application/json")
@@ -159,7 +162,7 @@ class FastAsk:
             body = answer_body(self.app, question, session, channel_of(environ.get("HTTP_SEC_FETCH_SITE")),
                                script_root(environ), plan)
         except ValueError:
-            return self.wsgi_app(environ, start_response)  # a plan no loaded plan answers to: Flask's 400
+            return self.wsgi_app(environ, start_response)  # a plan no loaded plan answers to: Flask's 404
         except Exception:
             log.exception("unexpected error on %s", self.PATH)
             return self._send(start_response, "500 INTERNAL SERVER ERROR", INTERNAL_ERROR)

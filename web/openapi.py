@@ -391,6 +391,7 @@ def openapi_spec(server: str = "/", max_question_length: int = 500) -> dict:
                 "responses": {
                     "200": _json(_ref("Answer"), "The answer, citing the clauses it rests on."),
                     "400": ERROR,
+                    "404": ERROR,  # a `plan` no loaded plan answers to
                     "413": ERROR,
                 },
             }
