@@ -82,10 +82,12 @@ def run_wrk(
     threads: int = 2,
     sessions: int = 64,
     sign: Callable[[], str] | None = None,
+    start: int = 0,
 ) -> Load:
     """Load `base + path` for `duration` seconds from `connections` connections; RuntimeError if wrk fails.
 
-    With `sign`, every request goes to a URL of its own that `sign()` makes (a signed /wechat?… URL).
+    With `sign`, every request goes to a URL of its own that `sign()` makes (a signed /wechat?… URL). The
+    threads ask from evenly spaced places in `questions`, from `start` on (see load.lua).
     """
     wrk = ensure_wrk()
     with tempfile.TemporaryDirectory() as tmp:
@@ -113,6 +115,7 @@ def run_wrk(
             str(sessions),
             str(next(_RUNS) * 10**11),
             str(threads),
+            str(start),
         ]
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60, check=False)
     line = next((x for x in done.stdout.splitlines() if x.startswith("WRKJSON ")), None)

@@ -1,7 +1,13 @@
-"""Every figure of the assistant in one command: start-up, in-process latency, HTTP under wrk, at 1/10/100 plans.
+"""Every figure of the assistant in one command: start-up, in-process latency, HTTP under wrk, at 1/10/100 plans,
+repeated and new questions beside the naive peer and the ceiling, and the whole compilation.
 
-    python bench/run.py                                   # the full run (about 5 minutes), writes bench/RESULTS.md
+    python bench/run.py                                   # the full run (about 12 minutes), writes bench/RESULTS.md
     python bench/run.py --only http --duration 5 --plans 1   # a shorter run while developing (writes nothing)
+    python bench/run.py --only new --duration 10          # new questions against the peer alone
+    python bench/run.py --only compilation                # the whole compilation alone
+
+Two kinds of load: repeated questions (222 real ones in rotation: after the first wave every answer is cached)
+and new questions (50,000 distinct phrasings made from the plans, bench/phrasings.py: every answer computed).
 
 Servers are started as users start them (`python app.py`, waitress; `gunicorn -w 2 'app:create_app()'`) on
 127.0.0.1, each with a state database of its own; wrk (apt-get install -y wrk when missing) loads them.
@@ -22,19 +28,23 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import machine  # noqa: E402
+from bench import compilation, machine  # noqa: E402
 from bench.bench_engine import measure, questions  # noqa: E402
+from bench.phrasings import of_folder  # noqa: E402
 from bench.client import ask, get_json, wechat_problem, wechat_query  # noqa: E402
 from bench.load import Load, ensure_wrk, run_wrk  # noqa: E402
 from bench.report import (  # noqa: E402
     NGINX_ONE,
     NGINX_TWO,
+    MODES,
     HttpRow,
     Results,
     acceptance,
+    compilation_tables,
     engine_table,
     http_table,
     markdown,
+    ratios_table,
     rounds_table,
     startup_table,
 )
@@ -45,7 +55,8 @@ from tests.services import Nginx, RedisServer  # noqa: E402 — the tests' real 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 WECHAT_TOKEN = "bench-token"  # the servers' token for the run; the load's URLs are signed with it
 SERVERS = {"waitress": "waitress (python app.py)", "gunicorn": "gunicorn -w 2",
-           "gunicorn, log off": "gunicorn -w 2, question log off", "peer": "naive peer, gunicorn -w 2"}
+           "gunicorn, log off": "gunicorn -w 2, question log off", "peer": "naive peer, gunicorn -w 2",
+           "ceiling": "ceiling: fixed JSON, gunicorn -w 2"}
 HEAD_TO_HEAD_ROUNDS = 3  # runs of each contender, taken in turn
 MISSING = (pytest.skip.Exception, pytest.fail.Exception)  # how tests.services says a service is not installed
 SESSIONS_PER_THREAD = 64
@@ -56,8 +67,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--only",
-        choices=["engine", "startup", "http", "reading"],
-        help="one part: in-process latency, start-up and memory, or HTTP under load (with start-up)",
+        choices=["engine", "startup", "http", "new", "repeated", "reading", "compilation"],
+        help="one part: in-process latency, start-up and memory, HTTP under load (with start-up), the new or the "
+        "repeated questions against the peer and the ceiling alone, the reading, the whole compilation",
     )
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of each wrk run (default 20)")
     parser.add_argument(
@@ -165,7 +177,8 @@ def start_up(results: Results, asked: list[str], plans: int, snapshot: str, serv
     )
 
 
-def run_servers(results: Results, asked: list[str], args: argparse.Namespace, workdir: Path) -> None:
+def run_servers(results: Results, asked: list[str], fresh: list[str], args: argparse.Namespace,
+                workdir: Path) -> None:
     """For each corpus size: `python app.py` started without an index snapshot (start-up, memory, load) and
     again from the snapshot it left (start-up); then gunicorn under load (at 1 plan: beside the naive peer,
     and behind nginx)."""
@@ -184,7 +197,7 @@ def run_servers(results: Results, asked: list[str], args: argparse.Namespace, wo
         if args.only == "startup":
             continue
         if plans == 1:
-            head_to_head(results, asked, args, workdir, env)
+            head_to_head(results, asked, fresh, args, workdir, env)
             behind_nginx(results, asked, args, workdir, env)
             continue
         say(f"{SERVERS['gunicorn']}, {plans} plan(s): starting")
@@ -192,38 +205,62 @@ def run_servers(results: Results, asked: list[str], args: argparse.Namespace, wo
             load_server(server, plans, asked, args, results)
 
 
-def head_to_head(results: Results, asked: list[str], args: argparse.Namespace, workdir: Path,
-                 env: dict[str, str]) -> None:
-    """gunicorn -w 2 with the question log on, with it off, and the naive peer, all running at once and
-    loaded in turn, round after round: the machine's drift (other tenants, heat) falls on all three alike.
-    Each one's median run is what the acceptance compares."""
-    contenders = [("peer", "peer", {}), ("gunicorn", "gunicorn", {}),
+def head_to_head(results: Results, asked: list[str], fresh: list[str], args: argparse.Namespace, workdir: Path,
+                 env: dict[str, str], modes: tuple[str, ...] = ("repeated", "new")) -> None:
+    """gunicorn -w 2 with the question log on, with it off, the naive peer and the ceiling (a bare WSGI app
+    returning a fixed answer), all running at once and loaded in turn, round after round, with repeated
+    questions (`asked`) and with new ones (`fresh`): the machine's drift (other tenants, heat) falls on all
+    alike. Each one's median run is what the acceptance compares. The ceiling answers every question the same,
+    so it is loaded once a round, beside the repeated questions."""
+    contenders = [("peer", "peer", {}), ("ceiling", "ceiling", {}), ("gunicorn", "gunicorn", {}),
                   ("gunicorn", "gunicorn, log off", {"LOG_QUESTIONS": "false"})]
+    if "repeated" not in modes:
+        contenders = [c for c in contenders if c[0] != "ceiling"]
     if not PEER.is_dir():
         results.notes.append(f"the naive peer is not in {PEER}: measured without it")
-        contenders = contenders[1:]
+        contenders = [c for c in contenders if c[0] != "peer"]
     duration = max(2.0, args.duration / 2)
+    lists = {"repeated": asked, "new": fresh}
+    cursor: dict[tuple[str, str], int] = {}  # where each server's next run starts in each list
+
+    def load(name: str, server: Server, mode: str, seconds: float) -> Load:
+        start = cursor.get((name, mode), 0)
+        done = run_wrk(server.base, "/api/ask", "ask", lists[mode], seconds, args.connections,
+                       sessions=SESSIONS_PER_THREAD, start=start)
+        cursor[name, mode] = start + done.requests // 2 + 1  # on through the list: no question asked again
+        return done
+
     with contextlib.ExitStack() as stack:
         servers = []
         for kind, name, extra in contenders:
             say(f"{SERVERS[name]}, 1 plan: starting")
             server = stack.enter_context(serving(kind, workdir, None, env={**env, **extra}))
-            if kind != "peer":
+            if kind == "gunicorn":
                 warm_up(server, asked)
-            run_wrk(server.base, "/api/ask", "ask", asked, max(2.0, min(5.0, duration / 2)), args.connections,
-                    sessions=SESSIONS_PER_THREAD)
-            servers.append((name, server))
+            for mode in modes if kind != "ceiling" else ("repeated",):
+                load(name, server, mode, max(2.0, min(5.0, duration / 2)))
+            servers.append((kind, name, server))
         for round_ in range(1, HEAD_TO_HEAD_ROUNDS + 1):
-            for name, server in servers:
-                load = run_wrk(server.base, "/api/ask", "ask", asked, duration, args.connections,
-                               sessions=SESSIONS_PER_THREAD)
-                results.rounds.setdefault(SERVERS[name], []).append(load)
-                say(f"  round {round_}, {SERVERS[name]}: {load.rps:.0f} req/s, p50 {load.p50_ms:.1f} ms, "
-                    f"p99 {load.p99_ms:.1f} ms, {load.errors} errors")
-        for name, server in servers:
-            load = median_run(results.rounds[SERVERS[name]])
-            results.http.append(HttpRow(SERVERS[name], 1, "/api/ask", load, server.first_answer_s,
-                                        server.rss_mib()))
+            for mode in modes:
+                for kind, name, server in servers:
+                    if kind == "ceiling" and mode != "repeated":
+                        continue
+                    done = load(name, server, mode, duration)
+                    results.rounds.setdefault(round_label(name, mode), []).append(done)
+                    say(f"  round {round_}, {round_label(name, mode)}: {done.rps:.0f} req/s, "
+                        f"p50 {done.p50_ms:.1f} ms, p99 {done.p99_ms:.1f} ms, {done.errors} errors")
+        for mode in modes:
+            for kind, name, server in servers:
+                if kind == "ceiling" and mode != "repeated":
+                    continue
+                results.http.append(HttpRow(SERVERS[name], 1, "/api/ask", median_run(
+                    results.rounds[round_label(name, mode)]), server.first_answer_s, server.rss_mib(),
+                    mode=mode if kind != "ceiling" else "any"))
+
+
+def round_label(name: str, mode: str) -> str:
+    """A contender's line in the table of rounds: its server and its questions."""
+    return SERVERS[name] if name == "ceiling" else f"{SERVERS[name]}, {MODES[mode]}"
 
 
 def behind_nginx(results: Results, asked: list[str], args: argparse.Namespace, workdir: Path,
@@ -303,6 +340,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     asked = questions()
     results.settings["questions"] = len(asked)
+    fresh = of_folder() if args.only in (None, "http", "new") else []
+    results.settings["new_questions"] = len(fresh)
+    if fresh:
+        say(f"{len(fresh)} distinct new phrasings made from the shipped plan (bench/phrasings.py)")
     facts = results.facts
     say(
         f"{facts['cpu']}, {facts['cores']} cores, {facts['memory']}, {facts['python']}; load average {facts['load']}"
@@ -311,7 +352,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.only in (None, "engine"):
             run_engine(results, asked, args)
         if args.only in (None, "startup", "http"):
-            run_servers(results, asked, args, Path(tmp))
+            run_servers(results, asked, fresh, args, Path(tmp))
+        if args.only in ("new", "repeated"):
+            ensure_wrk()
+            env = {"WECHAT_TOKEN": WECHAT_TOKEN, "INDEX_SNAPSHOT": str(Path(tmp) / "index-snapshot-1.json")}
+            head_to_head(results, asked, fresh, args, Path(tmp), env, modes=(args.only,))
+        if args.only in (None, "compilation"):
+            results.compilation = compilation.measure(Path(tmp) / "compilation", say)
         if args.only in (None, "reading"):
             from reading import reading_section
 
@@ -319,8 +366,15 @@ def main(argv: list[str] | None = None) -> int:
             say("\n".join(results.reading))
     results.settings["load_end"] = "%.2f %.2f %.2f" % machine.load_average()
     results.notes += [
-        f"The load rotates over {len(asked)} real questions (the dev set and tests/questions) from "
-        f"{2 * SESSIONS_PER_THREAD} distinct session ids; /wechat messages each have their own MsgId (no resends).",
+        f"Repeated questions: the load rotates over {len(asked)} real questions (the dev set and tests/questions) "
+        f"from {2 * SESSIONS_PER_THREAD} distinct session ids; /wechat messages each have their own MsgId (no "
+        "resends).",
+        f"New questions: {len(fresh) or 'the'} distinct phrasings made from the shipped plan's task titles and units "
+        "(bench/phrasings.py: question forms × topics and units × openings and endings), each server going on "
+        "through the list from run to run: none is asked twice within 4,096 others, so no cache holds it; the "
+        "naive peer caches nothing, so both kinds cost it the same.",
+        "The ceiling is a bare WSGI app (bench/ceiling.py) that reads the request and returns a fixed answer of "
+        "3 KiB, served by gunicorn -w 2's plain sync worker: the most any app serves with this server and load.",
         "After the warm-up every worker's answer caches hold those questions; what an answer costs when it is "
         "computed is the in-process p50/p99 (caches emptied each round).",
         "wrk runs on the same 2 cores as the server, so it takes part of the CPU the server could use.",
@@ -337,9 +391,12 @@ def main(argv: list[str] | None = None) -> int:
         ("In-process answer latency", results.engine, engine_table),
         ("HTTP under load", results.http, http_table),
         ("Loaded in turn", results.rounds, rounds_table),
+        ("The whole compilation", results.compilation, compilation_tables),
     ):
         if rows:
             say(f"{title}\n{render(rows)}\n")
+    if results.rounds:
+        say(f"New and repeated questions, as ratios\n{ratios_table(results)}\n")
     verdicts = acceptance(results)
     say("\n".join(verdicts))
     out = args.out or (RESULTS if is_full(args) else None)

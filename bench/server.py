@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PROBE = "简易注销有哪些配合单位？"
 # The simplest jieba + rank-bm25 + Flask build, the yardstick measured beside the project in the same run.
 PEER = ROOT.parent / "shared" / "bench" / "naive_peer"
+# A bare WSGI app returning a fixed answer (bench/ceiling.py): the most any app serves here.
+CEILING = Path(__file__).resolve().parent
 
 
 @dataclass
@@ -49,6 +51,10 @@ class Server:
         """Resident memory of each process in MiB (VmRSS)."""
         return {pid: rss_mib(pid) for pid in self.pids()}
 
+    def workers(self) -> list[int]:
+        """gunicorn's worker processes (the master's children); [] for a server of one process."""
+        return self.pids()[1:]
+
     def log_tail(self, lines: int = 15) -> str:
         """The end of the server's output, to say why it failed."""
         with contextlib.suppress(OSError):
@@ -63,6 +69,24 @@ def rss_mib(pid: int) -> float:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     return 0.0
+
+
+def memory_mib(pid: int) -> dict[str, float]:
+    """A process's memory in MiB: rss (resident), uss (unique: its private pages, what it alone costs; the
+    pages it shares with gunicorn's master and the other workers after the fork are not in it), pss (its
+    share of the shared pages added) and hwm (the most it was ever resident); {} when it is gone."""
+    found: dict[str, float] = {}
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        rollup = {}
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+            name, _, rest = line.partition(":")
+            rollup[name.strip()] = int(rest.split()[0]) / 1024
+        found = {"rss": rollup["Rss"], "pss": rollup["Pss"],
+                 "uss": rollup["Private_Clean"] + rollup["Private_Dirty"]}
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                found["hwm"] = int(line.split()[1]) / 1024
+    return found
 
 
 def free_port() -> int:
@@ -82,6 +106,11 @@ def command(kind: str, port: int, corpus: Path | None, workers: int = 2) -> list
                 "app:create_app()"]
     if kind == "peer":  # run in PEER's folder: its wsgi.py imports its own app.py
         return [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "wsgi:app"]
+    if kind == "profiled":  # bench/profile_load.py: the project's settings and a cProfile in each worker
+        return [sys.executable, "-m", "gunicorn", "-c", "bench/profile_conf.py", "-w", str(workers), "-b",
+                f"127.0.0.1:{port}", "app:create_app()"]
+    if kind == "ceiling":  # run in bench/: no gunicorn.conf.py there, gunicorn's plain sync worker
+        return [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "ceiling:app"]
     raise ValueError(f"unknown server kind {kind!r}")
 
 
@@ -93,8 +122,10 @@ def serving(
     env: dict[str, str] | None = None,
     timeout: float = 120.0,
     workers: int = 2,
+    probe: str = PROBE,
 ) -> Iterator[Server]:
-    """Start a server with its own state database in `workdir`, wait for its first answer, stop it after."""
+    """Start a server with its own state database in `workdir`, wait for its first answer (to `probe`), stop it
+    after."""
     port = free_port()
     cmd = command(kind, port, corpus, workers)
     environ = {**os.environ, "STATE_DB": str(workdir / f"state-{kind}-{port}.sqlite3"), **(env or {})}
@@ -110,7 +141,7 @@ def serving(
         # a session of its own: stopping the group stops gunicorn's workers too
         process = subprocess.Popen(
             cmd,
-            cwd=PEER if kind == "peer" else ROOT,
+            cwd={"peer": PEER, "ceiling": CEILING}.get(kind, ROOT),
             env=environ,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -119,20 +150,20 @@ def serving(
         )
     server = Server(kind, cmd, process, port, log)
     try:
-        server.first_answer_s = _first_answer(server, started, timeout)
+        server.first_answer_s = _first_answer(server, started, timeout, probe)
         yield server
     finally:
         stop(server)
 
 
-def _first_answer(server: Server, started: float, timeout: float) -> float:
-    """Seconds from the process start to its first 200 from /api/ask;
+def _first_answer(server: Server, started: float, timeout: float, probe: str = PROBE) -> float:
+    """Seconds from the process start to its first 200 from /api/ask that finds an answer to `probe`;
     RuntimeError if it dies or never answers."""
     while time.perf_counter() - started < timeout:
         if server.process.poll() is not None:
             raise RuntimeError(f"{server.kind} exited with {server.process.returncode}:\n{server.log_tail()}")
         with contextlib.suppress(OSError):
-            status, body = ask(server.base, PROBE, timeout=timeout)
+            status, body = ask(server.base, probe, timeout=timeout)
             if status == 200 and body.get("found"):
                 return time.perf_counter() - started
             if status != 200:

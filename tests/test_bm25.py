@@ -65,3 +65,34 @@ def test_top_within_a_mask_ranks_only_those_clauses(corpus):
     scores = bm25.scores(query)
     best = max(range(len(corpus) // 2, len(corpus)), key=lambda i: (scores[i], -i))
     assert within[0] == (best, float(scores[best]))
+
+
+def test_scores_are_the_sums_of_one_term_at_a_time_to_the_last_bit():
+    # the scores of several terms are made in one pass (np.bincount): the same sums as adding the terms in order
+    rng = random.Random(26)
+    words = [f"w{n}" for n in range(40)]
+    docs = [[rng.choice(words) for _ in range(rng.randint(1, 30))] for _ in range(300)]
+    bm25 = PostingsBM25(docs)
+    for _ in range(50):
+        query = rng.sample(words, rng.randint(1, 8)) + ["absent"]
+        weights = [rng.choice([1.0, 0.5, 0.3]) for _ in query]
+        expected = np.zeros(bm25.size)
+        for term, weight in zip(query, weights):
+            if term in bm25.postings:
+                found, values = bm25.postings[term]
+                expected[found] += values * weight
+        assert np.array_equal(bm25.scores(query, weights), expected)
+
+
+def test_every_clauses_coverage_at_once_is_each_ones_to_the_last_bit(both_assistant):
+    # a compilation's plans' best clauses are weighed from the postings at once: the same sums coverage() makes
+    retriever = both_assistant.retriever
+    for question in ("简易注销有哪些配合单位？", "行政审批制度改革谁牵头", "盟质监局和市场监管局都配合哪些工作",
+                     "请问优化营商环境的传真号码", "加强食品药品安全监管的完成时限"):
+        query = both_assistant.analyzer.analyze(question)
+        evidence, total = retriever._evidence(query)
+        held = retriever._held_by_all(query)
+        assert held.shape == (retriever.bm25.size,)
+        for doc in range(retriever.bm25.size):
+            assert float(held[doc]) == retriever._held(doc, evidence)
+            assert retriever.coverage(query, doc) == (float(held[doc]) / total if total else 0.0)

@@ -455,3 +455,40 @@ def test_the_plan_page_shows_one_plan_by_its_id_or_name(both_plans, tmp_path):
         assert "锡林郭勒盟贯彻落实" in one and "三亚市创建一流营商环境" not in one, key
     missing = client.get("/plan", query_string={"plan": "天津"})
     assert missing.status_code == 404 and "没有名为“天津”的方案" in missing.get_data(as_text=True)
+
+
+# -- the pages at a compilation's size (issue 26) -----------------------------------------------------------
+def test_a_corpus_too_large_for_one_page_comes_a_plan_a_page(both_plans, tmp_path, monkeypatch):
+    import web.pages
+    from web import create_app
+
+    client = create_app({"CORPUS_DIR": str(both_plans), "STATE_DB": str(tmp_path / "s.sqlite3"),
+                         "TESTING": True}).test_client()
+    whole = page(client, "/plan")
+    monkeypatch.setattr(web.pages, "PLAN_PAGE_BYTES", 20_000)  # both plans' text is more than this
+    first = page(client, "/plan")
+    titles = re.findall(r'<article class="document" id="doc-\d+">\s*<header class="doc-header">\s*<h1>([^<]+)</h1>',
+                        first)
+    assert titles == ["锡林郭勒盟贯彻落实《“十三五”市场监管规划》实施方案"]
+    assert len(first.encode()) < len(whole.encode()) / 2
+    listed = re.search(r'<ol class="toc-plans">(.*?)</ol>', first, re.S).group(1)
+    links = re.findall(r'<a href="([^"]+)"( aria-current="page")?>([^<]+)</a>', listed)
+    assert [(title, bool(current)) for _, current, title in links] == [
+        ("锡林郭勒盟贯彻落实《“十三五”市场监管规划》实施方案", True), ("三亚市创建一流营商环境2023年实施方案", False)]
+    # the other plan by its link, and by a citation's link to one of its clauses
+    other = page(client, links[1][0].replace("&amp;", "&"))
+    assert "三亚市创建一流营商环境2023年实施方案</h1>" in other and "锡林郭勒盟贯彻落实《“十三五”市场监管规划》实施方案</h1>" not in other
+    sanya = client.get("/api/clauses").get_json()[-1]
+    cited = page(client, sanya["url"])
+    assert Tags(cited).find("section", class_="is-focus")[0]["id"] == f"c-{sanya['id']}"
+    assert "三亚市创建一流营商环境2023年实施方案</h1>" in cited and "锡林郭勒盟贯彻落实《“十三五”市场监管规划》实施方案</h1>" not in cited
+
+
+def test_what_the_first_requests_would_make_is_made_before_serving(tmp_path):
+    # gunicorn builds the app before its workers fork: what is made then is shared, and no first request waits
+    from web import create_app
+    from web.matrix import _MATRICES
+
+    app = create_app({"STATE_DB": str(tmp_path / "s.sqlite3"), "TESTING": True})
+    qa = app.extensions["qa"]
+    assert qa in _MATRICES and "_tasks_by_unit" in qa.__dict__ and "examples" in qa.__dict__

@@ -105,3 +105,21 @@ def test_asked_of_one_plan_another_plans_task_is_not_offered(both_assistant):
     chosen = both_assistant.ask("公平竞争审查由谁牵头", plan="三亚")
     docs = {alone(both_assistant, q).citations[0].doc for q in chosen.suggestions}
     assert chosen.suggestions and all(doc.startswith("三亚市") for doc in docs), chosen.suggestions
+
+
+def test_a_candidate_is_answered_once_whatever_answer_offers_it(assistant):
+    # 盟工商局 leads both tasks: the answers about either offer "盟工商局牵头哪些工作？", checked once (a compilation's
+    # new questions otherwise answered the same few thousand candidates again and again)
+    asked = []
+
+    def counting(question: str):
+        asked.append(question)
+        return assistant.answer(assistant.analyzer.analyze(question))
+
+    suggester = Suggester(assistant.clauses, counting, assistant.tasks_of)
+    offered = []
+    for question in ("简易注销由哪个单位牵头？", "加强网络市场监管谁牵头"):
+        understood = assistant.analyzer.analyze(question)
+        offered.append(suggester(understood, assistant.answer(understood)).suggestions)
+    assert all("盟工商局牵头哪些工作？" in made for made in offered), offered
+    assert asked.count("盟工商局牵头哪些工作？") == 1

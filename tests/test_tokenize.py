@@ -22,3 +22,28 @@ def test_punctuation_and_stop_words_are_not_evidence():
 def test_instances_do_not_share_added_words():
     Tokenizer(["锡林郭勒盟特有词"])
     assert "锡林郭勒盟特有词" not in Tokenizer().tokens("锡林郭勒盟特有词")
+
+
+def test_a_question_read_in_stages_is_cut_once(assistant, monkeypatch):
+    # the long form's last piece, the slips and the topic words read the same text: jieba cuts it once
+    jieba = assistant.analyzer.tokenizer._jieba
+    cut, real = [], jieba.lcut
+    monkeypatch.setattr(jieba, "lcut", lambda text, *args, **kw: cut.append(text) or real(text, *args, **kw))
+    question = assistant.analyzer.analyze("打扰一下，强化竞争执法的牵头单位是哪个")
+    assert question.terms and cut
+    assert len(cut) == len(set(cut)), cut
+
+
+def test_the_word_graph_and_route_are_jiebas_own():
+    # the tokenizer's faster loops give the words jieba's own give, on the compilation's text when it is here
+    from pathlib import Path
+
+    from qa.index.jieba_import import jieba
+
+    ours = Tokenizer(["简易注销", "盟工商局"])
+    plain = jieba.Tokenizer()
+    plain.FREQ, plain.total, plain.initialized = ours.dictionary, ours._jieba.total, True
+    folder = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "compilation"
+    lines = [line for path in sorted(folder.glob("*.txt"))[:3] for line in path.read_text("utf-8").splitlines()]
+    lines = [line for line in lines if line.strip()][:3000] or ["全面实施企业简易注销登记改革，由盟工商局牵头。"]
+    assert [ours._jieba.lcut(line) for line in lines] == [plain.lcut(line) for line in lines]

@@ -298,3 +298,15 @@ def test_an_abbreviation_beside_a_name_written_in_full_is_read_too(both_assistan
     query = both_assistant.analyzer.analyze("市税务局和市商务局都参与了哪些")
     assert query.intent == "set" and query.unknown_units == ()
     assert [names for names, _, _ in query.members] == [("国家税务总局三亚市税务局",), ("市商务局",)]
+
+
+def test_abbreviations_are_looked_for_among_the_names_holding_their_characters(both_assistant):
+    from qa.answering.understand import HoldingIndex
+    from qa.reading.units import is_abbreviation
+
+    names = both_assistant.analyzer.full_names
+    index = HoldingIndex(names)
+    for span in ("工商局", "市场监管局", "资规局", "质监", "三亚财政", "不存在局"):
+        holding = [n for n in names if set(span) <= set(n)]
+        assert index.candidates(span) == holding  # every name that could be abbreviated, in the names' order
+        assert [n for n in holding if is_abbreviation(span, n)] == [n for n in names if is_abbreviation(span, n)]

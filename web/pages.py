@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote
@@ -26,6 +27,11 @@ MAX_HIGHLIGHTS = 12  # terms marked in a cited clause (?hl=…); more is noise, 
 MAX_UNIT_OPTIONS = 2000  # units listed in the matrix's filter; past that, those of the plan chosen
 CARD_TAGS = 700  # a task on a unit's page, but for its text
 PLAN_OPTION_TAGS = 60  # a plan in the matrix's list of plans, but for its title
+# The full text on one page while it stays under this (estimated: the clauses' text and their markup); past it,
+# /plan shows one plan a page, with the list of every plan (a compilation's 212 documents came to 9.7 MB).
+PLAN_PAGE_BYTES = 900_000
+CLAUSE_TAGS = 450  # a clause on the plan page, but for its text (measured on the page and rounded up)
+_PLAN_BYTES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 @dataclass
@@ -199,12 +205,13 @@ def plan():
         abort(404, f"方案中没有编号为 {focus} 的条款。")
     key = request.args.get("plan", "").strip()
     if not key:
-        return _plan_page(focus)
+        return _plan_page(focus, **one_plan_a_page(assistant(), focus))
     catalogue = assistant().catalogue
     chosen = catalogue.named(key)  # ?plan= an id or a name ("锡盟"): that plan alone
     if chosen is None:
         abort(404, f"没有名为“{key[:40]}”的方案。")
-    return _plan_page(focus, [c for c in assistant().clauses if catalogue.plan_of(c) == chosen.id])
+    return _plan_page(focus, [c for c in assistant().clauses if catalogue.plan_of(c) == chosen.id],
+                      **({"plans": catalogue.plans, "current": chosen.id} if too_large(assistant()) else {}))
 
 
 @bp.get("/clause/<clause_id>")
@@ -212,11 +219,31 @@ def clause(clause_id: str):
     """One clause, highlighted and scrolled to in its plan; ?hl=term marks the question's terms."""
     if assistant().clause(clause_id) is None:
         abort(404, f"方案中没有编号为 {clause_id} 的条款。")
-    return _plan_page(clause_id)
+    return _plan_page(clause_id, **one_plan_a_page(assistant(), clause_id))
 
 
-def _plan_page(focus: str, clauses: Sequence[Clause] | None = None) -> str:
-    """The plan page, with `focus` (a clause id, or '') highlighted; of `clauses` (one plan's) when given."""
+def too_large(qa: Assistant) -> bool:
+    """Whether every plan's full text is too large for one page (PLAN_PAGE_BYTES, estimated once per corpus)."""
+    size = _PLAN_BYTES.get(qa)
+    if size is None:
+        size = _PLAN_BYTES[qa] = sum(len(c.text.encode("utf-8")) + CLAUSE_TAGS for c in qa.clauses)
+    return size > PLAN_PAGE_BYTES and len(qa.catalogue) > 1
+
+
+def one_plan_a_page(qa: Assistant, focus: str) -> dict:
+    """For a corpus too large for one page: the plan to show (the one holding the focused clause, else the
+    first) and the list of every plan, as _plan_page takes them; {} for one that fits."""
+    if not too_large(qa):
+        return {}
+    clause = qa.clause(focus) if focus else None
+    current = qa.catalogue.plan_of(clause) if clause is not None else qa.catalogue.plans[0].id
+    return {"clauses": [c for c in qa.clauses if qa.catalogue.plan_of(c) == current],
+            "plans": qa.catalogue.plans, "current": current}
+
+
+def _plan_page(focus: str, clauses: Sequence[Clause] | None = None, plans: Sequence = (), current: str = "") -> str:
+    """The plan page, with `focus` (a clause id, or '') highlighted; of `clauses` (one plan's) when given, with
+    the list of every plan (`plans`, `current` the one shown) when the corpus comes a plan a page."""
     terms = [t for t in request.args.getlist("hl") if 0 < len(t) <= 20][:MAX_HIGHLIGHTS] if focus else []
     qa = assistant()
     trail = set()  # the focused clause and the headings above it, marked in the table of contents
@@ -233,6 +260,8 @@ def _plan_page(focus: str, clauses: Sequence[Clause] | None = None) -> str:
         focus=focus,
         trail=trail,
         terms=terms,
+        plans=plans,
+        current=current,
     )
 
 

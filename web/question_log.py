@@ -49,7 +49,7 @@ ANSWER_KEPT = 300  # characters of an answer the log keeps: enough to see what w
 BATCH = 500  # rows written in one transaction at most
 INSERT_ROWS = 50  # rows in one INSERT statement (SQLite takes 32,766 parameters at most; a row has 12)
 UPSERT_TEXTS = 100  # texts in one INSERT … ON CONFLICT statement
-GATHER_SECONDS = 0.02  # the writer takes the queued rows this often: short bursts of work (see _run)
+GATHER_SECONDS = 0.05  # the writer takes the queued rows this often: short bursts of work (see _run)
 RETRY_SECONDS = 1.0  # while the database fails, the writer tries again this often
 VOTE_WAIT_SECONDS = 30.0  # a vote for a row another worker has not written yet waits this long for it
 PRUNE_EVERY_SECONDS = 3600.0
@@ -392,7 +392,9 @@ class QuestionLog:
                 # gather for a moment: one transaction per batch costs the answering threads far less CPU
                 # (and GIL) than one per question. A moment, not longer: the batch's work is a burst on the
                 # cores the answers share, and a burst of a quarter second's rows showed as 3-5 ms more on the
-                # slowest answers under load (bench: p99 21-23 ms at 0.25 s, 18 ms at 0.02 s)
+                # slowest answers under load (bench: p99 21-23 ms at 0.25 s, 18 ms at 0.02 s). At 0.05 s a
+                # worker's batch of new questions (each with a text of its own) costs the writer 0.13 ms of CPU
+                # a row, against 0.20-0.23 ms at 0.02 s (bench/profile_load.py, the writer thread's share).
                 time.sleep(GATHER_SECONDS)
             stop = self._stopping
             self._busy = True  # before taking rows: flush() sees them either queued or in hand

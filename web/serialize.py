@@ -13,6 +13,7 @@ from qa.memo import IdentityMemo
 from qa.plans import Catalogue
 
 __all__ = ["AnswerBodies", "answer_json", "clause_json", "response_body"]
+CLAUSES_KEPT = 20_000  # clauses whose JSON AnswerBodies keeps (a compilation cites from its ~12,000)
 
 
 def clause_json(clause: Clause, link: Callable[[str], str] | None = None) -> dict:
@@ -34,9 +35,12 @@ def clause_json(clause: Clause, link: Callable[[str], str] | None = None) -> dic
     }
 
 
-def answer_json(answer: Answer, link: Callable[[str], str] | None = None, catalogue: Catalogue | None = None) -> dict:
+def answer_json(answer: Answer, link: Callable[[str], str] | None = None, catalogue: Catalogue | None = None,
+                clause: Callable[[Clause], dict] | None = None) -> dict:
     """An answer as POST /api/ask returns it (see ../shared/eval/README.md); `link` as for clause_json;
-    `catalogue` (the assistant's plans) names the plan of each citation and the plans that answer."""
+    `catalogue` (the assistant's plans) names the plan of each citation and the plans that answer; `clause`
+    makes a citation's clause_json (kept ones, by AnswerBodies) instead of clause_json with `link`."""
+    as_json = clause or (lambda c: clause_json(c, link))
     related = {c.id for c in answer.related}
     plan_of = catalogue.plan_of if catalogue is not None else (lambda clause: "")
     plans = [catalogue.by_id[p].to_dict() for p in answer.plans if p in catalogue.by_id] if catalogue else []
@@ -45,7 +49,7 @@ def answer_json(answer: Answer, link: Callable[[str], str] | None = None, catalo
         "found": answer.found,
         "intent": answer.intent,
         "units": list(answer.units),
-        "citations": [dict(clause_json(c, link), related=c.id in related, plan=plan_of(c)) for c in answer.citations],
+        "citations": [dict(as_json(c), related=c.id in related, plan=plan_of(c)) for c in answer.citations],
         # the plans that answer, in the answer's order: several when a question that names none is on a topic
         # several plans hold (each citation's `plan` says whose it is)
         "plans": plans,
@@ -74,20 +78,33 @@ class AnswerBodies:
         self.url_map = url_map
         self._bodies: IdentityMemo[bytes] = IdentityMemo(size)
         self._owner: Assistant | None = None
+        # each cited clause's JSON with its link, made once per prefix: a new question's answer cites clauses
+        # cited before, and building a link through the URL map cost more than the rest of the JSON
+        self._clauses: dict[tuple[str, str], dict] = {}
 
     def open_body(self, assistant: Assistant, answer: Answer, root: str) -> bytes:
         """The answer's JSON without its closing brace, links made under `root` (nginx's prefix, or '')."""
         if assistant is not self._owner:  # the plans were reloaded: every kept answer is stale
             self._bodies.clear()
+            self._clauses = {}
             self._owner = assistant
         body = self._bodies.get((answer,), root)
         if body is None:
-            links = self.url_map.bind("localhost", script_name=root or "/")
-            body = orjson.dumps(
-                answer_json(answer, lambda i: links.build("pages.clause", {"clause_id": i}), assistant.catalogue)
-            )
+            body = orjson.dumps(answer_json(answer, catalogue=assistant.catalogue,
+                                            clause=lambda c: self._clause(c, root)))
             body = self._bodies.put((answer,), body[:-1], root)
         return body
+
+    def _clause(self, clause: Clause, root: str) -> dict:
+        """A clause's JSON with its link under `root`, kept (CLAUSES_KEPT at most: then all are made anew)."""
+        found = self._clauses.get((clause.id, root))
+        if found is None or found["text"] is not clause.text:
+            links = self.url_map.bind("localhost", script_name=root or "/")
+            found = clause_json(clause, lambda i: links.build("pages.clause", {"clause_id": i}))
+            if len(self._clauses) >= CLAUSES_KEPT:
+                self._clauses = {}
+            self._clauses[clause.id, root] = found
+        return found
 
     def __len__(self) -> int:
         return len(self._bodies)

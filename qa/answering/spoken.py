@@ -71,6 +71,10 @@ class SpokenReader:
         self.longest = longest
         self.unit_names = frozenset(unit_names)
         self.not_units = frozenset(not_units) | self.unit_names
+        # the names of three characters or more, and every ending of each: "a name ends with this span" and "this
+        # span ends with a name" are then a few set lookups, not a pass over thousands of names per span
+        self._long_names = frozenset(name for name in self.not_units if len(name) >= 3)
+        self._name_endings = frozenset(name[i:] for name in self._long_names for i in range(len(name)))
         self.units_by_sound: dict[str, list[str]] = {}
         for name in sorted(self.unit_names):
             if 3 <= len(name) <= 8 and HAN.fullmatch(name) and UNIT_END.search(name[-3:]):
@@ -165,7 +169,7 @@ class SpokenReader:
                 span = text[start:end]
                 if not HAN.fullmatch(span) or span in self.not_units or span in self.frequency:
                     continue
-                if any(name.endswith(span) or span.endswith(name) for name in self.not_units if len(name) >= 3):
+                if span in self._name_endings or any(span[i:] in self._long_names for i in range(len(span) - 2)):
                     break  # a name the plans hold, or a longer form of one (盟质监局): read as written
                 heard = [
                     n

@@ -4,10 +4,12 @@ plans cannot answer, or one that lands on another clause than the one it names, 
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import functools
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from ..memo import IdentityMemo
 from ..reading.units import is_group
@@ -18,8 +20,26 @@ MOST = 3  # questions offered under an answer
 CHECKED = 3  # candidates answered at most per answer: the rest are not worth the time
 TITLE_LENGTH = (2, 20)  # a task named by a title of a readable length only
 KEPT = 4096  # answers whose suggestions are kept (each answered once, whatever the wording of its question)
+# candidates whose check is kept: every task's two questions and every unit's two of a compilation of a few
+# thousand tasks, each a few dozen bytes (what its answer says, not the answer)
+CHECKED_KEPT = 16384
 
 Ask = Callable[[str], Answer]
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What a candidate's answer says that its check looks at: found, intent, first clause, units asked about."""
+
+    found: bool
+    intent: Intent
+    first: str  # the id of the clause it rests on first ('' for none)
+    subject_units: tuple[str, ...]
+
+    @classmethod
+    def of(cls, answer: Answer) -> "Checked":
+        return cls(answer.found, answer.intent, answer.citations[0].id if answer.citations else "",
+                   answer.subject_units)
 TasksOf = Callable[[str], dict[str, tuple[Clause, ...]]]
 
 
@@ -67,6 +87,11 @@ class Suggester:
         self._answers: IdentityMemo[Answer] = IdentityMemo(KEPT)
         # The suggestions depend on what was answered (intent, clause, units asked about), not on the wording.
         self.for_topic = functools.lru_cache(maxsize=KEPT)(self.for_topic)
+        # The candidates are questions made from the plans' own titles and units, a few thousand at most, asked
+        # again and again under different answers: each is answered once and kept apart from the questions
+        # staff ask, which would push them out of the assistant's own caches.
+        self._checked: collections.OrderedDict[str, Checked] = collections.OrderedDict()
+        self._elsewhere = functools.lru_cache(maxsize=KEPT)(self._elsewhere)
 
     def __call__(self, query: Question, result: Answer) -> Answer:
         """`result` with its next questions (the same object for the same answer, so that what is made from
@@ -82,6 +107,7 @@ class Suggester:
             scoped = bool(getattr(query, "plans", ()))
             topic = tuple(t for t in query.terms if len(t) >= 2 and clause is not None and t in clause.text
                           and not scoped)
+            topic = tuple(sorted(topic, key=len, reverse=True)[:1])  # only its longest word is looked for
             found = self.for_topic(result.intent, top, result.subject_units, result.subject_role or query.role,
                                    topic)
             made = self._answers.put((result,), replace(result, suggestions=found) if found else result)
@@ -91,6 +117,8 @@ class Suggester:
         """Forget every suggestion made (the benchmark measures them made afresh)."""
         self.for_topic.cache_clear()
         self._answers.clear()
+        self._checked.clear()
+        self._elsewhere.cache_clear()
 
     def for_topic(self, intent: Intent, top: str, subject: tuple[str, ...], role: str,
                   topic: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -105,15 +133,29 @@ class Suggester:
             if checked >= CHECKED or len(offered) >= MOST:
                 break
             checked += 1
-            answer = self.ask(question)
+            answer = self._answer(question)
             if answer.found and lands(answer) and not self._same(answer, intent, top, subject):
                 offered.append(question)
         return tuple(offered)
 
+    def _answer(self, question: str) -> Checked:
+        """What a candidate's answer says, answered once (the least recently asked of CHECKED_KEPT dropped
+        first)."""
+        answer = self._checked.get(question)
+        if answer is None:
+            answer = self._checked[question] = Checked.of(self.ask(question))
+            with contextlib.suppress(KeyError):  # another thread (waitress's) may have dropped it meanwhile
+                while len(self._checked) > CHECKED_KEPT:
+                    self._checked.popitem(last=False)
+        else:
+            with contextlib.suppress(KeyError):
+                self._checked.move_to_end(question)
+        return answer
+
     @staticmethod
-    def _same(answer: Answer, intent: Intent, top: str, subject: tuple[str, ...]) -> bool:
+    def _same(answer: Checked, intent: Intent, top: str, subject: tuple[str, ...]) -> bool:
         """Whether `answer` says again what was just answered."""
-        first = answer.citations[0].id if answer.citations else ""
+        first = answer.first
         if answer.intent == Intent.UNIT_TASKS or intent == Intent.UNIT_TASKS:
             return answer.intent == intent and answer.subject_units == subject and first == top
         return answer.intent == intent and first == top
@@ -154,15 +196,15 @@ class Suggester:
             yield clause_question(elsewhere), self._lands_on(elsewhere)
 
     @staticmethod
-    def _lands_on(clause: Clause) -> Callable[[Answer], bool]:
+    def _lands_on(clause: Clause) -> Callable[[Checked], bool]:
         """A check that an answer rests on `clause` first."""
-        return lambda answer: bool(answer.citations) and answer.citations[0].id == clause.id
+        return lambda answer: answer.first == clause.id
 
     @staticmethod
-    def _tasks_of(unit: str) -> Callable[[Answer], bool]:
+    def _tasks_of(unit: str) -> Callable[[Checked], bool]:
         """A check that an answer lists `unit`'s tasks."""
         return lambda answer: answer.intent == Intent.UNIT_TASKS and answer.subject_units == (unit,) and bool(
-            answer.citations
+            answer.first
         )
 
     def _nameable(self, clause: Clause) -> bool:
@@ -186,9 +228,10 @@ class Suggester:
         words = sorted(topic, key=len, reverse=True)[:1]
         if not words:
             return []
-        for other in self.nameable:
-            if other.source == clause.source:
-                continue
-            if any(w in other.title or w in other.text for w in words):
-                return [other]
-        return []
+        found = self._elsewhere(words[0], clause.source)
+        return [found] if found is not None else []
+
+    def _elsewhere(self, word: str, source: str) -> Clause | None:
+        """The first nameable task outside `source` whose title or text holds `word` (kept: a pass over every
+        task of every plan)."""
+        return next((c for c in self.nameable if c.source != source and (word in c.title or word in c.text)), None)

@@ -90,12 +90,17 @@ class PostingsBM25:
 
     def scores(self, query: Sequence[str], weights: Sequence[float] | None = None) -> np.ndarray:
         """BM25 score of every clause for the query (zero where no term occurs), terms optionally weighted."""
-        scores = np.zeros(self.size)
-        for n, term in enumerate(query):
-            hit = self.postings.get(term)
-            if hit is not None:
+        found = [(hit, n) for n, term in enumerate(query) if (hit := self.postings.get(term)) is not None]
+        if len(found) < 2:
+            scores = np.zeros(self.size)
+            for hit, n in found:
                 scores[hit[0]] += hit[1] if weights is None else hit[1] * weights[n]
-        return scores
+            return scores
+        # one pass over every term's postings: each clause's contributions added in the terms' order, as the
+        # additions one term at a time would (the same sums, to the last bit)
+        docs = np.concatenate([hit[0] for hit, _ in found])
+        values = np.concatenate([hit[1] if weights is None else hit[1] * weights[n] for hit, n in found])
+        return np.bincount(docs, weights=values, minlength=self.size)
 
     def top(
         self,
@@ -127,3 +132,7 @@ class PostingsBM25:
     def has(self, doc: int, term: str) -> bool:
         """Whether clause `doc` contains `term`."""
         return term in self._terms_of[doc]
+
+    def terms(self, doc: int) -> frozenset[str]:
+        """The terms clause `doc` contains."""
+        return self._terms_of[doc]

@@ -25,6 +25,8 @@ from .snapshot import part
 from .tokenize import Tokenizer
 
 HAN = "\u4e00-\u9fff"
+EVIDENCE_KEPT = 16  # questions whose evidence is kept (a question weighs its words several times; see _evidence)
+DENSE_FROM = 2000  # clauses from which rank weighs every clause's evidence at once (see rank)
 # "退（免）税", "县（区）政府": one character in brackets between two words' characters, an alternative to the
 # one before it or an addition; up to two characters each side are kept, enough to rebuild the word.
 INSERTION = re.compile(rf"([{HAN}]{{1,2}})[(（]([{HAN}])[)）]([{HAN}]{{1,2}})")
@@ -151,19 +153,28 @@ class Retriever:
         codes = {plan: n for n, plan in enumerate(self.plan_ids)}
         self.plan_codes = np.asarray([codes.get(plan_of.get(c.id, ""), -1) for c in self.searchable], dtype=np.int32)
         self._masks: dict[tuple[str, ...], np.ndarray] = {}
+        self._weighed: dict[tuple, tuple[list[tuple[tuple[str, ...], float]], float]] = {}
+        self._held_kept: dict[tuple, np.ndarray] = {}
         self._members = [np.flatnonzero(self.plan_codes == n) for n in range(len(self.plan_ids))]
         # each plan's clauses stand together (a file's documents one after another): their best scores are one
         # reduceat over where each plan starts
         starts = [int(m[0]) for m in self._members if m.size]
         contiguous = all(m.size and m[-1] - m[0] + 1 == m.size for m in self._members) and starts == sorted(starts)
         self._starts = np.asarray(starts, dtype=np.int64) if contiguous and starts else None
+        # otherwise (a plan's documents apart in a file, a compilation's hundreds of documents) the clauses in
+        # order of plan: one gather and one reduceat, not a pass over each of hundreds of plans
+        held = np.flatnonzero(self.plan_codes >= 0)
+        self._by_plan = held[np.argsort(self.plan_codes[held], kind="stable")]
+        cuts = np.flatnonzero(np.diff(self.plan_codes[self._by_plan])) + 1
+        self._plan_starts = np.concatenate(([0], cuts)).astype(np.int64) if self._by_plan.size else cuts
+        self._plan_codes_sorted = self.plan_codes[self._by_plan][self._plan_starts].tolist()
         # Words in every question's background (the plans' own places): no evidence either way.
         self.background = frozenset(background)
         # How much a word the plans lack says of the question's topic (a filler nothing, Python much).
         self.salience = Salience(tokenizer.dictionary)
         self.texts = index_texts(self.searchable)  # what is indexed of each searchable clause
         self.words = tokenizer.words_of_all(self.texts, snapshot)  # jieba's words of each distinct text
-        tokens = {text: tokenizer.tokens_of_words(words) for text, words in self.words.items()}
+        tokens = tokenizer.tokens_of_all(self.words)
         self.bm25 = PostingsBM25(
             [tokens[text] for text in self.texts] or [["\x00"]],
             k1=settings.k1,
@@ -196,9 +207,11 @@ class Retriever:
             return []
         scored = []
         evidence, total = self._evidence(query)  # weighed once for every hit
+        # every clause's held weight at once for a large corpus (its plans' best clauses will want it too); one
+        # clause at a time for a small one, where the few hits cost less than the arrays
+        held = self._held_by_all(query) if self.bm25.size > DENSE_FROM else None
         for i, score in hits:
-            held = sum(weight for forms, weight in evidence if any(self.bm25.has(i, form) for form in forms))
-            covered = held / total if total else 0.0
+            covered = (float(held[i]) if held is not None else self._held(i, evidence)) / total if total else 0.0
             scored.append((i, score * covered**self.settings.coverage_power, covered))
         return sorted(scored, key=lambda h: (-h[1], h[0]))
 
@@ -234,21 +247,22 @@ class Retriever:
         if self._starts is not None:
             maxima = np.maximum.reduceat(scores, self._starts).tolist()
             codes = [int(self.plan_codes[i]) for i in self._starts.tolist()]
+        elif self._by_plan.size:
+            maxima = np.maximum.reduceat(scores[self._by_plan], self._plan_starts).tolist()
+            codes = self._plan_codes_sorted
         else:
-            maxima = [float(scores[m].max()) if m.size else 0.0 for m in self._members]
-            codes = list(range(len(self._members)))
+            maxima, codes = [], []
         tops = sorted(
             ((best, code) for best, code in zip(maxima, codes) if best >= self.settings.min_score),
             key=lambda t: -t[0],
         )
         found: list[tuple[str, int, float]] = []
         top_score = 0.0
-        evidence, total = self._evidence(query)
-        has = self.bm25.has
+        _, total = self._evidence(query)
+        held = self._held_by_all(query)
 
         def covered_by(i: int) -> float:  # as coverage() weighs it, the question's weights made once
-            held = sum(weight for forms, weight in evidence if any(has(i, form) for form in forms))
-            return held / total if total else 0.0
+            return float(held[i]) / total if total else 0.0
 
         for best, code in tops:
             if best < ratio * top_score:
@@ -275,7 +289,21 @@ class Retriever:
 
     def _evidence(self, query: Question) -> tuple[list[tuple[tuple[str, ...], float]], float]:
         """The question's evidence as coverage() weighs it: each counted term with the forms that hold it (the
-        term and its words from terms.yaml) and its weight, and their total (made once for many clauses)."""
+        term and its words from terms.yaml) and its weight, and their total (made once for many clauses).
+
+        Kept for the last few questions' words: one question's ranking, each plan's best clause and the answers
+        made from them weigh the same words several times."""
+        key = (query.terms, query.expansions)
+        kept = self._weighed.get(key)
+        if kept is None:
+            kept = self._weigh(query)
+            if len(self._weighed) >= EVIDENCE_KEPT:
+                self._weighed.clear()
+            self._weighed[key] = kept
+        return kept
+
+    def _weigh(self, query: Question) -> tuple[list[tuple[tuple[str, ...], float]], float]:
+        """The question's evidence and its total, as _evidence gives them."""
         evidence, total = [], 0.0
         expanded = {t for t, _ in query.expansions}
         for term in query.terms:
@@ -306,8 +334,43 @@ class Retriever:
         question is about something else.
         """
         evidence, total = self._evidence(query)
-        held = sum(weight for forms, weight in evidence if any(self.bm25.has(doc, form) for form in forms))
-        return held / total if total else 0.0
+        return self._held(doc, evidence) / total if total else 0.0
+
+    def _held_by_all(self, query: Question) -> np.ndarray:
+        """The weight of the question's evidence each clause holds, every clause at once: the sums _held makes
+        one clause at a time (each term's weight added, in the question's order, where the clause has one of its
+        forms), from the terms' postings. Kept with the evidence: a question's ranking, each plan's best clauses
+        and the answers made from them look at hundreds of clauses of a compilation."""
+        key = (query.terms, query.expansions)
+        kept = self._held_kept.get(key)
+        if kept is None:
+            evidence, _ = self._evidence(query)
+            docs, weights = [], []
+            for forms, weight in evidence:
+                holding = [hit[0] for form in forms if (hit := self.bm25.postings.get(form)) is not None]
+                if holding:  # each clause once per term, whichever of its forms it holds
+                    if len(holding) == 1:
+                        held = holding[0]
+                    else:
+                        where = np.zeros(self.bm25.size, dtype=bool)
+                        for found in holding:
+                            where[found] = True
+                        held = np.flatnonzero(where)
+                    docs.append(held)
+                    weights.append(np.full(held.size, weight))
+            # one bincount: each clause's weights added in the terms' order, as _held adds them
+            kept = np.bincount(np.concatenate(docs), weights=np.concatenate(weights), minlength=self.bm25.size) \
+                if docs else np.zeros(self.bm25.size)
+            if len(self._held_kept) >= EVIDENCE_KEPT:
+                self._held_kept.clear()
+            self._held_kept[key] = kept
+        return kept
+
+    def _held(self, doc: int, evidence: list[tuple[tuple[str, ...], float]]) -> float:
+        """The weight of the evidence clause `doc` holds: each term counted when the clause has one of its forms
+        (one set lookup per form, in C, not a generator per term: rank weighs twenty clauses per question)."""
+        terms = self.bm25.terms(doc)
+        return sum(weight for forms, weight in evidence if not terms.isdisjoint(forms))
 
     def _judged_by_parts(self, term: str, terms: Sequence[str]) -> bool:
         """Whether a compound the plans never use is judged by its parts they use: when what is left of it says

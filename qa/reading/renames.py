@@ -190,9 +190,18 @@ def rename_surfaces(
     plan_units = [u for u in dict.fromkeys(duty_units) if not is_group(u)]
     names_of = {u: unit_names(u, units) for u in plan_units}
 
+    # each form a unit matches (see matches: each of its names, and their endings of three characters or more) →
+    # the units, by their place in plan_units: the holders of a rename's names are a few lookups, not a pass over
+    # a compilation's thousand units for each name of each agency (seconds of start-up)
+    by_form: dict[str, list[int]] = {}
+    for n, unit in enumerate(plan_units):
+        for form in {f for name in names_of[unit] for f in (name, *(name[i:] for i in range(len(name) - 2)))}:
+            by_form.setdefault(form, []).append(n)
+
     def holders(agencies: Iterable[int], but: str = "") -> list[str]:
         forms = [f for a in agencies for f in table.names[a] if f != but]
-        return [u for u in plan_units if any(matches(names_of[u], f) for f in forms)]
+        held = {n for f in forms for n in by_form.get(f, ())}
+        return [plan_units[n] for n in sorted(held)]
 
     def nearest(agency: int, later: bool) -> list[str]:
         # the plans' units of the agencies the fewest reforms away (扶贫办 → 乡村振兴局 before 农牧局)
