@@ -56,7 +56,7 @@ def test_short_names_drop_the_prefix_but_keep_quote_marks_and_stay_distinct():
 # -- pages: every response bounded, however many plans and units (issue #23, item 5) -----------------
 ROOT = Path(__file__).resolve().parent.parent
 PAGE_LIMIT = 1024 * 1024  # bytes of any page of the matrix
-SECONDS = 1.0  # a bound on blow-ups (the pages take 10-80 ms here; a loaded CI machine is slower)
+SECONDS = 10.0  # catches the old 8 s builds and 503s only: page times are the bench's to prove (bench/RESULTS.md, whole compilation: /units ≤ 300 ms), not a unit test's on a shared machine
 CHARS = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥金木水火土东南西北春夏秋冬梅兰竹菊松柏"
 EVERY_TASK = "市统筹推进办"  # leads every task of the generated plans: its own page runs to several pages
 
