@@ -373,6 +373,9 @@ def main(argv: list[str] | None = None) -> int:
         "(bench/phrasings.py: question forms × topics and units × openings and endings), each server going on "
         "through the list from run to run: none is asked twice within 4,096 others, so no cache holds it; the "
         "naive peer caches nothing, so both kinds cost it the same.",
+        "The whole compilation in-process: the assistant built and made ready as the servers make it (web.ready), "
+        f"{compilation.WARM_QUESTIONS} other new questions asked untimed (what a server keeps of its answers: the "
+        f"checked next questions), then {compilation.IN_PROCESS_QUESTIONS} new ones timed, each asked once.",
         "The ceiling is a bare WSGI app (bench/ceiling.py) that reads the request and returns a fixed answer of "
         "3 KiB, served by gunicorn -w 2's plain sync worker: the most any app serves with this server and load.",
         "After the warm-up every worker's answer caches hold those questions; what an answer costs when it is "
