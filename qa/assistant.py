@@ -182,7 +182,8 @@ class Assistant:
             vocabulary,
             tokenizer.words,
             self.lexicon.corrections,
-            plan_chars="".join({c.text for c in self.clauses}),
+            # the clauses in their order, apart: a set's order (the hash seed) changed how numbers were heard
+            plan_chars="\n".join(dict.fromkeys(c.text for c in self.clauses)),
             protected=set(surfaces) | set(unit_stems(surfaces)),
             unit_endings=ABBREVIATION_ENDINGS,
             # a name heard like one of the plans' units is read as it; a rename's names are real agencies

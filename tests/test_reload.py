@@ -104,3 +104,48 @@ def test_a_rebuild_longer_than_the_wait_leaves_the_page_to_the_old_index(tmp_pat
         time.sleep(0.05)
     assert reloader.seen == "v2" and not reloader.building and reloader.rebuilds == 1
     app.extensions["log"].close()
+
+
+def test_a_worker_no_request_reaches_catches_up_by_its_watcher(site, admin, tmp_path):
+    """A second worker that served once and then sees no request still rebuilds for a change made elsewhere."""
+    other = create_app(settings(tmp_path))
+    reloader = other.extensions["reloader"]
+    reloader.interval = 0.05
+    assert other.test_client().get("/healthz").status_code == 200  # its one request: the watcher starts
+    post(admin, "/admin/fix/synonym", {"q": "升降机谁牵头？", "word": "升降机", "plan_words": "特种设备"})
+    stamp = site.extensions["reloader"].seen
+    deadline = time.monotonic() + 20
+    while reloader.seen != stamp and time.monotonic() < deadline:  # no request to `other` meanwhile
+        time.sleep(0.05)
+    assert reloader.seen == stamp and reloader.rebuilds == 1
+    reloader.stop_watching()
+    other.extensions["log"].close()
+
+
+def test_a_forked_worker_watches_before_its_first_request(site, admin, tmp_path):
+    """After a fork (gunicorn's workers), the child's watcher runs without any request reaching it."""
+    import os
+
+    reloader = site.extensions["reloader"]
+    reloader.interval = 0.05
+    serving = site.extensions["qa"]
+    reloader.build = lambda: serving  # the child's rebuild is not what is tested; a light one forks safely
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: wait for a stamp made by the parent, then report what it serves
+        try:
+            os.close(write)
+            os.read(read, 1)
+            deadline = time.monotonic() + 20
+            while not reloader.seen and time.monotonic() < deadline:
+                time.sleep(0.05)
+            os._exit(0 if reloader.seen == "from-parent" else 1)
+        finally:
+            os._exit(2)
+    os.close(read)
+    site.extensions["state"].put("corpus:version", {"id": "from-parent"}, ttl=60)
+    os.write(write, b"x")
+    os.close(write)
+    _, status = os.waitpid(pid, 0)
+    assert os.WEXITSTATUS(status) == 0
+    reloader.stop_watching()

@@ -127,6 +127,10 @@ def test_a_read_only_file_degrades_then_recovers(app):
         with Load(app) as load:
             subprocess.run(["chattr", "+i", *files], check=True)
             degraded = wait_for(app, "degraded")
+            # the store stays unwritable until a WeChat message has met it (one turn of the load, or a little more)
+            deadline = time.monotonic() + 15
+            while 503 not in load.wechat and time.monotonic() < deadline:
+                time.sleep(0.05)
             subprocess.run(["chattr", "-i", *files], check=True)
             healthy = wait_for(app, "ok")
     finally:

@@ -81,8 +81,9 @@ class StateStore:
         return {"status": "ok" if self.healthy else "degraded", "backend": self.backend.name,
                 "problem": self.problem}
 
-    def _guard(self, call, default, *args, retry_now: bool = False):
-        """`call(*args)`, or `default` when the backend fails or is resting after a failure."""
+    def _guard(self, call, default, *args, retry_now: bool = False, reads: bool = False):
+        """`call(*args)`, or `default` when the backend fails or is resting after a failure. A read that
+        succeeds (`reads`) does not end an outage: a read-only file still answers reads."""
         if self._failed_at and not retry_now and time.monotonic() - self._failed_at < RETRY_SECONDS:
             return default
         try:
@@ -95,7 +96,7 @@ class StateStore:
                 except Exception as again:
                     self._fail(again)
             return default
-        if self._failed_at:
+        if self._failed_at and not reads:
             log.warning("state store (%s) is working again", self.backend.name)
             self._failed_at, self.problem = 0.0, ""
         return result
@@ -123,7 +124,7 @@ class StateStore:
         then StateUnavailable)."""
         # a caller that refuses without the store asks the store itself, even while others rest after a failure
         raw = self._guard(self.backend.get, _DOWN if fail_closed else None, key, time.time(),
-                          retry_now=fail_closed)
+                          retry_now=fail_closed, reads=True)
         if raw is _DOWN:
             raise StateUnavailable(self.problem or "the state store is down")
         if raw is None:
@@ -175,7 +176,7 @@ class StateStore:
 
     def count(self, space: str | None = None) -> int:
         """How many keys the store holds (in one space), 0 when it is down."""
-        return self._guard(self.backend.count, 0, space)
+        return self._guard(self.backend.count, 0, space, reads=True)
 
     def __len__(self) -> int:
         return self.count()

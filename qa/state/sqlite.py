@@ -36,6 +36,8 @@ class SQLiteBackend:
         self.memory = self.path == ":memory:"
         self._local = threading.local()
         self._generation = 0  # bumped on reset: every thread's connection is then reopened
+        self._writable_at = 0.0  # when the files were last found writable or not
+        self._unwritable: sqlite3.OperationalError | None = None
         self._lock = threading.Lock()
 
     def _connect(self) -> sqlite3.Connection:
@@ -100,7 +102,9 @@ class SQLiteBackend:
             # the disk before the answer goes out. An OS crash may lose the last writes or damage the file;
             # a damaged file is moved aside and made anew on its own (StateStore._fail).
             conn.execute("PRAGMA synchronous=OFF")
-            conn.execute("PRAGMA mmap_size=268435456")
+            # no memory map of the database: a file cut short under a mapping is a SIGBUS on the next read,
+            # which kills the worker (the -shm map is SQLite's own and cannot be avoided in WAL mode)
+            conn.execute("PRAGMA mmap_size=0")
             conn.execute("CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL, "
                          "expires REAL NOT NULL, space TEXT NOT NULL DEFAULT '')")
             if "space" not in {row[1] for row in conn.execute("PRAGMA table_info(state)")}:
@@ -123,15 +127,32 @@ class SQLiteBackend:
 
     def _same_file(self) -> bool:
         """Whether the path still names the file this thread opened (checked at most once a second)."""
-        if self.memory or time.monotonic() - self._local.checked < STAT_EVERY_SECONDS:
+        if self.memory:
+            return True
+        if time.monotonic() - self._local.checked < STAT_EVERY_SECONDS:
+            self._writable()
             return True
         self._local.checked = time.monotonic()
         current = self._inode()
         if current is None or current != self._local.inode:
             return False
         self._check_header()
-        self._check_writable()
+        self._writable()
         return True
+
+    def _writable(self) -> None:
+        """Raise while the store's files are read-only, for every thread alike (looked at once a second):
+        a connection opened before goes on writing its -wal, so a per-connection answer would flicker."""
+        now = time.monotonic()
+        if now - self._writable_at >= STAT_EVERY_SECONDS:
+            self._writable_at = now
+            try:
+                self._check_writable()
+                self._unwritable = None
+            except sqlite3.OperationalError as exc:
+                self._unwritable = exc
+        if self._unwritable is not None:
+            raise self._unwritable
 
     def _check_header(self) -> None:
         """Raise when the file was overwritten or cut short under the open connections (which would go on

@@ -2,8 +2,9 @@
 
 A change made in the admin pages (a plan uploaded or removed, a word or a unit's name added, a clause's units
 corrected) writes a new stamp under "corpus:version" in the shared state store. Each worker looks at the
-stamp at most once a second, as requests come, and rebuilds in a background thread when it has changed: the
-old index answers until the new one is ready, then one assignment swaps them. A rebuild that fails, or that
+stamp at most once a second, as requests come and from a watcher thread of its own (so that a worker the
+requests have not reached for a while is not behind when one does), and rebuilds in a background thread when
+it has changed: the old index answers until the new one is ready, then one assignment swaps them. A rebuild that fails, or that
 would drop a plan because it no longer loads, leaves the old index serving and says why.
 """
 
@@ -14,6 +15,7 @@ import os
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,6 +62,12 @@ class CorpusReloader:
         self._build_lock = threading.Lock()
         self._start_lock = threading.Lock()
         self._rebuilt = threading.Condition()  # notified after each rebuild, put in service or not
+        self._stopped = False
+        self._watching = 0  # the process whose watcher thread runs (a forked worker starts its own)
+        me = weakref.ref(self)
+        # a gunicorn worker watches from its first moment, before any request reaches it; never the master,
+        # which forks (a thread there could hold a lock across the fork)
+        os.register_at_fork(after_in_child=lambda: (r := me()) is not None and r._watch_after_fork())
 
     def status(self) -> dict:
         """What the admin pages show: the version serving, whether a rebuild runs, the last problem."""
@@ -77,6 +85,8 @@ class CorpusReloader:
 
     def check(self) -> None:
         """Before a request: at most once per interval, read the stamp and start a rebuild if it moved."""
+        if self._watching != os.getpid() and not self._stopped:
+            self._watch()
         now = time.monotonic()
         if now - self._checked < self.interval or not self._check_lock.acquire(blocking=False):
             return
@@ -89,6 +99,42 @@ class CorpusReloader:
                 self._start(version)
         finally:
             self._check_lock.release()
+
+    def _watch(self) -> None:
+        """Start this process's watcher: it checks the stamp every interval whether requests come or not. It
+        holds the reloader weakly and ends with it, so an app that is gone leaves no thread behind."""
+        with self._start_lock:
+            if self._watching == os.getpid():
+                return
+            self._watching = os.getpid()
+        me = weakref.ref(self)
+
+        def watch() -> None:
+            while True:
+                reloader = me()
+                if reloader is None or reloader._stopped or reloader._watching != os.getpid():
+                    return
+                interval = reloader.interval
+                try:
+                    reloader.check()
+                except Exception as exc:  # the store down: the next look tries again
+                    log.warning("corpus stamp check failed: %s", exc)
+                del reloader
+                time.sleep(interval)
+
+        threading.Thread(target=watch, name="corpus-watch", daemon=True).start()
+
+    def _watch_after_fork(self) -> None:
+        """In a process just forked: start its watcher (a failure here must not stop the fork)."""
+        try:
+            if not self._stopped:
+                self._watch()
+        except Exception as exc:
+            log.warning("corpus watcher not started after fork: %s", exc)
+
+    def stop_watching(self) -> None:
+        """End the watcher thread (it notices within one interval)."""
+        self._stopped = True
 
     def _start(self, version: str) -> None:
         """Rebuild for `version` in a background thread, unless a rebuild runs already."""
