@@ -396,24 +396,33 @@ class Assistant:
             if p not in first
         ]
         sections = [(first[0], result)] if first else []
+        if query.prefer:  # the conversation's plan first
+            holding.sort(key=lambda h: h[0] != query.prefer)
+            sections.sort(key=lambda s: s[0] != query.prefer)
+        more: list[str] = []  # the plans past the ones shown: named only, their answers never made
         for plan, i in holding:
+            if len(sections) >= MAX_PLANS_ANSWERED:
+                more.append(plan)
+                continue
             # each plan's answer from its own best clause (found above): its units, never another plan's
             hit = Hit(self.retriever.searchable[i], why="ranked")
             answer = self._answerers[query.intent](replace(plain, plans=(plan,)), [hit])
             if answer.found and answer.citations:
                 sections.append((plan, answer))
+        if query.prefer:
+            sections.sort(key=lambda s: s[0] != query.prefer)
         if len(sections) < 2:
             return result
         # how the question's words were read is said once, before every plan's answer
         read_as = compose.read_as(query.reading) if query.reading else ""
         if read_as and result.answer.startswith(read_as):
-            sections[0] = (sections[0][0], replace(result, answer=result.answer[len(read_as) :]))
-        if query.prefer:
-            sections.sort(key=lambda s: s[0] != query.prefer)
-        shown = sections[:MAX_PLANS_ANSWERED]
+            sections = [
+                (p, replace(a, answer=a.answer[len(read_as) :]) if a is result else a) for p, a in sections
+            ]
+        shown = sections
         text = read_as + compose.several_reply(
             [(self.catalogue.by_id[p].short, answer.answer) for p, answer in shown],
-            [self.catalogue.by_id[p].short for p, _ in sections[MAX_PLANS_ANSWERED:]],
+            [self.catalogue.by_id[p].short for p in more],
         )
         lead = shown[0][1]
         return replace(

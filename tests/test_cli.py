@@ -142,3 +142,17 @@ def test_check_of_a_folder_without_plans_says_so_in_chinese(tmp_path):
     assert result.returncode == 1
     last = result.stdout.strip().splitlines()
     assert last[-2].startswith("没有读到方案：") and last[-1] == "0 份方案，0 个问题"
+
+
+def test_ask_of_one_plan_with_plan(runner, both_plans):
+    """--plan asks one plan of several; an unknown plan is a clear error with exit 2."""
+    from web.cli import cli
+
+    both = json.loads(runner.invoke(cli, ["ask", "公平竞争审查谁牵头？", "--json", "--corpus", str(both_plans)]).output)
+    assert len(both["plans"]) == 2
+    result = runner.invoke(cli, ["ask", "公平竞争审查谁牵头？", "--json", "--plan", "锡盟", "--corpus", str(both_plans)])
+    assert result.exit_code == 0, result.output
+    one = json.loads(result.output)
+    assert len(one["plans"]) == 1 and one["units"] == ["盟发改委"]
+    unknown = runner.invoke(cli, ["ask", "公平竞争审查谁牵头？", "--plan", "天津", "--corpus", str(both_plans)])
+    assert unknown.exit_code == 2 and "天津" in unknown.output

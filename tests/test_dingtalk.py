@@ -305,6 +305,43 @@ def test_a_follow_up_continues_each_senders_own_conversation(dingtalk):
     assert follow.startswith("牵头单位：盟工商局")
 
 
+def test_a_message_chooses_the_senders_plan_and_全部方案_switches_back(both_plans, tmp_path):
+    """As on WeChat, with two plans loaded: "切换到…方案" sets the plan of that sender's questions, "全部方案"
+    clears it."""
+    app = AppServer({
+        "CORPUS_DIR": str(both_plans),
+        "STATE_DB": str(tmp_path / "state.sqlite3"),
+        "INSTANCE_DIR": str(tmp_path / "instance"),
+        "DINGTALK_APP_SECRET": SECRET,
+        "DINGTALK_APP_KEY": APP_KEY,
+    }).start()
+    try:
+        check_plan_choice(DingTalk(app.port))
+    finally:
+        app.stop()
+
+
+def check_plan_choice(dingtalk: DingTalk) -> None:
+    """The plan choice by message, through a robot over the shipped plan and Sanya's."""
+    asker, other = fresh("staff"), fresh("staff")
+    question = "公平竞争审查谁牵头？"
+    both = markdown(dingtalk.reply(text_message(question, asker)))
+    assert both.startswith("2个方案都涉及这个问题：三亚市、锡林郭勒盟。")
+    sanya, xilingol = both.split("【三亚市】")[1].split("【锡林郭勒盟】")
+    assert "牵头单位：市市场监督管理局" in sanya and "盟发改委" not in sanya
+    assert "牵头单位：盟发改委" in xilingol and "市市场监督管理局" not in xilingol
+    chosen = dingtalk.reply(text_message("切换到锡盟方案", asker))
+    assert chosen["msgtype"] == "text" and "已切换到《锡林郭勒盟" in chosen["text"]["content"]
+    mine = markdown(dingtalk.reply(text_message(question, asker)))
+    assert "个方案都涉及" not in mine and "盟发改委" in mine and "三亚" not in mine
+    assert "2个方案都涉及" in markdown(dingtalk.reply(text_message(question, other)))  # another keeps every plan
+    missing = dingtalk.reply(text_message("切换到天津方案", other))
+    assert "没有找到“天津”的方案" in missing["text"]["content"]
+    back = dingtalk.reply(text_message("全部方案", asker))
+    assert "已切换到全部方案" in back["text"]["content"]
+    assert "2个方案都涉及" in markdown(dingtalk.reply(text_message(question, asker)))
+
+
 # -- other messages and bad input --------------------------------------------------------------------------
 
 

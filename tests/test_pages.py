@@ -492,3 +492,24 @@ def test_what_the_first_requests_would_make_is_made_before_serving(tmp_path):
     app = create_app({"STATE_DB": str(tmp_path / "s.sqlite3"), "TESTING": True})
     qa = app.extensions["qa"]
     assert qa in _MATRICES and "_tasks_by_unit" in qa.__dict__ and "examples" in qa.__dict__
+
+
+def test_a_unit_page_groups_tasks_by_plan_and_narrows_to_one(tmp_path):
+    """A unit with tasks in two plans: each section headed by its plan, and ?plan= shows that plan alone."""
+    from web import create_app
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(ROOT / "corpus" / "plan.txt", folder / "plan.txt")
+    (folder / "test.txt").write_text(HOSTILE_PLAN, encoding="utf-8")
+    client = create_app({"CORPUS_DIR": str(folder), "STATE_DB": ":memory:", "TESTING": True}).test_client()
+    page = client.get("/units/盟质监局").get_data(as_text=True)
+    sections = re.findall(r'<h3 class="section-title">(.*?) <span', page)
+    titled = {s.split("》")[0] + "》" for s in sections}
+    assert "《测试实施方案》" in titled and len(titled) == 2, sections
+    keys = dict((title, key) for key, title in re.findall(r'href="/units/[^"?]+\?plan=([^"&]+)">《(.*?)》', page))
+    assert set(keys) == {t.strip("《》") for t in titled}
+    alone = client.get(f"/units/盟质监局?plan={keys['测试实施方案']}").get_data(as_text=True)
+    assert "脚本测试" in alone and "计量" not in alone
+    assert not re.findall(r'<h3 class="section-title">《', alone)  # one plan: no plan in the headings
+    assert client.get("/units/盟质监局?plan=no-such-plan").status_code == 404

@@ -100,9 +100,15 @@ def serve(host: str | None, port: int | None, threads: int | None, corpus: Path 
 @click.argument("question")
 @corpus_option
 @click.option("--json", "as_json", is_flag=True, help="print the answer as the API's JSON")
-def ask(question: str, corpus: Path | None, as_json: bool) -> None:
-    """Answer a question in the terminal (exit 1 when the plans hold no answer)."""
-    answer = offline_assistant(corpus).ask(question, "cli")
+@click.option("--plan", default=None, metavar="方案", help="只在这个方案中查找（方案的 id、简称或地名，如“锡盟”）")
+def ask(question: str, corpus: Path | None, as_json: bool, plan: str | None) -> None:
+    """Answer a question in the terminal (exit 1 when the plans hold no answer, 2 for an unknown --plan)."""
+    assistant = offline_assistant(corpus)
+    try:
+        answer = assistant.ask(question, "cli", plan=plan)
+    except ValueError as exc:  # a --plan no loaded plan answers to
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(2)
     if as_json:
         click.echo(
             json.dumps(
@@ -111,6 +117,7 @@ def ask(question: str, corpus: Path | None, as_json: bool) -> None:
                     "found": answer.found,
                     "intent": str(answer.intent),
                     "units": list(answer.units),
+                    "plans": list(answer.plans),
                     "citations": [c.to_dict() for c in answer.citations],
                 },
                 ensure_ascii=False,

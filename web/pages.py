@@ -6,7 +6,7 @@ import json
 import os
 import re
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -130,12 +130,18 @@ def section_of(qa: Assistant, clause: Clause) -> Clause | None:
     return best
 
 
-def by_section(qa: Assistant, clauses: Iterable[Clause]) -> list[tuple[str, list[Clause]]]:
-    """Clauses grouped under their section's heading text, in document order."""
+def by_section(
+    qa: Assistant, clauses: Iterable[Clause], plan_title: Callable[[Clause], str] | None = None
+) -> list[tuple[str, list[Clause]]]:
+    """Clauses grouped under their section's heading text, in document order; with `plan_title`, each section
+    headed by its plan's title too (two plans' "一、" sections never merge)."""
     groups: dict[str, list[Clause]] = {}
     for clause in clauses:
         heading = section_of(qa, clause)
-        groups.setdefault(section_name(heading) if heading else "其他", []).append(clause)
+        name = section_name(heading) if heading else "其他"
+        if plan_title is not None:
+            name = f"《{plan_title(clause)}》 {name}"
+        groups.setdefault(name, []).append(clause)
     return list(groups.items())
 
 
@@ -317,7 +323,16 @@ def unit(name: str):
     if canonical != name:  # an alias (工商局) goes to the unit's own page, so each unit has one address
         return redirect(url_for("pages.unit", name=canonical))
     duties = qa.tasks_of(canonical)
+    matrix = matrix_of(qa)
+    everywhere = {matrix.plan_of[c.id].key: matrix.plan_of[c.id].title
+                  for role in ("lead", "cooperate") for c in duties[role] if c.id in matrix.plan_of}
+    plan = chosen_plan(matrix)  # ?plan=: this unit's tasks in one plan
+    if plan is not None:
+        duties = {role: [c for c in duties[role] if matrix.plan_of.get(c.id) is plan] for role in duties}
     cards = [(role, c) for role in ("lead", "cooperate") for c in duties[role]]
+    involved = {matrix.plan_of[c.id].key for _, c in cards if c.id in matrix.plan_of}
+    plan_title = (lambda c: matrix.plan_of[c.id].title if c.id in matrix.plan_of else c.doc) if len(involved) > 1 \
+        else None
     pages: list[list[tuple[str, Clause]]] = [[]]
     size = 0
     for role, c in cards:
@@ -329,17 +344,20 @@ def unit(name: str):
         size += cost
     number = min(page_number(), len(pages))
     shown = pages[number - 1]
+    chosen = {"plan": plan.key} if plan is not None else {}
     return render_template(
         "unit.html",
         page="units",
         unit=canonical,
         tasks=duties,
-        grouped={role: by_section(qa, [c for r, c in shown if r == role]) for role in ("lead", "cooperate")},
-        rows=matrix_of(qa).by_id,
+        plan=plan,
+        plan_choices=list(everywhere.items()),
+        grouped={role: by_section(qa, [c for r, c in shown if r == role], plan_title) for role in ("lead", "cooperate")},
+        rows=matrix.by_id,
         number=number,
         count=len(pages),
-        previous=page_address("pages.unit", number - 1, name=canonical) if number > 1 else "",
-        following=page_address("pages.unit", number + 1, name=canonical) if number < len(pages) else "",
+        previous=page_address("pages.unit", number - 1, name=canonical, **chosen) if number > 1 else "",
+        following=page_address("pages.unit", number + 1, name=canonical, **chosen) if number < len(pages) else "",
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from collections.abc import Callable, Sequence
 
 from qa import Answer, Clause
@@ -67,8 +68,9 @@ def join(blocks: Sequence[str]) -> str:
 class MarkdownReply(PhoneReply):
     """Formats an Answer as DingTalk markdown and fits it within MAX_TEXT_BYTES, cutting between clauses."""
 
-    def __init__(self, link: Link, more: str = READ_MORE, limit: int = MAX_TEXT_BYTES):
-        super().__init__(link, more, limit)
+    def __init__(self, link: Link, more: str = READ_MORE, limit: int = MAX_TEXT_BYTES,
+                 shorts: Callable[[str], str] | None = None):
+        super().__init__(link, more, limit, shorts)
 
     def message(self, answer: Answer) -> str:
         """The reply's JSON: a markdown message titled by the answer's first line."""
@@ -85,6 +87,8 @@ class MarkdownReply(PhoneReply):
         if answer.intent in LIST_INTENTS:  # a list of tasks: its head line, then one item per task
             head = answer.answer.splitlines()[0] if answer.answer else ""
             return [plain(head), *(self.item(c, "- ") for c in answer.citations)]
+        if len(answer.plans) > 1 and len(answer.citations) >= len(answer.plans):
+            return self.several(answer)
         best, related = answer.citations[0], list(answer.related or answer.citations[1:])
         head: list[str] = []
         if answer.intent in DUTY_INTENTS:
@@ -107,6 +111,20 @@ class MarkdownReply(PhoneReply):
         blocks = [BREAK.join(plain(line) for line in head)] if head else []
         blocks.append(PARAGRAPH.join([*lines, *([BREAK.join(plain(t) for t in tail)] if tail else [])]))
         return [*blocks, *(self.item(c, "相关：") for c in related)]
+
+    def several(self, answer: Answer) -> list[str]:
+        """An answer several plans give: every plan named in the head (none lost when the reply is cut), then
+        each plan's own units by role and where its clause stands, linked, one paragraph a plan."""
+        shorts = [self.shorts(plan) for plan in answer.plans]
+        blocks = [plain(f"{len(shorts)}个方案都涉及这个问题：{'、'.join(shorts)}。")]
+        for short, clause in zip(shorts, answer.citations):
+            own = replace(answer, unit_roles=())  # its own clause's units, never the first plan's
+            lines = [f"**{plain(f'【{short}】')}**", *(plain(r) for r in PhoneReply.roles(own, clause)),
+                     f"出处：{self.place(clause)}"]
+            if clause.deadline:
+                lines.append(plain(f"完成时限：{clause.deadline}"))
+            blocks.append(BREAK.join(lines))
+        return blocks
 
     def place(self, clause: Clause) -> str:
         """Where a clause stands (its document, path and title), as a link to it when there is one."""

@@ -176,8 +176,13 @@ def compose(msg: Message) -> str:
     # it, never another's. Hashed: no id, however written, can name another sender's (or an API client's) session
     where = msg.conversation if msg.group else ""
     session = f"{CHANNEL}:" + hashlib.sha256(f"{where}\x1f{msg.sender}".encode()).hexdigest()[:32]
+    qa = current_assistant()
+    switched = qa.switch_plan(question, session)  # "切换到锡盟方案", "全部方案": as on WeChat
+    if switched is not None:
+        return message(switched)
     started = time.perf_counter()
-    answer = current_assistant().ask(question, session)
+    chosen = qa.chosen_plan(session)  # the plan this sender chose by message, if any
+    answer = qa.ask(question, session, plan=chosen) if chosen else qa.ask(question, session)
     # logged once however often DingTalk resends (the reply is computed once); the sender's id hashed by the log
     log_answer(question, answer, CHANNEL, (time.perf_counter() - started) * 1000, user=msg.sender)
     return markdown_reply().message(answer)
@@ -186,9 +191,12 @@ def compose(msg: Message) -> str:
 def markdown_reply() -> MarkdownReply:
     """The formatter, with links to clause pages when PUBLIC_BASE_URL is set."""
     base = str(current_app.config.get("PUBLIC_BASE_URL") or "").strip().rstrip("/")
+    plans = current_assistant().catalogue.by_id
+    shorts = lambda plan: plans[plan].short if plan in plans else plan  # noqa: E731 — each plan's heading
     if not base:
-        return MarkdownReply(lambda clause: "")
+        return MarkdownReply(lambda clause: "", shorts=shorts)
     return MarkdownReply(
         lambda clause: base + url_for("pages.clause", clause_id=clause.id),
         more=f"完整内容请在网页查看：[{base}]({href(base + url_for('pages.chat'))})",
+        shorts=shorts,
     )
