@@ -126,6 +126,10 @@ def create_app(config: dict | None = None) -> Flask:
     from . import admin, api, dingtalk, exports, pages, site, wechat
 
     admin.init_app(app, version)  # secret key, cookies, trusted proxies, CSRF, question log, reloader, /admin
+    from . import gate
+    from .settings import instance_dir
+
+    gate.init_app(app, instance_dir(app.config))  # costly requests one at a time: answers keep a worker
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(exports.bp)

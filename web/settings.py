@@ -32,6 +32,9 @@ DEFAULTS: dict[str, object] = {
     "OCR_SECONDS": 600,  # OCR reading the scanned pages of one PDF, then it is stopped
     "REQUEST_TIMEOUT": 10,  # seconds `python app.py` gives a client to send a whole request
     "CONNECTION_LIMIT": 1000,  # connections `python app.py` holds open at once
+    # costly requests (matrix pages, downloads, uploads, index rebuilds) at once per server, the rest refused
+    # with 503 at once, so that answers always find a free worker (web/gate.py); 0: no limit
+    "HEAVY_REQUESTS": 1,
     "PUBLIC_BASE_URL": "",
     # The admin area and the question log (#13)
     "INSTANCE_DIR": "",  # secret key, admin password hash, log; empty: the folder of STATE_DB (instance/)
