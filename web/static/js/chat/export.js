@@ -46,11 +46,18 @@ export function exportButton({ button, url, questions, plan = () => "" }) {
     refresh();
     button.textContent = "正在生成…";
     try {
-      const response = await fetch(url, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ questions: asked, plan: plan() || undefined }),
-      });
+      let response;
+      // the server makes one costly file at a time: a 503 with Retry-After is tried again, three times at most
+      for (let attempt = 0; ; attempt += 1) {
+        response = await fetch(url, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ questions: asked, plan: plan() || undefined }),
+        });
+        const wait = Number(response.headers.get("Retry-After"));
+        if (response.status !== 503 || !wait || attempt >= 3) break;
+        await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+      }
       if (response.ok) {
         save(await response.blob(), fileName(response));
         say("已导出");
