@@ -56,9 +56,6 @@ class RetrievalSettings:
     # score 0.49–1.0 of the best but one (0.35), those that only mention it in passing 0.10–0.97, those that do
     # not hold it at most 0.33 once the gold counted headings; 0.45 keeps 58 of 59 holders and no plan without it.
     plans_ratio: float = 0.45
-    # ... or from this lower share when that clause holds the question's most salient word (its heaviest
-    # evidence: 惠企 of 惠企政策兑现): the topic is there, worded otherwise around it.
-    topic_ratio: float = 0.3
 
     def __post_init__(self):
         if not 0 < self.min_coverage <= 1:
@@ -71,8 +68,6 @@ class RetrievalSettings:
             raise ValueError(f"related_ratio must be within (0, 1], got {self.related_ratio}")
         if not 0 < self.plans_ratio <= 1:
             raise ValueError(f"plans_ratio must be within (0, 1], got {self.plans_ratio}")
-        if not 0 < self.topic_ratio <= self.plans_ratio:
-            raise ValueError(f"topic_ratio must be within (0, plans_ratio], got {self.topic_ratio}")
         if self.more_cap < 1:
             raise ValueError(f"more_cap must be at least 1, got {self.more_cap}")
 
@@ -263,25 +258,14 @@ class Retriever:
         )
         found: list[tuple[str, int, float]] = []
         top_score = 0.0
-        evidence, total = self._evidence(query)
+        _, total = self._evidence(query)
         held = self._held_by_all(query)
-        salient = self._holders(max(evidence, key=lambda e: e[1])[0]) if len(evidence) > 1 else None
-        lowest = min(ratio, self.settings.topic_ratio) if salient is not None else ratio
 
         def covered_by(i: int) -> float:  # as coverage() weighs it, the question's weights made once
             return float(held[i]) / total if total else 0.0
 
-        def enough(i: int, score: float) -> bool:
-            """Whether a plan's best clause scores enough beside the best of all to hold the topic."""
-            return score >= ratio * top_score or (
-                salient is not None
-                and salient[i]
-                and score >= self.settings.topic_ratio * top_score
-                and (not query.intent.asks_units or self._has_units(i))  # a task, not a principle in passing
-            )
-
         for best, code in tops:
-            if best < lowest * top_score:
+            if best < ratio * top_score:
                 break  # sorted by BM25: no plan after this one can reach the ratio
             mine = self._members[code]
             own = scores[mine]
@@ -300,17 +284,8 @@ class Retriever:
             found.append((self.plan_ids[code], i, score))
             top_score = max(top_score, score)
         return sorted(
-            [f for f in found if enough(f[1], f[2])], key=lambda f: (-f[2], self.plan_ids.index(f[0]))
+            [f for f in found if f[2] >= ratio * top_score], key=lambda f: (-f[2], self.plan_ids.index(f[0]))
         )
-
-    def _holders(self, forms: tuple[str, ...]) -> np.ndarray:
-        """Which clauses hold one of a term's forms (a boolean per clause)."""
-        where = np.zeros(self.bm25.size, dtype=bool)
-        for form in forms:
-            hit = self.bm25.postings.get(form)
-            if hit is not None:
-                where[hit[0]] = True
-        return where
 
     def _evidence(self, query: Question) -> tuple[list[tuple[tuple[str, ...], float]], float]:
         """The question's evidence as coverage() weighs it: each counted term with the forms that hold it (the
