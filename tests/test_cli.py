@@ -92,7 +92,7 @@ def test_help_lists_each_commands_whole_description():
     commands = result.stdout.split("Commands:")[1]
     assert result.returncode == 0 and "..." not in commands
     said = " ".join(commands.split())  # wrapped to the terminal's width, never cut
-    assert "Answer a question in the terminal (exit 1 when the plans hold no answer)." in said
+    assert "Answer a question in the terminal (exit 1 when the plans hold no answer, 2 for an unknown --plan)." in said
     assert "Set the admin password (/admin): a salted hash is kept in the instance folder, never the password." \
         in said
 

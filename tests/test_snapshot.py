@@ -155,3 +155,23 @@ def test_each_distinct_text_is_segmented_once(tmp_path, monkeypatch, with_snapsh
     found = tokenizer.words_of_all(texts, tmp_path / "snap.json" if with_snapshot else None)
     assert sorted(calls) == sorted(set(texts))
     assert "简易注销" in found["全面实施简易注销"]
+
+
+def test_the_added_words_are_read_back_as_adding_them_made_them(tmp_path):
+    """The second tokenizer over the same words reads what adding them made: the same entries, total and cuts;
+    other words, or a damaged file, add them anew."""
+    words = ["简易注销登记", "盟市场监督管理局", "营商环境", "一网通办", "双随机一公开", "证照分离改革"]
+    first = Tokenizer(words, dictionary=tmp_path / "s.jieba")
+    assert (tmp_path / "s.added.json").is_file()
+    again = Tokenizer(words, dictionary=tmp_path / "s.jieba")
+    fresh = Tokenizer(words)  # no snapshot: every word added anew
+    assert again.added == first.added == fresh.added and again._jieba.total == fresh._jieba.total
+    assert all(again.dictionary[w] == fresh.dictionary[w] for w in fresh.added)
+    assert set(again.dictionary) == set(fresh.dictionary)
+    text = "简易注销登记由盟市场监督管理局牵头，推进一网通办和证照分离改革"
+    assert again.words(text) == fresh.words(text) and again.tokens(text) == fresh.tokens(text)
+    other = Tokenizer([*words, "交房即交证"], dictionary=tmp_path / "s.jieba")
+    assert "交房即交证" in other.added
+    (tmp_path / "s.added.json").write_text("{not json", encoding="utf-8")
+    damaged = Tokenizer(words, dictionary=tmp_path / "s.jieba")
+    assert damaged.added == fresh.added and damaged._jieba.total == fresh._jieba.total

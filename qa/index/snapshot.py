@@ -7,6 +7,8 @@
 - `<name>.jieba`: jieba's own dictionary, as one block of words and one of counts, which loads in a
   fraction of the time of jieba's marshal cache.
 - `<name>.bm25.npz`: the BM25 postings, keyed by a digest of every clause's tokens and the BM25 settings.
+- `<name>.added.json`: what adding the plans' words to jieba's dictionary left in it (each word's count and
+  its new prefixes), keyed by the dictionary and the words in order: adding them anew cuts each word.
 
 A missing, stale or damaged file is rebuilt; failing to write one only costs the next start-up its speed.
 """
@@ -128,6 +130,40 @@ def save_dictionary(path: Path, key: str, freq: dict[str, int], total: int) -> N
         file.write(np.fromiter(freq.values(), dtype="<i8", count=len(freq)).tobytes())
 
     write_atomically(path, write)
+
+
+# -- the plans' words added to jieba's dictionary --------------------------------------------------------------
+def added_key(dictionary: str, pieces: Sequence[str]) -> str:
+    """The identity of a set of additions: the dictionary they were made to, and the words in their order
+    (each word's count depends on the total the words before it left)."""
+    digest = hashlib.sha256(f"{FORMAT}|{dictionary}|".encode())
+    for piece in pieces:
+        digest.update(piece.encode("utf-8") + b"\x00")
+    return digest.hexdigest()
+
+
+def load_added(path: Path, key: str) -> tuple[list[str], dict[str, int], int] | None:
+    """(the words added, the dictionary entries they made, the total after), or None when missing or stale."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get("key") != key:
+            return None
+        added, entries, total = data["added"], data["entries"], int(data["total"])
+        if not (isinstance(added, list) and isinstance(entries, dict)
+                and all(isinstance(v, int) for v in entries.values())):
+            return None
+        return [str(w) for w in added], entries, total
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.warning("snapshot of the added words %s is unreadable (%s); adding them anew", path, exc)
+        return None
+
+
+def save_added(path: Path, key: str, added: list[str], entries: dict[str, int], total: int) -> None:
+    """Keep what adding the words made."""
+    body = json.dumps({"key": key, "added": added, "entries": entries, "total": total}, ensure_ascii=False)
+    write_atomically(path, lambda file: file.write(body.encode("utf-8")))
 
 
 # -- BM25 postings -----------------------------------------------------------------------------------------

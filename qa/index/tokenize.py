@@ -11,10 +11,14 @@ from pathlib import Path
 from ..vocabulary import STOP_WORDS
 from .jieba_import import jieba
 from .snapshot import (
+    added_key,
     dictionary_kept,
     dictionary_key,
+    load_added,
     load_dictionary,
     load_words,
+    part,
+    save_added,
     save_dictionary,
     save_words,
     tokenizer_key,
@@ -97,11 +101,22 @@ class Tokenizer:
         self.stop_words = frozenset(stop_words)
         self.added: list[str] = []  # the words added to jieba's dictionary: with the stop words, its identity
         self._recent: dict[str, tuple[str, ...]] = {}
-        for word in words:
-            for piece in re.split(r"[^\w]+", normalize(word)):
-                if len(piece) >= 2 and piece not in self._jieba.FREQ:
-                    self._jieba.add_word(piece)
-                    self.added.append(piece)
+        pieces = [piece for word in words for piece in re.split(r"[^\w]+", normalize(word)) if len(piece) >= 2]
+        snapshot = part(dictionary, ".added.json") if dictionary is not None else None
+        key = added_key(dictionary_key(), pieces) if snapshot is not None else ""
+        kept = load_added(snapshot, key) if snapshot is not None else None
+        if kept is not None:  # what adding these words made last time: the same entries, without a cut each
+            self.added, entries, self._jieba.total = kept
+            self._jieba.FREQ.update(entries)
+            return
+        freq, made = self._jieba.FREQ, set()
+        for piece in pieces:
+            if piece not in freq:
+                made.update(piece[:n] for n in range(1, len(piece) + 1) if piece[:n] not in freq)
+                self._jieba.add_word(piece)
+                self.added.append(piece)
+        if snapshot is not None:
+            save_added(snapshot, key, self.added, {w: freq[w] for w in made}, self._jieba.total)
 
     @property
     def dictionary(self) -> dict[str, int]:
