@@ -135,7 +135,7 @@ class Assistant:
         }
         self._full_name = FullNameAnswerer(self.clauses, self.short_names, self.units, refuse)
         self._unknown = UnknownUnitAnswerer(self.duty_units, self._hints, self._known_name)
-        table = TaskTable(self.clauses)
+        table = TaskTable(self.clauses, self.catalogue.plan_of)
         self._answerers[Intent.SET] = self._answerers[Intent.COMPARE] = SetAnswerer(table, self._unknown)
         self._answerers[Intent.YES_NO] = YesNoAnswerer(self.retriever, refuse, self._unknown, table)
         self._document = DocumentAnswerer(
@@ -169,14 +169,12 @@ class Assistant:
         form = self.lexicon.vocabulary.form_words | SPOKEN_FORM_WORDS
         compounds: Counter[str] = Counter()
         # each distinct text once, counted as often as clauses index it (plans copied under other names)
+        words_of = self.retriever.words
         for text, clauses in Counter(self.retriever.texts).items():
-            tokens = self.retriever.words[text]
-            for compound, count in Counter(
-                a + b
-                for a, b in zip(tokens, tokens[1:])
-                if len(a) == len(b) == 2 and a not in form and b not in form
-            ).items():
-                compounds[compound] += count * clauses
+            tokens = words_of[text]
+            for a, b in zip(tokens, tokens[1:]):
+                if len(a) == len(b) == 2 and a not in form and b not in form:
+                    compounds[a + b] += clauses
         vocabulary = PlanVocabulary(words, tokenizer.dictionary, form, compounds=compounds, readings=readings)
         return Normaliser(
             vocabulary,

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from qa import Assistant, RetrievalSettings, StateStore
 
+ROOT = Path(__file__).resolve().parent.parent
 SIX = ("盟环保局", "盟住建局", "盟商务局", "盟经信委", "盟国税局", "盟地税局")
 
 
@@ -434,3 +438,25 @@ def test_a_topic_both_plans_hold_is_each_plans_own_answer_and_a_plan_asked_for_g
     assert one.plans == ("plan",) and one.units == ("盟发改委",)
     with pytest.raises(ValueError, match="没有名为“天津”的方案"):
         both_assistant.ask("公平竞争审查谁牵头？", plan="天津")
+
+
+def test_a_set_question_asked_of_one_plan_counts_that_plans_tasks(tmp_path):
+    """"A和B都参与的任务" asked of one plan (by `plan`, or named) lists its tasks only; asked of all, every plan's."""
+    shutil.copy(ROOT / "corpus" / "plan.txt", tmp_path / "plan.txt")
+    (tmp_path / "test.txt").write_text(
+        "测试实施方案\n一、重点任务\n(一)公式测试\n加强报送数据。\n(责任单位:盟工商局牵头,盟财政局配合。)\n"
+        "(二)脚本测试\n加强监管。\n(责任单位:盟质监局)\n",
+        encoding="utf-8",
+    )
+    qa = Assistant.from_folder(tmp_path, store=StateStore(":memory:"), knowledge=ROOT / "corpus")
+    test_plan = next(p.id for p in qa.catalogue.plans if "测试" in p.title)
+    question = "盟工商局和盟财政局都参与的任务有哪些？"
+    everywhere = qa.ask(question)
+    assert everywhere.intent == "set" and len(everywhere.citations) > 1
+    assert {qa.catalogue.plan_of(c) for c in everywhere.citations} == {p.id for p in qa.catalogue.plans}
+    one = qa.ask(question, plan=test_plan)
+    assert [c.title for c in one.citations] == ["公式测试"], one.answer
+    shipped = qa.ask(question, plan=next(p.id for p in qa.catalogue.plans if p.id != test_plan))
+    assert "公式测试" not in {c.title for c in shipped.citations} and shipped.citations
+    compare = qa.ask("盟工商局和盟质监局谁牵头的任务多？", plan=test_plan)
+    assert compare.intent == "compare" and len(compare.citations) == 2, compare.answer

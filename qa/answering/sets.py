@@ -106,8 +106,10 @@ def set_operation(
 class TaskTable:
     """Each unit's tasks by role, as positions in document order: a set of them costs their lists, no scan."""
 
-    def __init__(self, clauses: Sequence[Clause]):
+    def __init__(self, clauses: Sequence[Clause], plan_of: Callable[[Clause], str] | None = None):
+        """`plan_of`: the plan a clause belongs to, for questions asked of chosen plans."""
         self.tasks = [c for c in clauses if c.kind != "heading" and (c.lead or c.cooperate)]
+        self.plans = [plan_of(c) for c in self.tasks] if plan_of is not None else []
         self.by_role: dict[tuple[str, str], list[int]] = {}
         for n, clause in enumerate(self.tasks):
             for role, units in (("lead", clause.lead), ("cooperate", clause.cooperate)):
@@ -127,6 +129,12 @@ class TaskTable:
     def of(self, units: Sequence[str], role: str) -> set[int]:
         """The tasks where any of `units` has `role` (lead | cooperate | any)."""
         return {n for unit in units for n in self.by_role.get((unit, role), ())}
+
+    def within(self, found: set[int], plans: Sequence[str]) -> set[int]:
+        """The tasks of `found` in these plans (all of them when none are chosen)."""
+        if not plans or not self.plans:
+            return found
+        return {n for n in found if self.plans[n] in plans}
 
     def clauses(self, found: set[int]) -> list[Clause]:
         """Tasks by position, in document order."""
@@ -189,7 +197,9 @@ class SetAnswerer:
             return self.unknown(replace(query, unknown_units=absent))
         if query.intent == Intent.COMPARE:
             return self._compare(query)
-        chosen = self.table.clauses(combine(self.table, query.members, query.operation))
+        # a question asked of chosen plans (named, or a follow-up's) counts their tasks only
+        chosen = self.table.clauses(self.table.within(combine(self.table, query.members, query.operation),
+                                                      query.plans))
         subject = tuple(dict.fromkeys(n for names, _, no in query.members if not no for n in names))
         roles = {role for _, role, no in query.members if not no}
         return Answer(
@@ -211,7 +221,7 @@ class SetAnswerer:
             named = [
                 ((u,), role) for u in self.table.units() if not is_group(u) and self.table.of((u,), role)
             ]
-        counted = [(names, r, self.table.of(names, r)) for names, r in named]
+        counted = [(names, r, self.table.within(self.table.of(names, r), query.plans)) for names, r in named]
         fewest = query.operation == "fewer"
         ranked = sorted(counted, key=lambda item: len(item[2]) if fewest else -len(item[2]))
         if not ranked:
