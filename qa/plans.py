@@ -164,6 +164,7 @@ class Catalogue:
         ordered = sorted(self._names, key=len, reverse=True)
         self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
         self._title_words = {plan.id: set(self._content_words(plan.title)) for plan in self.plans}
+        self._squeezed_titles = {plan.id: squeeze(plan.title) for plan in self.plans}  # looked at by every question
         counts = Counter(w for words in self._title_words.values() for w in words)
         # a word most titles hold (营商, 环境, 2023) names no plan alone
         self._common = {w for w, n in counts.items() if len(self.plans) > 2 and n * 2 > len(self.plans)}
@@ -313,7 +314,8 @@ class Catalogue:
                 continue
             best, plans = 0, []
             for plan in self.plans:
-                held = [w for w in words if w in self._title_words[plan.id] or w in squeeze(plan.title)]
+                title_words, title = self._title_words[plan.id], self._squeezed_titles[plan.id]
+                held = [w for w in words if w in title_words or w in title]
                 if len(held) * 2 <= len(words) or not any(w not in self._common for w in held):
                     continue
                 if len(held) > best:

@@ -336,6 +336,7 @@ class DocumentAnswerer:
             for doc, found in self.documents.items()
         }
         self._sentences: dict[str, tuple[list[tuple[str, Clause]], str, list[int]]] = {}
+        self._all_front: tuple[list[tuple[str, Clause]], str, list[int], list[str]] | None = None
 
     def __call__(self, query: Question) -> Answer:
         """The fact asked, for each plan it may be about; what retrieval finds when no plan states it."""
@@ -343,10 +344,13 @@ class DocumentAnswerer:
             raise ValueError(f"unknown document fact {query.document!r}")
         stated = []
         asked = {d for p in query.plans for d in self.plan_docs.get(p, ())} if query.plans else None
+        # another word of the front matter: every plan's sentences searched at once (a compilation's hundreds
+        # of documents, one pass each, cost a question milliseconds)
+        letters = self._letters(query) if query.document == "letter" else None
         for doc in self.documents:
             if asked is not None and doc not in asked:
                 continue
-            fact = getattr(self, f"_{query.document}")(doc, query)
+            fact = letters.get(doc) if letters is not None else getattr(self, f"_{query.document}")(doc, query)
             if fact is not None:
                 stated.append((doc, *fact))
         stated = self._likeliest(query, stated)
@@ -453,7 +457,12 @@ class DocumentAnswerer:
 
     def _letter(self, doc: str, query: Question) -> tuple[str, Clause] | None:
         """Another word of the front matter ("这个文件公开吗"): the sentence holding the question's words."""
-        words = [
+        return self._letters(query).get(doc)
+
+    @staticmethod
+    def _letter_words(query: Question) -> list[str]:
+        """The question's words a front-matter sentence is looked for by (not the document's own names)."""
+        return [
             t
             for t in query.terms
             if t not in DOCUMENT_WORDS
@@ -461,10 +470,15 @@ class DocumentAnswerer:
             and not any(t in name for name in DOCUMENT_NAMES)
             and not any(t != o and t in o for o in query.terms)
         ]
+
+    def _letters(self, query: Question) -> dict[str, tuple[str, Clause]]:
+        """Each plan's first front-matter sentence holding more than half of the question's words (a word or
+        its expansion), by document: every plan's sentences searched as one text."""
+        words = self._letter_words(query)
         if not words:
-            return None
-        sentences, joined, starts = self._front_sentences(doc)
-        held: Counter[int] = Counter()  # sentence → how many of the words it holds (a word or its expansion)
+            return {}
+        sentences, joined, starts, owners = self._all_front_sentences()
+        held: Counter[int] = Counter()  # sentence → how many of the words it holds
         for word in words:
             found: set[int] = set()
             for form in (word, *(w for x, w in query.expansions if x == word)):
@@ -473,8 +487,29 @@ class DocumentAnswerer:
                     found.add(bisect.bisect_right(starts, at) - 1)
                     at = joined.find(form, at + 1)
             held.update(found)
-        first = min((i for i, n in held.items() if n * 2 > len(words)), default=None)
-        return None if first is None else (sentences[first][0].strip(), sentences[first][1])
+        first: dict[str, tuple[str, Clause]] = {}
+        for i in sorted(i for i, n in held.items() if n * 2 > len(words)):  # each plan's first such sentence
+            first.setdefault(owners[i], (sentences[i][0].strip(), sentences[i][1]))
+        return first
+
+    def _all_front_sentences(self) -> tuple[list[tuple[str, Clause]], str, list[int], list[str]]:
+        """Every plan's front-matter sentences in order, joined as one text with where each starts, and the
+        document of each: made once, on first use."""
+        made = self._all_front
+        if made is None:
+            sentences: list[tuple[str, Clause]] = []
+            owners: list[str] = []
+            for doc in self.documents:
+                mine = self._front_sentences(doc)[0]
+                sentences += mine
+                owners += [doc] * len(mine)
+            starts, at = [], 0
+            for sentence, _ in sentences:
+                starts.append(at)
+                at += len(sentence) + 1
+            made = (sentences, "\x00".join(s for s, _ in sentences), starts, owners)
+            self._all_front = made
+        return made
 
     def _front_sentences(self, doc: str) -> tuple[list[tuple[str, Clause]], str, list[int]]:
         """A plan's front-matter sentences with their clauses, and all of them joined with where each starts:
