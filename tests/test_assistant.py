@@ -110,6 +110,10 @@ def test_settings_are_checked():
         RetrievalSettings(related_ratio=2)
     with pytest.raises(ValueError, match="part_weight"):
         RetrievalSettings(part_weight=0)
+    with pytest.raises(ValueError, match="plans_ratio"):
+        RetrievalSettings(plans_ratio=0)
+    with pytest.raises(ValueError, match="whole_ratio"):
+        RetrievalSettings(whole_ratio=0.5)  # above plans_ratio
 
 
 def test_empty_corpus_refuses_everything(tmp_path):

@@ -5,7 +5,9 @@
   (tests/questions/plans/named.yaml): every citation from the named plan, and the set's own checks;
 - 20 unscoped questions on topics several plans hold (shared.yaml): each plan that holds the topic named and
   cited, none that does not mention it;
-- 10 follow-ups that keep the plan of the question before them (followups.yaml).
+- 10 follow-ups that keep the plan of the question before them (followups.yaml);
+- 16 more unscoped questions on other shared topics (shared_new.yaml), gold written from the raw text before
+  any change was measured on them: first contact tuned 5/8, held-out 7/8.
 
 A third of each set is held out (`held_out: true`; for the transformed sets every third question) and reported
 apart. `python tests/test_plans.py -v` prints the figures and the failures (`--all`: the held-out part too).
@@ -42,7 +44,7 @@ OWN_FLOORS = {
     "qingpu-yingshang-yaodian-2023": 1.0, "shanxi-jiaoyi-chengben-2023": 1.0,
     "tongchuan-fangguanfu-fengong-2023": 0.93, "yanan-minying-jingji-2023": 1.0,
 }
-FLOORS = {"named": 0.94, "shared": 0.75, "followups": 0.9}
+FLOORS = {"named": 0.94, "shared": 0.75, "followups": 0.9, "shared_new": 0.8}
 # How staff name a plan in a question (the name is one of the plan's names in names.yaml, in turn).
 FORMS = ("{name}的{q}", "{name}方案里，{q}", "在{name}的方案中，{q}", "{q}（{name}）", "按{name}这个文件，{q}")
 
@@ -162,6 +164,7 @@ def test_the_sets_are_whole(names):
     assert set(names) == set(OWN_SETS) == {p.stem for p in plan_files()}
     assert len(read_yaml(PLANS / "shared.yaml")) == 20
     assert len(read_yaml(PLANS / "followups.yaml")) == 10
+    assert len(read_yaml(PLANS / "shared_new.yaml")) == 16
 
 
 def test_naming_a_plan_as_staff_do():
