@@ -274,9 +274,13 @@ class Retriever:
         whole = self.settings.whole_ratio
         lowest = min(ratio, whole)
         kept: dict[int, float] = {}  # the coverage of each plan's chosen clause
+        # the plans with a clause holding all of the question: the only ones below the ratio worth a look
+        complete = set(self.plan_codes[np.flatnonzero(held >= 0.999 * total)].tolist()) if total else set()
         for best, code in tops:
             if best < lowest * top_score:
                 break  # sorted by BM25: no plan after this one can reach the ratio
+            if best < ratio * top_score and code not in complete:
+                continue
             mine = self._members[code]
             own = scores[mine]
             near = mine[np.argsort(-own, kind="stable")[:3]]
