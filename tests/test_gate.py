@@ -22,9 +22,10 @@ def test_with_the_slot_taken_costly_requests_are_refused_and_answers_go_on(app):
     try:
         page = client.get("/units")
         assert page.status_code == 503 and page.headers["Retry-After"] == "2"
-        assert "请 2 秒后重试" in page.get_data(as_text=True)
+        assert "请 2 秒后重试" in page.get_data(as_text=True) and page.headers["Refresh"] == "2"
         api = client.get("/api/units")
         assert api.status_code == 503 and "请 2 秒后重试" in api.get_json()["error"]
+        assert "Refresh" not in api.headers  # a program reads Retry-After itself
         assert client.get("/units.xlsx").status_code == 503
         answer = client.post("/api/ask", json={"question": "简易注销有哪些配合单位？"})
         assert answer.status_code == 200 and answer.get_json()["found"]

@@ -90,6 +90,8 @@ def init_app(app: Flask, folder: Path) -> None:
         if response.status_code == 503 and getattr(g, "heavy_slot", None) is None and \
                 request.endpoint in HEAVY_ENDPOINTS:
             response.headers["Retry-After"] = str(RETRY_SECONDS)
+            if request.method == "GET" and response.mimetype == "text/html":
+                response.headers["Refresh"] = str(RETRY_SECONDS)  # a page opened in the browser tries again
         return response
 
     @app.teardown_request
