@@ -417,18 +417,17 @@ class Assistant:
             sections = [
                 (p, replace(a, answer=a.answer[len(read_as) :]) if a is result else a) for p, a in sections
             ]
-        shown = sections
         text = read_as + compose.several_reply(
-            [(self.catalogue.by_id[p].short, answer.answer) for p, answer in shown],
+            [(self.catalogue.by_id[p].short, answer.answer) for p, answer in sections],
             [self.catalogue.by_id[p].short for p in more],
         )
-        lead = shown[0][1]
+        lead = sections[0][1]
         return replace(
             lead,
             answer=text,
             understood_as=result.understood_as,
-            citations=tuple(dict.fromkeys([*(a.citations[0] for _, a in shown), *lead.citations[1:]])),
-            plans=tuple(p for p, _ in shown),
+            citations=tuple(dict.fromkeys([*(a.citations[0] for _, a in sections), *lead.citations[1:]])),
+            plans=tuple(p for p, _ in sections),
         )
 
     @functools.cached_property
