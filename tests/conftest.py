@@ -13,6 +13,16 @@ SANYA = DATA / "sanya-2023-business-environment-plan.txt"
 
 
 @pytest.fixture(scope="session")
+def segmenter():
+    """The reading's segmenter with the shipped units (the reading tests of every format share it)."""
+    from qa.reading.duties import DutyParser
+    from qa.reading.knowledge import load_units
+    from qa.reading.segment import Segmenter
+
+    return Segmenter(DutyParser(load_units(ROOT / "corpus", [])))
+
+
+@pytest.fixture(scope="session")
 def app(tmp_path_factory):
     """The app on the shipped corpus, with its own state database."""
     from web import create_app

@@ -14,12 +14,10 @@ import time
 from pathlib import Path
 
 import pytest
+from segmenting import comparable
 
 from qa.reading.convert import read_converted
-from qa.reading.duties import DutyParser
-from qa.reading.knowledge import load_units
 from qa.reading.limits import ReadingLimits
-from qa.reading.segment import Segmenter
 from qa.reading.sources import UnreadableSource, read_corpus, read_source
 from test_admin import admin, ask, site, upload  # noqa: F401 (fixtures)
 
@@ -27,15 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "corpus" / "plan.txt"
 needs_libreoffice = pytest.mark.skipif(shutil.which("soffice") is None,
                                        reason="LibreOffice is not installed: apt-get install libreoffice-writer-nogui")
-
-
-@pytest.fixture(scope="module")
-def segmenter():
-    return Segmenter(DutyParser(load_units(ROOT / "corpus", [])))
-
-
-def comparable(clauses):
-    return [(c.kind, c.path, c.title, "".join(c.text.split()), c.lead, c.cooperate, c.deadline) for c in clauses]
 
 
 @pytest.fixture(scope="module")

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 
 from qa.reading.documents import document_starts, entry_issuer, entry_title, split_documents
-from qa.reading.duties import DutyParser
-from qa.reading.knowledge import load_units
-from qa.reading.segment import Segmenter
 from qa.reading.sources import SourceText
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,11 +38,6 @@ COMPILATION = """# source: a compilation
 1.推行一网通办。（市行政审批局牵头，市大数据局配合）
 2.压缩办理时限。（市行政审批局、市住建局按职责分工负责）
 """
-
-
-@pytest.fixture(scope="module")
-def segmenter() -> Segmenter:
-    return Segmenter(DutyParser(load_units(ROOT / "corpus", [])))
 
 
 def source(text: str, name: str = "hebei.txt") -> SourceText:

@@ -11,9 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fuzzing import fuzz_settings
-from qa.reading.duties import DutyParser
-from qa.reading.knowledge import load_units
-from qa.reading.segment import PAGE_MARKER, Segmenter
+from qa.reading.segment import PAGE_MARKER
 from qa.reading.sources import SourceText
 from qa.records import Intent
 
@@ -122,11 +120,6 @@ fragment = st.one_of(
 question = st.lists(st.one_of(fragment, st.characters(categories=["Cs"])), max_size=25).map("".join)
 # A line of a plan file: anything but the line breaks that cut a file into lines.
 line = st.lists(fragment, max_size=12).map("".join).map(lambda s: s.replace("\n", "").replace("\r", ""))
-
-
-@pytest.fixture(scope="module")
-def segmenter() -> Segmenter:
-    return Segmenter(DutyParser(load_units(ROOT / "corpus", [])))
 
 
 def check_verbatim(source: SourceText, clauses) -> None:

@@ -15,28 +15,17 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from segmenting import comparable
 
 from ofd_maker import HEADER, NS, write_ofd
-from qa.reading.duties import DutyParser
-from qa.reading.knowledge import load_units
 from qa.reading.limits import ReadingLimits
 from qa.reading.ofd import read_ofd
-from qa.reading.segment import Segmenter
 from qa.reading.sources import UnreadableSource, read_corpus, read_source
 from test_admin import admin, ask, site, upload  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "corpus" / "plan.txt"
 SECONDS = 5.0  # a hostile file is refused within this (0.01–0.5 s here; CI machines are slower)
-
-
-@pytest.fixture(scope="module")
-def segmenter():
-    return Segmenter(DutyParser(load_units(ROOT / "corpus", [])))
-
-
-def comparable(clauses):
-    return [(c.kind, c.path, c.title, "".join(c.text.split()), c.lead, c.cooperate, c.deadline) for c in clauses]
 
 
 @pytest.fixture(scope="module")

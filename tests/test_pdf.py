@@ -7,14 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from segmenting import comparable
 import yaml
 
 from pdf_maker import write_pdf, write_scanned_pdf
 from qa.evaluate import score_gold
-from qa.reading.duties import DutyParser
-from qa.reading.knowledge import load_units
 from qa.reading.pdf import read_pdf
-from qa.reading.segment import Segmenter
 from qa.reading.sources import UnreadableSource, read_corpus, read_source
 
 PLANS = Path(__file__).resolve().parent / "data" / "plans"
@@ -23,19 +21,10 @@ TWIN = PLANS / "city-digital-plan.docx"
 
 
 @pytest.fixture(scope="module")
-def segmenter():
-    return Segmenter(DutyParser(load_units(ROOT / "corpus", [])))
-
-
-@pytest.fixture(scope="module")
 def twin_pdf(tmp_path_factory):
     """city-digital-plan.docx written again as a PDF (wrapped lines, a ruled table over pages)."""
     path = tmp_path_factory.mktemp("pdf") / "city-digital-plan.pdf"
     return write_pdf(list(read_source(TWIN).lines), path, column_widths=[30, 230, 110, 110])
-
-
-def comparable(clauses):
-    return [(c.kind, c.path, c.title, "".join(c.text.split()), c.lead, c.cooperate, c.deadline) for c in clauses]
 
 
 def test_pdf_gives_the_same_clauses_and_units_as_its_docx_twin(segmenter, twin_pdf):

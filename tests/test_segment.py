@@ -34,11 +34,6 @@ def unit_key(name: str) -> str:
     return text
 
 
-@pytest.fixture(scope="module")
-def segmenter() -> Segmenter:
-    return Segmenter(DutyParser(load_units(ROOT / "corpus", [])))
-
-
 def clauses_of(segmenter, path):
     return segmenter.segment(read_source(path))
 
