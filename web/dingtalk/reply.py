@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import replace
 from collections.abc import Callable, Sequence
 
 from qa import Answer, Clause
@@ -87,7 +86,7 @@ class MarkdownReply(PhoneReply):
         if answer.intent in LIST_INTENTS:  # a list of tasks: its head line, then one item per task
             head = answer.answer.splitlines()[0] if answer.answer else ""
             return [plain(head), *(self.item(c, "- ") for c in answer.citations)]
-        if len(answer.plans) > 1 and len(answer.citations) >= len(answer.plans):
+        if self.of_several(answer):
             return self.several(answer)
         best, related = answer.citations[0], list(answer.related or answer.citations[1:])
         head: list[str] = []
@@ -113,14 +112,12 @@ class MarkdownReply(PhoneReply):
         return [*blocks, *(self.item(c, "相关：") for c in related)]
 
     def several(self, answer: Answer) -> list[str]:
-        """An answer several plans give: every plan named in the head (none lost when the reply is cut), then
-        each plan's own units by role and where its clause stands, linked, one paragraph a plan."""
-        shorts = [self.shorts(plan) for plan in answer.plans]
-        blocks = [plain(f"{len(shorts)}个方案都涉及这个问题：{'、'.join(shorts)}。")]
-        for short, clause in zip(shorts, answer.citations):
-            own = replace(answer, unit_roles=())  # its own clause's units, never the first plan's
-            lines = [f"**{plain(f'【{short}】')}**", *(plain(r) for r in PhoneReply.roles(own, clause)),
-                     f"出处：{self.place(clause)}"]
+        """The head naming every plan, then each plan's own units by role and where its clause stands, linked,
+        one paragraph a plan."""
+        head, parts = self.plan_parts(answer)
+        blocks = [plain(head)]
+        for short, clause, roles in parts:
+            lines = [f"**{plain(f'【{short}】')}**", *(plain(r) for r in roles), f"出处：{self.place(clause)}"]
             if clause.deadline:
                 lines.append(plain(f"完成时限：{clause.deadline}"))
             blocks.append(BREAK.join(lines))

@@ -91,7 +91,7 @@ class PhoneReply:
         if answer.intent in LIST_INTENTS:
             head = answer.answer.splitlines()[0] if answer.answer else ""
             return [head, *(self.item(c, "· ") for c in answer.citations)]
-        if len(answer.plans) > 1 and len(answer.citations) >= len(answer.plans):
+        if self.of_several(answer):
             return self.several(answer)
         best, related = answer.citations[0], list(answer.related or answer.citations[1:])
         head: list[str] = []
@@ -118,14 +118,25 @@ class PhoneReply:
         blocks = ["\n".join(head)] if head else []
         return [*blocks, "\n".join(lines), *(self.item(c, "相关：") for c in related)]
 
-    def several(self, answer: Answer) -> list[str]:
-        """An answer several plans give: every plan named in the head line (so that none is lost when the
-        reply is cut), then each plan's own units, where its clause stands and its link, one block a plan."""
+    @staticmethod
+    def of_several(answer: Answer) -> bool:
+        """Whether several plans give the answer, each with its own clause."""
+        return len(answer.plans) > 1 and len(answer.citations) >= len(answer.plans)
+
+    def plan_parts(self, answer: Answer) -> tuple[str, list[tuple[str, Clause, list[str]]]]:
+        """An answer several plans give: the head line naming every plan (so that none is lost when the reply
+        is cut), and each plan's short title, clause and own units by role (never the first plan's)."""
         shorts = [self.shorts(plan) for plan in answer.plans]
-        blocks = [f"{len(shorts)}个方案都涉及这个问题：{'、'.join(shorts)}。"]
-        for short, clause in zip(shorts, answer.citations):
-            own = replace(answer, unit_roles=())  # its own clause's units, never the first plan's
-            lines = [f"【{short}】", *self.roles(own, clause), f"出处：{where(clause)}"]
+        own = replace(answer, unit_roles=())
+        head = f"{len(shorts)}个方案都涉及这个问题：{'、'.join(shorts)}。"
+        return head, [(short, clause, self.roles(own, clause)) for short, clause in zip(shorts, answer.citations)]
+
+    def several(self, answer: Answer) -> list[str]:
+        """The head line, then each plan's units, where its clause stands and its link, one block a plan."""
+        head, parts = self.plan_parts(answer)
+        blocks = [head]
+        for short, clause, roles in parts:
+            lines = [f"【{short}】", *roles, f"出处：{where(clause)}"]
             if clause.deadline:
                 lines.append(f"完成时限：{clause.deadline}")
             if self.link(clause):
