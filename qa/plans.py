@@ -161,6 +161,7 @@ class Catalogue:
         self._of = {key: ids[key] for key in groups}
         self._words = words or (lambda text: [text[i : i + 2] for i in range(len(text) - 1)])
         self._names = self._name_forms()
+        self._names_joined = "\n".join(self._names)  # one text: a word inside any name is found by one search
         ordered = sorted(self._names, key=len, reverse=True)
         self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
         self._title_words = {plan.id: set(self._content_words(plan.title)) for plan in self.plans}
@@ -309,7 +310,7 @@ class Catalogue:
             # a place named before the title's words ("广州金融行动方案") is a name of its own
             start = max([start, *(b for a, b, *_ in found if a <= start < b)])
             phrase = question[start : match.end()]
-            words = [w for w in self._content_words(phrase) if not any(w in f for f in self._names)]
+            words = [w for w in self._content_words(phrase) if w not in self._names_joined]
             if len(words) < 2:
                 continue
             best, plans = 0, []

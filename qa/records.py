@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
@@ -155,3 +156,22 @@ class Answer:
     understood_as: str = ""  # the question as read, when some of its words were read otherwise
     suggestions: tuple[str, ...] = ()  # questions the plans do answer, offered with a refusal
     plans: tuple[str, ...] = ()  # the plans that answer (ids), in the answer's order; several: each its own section
+
+
+_FIELDS: dict[type, frozenset[str]] = {}
+
+
+def replace(record, /, **changes):
+    """dataclasses.replace for these records in a tenth of its time (a question or an answer is copied several
+    times while it is answered): the record's fields copied and `changes` set, without running __init__ again
+    (no record checks its fields there). A field the record has not is a TypeError, as with replace()."""
+    kind = type(record)
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        fields = _FIELDS[kind] = frozenset(f.name for f in dataclasses.fields(kind))
+    if not fields.issuperset(changes):
+        raise TypeError(f"{kind.__name__} has no field {', '.join(sorted(set(changes) - fields))}")
+    copy = object.__new__(kind)
+    copy.__dict__.update(record.__dict__)
+    copy.__dict__.update(changes)
+    return copy

@@ -6,12 +6,11 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 
 from ..index.retrieve import Retriever, holds_fact, index_text
 from ..reading.names import ShortNames
 from ..reading.units import UnitDirectory, is_abbreviation, is_group, unit_prefix
-from ..records import Answer, Clause, Hit, Intent, Question
+from ..records import Answer, Clause, Hit, Intent, Question, replace
 from ..vocabulary import (
     DISTINCT_FACTS,
     DOCUMENT_WORDS,

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 import orjson
 
 from ..memo import IdentityMemo
-from ..records import Answer, Question
+from ..records import Answer, Question, replace
 from ..state import StateStore
 
 CONTEXTS_KEPT = 4096  # (question, answer) pairs whose context text is kept ready to store

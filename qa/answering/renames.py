@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import replace
 
 from ..index.tokenize import normalize
-from ..records import Answer, Question
+from ..records import Answer, Question, replace
 
 
 class RenameNotes:

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 
 from ..index.retrieve import Retriever
 from ..reading.units import is_group
-from ..records import Answer, Clause, Intent, Question
+from ..records import Answer, Clause, Intent, Question, replace
 from . import compose
 
 Member = tuple[tuple[str, ...], str, bool]  # the units one name stands for, the role asked, asked to lack it

@@ -4,16 +4,18 @@ plans cannot answer, or one that lands on another clause than the one it names, 
 
 from __future__ import annotations
 
+import bisect
 import collections
 import contextlib
 import functools
+import itertools
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ..memo import IdentityMemo
 from ..reading.units import is_group
-from ..records import Answer, Clause, Intent, Question
+from ..records import Answer, Clause, Intent, Question, replace
 
 __all__ = ["MOST", "Suggester"]
 MOST = 3  # questions offered under an answer
@@ -84,6 +86,9 @@ class Suggester:
         # several plans hold names no one task: plans copied, 加强组织领导), found once
         self.nameable: tuple[Clause, ...] = tuple(c for c in self.tasks if readable(c) and plans_with[c.title] == 1)
         self._nameable_ids = {c.id for c in self.nameable}
+        # every nameable task's title and text in one string (a word is looked for by str.find, not task by task)
+        self._nameable_text = "".join(f"{c.title}\n{c.text}\x00" for c in self.nameable)
+        self._nameable_ends = list(itertools.accumulate(len(c.title) + len(c.text) + 2 for c in self.nameable))
         self._answers: IdentityMemo[Answer] = IdentityMemo(KEPT)
         # The suggestions depend on what was answered (intent, clause, units asked about), not on the wording.
         self.for_topic = functools.lru_cache(maxsize=KEPT)(self.for_topic)
@@ -234,4 +239,10 @@ class Suggester:
     def _elsewhere(self, word: str, source: str) -> Clause | None:
         """The first nameable task outside `source` whose title or text holds `word` (kept: a pass over every
         task of every plan)."""
-        return next((c for c in self.nameable if c.source != source and (word in c.title or word in c.text)), None)
+        at = self._nameable_text.find(word)
+        while at >= 0:
+            n = bisect.bisect_right(self._nameable_ends, at)
+            if self.nameable[n].source != source:
+                return self.nameable[n]
+            at = self._nameable_text.find(word, self._nameable_ends[n])
+        return None

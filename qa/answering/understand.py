@@ -6,12 +6,11 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 
 from ..index.tokenize import Tokenizer, normalize
 from ..reading.knowledge import Lexicon
 from ..reading.units import clean_unit, is_abbreviation
-from ..records import Intent, Question
+from ..records import Intent, Question, replace
 from ..vocabulary import (
     ABBREVIATION_ENDINGS,
     DOCUMENT_WORDS,
