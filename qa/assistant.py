@@ -11,7 +11,6 @@ import re
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from .answering import compose
@@ -41,7 +40,7 @@ from .reading.renames import RenameTable, rename_surfaces
 from .reading.segment import places_of
 from .reading.units import UnitDirectory, is_group
 from .plans import Catalogue, Plan, Scope
-from .records import Answer, Clause, Hit, Intent, Question
+from .records import Answer, Clause, Hit, Intent, Question, replace
 from .state import StateStore
 from .vocabulary import ABBREVIATION_ENDINGS
 
@@ -92,8 +91,9 @@ class Assistant:
         self._renamed_names = {*renamed, *RenameTable(self.lexicon.renames).agency}
         self._renamed = RenameNotes(notes, surfaces)
         snapshot = Path(snapshot) if snapshot else None
+        keep = self._words_to_keep(surfaces)  # made once: its pass over every clause's text is not free
         tokenizer = Tokenizer(
-            self._words_to_keep(surfaces),
+            keep,
             self.lexicon.vocabulary.stop_words,
             dictionary=part(snapshot, ".jieba") if snapshot else None,
         )
@@ -110,7 +110,9 @@ class Assistant:
         )
         common = max(5, len(self.retriever.searchable) // 10)
         readings = Readings(part(snapshot, ".pinyin.json") if snapshot else None)
-        self.normaliser = self._normaliser(tokenizer, surfaces, readings)
+        self.normaliser = self._normaliser(
+            tokenizer, surfaces, readings, part(snapshot, ".vocabulary.json") if snapshot else None, keep
+        )
         readings.save()
         self.analyzer = QuestionAnalyzer(
             tokenizer,
@@ -160,22 +162,33 @@ class Assistant:
         corpus = load_corpus(folder, knowledge)
         return cls(corpus.clauses, corpus.units, corpus.lexicon, store, settings, corpus.warnings)
 
-    def _normaliser(self, tokenizer: Tokenizer, surfaces: dict[str, list[str]], readings: Readings) -> Normaliser:
+    def _normaliser(self, tokenizer: Tokenizer, surfaces: dict[str, list[str]], readings: Readings,
+                    snapshot: Path | None = None, keep: Sequence[str] | None = None) -> Normaliser:
         """The normalise stage over the plans' own words: those retrieval indexes (with how many clauses hold
-        each), unit names, staff's terms; unit names and their stems are read as typed."""
+        each), unit names, staff's terms; unit names and their stems are read as typed. `snapshot`: the file
+        the vocabulary's tables are kept in between start-ups; `keep`: _words_to_keep(surfaces), made already."""
         words = {term: len(docs) for term, (docs, _) in self.retriever.bm25.postings.items()}
-        for word in self._words_to_keep(surfaces):
+        for word in self._words_to_keep(surfaces) if keep is None else keep:
             words.setdefault(normalize(word), 1)
         form = self.lexicon.vocabulary.form_words | SPOKEN_FORM_WORDS
-        compounds: Counter[str] = Counter()
-        # each distinct text once, counted as often as clauses index it (plans copied under other names)
-        words_of = self.retriever.words
-        for text, clauses in Counter(self.retriever.texts).items():
-            tokens = words_of[text]
-            for a, b in zip(tokens, tokens[1:]):
-                if len(a) == len(b) == 2 and a not in form and b not in form:
-                    compounds[a + b] += clauses
-        vocabulary = PlanVocabulary(words, tokenizer.dictionary, form, compounds=compounds, readings=readings)
+
+        def compounds() -> Counter[str]:
+            """Two-character words the plans write side by side; each distinct text once, counted as often as
+            clauses index it (plans copied under other names). Made only when the vocabulary's tables are."""
+            found: Counter[str] = Counter()
+            words_of = self.retriever.words
+            for text, clauses in Counter(self.retriever.texts).items():
+                tokens = words_of[text]
+                for a, b in zip(tokens, tokens[1:]):
+                    if len(a) == len(b) == 2 and a not in form and b not in form:
+                        found[a + b] += clauses
+            return found
+
+        # the tables' inputs beside the words and form words: jieba's dictionary (the tokenizer's identity) and
+        # the indexed texts the compounds come from
+        identity = f"{tokenizer.identity}|{self.retriever.texts_key}" if snapshot else ""
+        vocabulary = PlanVocabulary(words, tokenizer.dictionary, form, compounds=compounds, readings=readings,
+                                    snapshot=snapshot, identity=identity)
         return Normaliser(
             vocabulary,
             tokenizer.words,

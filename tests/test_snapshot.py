@@ -175,3 +175,184 @@ def test_the_added_words_are_read_back_as_adding_them_made_them(tmp_path):
     (tmp_path / "s.added.json").write_text("{not json", encoding="utf-8")
     damaged = Tokenizer(words, dictionary=tmp_path / "s.jieba")
     assert damaged.added == fresh.added and damaged._jieba.total == fresh._jieba.total
+
+
+# -- a restart over the same plans: the index, its texts and the vocabulary's tables read, nothing cut ----------
+def questions_of(*names: str) -> tuple[list[str], list[list[str]]]:
+    """The questions of the project's sets (tests/questions/…): single ones, and dialogues as their turns."""
+    import yaml
+
+    singles, dialogues = [], []
+    for name in names:
+        for path in sorted((ROOT / "tests" / "questions").glob(name)):
+            for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+                if isinstance(item, dict) and "q" in item:
+                    singles.append(item["q"])
+                elif isinstance(item, dict) and "dialogue" in item:
+                    dialogues.append([turn["q"] for turn in item["dialogue"]])
+    return singles, dialogues
+
+
+def answers(assistant: Assistant, singles: list[str], dialogues: list[list[str]]) -> list:
+    """Every answer as plain data: the single questions, then each dialogue in a session of its own."""
+    from dataclasses import asdict
+
+    found = [asdict(assistant.ask(q)) for q in singles]
+    for n, turns in enumerate(dialogues):
+        found += [asdict(assistant.ask(q, f"dialogue-{n}")) for q in turns]
+    return found + [list(assistant.examples)]
+
+
+def test_a_restart_answers_the_dev_questions_as_a_build_without_snapshot(both_plans, tmp_path, monkeypatch):
+    """A few hundred questions of the project's sets (the shipped plan and the Sanya plan loaded), dialogues and
+    their topic switches included, answered alike with no snapshot, writing it, and reading it back."""
+    corpus = load_corpus(both_plans)
+    singles, dialogues = questions_of("*.yaml", "typing/*.yaml", "wording/*.yaml")
+    assert len(singles) + sum(map(len, dialogues)) > 300
+    snapshot = tmp_path / "index.json"
+    plain = answers(build(corpus, None), singles, dialogues)
+    first = answers(build(corpus, snapshot), singles, dialogues)
+    for suffix in (".texts", ".vocabulary.json", ".bm25.npz"):
+        assert part(snapshot, suffix).stat().st_size > 0, suffix
+    monkeypatch.setattr(Tokenizer, "words_of_all", lambda *a: pytest.fail("a restart cuts no clause's text"))
+    monkeypatch.setattr("qa.index.retrieve.index_texts", lambda *a: pytest.fail("nor makes its index text"))
+    restarted = build(corpus, snapshot)
+    assert restarted.normaliser.vocabulary.restored
+    assert plain == first == answers(restarted, singles, dialogues)
+
+
+def test_restored_postings_hold_each_clauses_terms_as_built(corpus, tmp_path):
+    tokenizer = Tokenizer()
+    texts = [c.text for c in corpus.clauses if c.kind != "heading"]
+    tokens = [tokenizer.tokens(t) or [] for t in texts] + [[]]  # a clause of stop words alone too
+    path, key = tmp_path / "p.bm25.npz", snapshot_files.texts_key("t", [*texts, "的"], 1.5, 0.75)
+    built = PostingsBM25(tokens, snapshot=path, texts=key)
+    read = PostingsBM25.restored(path, key, len(tokens))
+    assert read is not None and read.postings.keys() == built.postings.keys() and read.max_idf == built.max_idf
+    assert all(read.terms(doc) == built.terms(doc) for doc in range(len(tokens)))
+    assert read.has(0, tokens[0][0]) and read.terms(-1) == built.terms(-1) == frozenset(["\x00"])
+    assert np.array_equal(read.scores(["监管", "注销"]), built.scores(["监管", "注销"]))
+    assert PostingsBM25.restored(path, "other texts", len(tokens)) is None
+    assert PostingsBM25.restored(path, key, len(tokens) + 1) is None  # other clauses
+
+
+def test_postings_read_by_their_tokens_are_kept_for_the_texts_too(tmp_path):
+    """A file written before (without the texts' key) is read by the tokens, then kept under the texts' key."""
+    tokens, path = [["监管", "注销"], ["信用"]], tmp_path / "p.bm25.npz"
+    PostingsBM25(tokens, snapshot=path)
+    assert PostingsBM25.restored(path, "k", 2) is None
+    PostingsBM25(tokens, snapshot=path, texts="k")
+    assert PostingsBM25.restored(path, "k", 2).document_frequency("信用") == 1
+
+
+@pytest.mark.parametrize("damage", ["bad terms", "bad ends", "garbage"])
+def test_damaged_postings_of_texts_are_not_restored(tmp_path, damage):
+    tokens, path = [["监管", "注销"], ["信用"], ["监管"]], tmp_path / "p.bm25.npz"
+    PostingsBM25(tokens, snapshot=path, texts="k")
+    if damage == "garbage":
+        path.write_bytes(b"PK\x03\x04garbage")
+    else:
+        with np.load(path) as data:
+            arrays = {name: data[name] for name in data.files}
+        if damage == "bad terms":
+            arrays["doc_terms"] = arrays["doc_terms"] + 100  # no such term
+        else:
+            arrays["doc_ends"] = arrays["doc_ends"][:-1]  # a clause short
+        np.savez(path, **arrays)
+    assert PostingsBM25.restored(path, "k", 3) is None
+    assert PostingsBM25(tokens, snapshot=path, texts="k").document_frequency("监管") == 2  # rebuilt, kept again
+    assert PostingsBM25.restored(path, "k", 3) is not None
+
+
+def test_the_indexed_texts_are_kept_for_the_same_clauses_and_made_anew_for_others(corpus, tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from qa.index import retrieve
+
+    clauses = [c for c in corpus.clauses if c.kind != "heading"]
+    path = tmp_path / "s.texts"
+    assert retrieve.kept_texts(clauses, path) == retrieve.index_texts(clauses)
+    made = []
+    original = retrieve.index_texts
+    monkeypatch.setattr(retrieve, "index_texts", lambda cs: made.append(len(cs)) or original(cs))
+    assert retrieve.kept_texts(clauses, path) == original(clauses) and made == []  # read back
+    changed = [replace(clauses[0], title=clauses[0].title + "（修订）"), *clauses[1:]]
+    assert retrieve.kept_texts(changed, path) == original(changed) and made == [len(changed)]
+    path.write_bytes(b'{"key": 1}\n\xff\xfe')  # damaged: made anew
+    assert retrieve.kept_texts(clauses, path) == original(clauses) and made[-1] == len(clauses)
+    assert snapshot_files.load_texts(path, "another key", len(clauses)) is None
+
+
+def test_the_vocabulary_tables_are_read_back_as_built(corpus, tmp_path):
+    from qa.answering.normalise import PlanVocabulary
+    from qa.answering.readings import Readings
+
+    tokenizer = Tokenizer(["知识产权", "特种设备"])
+    words = {w: 1 + len(w) for c in corpus.clauses for w in tokenizer.words(c.text) if len(w) >= 2}
+    compounds = {"营业收入": 3, "知识产权": 2}
+    path = tmp_path / "s.vocabulary.json"
+    built = PlanVocabulary(words, tokenizer.dictionary, {"哪些"}, compounds=compounds, readings=Readings(),
+                           snapshot=path, identity="i")
+    assert not built.restored and path.is_file()
+    read = PlanVocabulary(words, tokenizer.dictionary, {"哪些"}, compounds=lambda: pytest.fail("not made"),
+                          readings=Readings(), snapshot=path, identity="i")
+    assert read.restored
+    assert list(read.frequency.items()) == list(built.frequency.items())
+    assert read.by_sound == built.by_sound and read.by_short == built.by_short
+    assert read.expand("营收") == built.expand("营收") == ["营业收入"]
+    assert read.sounding("特种设被", 1) == built.sounding("特种设被", 1)
+    for other in ({"identity": "j"}, {"form_words": {"哪些", "什么"}}):  # other inputs: built anew
+        kwargs = {"form_words": {"哪些"}, "identity": "i", **other}
+        again = PlanVocabulary(words, tokenizer.dictionary, kwargs["form_words"], compounds=compounds,
+                               readings=Readings(), snapshot=path, identity=kwargs["identity"])
+        assert not again.restored
+    path.write_text('{"key": "x", "by_sound": [', encoding="utf-8")
+    assert not PlanVocabulary(words, tokenizer.dictionary, {"哪些"}, compounds=compounds, readings=Readings(),
+                              snapshot=path, identity="i").restored
+
+
+def test_a_restart_keeps_the_readings_of_the_plans_words(corpus, tmp_path):
+    """A restart reads the vocabulary's tables, not the words' readings: the readings' file still keeps them."""
+    snapshot = tmp_path / "index.json"
+    build(corpus, snapshot)
+    kept = json.loads(part(snapshot, ".pinyin.json").read_text(encoding="utf-8"))["words"]
+    assert kept and build(corpus, snapshot).normaliser.vocabulary.restored
+    assert json.loads(part(snapshot, ".pinyin.json").read_text(encoding="utf-8"))["words"] == kept
+
+
+def test_text_words_cut_one_text_on_a_look_up_and_all_of_them_once_when_gone_through():
+    from qa.index.tokenize import TextWords
+
+    tokenizer, made = Tokenizer(["简易注销"]), []
+    texts = ["全面实施简易注销", "加强事中事后监管"]
+    words = TextWords(texts, lambda: made.append(1) or {t: tokenizer.words(t) for t in texts}, tokenizer.words)
+    assert words.get("全面实施简易注销") == tokenizer.words("全面实施简易注销") and not made
+    assert words.get("不是其中的", ()) == () and "加强事中事后监管" in words and len(words) == 2
+    assert words["加强事中事后监管"] == tokenizer.words("加强事中事后监管") and made == [1]
+    assert dict(words) == {t: tokenizer.words(t) for t in texts} and made == [1]
+
+
+def test_distinct_characters_of_a_long_text():
+    from qa.answering.normalise import distinct_chars
+
+    text = "简易注销，ＡＢ ab 𠀀\ud800" * 2000 + "监管"
+    assert distinct_chars(text) == frozenset(text) and distinct_chars("短文") == frozenset("短文")
+
+
+def test_the_build_leaves_frozen_objects_frozen():
+    """The collector's pause ages what the build made without a scan, and thaws nothing frozen before it."""
+    import gc
+
+    from web import _collector_paused
+
+    with _collector_paused():
+        made = [[n] for n in range(10_000)]
+    assert gc.get_count()[0] < 1000 and made
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with _collector_paused():
+            more = [[n] for n in range(10_000)]
+        assert gc.get_freeze_count() >= frozen and more
+    finally:
+        gc.unfreeze()

@@ -11,18 +11,24 @@ question costs a dictionary look-up per candidate span.
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
+import json
+import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import opencc
 
+from ..index.snapshot import FORMAT, source_key, write_atomically
 from ..index.tokenize import normalize
-from .readings import Readings
+from .readings import Readings, readings_key
 from .preamble import focus
 from .spoken import SpokenReader
 
+log = logging.getLogger(__name__)
 HAN = re.compile(r"[\u4e00-\u9fff]+")
 SURROGATES = re.compile(r"[\ud800-\udfff]")
 
@@ -31,6 +37,17 @@ SURROGATES = re.compile(r"[\ud800-\udfff]")
 def _converter() -> opencc.OpenCC:
     """OpenCC's traditional → simplified converter, loaded once per process."""
     return opencc.OpenCC("t2s")
+
+
+def distinct_chars(text: Iterable[str]) -> frozenset[str]:
+    """The characters of a text, each once: of a long one by their code points (frozenset(text) makes an object of
+    each of its million characters first, five times slower)."""
+    if not isinstance(text, str) or len(text) < 10_000:
+        return frozenset(text)
+    import numpy as np
+
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    return frozenset(map(chr, np.flatnonzero(np.bincount(points)).tolist()))
 
 
 def differing(a: str, b: str) -> int:
@@ -85,10 +102,17 @@ class PlanVocabulary:
         dictionary: Mapping[str, int],
         form_words: Iterable[str] = (),
         longest: int = 8,
-        compounds: Mapping[str, int] | None = None,
+        compounds: Mapping[str, int] | Callable[[], Mapping[str, int]] | None = None,
         readings: Readings | None = None,
+        snapshot: Path | None = None,
+        identity: str = "",
     ):
-        """`readings`: the pinyin readings to use (kept in a snapshot file at start-up), else fresh ones."""
+        """`readings`: the pinyin readings to use (kept in a snapshot file at start-up), else fresh ones;
+        `compounds`: or a function making them, called only when the tables are built.
+
+        `snapshot`: a file the tables made of the words (by sound, by short form, the compounds taken) are kept
+        in and read back from, under a key of `words`, the form words, the readings, this module's code and
+        `identity`, which must name what `dictionary` and `compounds` come from (see Assistant)."""
         if longest < 2:
             raise ValueError(f"longest must be at least 2, got {longest}")
         self.form_words = frozenset(form_words)
@@ -96,6 +120,11 @@ class PlanVocabulary:
         self.dictionary = dictionary
         self.readings = readings or Readings()
         self.frequency: dict[str, int] = {w: n for w, n in words.items() if w}
+        self.restored = False  # whether the tables came from the snapshot
+        kept_as = self._key(identity) if snapshot is not None else ""
+        if snapshot is not None and self._restore(snapshot, kept_as):
+            return
+        plain = dict(self.frequency)  # the words before the compounds (what the snapshot need not keep)
         targets = [
             w
             for w in self.frequency
@@ -115,12 +144,55 @@ class PlanVocabulary:
                     self.by_short.setdefault(form, []).append(word)
         # Two words the plans write side by side (营业+收入) are a term too, short formed by their first
         # characters (营收).
+        if callable(compounds):
+            compounds = compounds()
         for compound, count in (compounds or {}).items():
             if len(compound) == 4 and HAN.fullmatch(compound) and compound not in self.frequency:
                 form = compound[0] + compound[2]
                 if form not in self.frequency:
                     self.frequency[compound] = count
                     self.by_short.setdefault(form, []).append(compound)
+        if snapshot is not None:
+            taken = {w: n for w, n in self.frequency.items() if w not in plain}
+            tables = {"key": kept_as, "compounds": taken, "by_sound": self.by_sound, "by_short": self.by_short}
+            body = json.dumps(tables, ensure_ascii=False).encode("utf-8")
+            write_atomically(snapshot, lambda file: file.write(body))
+
+    def _key(self, identity: str) -> str:
+        """The identity of the tables: what they are made of and the code that makes them."""
+        digest = hashlib.sha256(f"{FORMAT}|{source_key(Path(__file__))}|{readings_key()}|{identity}|{self.longest}|"
+                                .encode())
+        digest.update("\x00".join(sorted(self.form_words)).encode("utf-8", "surrogatepass") + b"\x01")
+        digest.update(json.dumps(list(self.frequency.items()), ensure_ascii=False).encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def _restore(self, path: Path, key: str) -> bool:
+        """The tables from the snapshot file when it keeps them for this key (False: missing, stale, damaged)."""
+        try:
+            data = json.loads(path.read_bytes())
+            if not isinstance(data, dict) or data.get("key") != key:
+                return False
+            taken, by_sound, by_short = data["compounds"], data["by_sound"], data["by_short"]
+            if not (
+                isinstance(taken, dict) and isinstance(by_sound, dict) and isinstance(by_short, dict)
+                and {type(n) for n in taken.values()} <= {int}
+                and {type(words) for words in itertools.chain(by_sound.values(), by_short.values())} <= {list}
+                and set(map(type, itertools.chain.from_iterable(itertools.chain(by_sound.values(), by_short.values()))))
+                <= {str}
+            ):
+                raise ValueError("not the tables of a vocabulary")
+            frequency = dict(self.frequency)
+            frequency.update(taken)
+        except FileNotFoundError:
+            return False
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("vocabulary snapshot %s is unreadable (%s); rebuilding it", path, exc)
+            return False
+        self.frequency, self.by_sound, self.by_short, self.restored = frequency, by_sound, by_short, True
+        # the words' readings asked for, as building the tables asks for them: what the readings' file keeps
+        for word in itertools.chain.from_iterable(by_sound.values()):
+            self.readings.word_keys(word)
+        return True
 
     def _is_word(self, text: str) -> bool:
         """Whether `text` is a word of the plans or of the general dictionary."""
@@ -190,7 +262,7 @@ class Normaliser:
         self.vocabulary = vocabulary
         self.segment = segment
         self.corrections = sorted((corrections or {}).items(), key=lambda kv: -len(kv[0]))
-        self.plan_chars = frozenset(plan_chars)
+        self.plan_chars = distinct_chars(plan_chars)
         # Words read as written even when the plans do not use them (unit names and their stems).
         self.protected = frozenset(protected)
         # A word of general Chinese more common than this is meant as typed, not a slip or a short form.

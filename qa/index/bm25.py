@@ -6,9 +6,18 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from rank_bm25 import BM25Okapi
 
-from .snapshot import load_postings, postings_key, save_postings
+from .snapshot import load_postings, load_postings_of_texts, postings_key, save_postings
+
+EPSILON = 0.25  # rank-bm25's floor of an idf, as a share of the mean idf
+
+
+def BM25Okapi(*args, **kwargs):  # rank-bm25's class, imported when postings are built
+    """rank-bm25's BM25Okapi, imported on first use: a start-up that reads its postings from the snapshot never
+    imports it (nor the multiprocessing it imports)."""
+    from rank_bm25 import BM25Okapi as okapi
+
+    return okapi(*args, **kwargs)
 
 
 def postings_arrays(okapi: BM25Okapi, k1: float) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -50,9 +59,12 @@ class PostingsBM25:
         corpus_tokens: Sequence[Sequence[str]],
         k1: float = 1.5,
         b: float = 0.75,
-        epsilon: float = 0.25,
+        epsilon: float = EPSILON,
         snapshot: Path | None = None,
+        texts: str = "",
     ):
+        """`texts`: the identity of the texts the tokens are of (snapshot.texts_key), kept with the postings
+        in `snapshot` so that a restart over the same texts reads them without their tokens (restored)."""
         if not corpus_tokens:
             raise ValueError("corpus_tokens is empty: nothing to index")
         if k1 < 0:
@@ -72,8 +84,33 @@ class PostingsBM25:
             safe = [list(tokens) or ["\x00"] for tokens in corpus_tokens]
             kept = postings_arrays(BM25Okapi(safe, k1=k1, b=b, epsilon=epsilon), k1)
             if snapshot is not None:
-                save_postings(snapshot, key, *kept)
-        terms, ends, docs, weights, idf = kept
+                save_postings(snapshot, key, *kept, texts=texts, size=self.size)
+        elif texts and load_postings_of_texts(snapshot, texts, self.size) is None:
+            # the same tokens kept for other texts (or by an older version, or their clauses' terms damaged)
+            save_postings(snapshot, key, *kept, texts=texts, size=self.size)
+        self._index(*kept)
+
+    @classmethod
+    def restored(cls, snapshot: Path, texts: str, size: int) -> PostingsBM25 | None:
+        """The postings `snapshot` keeps for these texts (`texts`: their snapshot.texts_key) over `size` clauses,
+        read without the texts' tokens, each clause's terms made on first need; None when the file keeps none for
+        them or is damaged (the texts are then tokenized and the postings built or read by their tokens)."""
+        kept = load_postings_of_texts(snapshot, texts, size)
+        if kept is None:
+            return None
+        terms, ends, docs, weights, idf, doc_terms, doc_ends = kept
+        self = cls.__new__(cls)
+        self.size = size
+        if not self._fits(terms, ends, docs, weights, idf):
+            return None
+        self._terms_of = [None] * size
+        self._term_list, self._doc_terms, self._doc_ends = terms, doc_terms, [0, *doc_ends.tolist()]
+        self._index(terms, ends, docs, weights, idf)
+        return self
+
+    def _index(self, terms: list[str], ends: np.ndarray, docs: np.ndarray, weights: np.ndarray,
+               idf: np.ndarray) -> None:
+        """Each term's postings and idf, from the flat arrays."""
         self.postings = by_term(terms, ends, docs, weights)
         self._idf = dict(zip(terms, idf.tolist()))
         self.max_idf = max(self._idf.values()) if self._idf else 1.0
@@ -131,8 +168,13 @@ class PostingsBM25:
 
     def has(self, doc: int, term: str) -> bool:
         """Whether clause `doc` contains `term`."""
-        return term in self._terms_of[doc]
+        return term in self.terms(doc)
 
     def terms(self, doc: int) -> frozenset[str]:
-        """The terms clause `doc` contains."""
-        return self._terms_of[doc]
+        """The terms clause `doc` contains (of restored postings: made from them on first need, a few µs)."""
+        found = self._terms_of[doc]
+        if found is None:
+            doc = range(self.size)[doc]
+            numbers = self._doc_terms[self._doc_ends[doc]:self._doc_ends[doc + 1]].tolist()
+            found = self._terms_of[doc] = frozenset([self._term_list[n] for n in numbers])
+        return found

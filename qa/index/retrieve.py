@@ -3,8 +3,9 @@ that picks the clause a question is about (and the ones close to it) or none."""
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,10 +20,10 @@ from ..vocabulary import (
     GLUED_ENDINGS,
     GLUED_OPENINGS,
 )
-from .bm25 import PostingsBM25
+from .bm25 import EPSILON, PostingsBM25
 from .salience import Salience
-from .snapshot import part
-from .tokenize import Tokenizer
+from .snapshot import fields_key, load_texts, part, save_texts, source_key, texts_key
+from .tokenize import TextWords, Tokenizer
 
 HAN = "\u4e00-\u9fff"
 EVIDENCE_KEPT = 16  # questions whose evidence is kept (a question weighs its words several times; see _evidence)
@@ -105,15 +106,40 @@ def index_texts(clauses: Iterable[Clause]) -> list[str]:
     return texts
 
 
+# The code index_text runs: an edit to any of these files makes the texts kept in a snapshot stale (kept_texts).
+INDEX_TEXT_CODE = tuple(
+    Path(__file__).resolve().parent.parent / name
+    for name in ("index/retrieve.py", "reading/blocks.py", "reading/units.py", "records.py", "vocabulary.py")
+)
+
+
+def kept_texts(clauses: Sequence[Clause], path: Path | None) -> list[str]:
+    """index_texts of the clauses, read from a snapshot file (`path`) that keeps them for the same clauses and
+    code, else made and kept there; made alone without a file."""
+    if path is None:
+        return index_texts(clauses)
+    fields: list[str] = []
+    for clause in clauses:  # what index_text reads of a clause (its body is of its text and duty line)
+        fields += (clause.title, str(len(clause.section)), *clause.section, clause.text, clause.duty_text)
+    key = fields_key(fields, source_key(*INDEX_TEXT_CODE))
+    texts = load_texts(path, key, len(clauses))
+    if texts is None:
+        texts = index_texts(clauses)
+        save_texts(path, key, texts)
+    return texts
+
+
 def spoken_forms(text: str) -> list[str]:
     """The words a text stands for as people say them, where its writing hides them from a tokenizer: a
     one-character insertion read both ways (出口退（免）税 → 口退税办, 口免税办: 退税 and 免税), and a list of
     one-character items said together (用水、气 → 水气)."""
     forms = []
-    for match in INSERTION.finditer(text):
-        before, inserted, after = match.groups()
-        forms += [before + after, before[:-1] + inserted + after]
-    forms += [match.group(0).replace("、", "") for match in SINGLE_LIST.finditer(text)]
+    if "(" in text or "（" in text:  # what each pattern must hold: most texts hold neither, and are not scanned
+        for match in INSERTION.finditer(text):
+            before, inserted, after = match.groups()
+            forms += [before + after, before[:-1] + inserted + after]
+    if "、" in text:
+        forms += [match.group(0).replace("、", "") for match in SINGLE_LIST.finditer(text)]
     return forms
 
 
@@ -179,15 +205,30 @@ class Retriever:
         self.background = frozenset(background)
         # How much a word the plans lack says of the question's topic (a filler nothing, Python much).
         self.salience = Salience(tokenizer.dictionary)
-        self.texts = index_texts(self.searchable)  # what is indexed of each searchable clause
-        self.words = tokenizer.words_of_all(self.texts, snapshot)  # jieba's words of each distinct text
-        tokens = tokenizer.tokens_of_all(self.words)
-        self.bm25 = PostingsBM25(
-            [tokens[text] for text in self.texts] or [["\x00"]],
-            k1=settings.k1,
-            b=settings.b,
-            snapshot=part(snapshot, ".bm25.npz") if snapshot is not None else None,
+        # what is indexed of each searchable clause (kept in the snapshot: made anew, a tenth of a second)
+        self.texts = kept_texts(self.searchable, part(snapshot, ".texts") if snapshot is not None else None)
+        # the identity of these texts as this tokenizer reads them: a restart over the same texts reads their
+        # postings from the snapshot and cuts no text (their words are made on need, see TextWords)
+        self.texts_key = (
+            texts_key(tokenizer.identity, self.texts, settings.k1, settings.b, EPSILON) if snapshot else ""
         )
+        postings = part(snapshot, ".bm25.npz") if snapshot is not None else None
+        restored = PostingsBM25.restored(postings, self.texts_key, len(self.texts) or 1) if postings else None
+        self.words: Mapping[str, list[str]]  # jieba's words of each distinct text
+        if restored is not None:
+            self.bm25 = restored
+            self.words = TextWords(self.texts, lambda: tokenizer.words_of_all(self.texts, snapshot), tokenizer.words)
+        else:
+            self.words = tokenizer.words_of_all(self.texts, snapshot)
+            tokens = tokenizer.tokens_of_all(self.words)
+            self.bm25 = PostingsBM25(
+                [tokens[text] for text in self.texts] or [["\x00"]],
+                k1=settings.k1,
+                b=settings.b,
+                epsilon=EPSILON,
+                snapshot=postings,
+                texts=self.texts_key,
+            )
 
     def query_words(self, query: Question) -> tuple[list[str], list[float]]:
         """The words BM25 scores a question by, and their weights: a word's parts count part_weight, a synonym
@@ -245,59 +286,49 @@ class Retriever:
         asking for units, a plan's clause naming units wins over one close to it (within related_ratio) that
         names none, as find() prefers it.
 
-        One pass: the BM25 scores of every clause, each plan's best few; coverage (the costly part) only for the
-        plans whose BM25 alone could still reach the ratio (coverage never raises a score)."""
-        if not query.terms or len(self.plan_ids) < 2:
+        Every plan at once, in arrays: the BM25 scores of every clause, each plan's three best by BM25
+        (best_three), the coverage of those, each plan's choice among them; then the ratio, in Python, for the
+        few plans near the best."""
+        if not query.terms or len(self.plan_ids) < 2 or not self._by_plan.size:
             return []
         words, weights = self.query_words(query)
         scores = self.bm25.scores(words, weights)
-        if self._starts is not None:
-            maxima = np.maximum.reduceat(scores, self._starts).tolist()
-            codes = [int(self.plan_codes[i]) for i in self._starts.tolist()]
-        elif self._by_plan.size:
-            maxima = np.maximum.reduceat(scores[self._by_plan], self._plan_starts).tolist()
-            codes = self._plan_codes_sorted
-        else:
-            maxima, codes = [], []
-        tops = sorted(
-            ((best, code) for best, code in zip(maxima, codes) if best >= self.settings.min_score),
-            key=lambda t: -t[0],
-        )
-        found: list[tuple[str, int, float]] = []
-        top_score = 0.0
         _, total = self._evidence(query)
+        if not total:
+            return []
         held = self._held_by_all(query)
-
-        def covered_by(i: int) -> float:  # as coverage() weighs it, the question's weights made once
-            return float(held[i]) / total if total else 0.0
-
-        whole = self.settings.whole_ratio
-        lowest = min(ratio, whole)
-        kept: dict[int, float] = {}  # the coverage of each plan's chosen clause
-        # the plans with a clause holding all of the question: the only ones below the ratio worth a look
-        complete = set(self.plan_codes[np.flatnonzero(held >= 0.999 * total)].tolist()) if total else set()
-        for best, code in tops:
-            if best < lowest * top_score:
-                break  # sorted by BM25: no plan after this one can reach the ratio
-            if best < ratio * top_score and code not in complete:
-                continue
-            mine = self._members[code]
-            own = scores[mine]
-            near = mine[np.argsort(-own, kind="stable")[:3]]
-            scored = [
-                (float(scores[i]) * covered**self.settings.coverage_power, int(i))
-                for i in near.tolist()
-                if (covered := covered_by(i)) >= self.settings.min_coverage
-            ]
-            if not scored:
-                continue
-            score, i = max(scored, key=lambda s: (s[0], -s[1]))
-            if query.intent.asks_units and not self._has_units(i):
-                able = [s for s in scored if s[0] >= self.settings.related_ratio * score and self._has_units(s[1])]
-                score, i = able[0] if able else (score, i)
-            found.append((self.plan_ids[code], i, score))
-            kept[i] = covered_by(i)
-            top_score = max(top_score, score)
+        settings = self.settings
+        picks = self.best_three(scores)  # (3, plans): clause indices, -1 for none
+        valid = picks >= 0
+        at = np.where(valid, picks, 0)
+        bm25 = scores[at]
+        covered = held[at] / total
+        usable = valid & (covered >= settings.min_coverage)
+        adjusted = np.where(usable, bm25 * covered**settings.coverage_power, -np.inf)
+        best = adjusted.max(axis=0)
+        # the best of a plan's three; of equal ones, the earlier clause
+        big = np.iinfo(np.int64).max
+        chosen = np.where(adjusted == best, at, big).min(axis=0)
+        plan_best = np.maximum.reduceat(scores[self._by_plan], self._plan_starts)
+        alive = np.isfinite(best) & (plan_best >= settings.min_score)
+        if query.intent.asks_units:  # a clause naming units, close to the chosen one, first in BM25 order
+            units = self._unit_mask
+            able = usable & units[at] & (adjusted >= settings.related_ratio * best)
+            first_able = np.argmax(able, axis=0)
+            swap = alive & ~units[np.where(chosen == big, 0, chosen)] & able.any(axis=0)
+            cols = np.flatnonzero(swap)
+            chosen[cols] = at[first_able[cols], cols]
+            best[cols] = adjusted[first_able[cols], cols]
+        if not alive.any():
+            return []
+        top_score = float(best[alive].max())
+        lowest = min(ratio, settings.whole_ratio)
+        near = np.flatnonzero(alive & (best >= lowest * top_score))
+        found = [
+            (self.plan_ids[self._plan_codes_sorted[k]], int(chosen[k]), float(best[k])) for k in near.tolist()
+        ]
+        kept = {i: float(held[i]) / total for _, i, _ in found}  # the coverage of each plan's chosen clause
+        whole = settings.whole_ratio
 
         # the question's words written together (信用+修复): a clause holds its topic when it writes them together
         evidence = self._evidence(query)[0]
@@ -305,6 +336,7 @@ class Retriever:
         together = [a + b for a, b in zip(evidence_words, evidence_words[1:]) if a + b in query.text]
         # each word itself or a word terms.yaml gives for it, never one of its parts alone (信用 of 信用修复)
         whole_forms = [[f for f in forms if f == forms[0] or f not in forms[0]] for forms, _ in evidence]
+
 
         def holds(plan_clause: tuple[str, int, float]) -> bool:
             """The ratio reached, or every word of the question held, as the question writes them, by a clause
@@ -318,7 +350,47 @@ class Retriever:
                 and (not query.intent.asks_units or self._has_units(i))
             )
 
-        return sorted([f for f in found if holds(f)], key=lambda f: (-f[2], self.plan_ids.index(f[0])))
+        place = self._plan_place
+        return sorted([f for f in found if holds(f)], key=lambda f: (-f[2], place[f[0]]))
+
+    def best_three(self, scores: np.ndarray) -> np.ndarray:
+        """Each plan's three best clauses by a positive score, best first (of equal scores, the earlier clause,
+        as a stable sort puts them), in the order of _plan_codes_sorted: a (3, plans) array of clause indices,
+        -1 where a plan has fewer. Three rounds of a per-plan maximum over the scoring clauses in plan order,
+        each best taken out for the next: a few passes over one short array, not a sort of each plan. (A clause
+        scoring nothing holds none of the question: it could never be a plan's answer.)"""
+        ordered = scores[self._by_plan]
+        where = np.flatnonzero(ordered > 0)  # positions in plan order of the clauses that score
+        picks = np.full((3, self._plan_starts.size), -1, dtype=np.int64)
+        if not where.size:
+            return picks
+        values = ordered[where]
+        segment = self._segment_of[where]
+        starts = np.concatenate(([0], np.flatnonzero(segment[1:] != segment[:-1]) + 1))  # in plan order already
+        plans, counts = segment[starts], np.diff(np.append(starts, segment.size))
+        positions = np.arange(values.size)
+        for n in range(min(3, int(counts.max()))):
+            best = np.maximum.reduceat(values, starts)
+            first = np.minimum.reduceat(np.where(values == np.repeat(best, counts), positions, values.size), starts)
+            there = np.isfinite(best)
+            picks[n, plans[there]] = self._by_plan[where[first[there]]]
+            values[first[there]] = -np.inf
+        return picks
+
+    @functools.cached_property
+    def _plan_place(self) -> dict[str, int]:
+        """Each plan's place in plan_ids (the order plans of equal scores keep)."""
+        return {plan: n for n, plan in enumerate(self.plan_ids)}
+
+    @functools.cached_property
+    def _segment_of(self) -> np.ndarray:
+        """The plan (as its place in _plan_codes_sorted) of each clause in plan order (_by_plan)."""
+        return np.repeat(np.arange(self._plan_starts.size), np.diff(np.append(self._plan_starts, self._by_plan.size)))
+
+    @functools.cached_property
+    def _unit_mask(self) -> np.ndarray:
+        """Whether each searchable clause names some unit."""
+        return np.fromiter((bool(c.lead or c.cooperate) for c in self.searchable), dtype=bool, count=len(self.searchable))
 
     def _evidence(self, query: Question) -> tuple[list[tuple[tuple[str, ...], float]], float]:
         """The question's evidence as coverage() weighs it: each counted term with the forms that hold it (the
@@ -575,3 +647,4 @@ class Retriever:
                 or (untitled and c.title == heading.title)
             )
         ]
+

@@ -6,11 +6,19 @@
   only its changed clauses.
 - `<name>.jieba`: jieba's own dictionary, as one block of words and one of counts, which loads in a
   fraction of the time of jieba's marshal cache.
-- `<name>.bm25.npz`: the BM25 postings, keyed by a digest of every clause's tokens and the BM25 settings.
+- `<name>.bm25.npz`: the BM25 postings, keyed by a digest of every clause's tokens and the BM25 settings,
+  and by a digest of the texts indexed (with the tokenizer's identity), under which a restart over the same
+  texts reads them, with each clause's terms, without the texts' words or tokens.
 - `<name>.added.json`: what adding the plans' words to jieba's dictionary left in it (each word's count and
   its new prefixes), keyed by the dictionary and the words in order: adding them anew cuts each word.
+- `<name>.texts`: what retrieval indexes of each clause (retrieve.kept_texts), keyed by the clauses' fields
+  and the code that makes the texts (its files' bytes).
+- `<name>.vocabulary.json`: the normaliser's tables of the plans' words by sound and by short form, and the
+  compounds it took (answering/normalise.PlanVocabulary), keyed by the words, the tokenizer, the texts, the
+  readings and normalise.py's bytes. (`<name>.pinyin.json`, the readings, is answering/readings.py's.)
 
-A missing, stale or damaged file is rebuilt; failing to write one only costs the next start-up its speed.
+A restart over the same plans reads the texts, the postings and the tables, and cuts no clause's text: the
+words of a text are cut when one is asked for (tokenize.TextWords). A missing, stale or damaged file is rebuilt; failing to write one only costs the next start-up its speed.
 """
 
 from __future__ import annotations
@@ -199,8 +207,9 @@ def load_postings(path: Path, key: str) -> tuple[list[str], np.ndarray, np.ndarr
 
 
 def save_postings(path: Path, key: str, terms: list[str], ends: np.ndarray, docs: np.ndarray,
-                  weights: np.ndarray, idf: np.ndarray) -> None:
-    """Keep the postings as plain arrays in an .npz file (no pickled objects)."""
+                  weights: np.ndarray, idf: np.ndarray, texts: str = "", size: int = 0) -> None:
+    """Keep the postings as plain arrays in an .npz file (no pickled objects); with `texts` (a texts_key) and
+    the number of clauses, each clause's terms too, for a restart over the same texts (load_postings_of_texts)."""
     if any("\n" in term for term in terms):  # the terms are stored one per line
         return
     arrays = {
@@ -208,4 +217,113 @@ def save_postings(path: Path, key: str, terms: list[str], ends: np.ndarray, docs
         "terms": np.frombuffer("\n".join(terms).encode("utf-8"), dtype=np.uint8),
         "ends": ends, "docs": docs, "weights": weights, "idf": idf,
     }
+    if texts and size >= (int(docs.max()) + 1 if docs.size else 0):
+        arrays["texts_key"] = np.frombuffer(texts.encode(), dtype=np.uint8)
+        arrays["doc_terms"], arrays["doc_ends"] = terms_by_doc(ends, docs, size)
     write_atomically(path, lambda file: np.savez(file, **arrays))
+
+
+# -- what retrieval indexes of each clause ----------------------------------------------------------------
+def fields_key(fields: Sequence[str], code: str) -> str:
+    """The identity of some clauses' texts as `code` makes them: the fields they are made of, in order."""
+    digest = hashlib.sha256(f"{FORMAT}|{code}|{len(fields)}".encode())
+    digest.update(np.fromiter(map(len, fields), dtype="<i8", count=len(fields)).tobytes())
+    digest.update("".join(fields).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def load_texts(path: Path, key: str, count: int) -> list[str] | None:
+    """The `count` texts kept for this key, or None when missing, of other clauses or code, or damaged."""
+    try:
+        with path.open("rb") as file:
+            header = json.loads(file.readline())
+            if not isinstance(header, dict) or header.get("key") != key or header.get("clauses") != count:
+                return None
+            distinct = file.read(header["text_bytes"]).decode("utf-8", "surrogatepass").split("\x00")
+            index = np.frombuffer(file.read(), dtype="<i4")
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.warning("snapshot of the indexed texts %s is unreadable (%s); making them anew", path, exc)
+        return None
+    if len(distinct) != header.get("texts") or len(index) != count or \
+            (count and (int(index.min()) < 0 or int(index.max()) >= len(distinct))):
+        return None
+    return [distinct[i] for i in index.tolist()]
+
+
+def save_texts(path: Path, key: str, texts: Sequence[str]) -> None:
+    """Keep each clause's text: a JSON header line, the distinct texts joined by NUL, each clause's as int32."""
+    distinct = list(dict.fromkeys(texts))
+    if any("\x00" in text for text in distinct):  # the texts are stored apart by NUL
+        return
+    number = {text: n for n, text in enumerate(distinct)}
+    body = "\x00".join(distinct).encode("utf-8", "surrogatepass")
+    header = json.dumps({"key": key, "clauses": len(texts), "texts": len(distinct), "text_bytes": len(body)})
+
+    def write(file: io.BufferedWriter) -> None:
+        file.write(header.encode() + b"\n")
+        file.write(body)
+        file.write(np.fromiter((number[text] for text in texts), dtype="<i4", count=len(texts)).tobytes())
+
+    write_atomically(path, write)
+
+
+# -- the postings of the same texts, read without their tokens ----------------------------------------------
+def source_key(*paths: Path) -> str:
+    """The identity of some code: its files' bytes (an edit, even one that forgot to bump FORMAT, is another)."""
+    digest = hashlib.sha256()
+    for path in paths:
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"\x00missing")
+    return digest.hexdigest()
+
+
+def texts_key(tokenizer: str, texts: Sequence[str], *settings: float) -> str:
+    """The identity of an index by what it indexes: the tokenizer's identity (its dictionary, added and stop
+    words: the same tokens of the same text), every clause's text in order, and the BM25 settings; and the
+    code that makes tokens and postings of them."""
+    here = Path(__file__).resolve().parent
+    code = source_key(here / "tokenize.py", here / "bm25.py", here / "snapshot.py")
+    digest = hashlib.sha256(f"{FORMAT}|{code}|{tokenizer}|{settings!r}|{len(texts)}".encode())
+    digest.update(np.fromiter(map(len, texts), dtype="<i8", count=len(texts)).tobytes())  # where each ends
+    digest.update("".join(texts).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def terms_by_doc(ends: np.ndarray, docs: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The postings turned around: each clause's terms (as term numbers) one clause after another, and where
+    each clause's end."""
+    term_of = np.repeat(np.arange(len(ends), dtype=np.int32), np.diff(ends, prepend=0))
+    order = np.argsort(docs, kind="stable")
+    return term_of[order], np.cumsum(np.bincount(docs, minlength=size)).astype(np.int64)
+
+
+def load_postings_of_texts(
+    path: Path, key: str, size: int
+) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """(terms, each term's end offset, clause ids, weights, idf per term, each clause's term numbers, each
+    clause's end offset in them) kept for these texts (texts_key) and `size` clauses, or None when missing,
+    of other texts or damaged."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if "texts_key" not in data.files or bytes(data["texts_key"]).decode() != key:
+                return None
+            terms = bytes(data["terms"]).decode("utf-8").split("\n") if data["terms"].size else []
+            ends, docs, weights, idf = data["ends"], data["docs"], data["weights"], data["idf"]
+            doc_terms, doc_ends = data["doc_terms"], data["doc_ends"]
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+        log.warning("BM25 snapshot %s is unreadable (%s); rebuilding it", path, exc)
+        return None
+    if not (len(terms) == len(ends) == len(idf) and len(docs) == len(weights) == len(doc_terms)
+            == (int(ends[-1]) if len(ends) else 0) and len(doc_ends) == size
+            and (int(doc_ends[-1]) if size else 0) == len(doc_terms)
+            and doc_terms.dtype.kind == doc_ends.dtype.kind == "i"
+            and (doc_terms.size == 0 or (int(doc_terms.min()) >= 0 and int(doc_terms.max()) < len(terms)))
+            and bool(np.all(np.diff(doc_ends, prepend=0) >= 0))):
+        return None
+    return terms, ends, docs, weights, idf, doc_terms, doc_ends

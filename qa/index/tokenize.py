@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 import unicodedata
 from math import log
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from ..vocabulary import STOP_WORDS
@@ -118,6 +120,12 @@ class Tokenizer:
         if snapshot is not None:
             save_added(snapshot, key, self.added, {w: freq[w] for w in made}, self._jieba.total)
 
+    @functools.cached_property
+    def identity(self) -> str:
+        """What the words and tokens of a text depend on: jieba's dictionary as installed, the words added to it
+        and the stop words (the same identity, the same words and tokens of every text)."""
+        return hashlib.sha256(f"{tokenizer_key(self.added, self.stop_words)}|{dictionary_key()}".encode()).hexdigest()
+
     @property
     def dictionary(self) -> dict[str, int]:
         """How often jieba's dictionary has seen each word (the plans' words added): how common a word is."""
@@ -183,3 +191,41 @@ class Tokenizer:
             found += [gram for i in range(len(word) - 2) if freq.get(gram := word[i:i + 3])]
         found.append(word)
         return [t for t in found if t.strip() and WORD.match(t) and t not in self.stop_words]
+
+
+class TextWords(Mapping[str, list[str]]):
+    """jieba's words of each of some texts (words_of_all's table), made on need: a restart that reads the index
+    from its snapshot needs the words of a text or two (a topic switch's candidates), not those of every text.
+
+    `get(text)` cuts that text alone (jieba's words are the same however many texts are cut); looking a text up
+    with [] or going through the texts makes the whole table once, by `every` (words_of_all with its snapshot)."""
+
+    def __init__(self, texts: Iterable[str], every: Callable[[], dict[str, list[str]]],
+                 one: Callable[[str], list[str]]):
+        self._texts = frozenset(texts)
+        self._every = every
+        self._one = one
+        self._table: dict[str, list[str]] | None = None
+
+    def table(self) -> dict[str, list[str]]:
+        """The words of every text, made once."""
+        if self._table is None:
+            self._table = self._every()
+        return self._table
+
+    def __getitem__(self, text: str) -> list[str]:
+        return self.table()[text]
+
+    def get(self, text: str, default=None):
+        if self._table is not None:
+            return self._table.get(text, default)
+        return self._one(text) if text in self._texts else default
+
+    def __contains__(self, text: object) -> bool:
+        return text in self._texts
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.table())
+
+    def __len__(self) -> int:
+        return len(self._texts)

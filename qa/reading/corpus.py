@@ -10,7 +10,6 @@ from .corrections import apply_corrections, corrections_path, load_corrections
 from .duties import DutyParser
 from .knowledge import Lexicon, load_lexicon, load_units
 from .limits import ReadingLimits
-from .ocr import correct_source
 from .plan_cache import PlanCache
 from .renames import RENAMES_FILE, load_renames
 from .segment import Segmenter
@@ -87,6 +86,9 @@ def _clauses_of(path: Path, segmenter: Segmenter, limits: ReadingLimits, plans: 
         if cached is not None:
             warnings += [f"{path.name}: {note}" for note in plans.notes(key)]
             return cached
+    # only a plan read anew needs it (not one from the cache): imported then
+    from .ocr import correct_source
+
     # Names OCR misread are mended against the unit directory the plan is read with (units.yaml)
     source = correct_source(read_source(path, limits), segmenter.duties.units.alias_to_name)
     warnings += [f"{path.name}: {note}" for note in source.notes]
