@@ -464,3 +464,21 @@ def test_a_set_question_asked_of_one_plan_counts_that_plans_tasks(tmp_path):
     assert "公式测试" not in {c.title for c in shipped.citations} and shipped.citations
     compare = qa.ask("盟工商局和盟质监局谁牵头的任务多？", plan=test_plan)
     assert compare.intent == "compare" and len(compare.citations) == 2, compare.answer
+
+
+def test_each_plans_three_best_clauses_are_those_a_stable_sort_gives(both_assistant):
+    import numpy as np
+
+    retriever = both_assistant.retriever
+    rng = np.random.default_rng(7)
+    size = len(retriever.searchable)
+    for scores in (
+        rng.random(size) * (rng.random(size) < 0.3),  # most clauses score nothing
+        np.round(rng.random(size) * 3),  # many equal scores: the earlier clause first
+        np.zeros(size),
+    ):
+        picks = retriever.best_three(scores)
+        for column, code in enumerate(retriever._plan_codes_sorted):
+            mine = np.flatnonzero(retriever.plan_codes == code)
+            expected = [int(i) for i in mine[np.argsort(-scores[mine], kind="stable")][:3] if scores[i] > 0]
+            assert [int(i) for i in picks[:, column] if i >= 0] == expected
