@@ -91,6 +91,7 @@ class Assistant:
         self._renamed_names = {*renamed, *RenameTable(self.lexicon.renames).agency}
         self._renamed = RenameNotes(notes, surfaces)
         snapshot = Path(snapshot) if snapshot else None
+        self.snapshot = snapshot  # where the index's parts are kept between start-ups (None: nowhere)
         keep = self._words_to_keep(surfaces)  # made once: its pass over every clause's text is not free
         tokenizer = Tokenizer(
             keep,

@@ -356,3 +356,23 @@ def test_the_build_leaves_frozen_objects_frozen():
         assert gc.get_freeze_count() >= frozen and more
     finally:
         gc.unfreeze()
+
+
+def test_jiebas_grammatical_words_are_kept_beside_the_index_and_read_back(tmp_path, monkeypatch):
+    import qa.index.salience as salience
+
+    monkeypatch.setattr(salience, "_LIGHT", {})
+    cache = tmp_path / "index.light.json"
+    read = salience.light_pos_words(cache)
+    assert {"的", "了", "吗"} <= read and "注销" not in read
+    kept = json.loads(cache.read_text(encoding="utf-8"))
+    assert set(kept["words"]) == read
+    monkeypatch.setattr(salience, "_LIGHT", {})
+    kept["words"] = ["注销"]  # what the file says is what a restart reads: the dictionary is not read again
+    cache.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
+    assert salience.light_pos_words(cache) == {"注销"}
+    for damage in ("{not json", json.dumps({"key": "another dictionary", "words": ["注销"]})):
+        monkeypatch.setattr(salience, "_LIGHT", {})
+        cache.write_text(damage, encoding="utf-8")
+        assert salience.light_pos_words(cache) == read  # damaged or stale: read from the dictionary, kept again
+        assert set(json.loads(cache.read_text(encoding="utf-8"))["words"]) == read

@@ -45,10 +45,12 @@ def ready(assistant: Assistant) -> Assistant:
     the matrix of the pages. gunicorn makes them before its workers fork, so that the workers share them and no
     first request waits for them (a compilation's units' tasks took 0.1 s and its matrix 0.3 s on first use)."""
     from qa.index.salience import light_pos_words
+    from qa.index.snapshot import part
 
     from .matrix import matrix_of
 
-    light_pos_words()  # jieba's grammatical words, read on the first question holding a word the plans lack
+    # jieba's grammatical words, read on the first question holding a word the plans lack (kept beside the index)
+    light_pos_words(part(assistant.snapshot, ".light.json") if assistant.snapshot else None)
     assistant.tasks_of("")
     assistant.examples  # noqa: B018 — made and kept (a cached property)
     matrix_of(assistant)

@@ -13,11 +13,13 @@ common in all Chinese (想, 需要, 公司) a little less. bench/refusal.py meas
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Mapping
+from pathlib import Path
 
 from ..vocabulary import FORM_WORDS, LIGHT_WORDS
-from .snapshot import JIEBA_DICTIONARY
+from .snapshot import JIEBA_DICTIONARY, dictionary_key, write_atomically
 
 __all__ = ["Salience", "light_pos_words"]
 
@@ -29,15 +31,38 @@ LIGHT_TAGS = "d|r|e|y|u|uj|ul|uz|ug|uv|ud|p|c|m|q|mq|f|o|k|h|rz|rr|rg|dg"
 LATIN = re.compile(r"[a-z][a-z0-9.+#-]*")
 
 
-@functools.cache
-def light_pos_words() -> frozenset[str]:
+_LIGHT: dict[str, frozenset[str]] = {}  # jieba's grammatical words: one dictionary file, read once a process
+
+
+def light_pos_words(cache: Path | None = None) -> frozenset[str]:
     """The words jieba's dictionary tags as grammatical (see LIGHT_TAGS): read once per process, on first need
-    (a tenth of a second, spent only by a question holding a word the plans lack)."""
-    try:
-        text = JIEBA_DICTIONARY.read_text(encoding="utf-8")
-    except OSError:
-        return frozenset()
-    return frozenset(re.findall(rf"^(\S+) \d+ (?:{LIGHT_TAGS})$", text, re.M))
+    (a tenth of a second), or from `cache` (a snapshot file, written when missing or stale: a restart reads
+    18,000 words instead of the 5 MB dictionary)."""
+    words = _LIGHT.get("words")
+    if words is not None:
+        return words
+    key = dictionary_key() if cache is not None else ""
+    if cache is not None:
+        try:
+            kept = json.loads(cache.read_text(encoding="utf-8"))
+            if isinstance(kept, dict) and kept.get("key") == key and isinstance(kept.get("words"), list):
+                words = frozenset(w for w in kept["words"] if isinstance(w, str))
+        except (OSError, ValueError):
+            words = None  # missing or damaged: read from the dictionary, and kept again below
+    if words is None:
+        try:
+            text = JIEBA_DICTIONARY.read_text(encoding="utf-8")
+        except OSError:
+            return frozenset()
+        words = frozenset(re.findall(rf"^(\S+) \d+ (?:{LIGHT_TAGS})$", text, re.M))
+        if cache is not None:
+            data = json.dumps({"key": key, "words": sorted(words)}, ensure_ascii=False).encode("utf-8")
+            try:
+                write_atomically(cache, lambda file: file.write(data))
+            except OSError:
+                pass  # a read-only place: read from the dictionary again next time
+    _LIGHT["words"] = words
+    return words
 
 
 class Salience:
