@@ -11,7 +11,9 @@ with that place), its issuer before an issuing word ("盟工商局印发的"), w
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -166,6 +168,15 @@ class Catalogue:
         self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
         self._title_words = {plan.id: set(self._content_words(plan.title)) for plan in self.plans}
         self._squeezed_titles = {plan.id: squeeze(plan.title) for plan in self.plans}  # looked at by every question
+        # which plans hold a word in their title (as a word of it, or inside it): a word's plans found by one
+        # dictionary lookup and one search of every title joined, not a look at each of hundreds of plans
+        self._plans_by_title_word: dict[str, list[int]] = {}
+        for n, plan in enumerate(self.plans):
+            for word in self._title_words[plan.id]:
+                self._plans_by_title_word.setdefault(word, []).append(n)
+        self._titles_joined = "".join(f"{self._squeezed_titles[plan.id]}\x00" for plan in self.plans)
+        self._title_ends = list(itertools.accumulate(len(self._squeezed_titles[p.id]) + 1 for p in self.plans))
+        self._title_holders = functools.lru_cache(maxsize=4096)(self._title_holders)  # 推进, 加强: in many titles
         counts = Counter(w for words in self._title_words.values() for w in words)
         # a word most titles hold (营商, 环境, 2023) names no plan alone
         self._common = {w for w, n in counts.items() if len(self.plans) > 2 and n * 2 > len(self.plans)}
@@ -298,6 +309,16 @@ class Catalogue:
                     break
         return [n for n in named if not _inside(n[0], n[1], found)]
 
+    def _title_holders(self, word: str) -> frozenset[int]:
+        """The plans (by place in self.plans) whose title holds the word, as one of its words or inside it."""
+        found = set(self._plans_by_title_word.get(word, ()))
+        at = self._titles_joined.find(word)
+        while at >= 0:
+            n = bisect.bisect_right(self._title_ends, at)
+            found.add(n)
+            at = self._titles_joined.find(word, self._title_ends[n])
+        return frozenset(found)
+
     def _titles(self, question: str, found: list) -> list[tuple[int, int, tuple[str, ...], str]]:
         """Words of a title before a document word ("营商环境重点任务清单", "民营经济三年行动方案"): the plans whose
         title holds more than half of the phrase's words and a word few titles hold; the best of them."""
@@ -314,9 +335,12 @@ class Catalogue:
             if len(words) < 2:
                 continue
             best, plans = 0, []
-            for plan in self.plans:
-                title_words, title = self._title_words[plan.id], self._squeezed_titles[plan.id]
-                held = [w for w in words if w in title_words or w in title]
+            held_by: dict[int, list[str]] = {}  # each plan's title words among the phrase's, in the phrase's order
+            for word in words:
+                for n in self._title_holders(word):
+                    held_by.setdefault(n, []).append(word)
+            for n in sorted(held_by):
+                plan, held = self.plans[n], held_by[n]
                 if len(held) * 2 <= len(words) or not any(w not in self._common for w in held):
                     continue
                 if len(held) > best:
