@@ -84,3 +84,30 @@ def test_an_idle_kept_alive_connection_holds_no_worker(one_worker):
         kept.sendall(request(host, port))  # and the kept connection serves its next request
         head, body = read_response(kept)
         assert head.startswith(b"HTTP/1.1 200") and json.loads(body)["units"] == ["盟工商局"]
+
+
+def test_a_worker_with_requests_waiting_closes_the_connection_it_served(one_worker):
+    """A kept connection stays with its worker: a worker that others wait for closes the one it served, so that
+    its client's next connection goes to whichever worker is free (behind nginx's upstream keepalive, a busy
+    worker holding every connection would leave the other idle)."""
+    host, port = "127.0.0.1", one_worker.port
+    # a workbook of every unit's tasks keeps the worker busy while the others arrive
+    slow = f"GET /units.xlsx?v={time.time_ns()} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode()
+    conns = [socket.create_connection((host, port), timeout=10) for _ in range(6)]
+    try:
+        conns[0].sendall(slow)
+        for conn in conns[1:]:
+            conn.sendall(request(host, port))
+        heads = [read_response(conn)[0] for conn in conns]
+        assert all(h.startswith(b"HTTP/1.1 200") for h in heads)
+        closing = [conn for conn, h in zip(conns, heads) if b"Connection: close" in h]
+        assert closing, "every connection was kept while others waited"
+        for conn in closing:  # and closed indeed: the client reconnects
+            conn.settimeout(2)
+            assert conn.recv(1) == b""
+    finally:
+        for conn in conns:
+            conn.close()
+    with socket.create_connection((host, port), timeout=10) as alone:  # nothing waiting: kept
+        alone.sendall(request(host, port))
+        assert b"Connection: keep-alive" in read_response(alone)[0]

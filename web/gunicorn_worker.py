@@ -360,7 +360,8 @@ class BufferingWorker(SyncWorker):
             if self.nr >= self.max_requests:
                 self.log.info("Autorestarting worker after current request.")
                 self.alive = False
-            if not (isinstance(client, Received) and client.whole and self.keepalive and self.alive):
+            kept = isinstance(client, Received) and client.whole and self.keepalive and self.alive
+            if not kept or self.backlogged():
                 resp.force_close()
             respiter = self.wsgi(environ, resp.start_response)
             try:
@@ -391,6 +392,18 @@ class BufferingWorker(SyncWorker):
                 self.cfg.post_request(self, req, environ, resp)
             except Exception:
                 self.log.exception("Exception in post_request hook")
+
+    def backlogged(self) -> bool:
+        """Whether other requests wait for this worker: a connection with bytes to read, one read here already,
+        or a new connection. The connection just served is then closed after its response, not kept: its
+        client's next connection goes to whichever worker is free, as every connection of the sync worker does.
+        A kept connection stays with the worker that accepted it, and a busy worker that kept them all would
+        hold their requests while the other worker idled (behind nginx's upstream keepalive: a third fewer
+        answers a second on two workers). So connections are kept while a worker keeps up, and under load
+        they are balanced by accept() again."""
+        if self.pending:
+            return True
+        return any(key.data != "pipe" for key, _ in self.selector.select(0))
 
     def listen(self, on: bool) -> None:
         """Watch the listeners, or (with worker_connections waiting here) leave new connections in the
