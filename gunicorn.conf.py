@@ -11,14 +11,6 @@ bind = ["127.0.0.1:8000"]
 # read whole before the app runs it: slow clients wait in the worker's buffers, never in the app, and are cut
 # off after REQUEST_TIMEOUT (see web/gunicorn_worker.py). `-k sync` is the plain sync worker.
 worker_class = "web.gunicorn_worker.BufferingWorker"
-# That worker keeps a connection open after its response (HTTP keep-alive, which gunicorn's sync worker lacks)
-# for the client's next request, idle in its buffers for up to this many seconds: nginx keeps connections to
-# its upstreams open (docs/deploy.md: `keepalive 32;`, with `keepalive_timeout 60s` by default) and reuses
-# them, saving a TCP connect, accept and close on each request. Longer than nginx's 60 s, so that nginx, not
-# the worker, closes an idle one: a worker that closed it as nginx sent a POST on it would cost that request a
-# 502 (nginx retries no POST). Idle connections give way to new ones when a worker has worker_connections.
-# `--keep-alive 0` closes each connection after its response, as the sync worker does.
-keepalive = 75
 
 # The index is built once, in the master, before the workers fork: they share its memory (copy-on-write)
 # and start answering at once. Each worker still opens its own state and log connections after the fork.
@@ -36,9 +28,8 @@ def pre_fork(server, worker):
 
 
 def post_request(worker, req, environ, resp):
-    """In a worker, after each response that closes its connection (`Connection: close`; every one with
-    `keepalive = 0`): the connection closed at once when the client has nothing more in flight, instead of
-    lingering until the client closes it (see web.server.close_if_drained). A kept-alive one is left open."""
+    """In a worker, after each response: the connection closed at once when the client has nothing more
+    in flight, instead of lingering until the client closes it (see web.server.close_if_drained)."""
     from web.server import close_if_drained
 
     close_if_drained(environ.get("gunicorn.socket"), resp)

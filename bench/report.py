@@ -21,8 +21,6 @@ OWN_CORES_FACTOR, SHARED_CORES_FACTOR, OWN_CORES = 1.6, 0.9, 4
 # compilation on one machine.
 MODES = {"repeated": "repeated questions", "new": "new questions", "any": "any question"}
 MAIN, PEER, CEILING = "gunicorn -w 2", "naive peer, gunicorn -w 2", "ceiling: fixed JSON, gunicorn -w 2"
-# the same fixed answer from the project's own worker (keep-alive): what the app's own work leaves of it
-CEILING_KEPT = "ceiling: fixed JSON, the project's worker -w 2 (keep-alive)"
 NEW_PEER_FACTOR, CEILING_SHARE = 1.5, 0.7
 COLD_S, RESTART_S, COMPILATION_P99_MS, WORKER_USS_MIB = 15.0, 1.5, 2.0, 100.0
 PAGE_BYTES, PAGE_S, DOWNLOAD_S, WORKER_MIB = 1_000_000, 0.3, 5.0, 1024.0
@@ -203,8 +201,7 @@ def ratios_table(results: Results) -> str:
         main = _row(results, MAIN, mode=mode)
         if main is None:
             continue
-        for name, other in (("naive peer", _row(results, PEER, mode=mode)), ("ceiling", _row(results, CEILING)),
-                            ("ceiling, keep-alive", _row(results, CEILING_KEPT))):
+        for name, other in (("naive peer", _row(results, PEER, mode=mode)), ("ceiling", _row(results, CEILING))):
             if other is None:
                 continue
             target = {("new", "naive peer"): f">= {NEW_PEER_FACTOR}x",
@@ -435,11 +432,7 @@ def markdown(results: Results) -> str:
             "",
             f"New questions: {settings.get('new_questions', 0):,} distinct phrasings, every answer computed; the "
             "target is against the naive peer (which caches nothing). Repeated questions: every answer cached "
-            "after the first wave; the target is against the ceiling (a fixed answer) as the issue defines it, "
-            "gunicorn's plain sync worker, which closes each connection. The project's worker keeps connections "
-            "open (HTTP keep-alive, for nginx's upstream keepalive), which gunicorn's sync worker does not: the "
-            "same fixed answer from the project's worker is shown beside it (`ceiling, keep-alive`), the fairer "
-            "measure of what the app's own work costs.",
+            "after the first wave; the target is against the ceiling (a fixed answer).",
             "",
             ratios,
             "",

@@ -56,8 +56,7 @@ RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 WECHAT_TOKEN = "bench-token"  # the servers' token for the run; the load's URLs are signed with it
 SERVERS = {"waitress": "waitress (python app.py)", "gunicorn": "gunicorn -w 2",
            "gunicorn, log off": "gunicorn -w 2, question log off", "peer": "naive peer, gunicorn -w 2",
-           "ceiling": "ceiling: fixed JSON, gunicorn -w 2",
-           "ceiling-kept": "ceiling: fixed JSON, the project's worker -w 2 (keep-alive)"}
+           "ceiling": "ceiling: fixed JSON, gunicorn -w 2"}
 HEAD_TO_HEAD_ROUNDS = 3  # runs of each contender, taken in turn
 MISSING = (pytest.skip.Exception, pytest.fail.Exception)  # how tests.services says a service is not installed
 SESSIONS_PER_THREAD = 64
@@ -213,11 +212,10 @@ def head_to_head(results: Results, asked: list[str], fresh: list[str], args: arg
     questions (`asked`) and with new ones (`fresh`): the machine's drift (other tenants, heat) falls on all
     alike. Each one's median run is what the acceptance compares. The ceiling answers every question the same,
     so it is loaded once a round, beside the repeated questions."""
-    contenders = [("peer", "peer", {}), ("ceiling", "ceiling", {}),
-                  ("ceiling-kept", "ceiling-kept", {"PYTHONPATH": str(ROOT)}), ("gunicorn", "gunicorn", {}),
+    contenders = [("peer", "peer", {}), ("ceiling", "ceiling", {}), ("gunicorn", "gunicorn", {}),
                   ("gunicorn", "gunicorn, log off", {"LOG_QUESTIONS": "false"})]
     if "repeated" not in modes:
-        contenders = [c for c in contenders if not c[0].startswith("ceiling")]
+        contenders = [c for c in contenders if c[0] != "ceiling"]
     if not PEER.is_dir():
         results.notes.append(f"the naive peer is not in {PEER}: measured without it")
         contenders = [c for c in contenders if c[0] != "peer"]
@@ -239,13 +237,13 @@ def head_to_head(results: Results, asked: list[str], fresh: list[str], args: arg
             server = stack.enter_context(serving(kind, workdir, None, env={**env, **extra}))
             if kind == "gunicorn":
                 warm_up(server, asked)
-            for mode in modes if not kind.startswith("ceiling") else ("repeated",):
+            for mode in modes if kind != "ceiling" else ("repeated",):
                 load(name, server, mode, max(2.0, min(5.0, duration / 2)))
             servers.append((kind, name, server))
         for round_ in range(1, HEAD_TO_HEAD_ROUNDS + 1):
             for mode in modes:
                 for kind, name, server in servers:
-                    if kind.startswith("ceiling") and mode != "repeated":
+                    if kind == "ceiling" and mode != "repeated":
                         continue
                     done = load(name, server, mode, duration)
                     results.rounds.setdefault(round_label(name, mode), []).append(done)
@@ -253,16 +251,16 @@ def head_to_head(results: Results, asked: list[str], fresh: list[str], args: arg
                         f"p50 {done.p50_ms:.1f} ms, p99 {done.p99_ms:.1f} ms, {done.errors} errors")
         for mode in modes:
             for kind, name, server in servers:
-                if kind.startswith("ceiling") and mode != "repeated":
+                if kind == "ceiling" and mode != "repeated":
                     continue
                 results.http.append(HttpRow(SERVERS[name], 1, "/api/ask", median_run(
                     results.rounds[round_label(name, mode)]), server.first_answer_s, server.rss_mib(),
-                    mode=mode if not kind.startswith("ceiling") else "any"))
+                    mode=mode if kind != "ceiling" else "any"))
 
 
 def round_label(name: str, mode: str) -> str:
     """A contender's line in the table of rounds: its server and its questions."""
-    return SERVERS[name] if name.startswith("ceiling") else f"{SERVERS[name]}, {MODES[mode]}"
+    return SERVERS[name] if name == "ceiling" else f"{SERVERS[name]}, {MODES[mode]}"
 
 
 def behind_nginx(results: Results, asked: list[str], args: argparse.Namespace, workdir: Path,

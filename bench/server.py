@@ -111,9 +111,6 @@ def command(kind: str, port: int, corpus: Path | None, workers: int = 2) -> list
                 f"127.0.0.1:{port}", "app:create_app()"]
     if kind == "ceiling":  # run in bench/: no gunicorn.conf.py there, gunicorn's plain sync worker
         return [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "ceiling:app"]
-    if kind == "ceiling-kept":  # the same app on the project's worker (keep-alive, as gunicorn.conf.py sets it)
-        return [sys.executable, "-m", "gunicorn", "-k", "web.gunicorn_worker.BufferingWorker", "--keep-alive", "75",
-                "-w", str(workers), "-b", f"127.0.0.1:{port}", "ceiling:app"]
     raise ValueError(f"unknown server kind {kind!r}")
 
 
@@ -144,7 +141,7 @@ def serving(
         # a session of its own: stopping the group stops gunicorn's workers too
         process = subprocess.Popen(
             cmd,
-            cwd={"peer": PEER, "ceiling": CEILING, "ceiling-kept": CEILING}.get(kind, ROOT),
+            cwd={"peer": PEER, "ceiling": CEILING}.get(kind, ROOT),
             env=environ,
             stdout=out,
             stderr=subprocess.STDOUT,

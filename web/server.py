@@ -79,9 +79,8 @@ def freeze_heap() -> None:
 
 
 def close_if_drained(sock: socket.socket | None, response) -> bool:
-    """After a gunicorn response that closes its connection (`Connection: close`: a sync worker closes each
-    one, web.gunicorn_worker.BufferingWorker those it does not keep alive): close it at once when the client
-    has sent nothing more. gunicorn otherwise lingers until the client closes its end,
+    """After a gunicorn response on a connection that closes (a sync worker closes each one): close it at
+    once when the client has sent nothing more. gunicorn otherwise lingers until the client closes its end,
     reading what it may still send (RFC 9112 §9.6: closing on unread data sends a reset that can cut the
     response short), and its worker serves no one meanwhile. With nothing unread, a close sends no reset;
     with something unread, gunicorn's lingering close is left to do its work. True when closed here."""
