@@ -31,7 +31,7 @@ from .answering.sets import SetAnswerer, TaskTable, YesNoAnswerer
 from .answering.suggest import Suggester
 from .answering.understand import QuestionAnalyzer, unit_stems
 from .index.retrieve import RetrievalSettings, Retriever
-from .index.snapshot import part
+from .index.snapshot import part, source_key
 from .index.tokenize import Tokenizer, normalize
 from .reading.corpus import load_corpus
 from .reading.knowledge import Lexicon
@@ -187,7 +187,8 @@ class Assistant:
 
         # the tables' inputs beside the words and form words: jieba's dictionary (the tokenizer's identity) and
         # the indexed texts the compounds come from
-        identity = f"{tokenizer.identity}|{self.retriever.texts_key}" if snapshot else ""
+        # the compounds rule below is code of this file: an edit to it is another identity
+        identity = f"{tokenizer.identity}|{self.retriever.texts_key}|{source_key(Path(__file__))}" if snapshot else ""
         vocabulary = PlanVocabulary(words, tokenizer.dictionary, form, compounds=compounds, readings=readings,
                                     snapshot=snapshot, identity=identity)
         return Normaliser(

@@ -70,7 +70,8 @@ def _collector_paused() -> Iterator[None]:
             # What the build made is all in the youngest generation, where the collector would scan it three
             # times over as it aged it (a fifth of a second at the compilation's size): moved straight to the
             # oldest instead (frozen, then thawed into it: no scan), as it lives as long as the app. A cycle of
-            # garbage it left is found by the next full collection. (Not while some objects are frozen already:
+            # garbage it left is found by the next full collection, if one runs before web.server.freeze_heap
+            # freezes it with the rest (gunicorn's pre-fork does at once). (Not while some objects are frozen already:
             # thawing them too would undo web.server.freeze_heap.)
             if not gc.get_freeze_count():
                 gc.freeze()

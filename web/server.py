@@ -73,7 +73,8 @@ def freeze_heap() -> None:
 
     Only the young generations are collected first: the build's objects are in the oldest already (moved there
     unscanned, web._collector_paused), where a full collection would scan them all for the few cycles of
-    garbage they hold (a tenth of a second of a compilation's restart, for about a hundred objects)."""
+    garbage they hold (a tenth of a second of a compilation's restart, for about a hundred objects, which are
+    frozen with the rest and kept: a build must not leave large cycles behind)."""
     gc.collect(1)
     gc.freeze()
 

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..vocabulary import FORM_WORDS, LIGHT_WORDS
-from .snapshot import JIEBA_DICTIONARY, dictionary_key, write_atomically
+from .snapshot import JIEBA_DICTIONARY, dictionary_key, source_key, write_atomically
 
 __all__ = ["Salience", "light_pos_words"]
 
@@ -41,7 +41,8 @@ def light_pos_words(cache: Path | None = None) -> frozenset[str]:
     words = _LIGHT.get("words")
     if words is not None:
         return words
-    key = dictionary_key() if cache is not None else ""
+    # the dictionary, and the tags and code that pick the words from it
+    key = f"{dictionary_key()}|{LIGHT_TAGS}|{source_key(Path(__file__))}" if cache is not None else ""
     if cache is not None:
         try:
             kept = json.loads(cache.read_text(encoding="utf-8"))

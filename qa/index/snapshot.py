@@ -286,7 +286,8 @@ def texts_key(tokenizer: str, texts: Sequence[str], *settings: float) -> str:
     words: the same tokens of the same text), every clause's text in order, and the BM25 settings; and the
     code that makes tokens and postings of them."""
     here = Path(__file__).resolve().parent
-    code = source_key(here / "tokenize.py", here / "bm25.py", here / "snapshot.py")
+    # retrieve.py turns a text's words into the tokens the postings hold
+    code = source_key(here / "tokenize.py", here / "bm25.py", here / "snapshot.py", here / "retrieve.py")
     digest = hashlib.sha256(f"{FORMAT}|{code}|{tokenizer}|{settings!r}|{len(texts)}".encode())
     digest.update(np.fromiter(map(len, texts), dtype="<i8", count=len(texts)).tobytes())  # where each ends
     digest.update("".join(texts).encode("utf-8", "surrogatepass"))
