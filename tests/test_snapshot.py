@@ -376,3 +376,14 @@ def test_jiebas_grammatical_words_are_kept_beside_the_index_and_read_back(tmp_pa
         cache.write_text(damage, encoding="utf-8")
         assert salience.light_pos_words(cache) == read  # damaged or stale: read from the dictionary, kept again
         assert set(json.loads(cache.read_text(encoding="utf-8"))["words"]) == read
+
+
+def test_jiebas_grammatical_words_are_read_again_when_the_tags_change(tmp_path, monkeypatch):
+    import qa.index.salience as salience
+
+    monkeypatch.setattr(salience, "_LIGHT", {})
+    cache = tmp_path / "index.light.json"
+    every = salience.light_pos_words(cache)
+    monkeypatch.setattr(salience, "_LIGHT", {})
+    monkeypatch.setattr(salience, "LIGHT_TAGS", "uj")  # another choice of tags: the kept words are not theirs
+    assert salience.light_pos_words(cache) < every and "的" in salience.light_pos_words(cache)
