@@ -353,7 +353,9 @@ def test_the_build_leaves_frozen_objects_frozen():
         frozen = gc.get_freeze_count()
         with _collector_paused():
             more = [[n] for n in range(10_000)]
-        assert gc.get_freeze_count() >= frozen and more
+        # thawing would empty the frozen generation; a frozen object freed meanwhile (by another test's
+        # garbage) only lowers the count a little
+        assert gc.get_freeze_count() > frozen // 2 and more
     finally:
         gc.unfreeze()
 
