@@ -11,15 +11,14 @@ with that place), its issuer before an issuing word ("盟工商局印发的"), w
 
 from __future__ import annotations
 
-import bisect
 import functools
-import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePath
 
+from .joined import JoinedTexts
 from .reading.documents import entry_issuer
 from .reading.units import is_abbreviation
 from .records import Clause
@@ -174,8 +173,7 @@ class Catalogue:
         for n, plan in enumerate(self.plans):
             for word in self._title_words[plan.id]:
                 self._plans_by_title_word.setdefault(word, []).append(n)
-        self._titles_joined = "".join(f"{self._squeezed_titles[plan.id]}\x00" for plan in self.plans)
-        self._title_ends = list(itertools.accumulate(len(self._squeezed_titles[p.id]) + 1 for p in self.plans))
+        self._titles_joined = JoinedTexts(self._squeezed_titles[plan.id] for plan in self.plans)
         self._title_holders = functools.lru_cache(maxsize=4096)(self._title_holders)  # 推进, 加强: in many titles
         counts = Counter(w for words in self._title_words.values() for w in words)
         # a word most titles hold (营商, 环境, 2023) names no plan alone
@@ -311,13 +309,7 @@ class Catalogue:
 
     def _title_holders(self, word: str) -> frozenset[int]:
         """The plans (by place in self.plans) whose title holds the word, as one of its words or inside it."""
-        found = set(self._plans_by_title_word.get(word, ()))
-        at = self._titles_joined.find(word)
-        while at >= 0:
-            n = bisect.bisect_right(self._title_ends, at)
-            found.add(n)
-            at = self._titles_joined.find(word, self._title_ends[n])
-        return frozenset(found)
+        return frozenset((*self._plans_by_title_word.get(word, ()), *self._titles_joined.holding(word)))
 
     def _titles(self, question: str, found: list) -> list[tuple[int, int, tuple[str, ...], str]]:
         """Words of a title before a document word ("营商环境重点任务清单", "民营经济三年行动方案"): the plans whose

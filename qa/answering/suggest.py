@@ -4,15 +4,14 @@ plans cannot answer, or one that lands on another clause than the one it names, 
 
 from __future__ import annotations
 
-import bisect
 import collections
 import contextlib
 import functools
-import itertools
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ..joined import JoinedTexts
 from ..memo import IdentityMemo
 from ..reading.units import is_group
 from ..records import Answer, Clause, Intent, Question, replace
@@ -86,9 +85,7 @@ class Suggester:
         # several plans hold names no one task: plans copied, 加强组织领导), found once
         self.nameable: tuple[Clause, ...] = tuple(c for c in self.tasks if readable(c) and plans_with[c.title] == 1)
         self._nameable_ids = {c.id for c in self.nameable}
-        # every nameable task's title and text in one string (a word is looked for by str.find, not task by task)
-        self._nameable_text = "".join(f"{c.title}\n{c.text}\x00" for c in self.nameable)
-        self._nameable_ends = list(itertools.accumulate(len(c.title) + len(c.text) + 2 for c in self.nameable))
+        self._nameable_texts = JoinedTexts(f"{c.title}\n{c.text}" for c in self.nameable)  # a word's tasks, at once
         self._answers: IdentityMemo[Answer] = IdentityMemo(KEPT)
         # The suggestions depend on what was answered (intent, clause, units asked about), not on the wording.
         self.for_topic = functools.lru_cache(maxsize=KEPT)(self.for_topic)
@@ -237,12 +234,7 @@ class Suggester:
         return [found] if found is not None else []
 
     def _elsewhere(self, word: str, source: str) -> Clause | None:
-        """The first nameable task outside `source` whose title or text holds `word` (kept: a pass over every
-        task of every plan)."""
-        at = self._nameable_text.find(word)
-        while at >= 0:
-            n = bisect.bisect_right(self._nameable_ends, at)
-            if self.nameable[n].source != source:
-                return self.nameable[n]
-            at = self._nameable_text.find(word, self._nameable_ends[n])
-        return None
+        """The first nameable task outside `source` whose title or text holds `word` (kept per word: a search of
+        every task of every plan)."""
+        return next((self.nameable[n] for n in self._nameable_texts.holding(word)
+                     if self.nameable[n].source != source), None)
