@@ -6,7 +6,10 @@ clause by id, the rows of the responsibility matrix), so that no caller recomput
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import hashlib
+import json
 import re
 import time
 from collections import Counter
@@ -492,6 +495,37 @@ class Assistant:
         """The unit the plans give duties that a name or alias stands for, or None."""
         canonical = self.units.canonical(name)
         return canonical if canonical in self._tasks_by_unit else None
+
+    def check_suggestions(self) -> int:
+        """Every question an answer can suggest, answered now (web.ready does, before the first request) and kept
+        beside the index snapshot, so that no request answers one. The number answered (0 when read back)."""
+        kept = part(self.snapshot, ".checked.json") if self.snapshot else None
+        answered = self.suggest.check_all(kept, self._answers_key() if kept else "")
+        if answered:  # the candidates' answers are no question staff asked: out of the caches of theirs
+            self.answer.cache_clear()
+            self.several.cache_clear()
+            self.analyzer._read.cache_clear()
+        return answered
+
+    def _answers_key(self) -> str:
+        """What every answer depends on: the library's code, the index (texts, tokenizer, BM25 settings), the
+        retrieval settings, every field of every clause, the units' names and the lexicon."""
+        code = source_key(*sorted(Path(__file__).resolve().parent.rglob("*.py")))
+        digest = hashlib.sha256(f"{code}|{self.retriever.texts_key}|{self.retriever.settings!r}".encode())
+        for c in self.clauses:  # fields joined, not repr'd: a tenth of the time on a compilation's texts
+            digest.update(
+                "\x1f".join((c.id, c.doc, c.source, c.path, c.kind, c.title, c.text, "、".join(c.lead),
+                             "、".join(c.cooperate), c.deadline, c.duty_text, str(c.lines), "|".join(c.section),
+                             c.parent, str(c.level), "\x1e")).encode("utf-8", "surrogatepass")
+            )
+
+        def stable(value: object) -> object:  # sets in a fixed order: their iteration order changes per process
+            return sorted(value) if isinstance(value, (set, frozenset)) else getattr(value, "__dict__", repr(value))
+
+        known = json.dumps([dataclasses.asdict(self.lexicon), vars(self.units)], default=stable, ensure_ascii=False,
+                           sort_keys=True)
+        digest.update(known.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
 
     def tasks_of(self, unit: str) -> dict[str, tuple[Clause, ...]]:
         """The clauses a unit leads and the ones it cooperates in: {"lead": …, "cooperate": …}."""

@@ -7,6 +7,7 @@ import pytest
 
 from qa import Assistant, Intent
 from qa.answering.suggest import MOST, Suggester
+from qa.records import replace
 
 
 def alone(assistant: Assistant, question: str):
@@ -123,3 +124,69 @@ def test_a_candidate_is_answered_once_whatever_answer_offers_it(assistant):
         offered.append(suggester(understood, assistant.answer(understood)).suggestions)
     assert all("盟工商局牵头哪些工作？" in made for made in offered), offered
     assert asked.count("盟工商局牵头哪些工作？") == 1
+
+
+# -- every candidate checked with the index (web.ready) -----------------------------------------------------
+def test_every_candidate_is_checked_once_with_the_index_and_a_new_question_answers_none(both_plans):
+    from qa import Assistant, StateStore
+
+    fresh = Assistant.from_folder(both_plans, store=StateStore(":memory:"))
+    candidates = fresh.suggest.candidate_questions()
+    assert "盟工商局牵头哪些工作？" in candidates and "改革市场准入制度由哪个单位牵头？" in candidates
+    assert fresh.check_suggestions() == len(candidates) > 100
+    asked = []
+    fresh.suggest.ask = lambda question: asked.append(question)  # any check a request made would show here
+    for question in ("简易注销有哪些配合单位？", "公平竞争审查由谁牵头", "盟质监局牵头哪些工作？", "加强网络市场监管谁牵头"):
+        assert fresh.ask(question).suggestions
+    assert asked == []
+    fresh.suggest.cache_clear()  # the caches of answers and their suggestions: the checks stay, as the index
+    assert fresh.ask("简易注销有哪些配合单位？").suggestions and asked == []
+
+
+def test_the_checks_change_no_suggestion(both_plans, both_assistant):
+    from qa import Assistant, StateStore
+
+    checked = Assistant.from_folder(both_plans, store=StateStore(":memory:"))
+    checked.check_suggestions()
+    titles = sorted({c.title for c in both_assistant.task_clauses if 2 <= len(c.title) <= 20})[:60]
+    units = sorted(both_assistant.duty_units)[:40]
+    questions = [f"{t}由哪个单位牵头？" for t in titles] + [f"{t}是什么" for t in titles] + [
+        f"{u}牵头哪些工作？" for u in units] + [f"{u}和盟发改委都参与的任务有哪些" for u in units[:10]]
+    for question in questions:
+        assert checked.ask(question).suggestions == both_assistant.ask(question).suggestions, question
+
+
+def test_the_checks_are_kept_beside_the_snapshot_and_made_again_when_anything_changes(both_plans, tmp_path):
+    from qa import Assistant, StateStore, load_corpus
+    from qa.index.snapshot import part
+
+    snapshot = tmp_path / "index.json"
+    corpus = load_corpus(both_plans)
+
+    def started() -> Assistant:
+        return Assistant(corpus.clauses, corpus.units, corpus.lexicon, StateStore(":memory:"), snapshot=snapshot)
+
+    first = started()
+    made = first.check_suggestions()
+    kept = part(snapshot, ".checked.json")
+    assert made > 100 and kept.is_file()
+    again = started()
+    assert again.check_suggestions() == 0  # read back: nothing answered
+    assert again.suggest._index == first.suggest._index
+    question = "简易注销有哪些配合单位？"
+    assert again.ask(question).suggestions == first.ask(question).suggestions
+    kept.write_text("{not json", encoding="utf-8")  # damaged: made again
+    assert started().check_suggestions() == made
+    other = started()
+    other.retriever.settings = replace(other.retriever.settings, plans_ratio=0.31)  # another retrieval: not its checks
+    assert other.check_suggestions() == made
+
+
+def test_a_kept_check_of_an_intent_this_code_does_not_know_is_skipped():
+    from qa.answering.suggest import Checked
+
+    assert Checked.from_words(["1", "lead", "p1-c3", "盟工商局"]) == Checked(True, Intent.LEAD, "p1-c3", ("盟工商局",))
+    assert Checked.from_words(["1", "horoscope", "p1-c3"]) is None
+    assert Checked.from_words(["1"]) is None
+    checked = Checked(False, Intent.UNIT_TASKS, "", ())
+    assert Checked.from_words(checked.to_words()) == checked

@@ -1,6 +1,10 @@
 """Questions to ask next, made from an answer: the other role of its task, the lead unit's other tasks, the
 neighbouring task, the same topic in another plan. Each one is answered before it is offered: a question the
-plans cannot answer, or one that lands on another clause than the one it names, is never offered."""
+plans cannot answer, or one that lands on another clause than the one it names, is never offered.
+
+The candidates are made from the plans' titles and units, not from what staff type: a few thousand for a whole
+compilation. `check_all` answers every one of them once, with the index (web.ready, before the first request;
+kept beside the index snapshot), so that a new question's suggestions cost lookups, not answers."""
 
 from __future__ import annotations
 
@@ -10,7 +14,9 @@ import functools
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+from ..index.snapshot import load_words, save_words
 from ..joined import JoinedTexts
 from ..memo import IdentityMemo
 from ..reading.units import is_group
@@ -41,6 +47,20 @@ class Checked:
     def of(cls, answer: Answer) -> "Checked":
         return cls(answer.found, answer.intent, answer.citations[0].id if answer.citations else "",
                    answer.subject_units)
+
+    def to_words(self) -> list[str]:
+        """As kept in the snapshot: found ("1" or ""), intent, first clause, then the units asked about."""
+        return ["1" if self.found else "", self.intent.value, self.first, *self.subject_units]
+
+    @classmethod
+    def from_words(cls, words: list[str]) -> "Checked | None":
+        """Read back from to_words (None for an entry that is not one: an intent this code does not know)."""
+        if len(words) < 3 or words[1] not in INTENTS:
+            return None
+        return cls(bool(words[0]), Intent(words[1]), words[2], tuple(words[3:]))
+
+
+INTENTS = frozenset(i.value for i in Intent)
 TasksOf = Callable[[str], dict[str, tuple[Clause, ...]]]
 
 
@@ -93,6 +113,8 @@ class Suggester:
         # again and again under different answers: each is answered once and kept apart from the questions
         # staff ask, which would push them out of the assistant's own caches.
         self._checked: collections.OrderedDict[str, Checked] = collections.OrderedDict()
+        # ... and every one of them checked once with the index (check_all): part of the index, not a cache
+        self._index: dict[str, Checked] = {}
         self._elsewhere = functools.lru_cache(maxsize=KEPT)(self._elsewhere)
 
     def __call__(self, query: Question, result: Answer) -> Answer:
@@ -115,8 +137,39 @@ class Suggester:
             made = self._answers.put((result,), replace(result, suggestions=found) if found else result)
         return made
 
+    def candidate_questions(self) -> list[str]:
+        """Every question candidates() can make of these plans: who leads each nameable task (who cooperates
+        where it names both roles), and each unit's tasks in each role it holds."""
+        questions: dict[str, None] = {}
+        for clause in self.nameable:
+            questions[clause_question(clause)] = None
+            if clause.lead and clause.cooperate:
+                questions[cooperate_question(clause.title)] = None
+        for unit in dict.fromkeys(u for c in self.tasks for u in (*c.lead, *c.cooperate)):
+            tasks = self.tasks_of(unit)
+            for role in ("lead", "cooperate"):
+                if tasks[role]:
+                    questions[tasks_question(unit, role)] = None
+        return list(questions)
+
+    def check_all(self, kept: Path | None = None, key: str = "") -> int:
+        """Answer every candidate once, now, and keep what each answer says beside the index (`kept`, under
+        `key`: what the answers depend on); read them back from `kept` when its key is `key`. The number of
+        candidates answered (0 when read back)."""
+        if kept is not None:
+            read = {q: c for q, words in load_words(kept, key).items() if (c := Checked.from_words(words))}
+            if read:
+                self._index = read
+                return 0
+        index = {question: Checked.of(self.ask(question)) for question in self.candidate_questions()}
+        self._index = index
+        if kept is not None and index:
+            save_words(kept, key, {q: c.to_words() for q, c in index.items()})
+        return len(index)
+
     def cache_clear(self) -> None:
-        """Forget every suggestion made (the benchmark measures them made afresh)."""
+        """Forget every suggestion made (the benchmark measures them made afresh); the candidates checked with
+        the index (check_all) stay, as the index does."""
         self.for_topic.cache_clear()
         self._answers.clear()
         self._checked.clear()
@@ -141,8 +194,11 @@ class Suggester:
         return tuple(offered)
 
     def _answer(self, question: str) -> Checked:
-        """What a candidate's answer says, answered once (the least recently asked of CHECKED_KEPT dropped
-        first)."""
+        """What a candidate's answer says: as checked with the index, else answered once (the least recently
+        asked of CHECKED_KEPT dropped first)."""
+        answer = self._index.get(question)
+        if answer is not None:
+            return answer
         answer = self._checked.get(question)
         if answer is None:
             answer = self._checked[question] = Checked.of(self.ask(question))

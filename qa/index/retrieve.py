@@ -484,8 +484,8 @@ class Retriever:
         if not parts:
             return False
         rest = term
-        for part in sorted(parts, key=len, reverse=True):
-            rest = rest.replace(part, "")
+        for piece in sorted(parts, key=len, reverse=True):
+            rest = rest.replace(piece, "")
         # a character left over (出租车 → 出租) is judged with the parts; a word left over (传统节日 → 节日) by itself
         return len(rest) < 2 or not self.salience.weight(rest)
 
