@@ -5,7 +5,8 @@ a second holds the worker until gunicorn's timeout kills it, and four such clien
 This worker waits for many connections at once, each in a buffer of its own, and runs the app (as the sync
 worker does: one request at a time, in the worker's own thread, the fastest on two cores) only for a request
 whose head and body are all there. A connection that has not sent its whole request within REQUEST_TIMEOUT is
-closed. A body larger than MAX_CONTENT_LENGTH is not buffered: it goes to the app at once, which refuses it
+closed. A request of the plain shape nearly every one has is then served by web/lean_http.py, the rest by
+gunicorn's own parser and response. A body larger than MAX_CONTENT_LENGTH is not buffered: it goes to the app at once, which refuses it
 (413) or, for an admin's upload, reads it within REQUEST_TIMEOUT. nginx in front is still the deployment of
 choice (docs/deploy.md): it also holds slow readers of large responses, which this worker does not.
 """
@@ -19,7 +20,12 @@ import socket
 import time
 from collections.abc import Mapping
 
+from gunicorn import util
+from gunicorn.http.message import DEFAULT_MAX_HEADERFIELD_SIZE, MAX_HEADERS, MAX_REQUEST_LINE, _ip_in_allow_list
+from gunicorn.http.wsgi import WSGIErrorsWrapper
 from gunicorn.workers.sync import SyncWorker
+
+from .lean_http import LeanReply, LeanRequest, Limits, base_environ, environ_of, parse
 
 __all__ = ["BufferingWorker", "request_ready"]
 HEAD_LIMIT = 64 * 1024  # a head longer than this goes to gunicorn's parser as it is, which refuses it
@@ -153,14 +159,24 @@ class BufferingWorker(SyncWorker):
         self.waiting: dict[int, Waiting] = {}
         self.listening = True
         self.next_expiry = 0.0
+        self.lean = self.lean_limits()
+        self._trusted: dict[str, bool] = {}
+        self._server_of: dict[int, tuple] = {}
+        self.lean_base = base_environ(WSGIErrorsWrapper(self.cfg), self.cfg.workers)
         for listener in self.sockets:
             listener.setblocking(False)
             self.selector.register(listener, selectors.EVENT_READ, None)
         self.selector.register(self.PIPE[0], selectors.EVENT_READ, "pipe")
         beat = min(1.0, self.timeout or 0.5)
+        # the heartbeat the arbiter watches (a file's time, a system call), a few times a second under load
+        # rather than once a request: the arbiter waits `timeout` seconds before it calls a worker stuck
+        every, next_beat = min(0.25, beat / 4), 0.0
         try:
             while self.alive:
-                self.notify()
+                now = time.monotonic()
+                if now >= next_beat:
+                    self.notify()
+                    next_beat = now + every
                 listeners = []
                 for key, _ in self.selector.select(beat):  # the connections waiting here first, then one new
                     if key.data is None:
@@ -219,6 +235,13 @@ class BufferingWorker(SyncWorker):
         except OSError:
             self.drop(conn)
             return
+        if self.lean is not None and isinstance(conn.address, tuple):  # the usual request: whole, and plain
+            req = parse(conn.data, self.lean, self.trusted(conn.address[0]))
+            if req is not None:
+                self.forget(conn)
+                conn.sock.setblocking(True)
+                self.serve_lean(conn, req)
+                return
         ready, expects = request_ready(conn.data, self.body_limit)
         if expects and not ready and not conn.continued:
             conn.continued = True  # the client waits for this before it sends its body
@@ -234,11 +257,78 @@ class BufferingWorker(SyncWorker):
 
     def serve(self, conn: Waiting) -> None:
         """Run one request, as the sync worker does (a blocking socket), on what was received and the socket
-        after it."""
+        after it, by gunicorn's parser and response (receive() serves a request of the plain shape itself)."""
         self.forget(conn)
         conn.sock.setblocking(True)
         self.handle(conn.listener, Received(conn.sock, bytes(conn.data), time.monotonic() + self.request_timeout),
                     conn.address)
+
+    def lean_limits(self) -> Limits | None:
+        """gunicorn's limits of a request head as its parser applies them; None where this worker's settings
+        ask for what only gunicorn's path does (an access log, the PROXY protocol, another protocol)."""
+        cfg = self.cfg
+        logged = (cfg.accesslog or cfg.logconfig or cfg.logconfig_dict or getattr(cfg, "logconfig_json", None)
+                  or (cfg.syslog and not cfg.disable_redirect_access_to_syslog))
+        if logged or cfg.proxy_protocol not in (False, None, "off") or getattr(cfg, "protocol", "http") != "http":
+            return None
+        line, fields, size = cfg.limit_request_line, cfg.limit_request_fields, cfg.limit_request_field_size
+        return Limits(
+            request_line=line if 0 < line < MAX_REQUEST_LINE else MAX_REQUEST_LINE,
+            fields=fields if 0 < fields <= MAX_HEADERS else MAX_HEADERS,
+            field_size=size if size > 0 else DEFAULT_MAX_HEADERFIELD_SIZE,
+            secure_scheme_headers=dict(cfg.secure_scheme_headers),
+        )
+
+    def trusted(self, ip: str) -> bool:
+        """Whether a peer may say the scheme (forwarded_allow_ips), looked up once per address."""
+        known = self._trusted.get(ip)
+        if known is None:
+            if len(self._trusted) > 1024:
+                self._trusted.clear()
+            known = self._trusted[ip] = _ip_in_allow_list(ip, self.cfg.forwarded_allow_ips,
+                                                          self.cfg.forwarded_allow_networks())
+        return known
+
+    def serve_lean(self, conn: Waiting, req: LeanRequest) -> None:
+        """One request of the plain shape, as gunicorn's handle and handle_request run it: the hooks, the
+        max_requests count, the app, errors answered 500 before the response starts, the graceful close."""
+        sock = conn.sock
+        environ: dict = {}
+        reply = None
+        try:
+            self.cfg.pre_request(self, req)
+            server = self._server_of.get(conn.listener.fileno())
+            if server is None:
+                server = self._server_of[conn.listener.fileno()] = conn.listener.getsockname()
+            environ = environ_of(req, sock, conn.address, server, self.lean_base)
+            reply = LeanReply(req, sock.sendall)
+            self.nr += 1
+            if self.nr >= self.max_requests:
+                self.log.info("Autorestarting worker after current request.")
+                self.alive = False
+            result = self.wsgi(environ, reply.start_response)
+            try:
+                for chunk in result:
+                    reply.write(chunk)
+                reply.close()
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+        except OSError as exc:
+            if exc.errno not in (errno.EPIPE, errno.ECONNRESET, errno.ENOTCONN):
+                self.log.exception("Socket error processing request.")
+        except Exception as exc:
+            if reply is not None and reply.headers_sent:
+                self.log.exception("Error handling request")  # half a response sent: nothing more to say
+            else:
+                self.handle_error(req, sock, conn.address, exc)
+        finally:
+            try:
+                self.cfg.post_request(self, req, environ, reply)
+            except Exception:
+                self.log.exception("Exception in post_request hook")
+            if sock.fileno() >= 0:  # not closed by the hook already (web.server.close_if_drained)
+                util.close_graceful(sock)
 
     def listen(self, on: bool) -> None:
         """Watch the listeners, or (with worker_connections waiting here) leave new connections in the
