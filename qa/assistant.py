@@ -42,6 +42,7 @@ from .reading.names import short_names, unit_surfaces
 from .reading.renames import RenameTable, rename_surfaces
 from .reading.segment import places_of
 from .reading.units import UnitDirectory, is_group
+from .joined import JoinedTexts
 from .plans import Catalogue, Plan, Scope
 from .records import Answer, Clause, Hit, Intent, Question, replace
 from .state import StateStore
@@ -214,7 +215,12 @@ class Assistant:
         canonical = self.units.canonical(name)
         if canonical in self.units.canonical_names:
             return canonical
-        return name if any(name in c.text for c in self.clauses) else ""
+        return name if next(self.clause_texts.holding(name), None) is not None else ""
+
+    @functools.cached_property
+    def clause_texts(self) -> JoinedTexts:
+        """Every clause's text, searched as one (web.ready makes it before the workers fork)."""
+        return JoinedTexts(c.text for c in self.clauses)
 
     def _unit_roles(self) -> dict[str, set[str]]:
         """The roles (lead, cooperate) each unit has somewhere in the plans."""

@@ -482,3 +482,45 @@ def test_each_plans_three_best_clauses_are_those_a_stable_sort_gives(both_assist
             mine = np.flatnonzero(retriever.plan_codes == code)
             expected = [int(i) for i in mine[np.argsort(-scores[mine], kind="stable")][:3] if scores[i] > 0]
             assert [int(i) for i in picks[:, column] if i >= 0] == expected
+
+
+def nearest_by_scan(stems: list[tuple[str, str, str]], name: str, most: int = 3) -> list[str]:
+    """UnknownUnitAnswerer.nearest as it was: every unit looked at in turn."""
+    from qa.answering.answerers import name_ending, name_stem
+
+    stem = name_stem(name)
+    if not stem:
+        return []
+    ending, scored = name_ending(name), []
+    for n, (unit, other, kind) in enumerate(stems):
+        shared = len(set(stem) & set(other))
+        if kind == ending and (stem[0] in other or shared >= 2):
+            scored.append((-(stem[0] in other), -shared, n, unit))
+    return [unit for *_, unit in sorted(scored)[:most]]
+
+
+def test_the_nearest_names_are_those_a_scan_of_every_unit_finds(both_assistant):
+    import random
+
+    unknown = both_assistant._unknown
+    units = list(unknown.units)
+    rng = random.Random(7)
+    names = units[:200] + ["税务局", "市统计局", "盟卫健委", "区人社局", "省教育厅", "国资委", "科技局", "银行"]
+    for _ in range(300):  # names made of the units' own characters, as slips and short forms are
+        a, b = rng.sample(units, 2)
+        names.append(a[: rng.randint(1, len(a))] + b[rng.randint(0, len(b) - 1):])
+    for name in names:
+        assert unknown.nearest(name) == nearest_by_scan(unknown.stems, name), name
+
+
+def test_a_name_a_plan_writes_but_tasks_with_nothing_is_known_by_its_text(assistant):
+    untasked = "盟行署办公厅"
+    text_holder = next((c for c in assistant.clauses if untasked in c.text), None)
+    expected = untasked if text_holder is not None or untasked in assistant.units.canonical_names else ""
+    assert assistant._known_name(untasked) == expected
+    assert assistant._known_name("火星探测局") == ""
+    holder = assistant.clauses[len(assistant.clauses) // 2].text
+    word = next(holder[i:i + 4] for i in range(len(holder)) if "\x00" not in holder[i:i + 4])
+    assert assistant._known_name(word) == (assistant.units.canonical(word)
+                                           if assistant.units.canonical(word) in assistant.units.canonical_names
+                                           else word)

@@ -310,3 +310,25 @@ def test_abbreviations_are_looked_for_among_the_names_holding_their_characters(b
         holding = [n for n in names if set(span) <= set(n)]
         assert index.candidates(span) == holding  # every name that could be abbreviated, in the names' order
         assert [n for n in holding if is_abbreviation(span, n)] == [n for n in names if is_abbreviation(span, n)]
+
+
+def test_the_procedure_pattern_finds_what_it_found_before_over_every_real_plan():
+    # the "…的，要…" branch looks behind at two characters instead of matching from every start: the same
+    # clauses hold a procedure, over the shipped plan and the ten real plans
+    import re
+    from pathlib import Path
+
+    from qa import load_corpus
+    from qa.answering.cues import HOLDS
+
+    before = re.compile(
+        r"提出(?:书面)?申请|(?:凭|持)[^。；]{1,20}(?:办理|申请)|(?:材料|流程|步骤|手续)(?:包括|为|如下)"
+        r"|申请材料|办理流程"
+        r"|[^。；]{2,}的[,，](?:要|应|应当|须|必须|由)"
+    )
+    root = Path(__file__).resolve().parent
+    texts = [c.text for c in load_corpus(root / "data" / "real").clauses]
+    texts += [c.text for c in load_corpus(root.parent / "corpus").clauses]
+    texts += ["发现涉嫌犯罪的，要及时移送", "的，要", "。的，要", "a的,由", "；b的，须", "ab的，必须"]
+    found = [bool(HOLDS["procedure"].search(t)) for t in texts]
+    assert found == [bool(before.search(t)) for t in texts] and sum(found) > 10

@@ -54,6 +54,7 @@ def ready(assistant: Assistant) -> Assistant:
     light_pos_words(part(assistant.snapshot, ".light.json") if assistant.snapshot else None)
     assistant.tasks_of("")
     assistant.examples  # noqa: B018 — made and kept (a cached property)
+    assistant.clause_texts  # noqa: B018 — every clause's text as one, for names the plans hold untasked
     matrix_of(assistant)
     # the questions an answer may suggest, each answered before it is offered: answered now, not by a request
     assistant.check_suggestions()

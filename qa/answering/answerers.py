@@ -205,6 +205,12 @@ class UnknownUnitAnswerer:
     def __init__(self, units: Sequence[str], hints: Hints, known: Callable[[str], str], most: int = 3):
         self.units = [u for u in dict.fromkeys(units) if not is_group(u)]
         self.stems = [(unit, name_stem(unit), name_ending(unit)) for unit in self.units]
+        # the units of each kind whose stems hold each character: a name's candidates, not every unit of a
+        # compilation looked at in turn
+        self._holding: dict[tuple[str, str], list[int]] = {}
+        for n, (_, other, kind) in enumerate(self.stems):
+            for char in set(other):
+                self._holding.setdefault((kind, char), []).append(n)
         self.hints = hints
         # the name as units.yaml or a plan's text knows it (a unit given no task), '' for a name none knows
         self.known = known
@@ -235,9 +241,12 @@ class UnknownUnitAnswerer:
         if not stem:
             return []
         ending, scored = name_ending(name), []
-        for n, (unit, other, kind) in enumerate(self.stems):
-            shared = len(set(stem) & set(other))
-            if kind == ending and (stem[0] in other or shared >= 2):
+        chars = set(stem)
+        sharing = sorted({n for char in chars for n in self._holding.get((ending, char), ())})
+        for n in sharing:  # the units of its kind sharing a character of its stem, in the units' order
+            unit, other, _ = self.stems[n]
+            shared = len(chars & set(other))
+            if stem[0] in other or shared >= 2:
                 scored.append((-(stem[0] in other), -shared, n, unit))
         return [unit for *_, unit in sorted(scored)[: self.most]]
 

@@ -115,7 +115,9 @@ HOLDS = {
     "procedure": re.compile(
         r"提出(?:书面)?申请|(?:凭|持)[^。；]{1,20}(?:办理|申请)|(?:材料|流程|步骤|手续)(?:包括|为|如下)"
         r"|申请材料|办理流程"
-        r"|[^。；]{2,}的[,，](?:要|应|应当|须|必须|由)"  # "…发现…涉嫌犯罪的,要及时依法移送…": what to do when
+        # "…发现…涉嫌犯罪的,要及时依法移送…": what to do when. Two characters of the sentence before 的, looked
+        # behind at, not matched from every start (six times faster over a compilation's texts, the same hits)
+        r"|(?<=[^。；][^。；])的[,，](?:要|应|应当|须|必须|由)"
     ),
     # "对被吊销营业执照后已届满3年，未处于…的企业，": conditions, as a plan may state them.
     "condition": re.compile(
