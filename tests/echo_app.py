@@ -12,6 +12,13 @@ def app(environ, start_response):
     path = environ["PATH_INFO"]
     if path == "/fail":
         raise RuntimeError("the app failed before its response")
+    if path == "/exit":
+        raise SystemExit(3)
+    if path == "/errors":
+        environ["wsgi.errors"].write("echo: a line for the error log\n")
+    if path == "/file":
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return environ["wsgi.file_wrapper"](open(__file__, "rb"))
     body = environ["wsgi.input"].read()
     seen = {k: v for k, v in environ.items() if isinstance(v, str)}
     seen["body"] = body.decode("latin-1")

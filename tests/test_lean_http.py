@@ -196,6 +196,8 @@ RESPONSES = [
     (GET, "304 NOT MODIFIED", [("ETag", "\"x\""), ("Content-Length", "10")], []),
     (GET, "200 OK", [("Content-Length", "3")], [b"ab", b"cdef"]),  # more than its length: cut
     (GET, "201 CREATED", [("Content-Type", "text/plain"), ("X-A", "\xe9t\xe9")], [b"latin-1 header"]),
+    (GET, "101 SWITCHING PROTOCOLS", [("Connection", "Upgrade"), ("Upgrade", "websocket")], []),
+    (GET, "099 ODD", [("Content-Length", "2")], [b"ok"]),
     (GET, "503 SERVICE UNAVAILABLE", [("Connection", "keep-alive"), ("Keep-Alive", "5"), ("X-A", " b ")], [b"x"]),
 ]
 
@@ -305,3 +307,120 @@ def test_an_app_that_fails_gets_gunicorns_500_and_the_worker_goes_on(echo):
     assert half.endswith(b"\r\n") and not half.endswith(b"0\r\n\r\n")
     assert exchange(echo[0], POST)[0] == 200
     assert "the app failed" in echo[1].read_text(errors="replace")
+
+
+def test_a_content_length_of_thousands_of_digits_is_left_to_gunicorn_which_refuses_it(echo):
+    from web.gunicorn_worker import request_ready
+
+    huge = b"POST /api/ask HTTP/1.1\r\nHost: qa\r\nContent-Length: " + b"0" * 4400 + b"2\r\n\r\nhi"
+    assert parse(huge, LIMITS, True) is None and request_ready(huge, 65536) == (True, False)
+    assert exchange(echo[0], huge)[0] == 400
+    assert exchange(echo[0], POST)[0] == 200  # the worker lives on
+
+
+def test_an_app_that_exits_gets_a_500_and_the_worker_serves_on(echo):
+    assert exchange(echo[0], b"GET /exit HTTP/1.1\r\nHost: qa\r\n\r\n")[0] == 500
+    assert exchange(echo[0], POST)[0] == 200
+
+
+def test_a_file_is_sent_as_gunicorn_sends_it(echo):
+    status, headers, body = exchange(echo[0], b"GET /file HTTP/1.1\r\nHost: qa\r\n\r\n")
+    assert status == 200 and headers["Transfer-Encoding"] == "chunked"
+    assert body == (ROOT / "tests" / "echo_app.py").read_bytes()
+
+
+@pytest.mark.parametrize("length", [None, "20"])
+def test_a_file_wrapper_response_is_the_bytes_gunicorn_writes(tmp_path, length):
+    source = tmp_path / "static.txt"
+    source.write_bytes(b"0123456789" * 5000)
+    headers = [("Content-Type", "text/plain")] + ([("Content-Length", length)] if length else [])
+
+    def sent(lean: bool) -> bytes:
+        near, far = socket.socketpair()
+        try:
+            near.sendall(GET)
+            near.shutdown(socket.SHUT_WR)
+            with source.open("rb") as file:
+                file.seek(7)  # from where the file stands, as gunicorn sends it
+                wrapper = wsgi.FileWrapper(file)
+                if lean:
+                    reply = LeanReply(parse(GET, LIMITS, True), far.sendall, far, sendfile=True)
+                else:
+                    reply = wsgi.Response(next(http.get_parser(CONFIG, far, CLIENT)), far, CONFIG)
+                    reply.force_close()
+                reply.start_response("200 OK", headers)
+                reply.write_file(wrapper)
+                reply.close()
+            far.shutdown(socket.SHUT_WR)
+            got = b""
+            while piece := near.recv(65536):
+                got += piece
+            return re.sub(rb"Date: [^\r]*\r\n", b"Date: -\r\n", got)
+        finally:
+            near.close()
+            far.close()
+
+    assert sent(lean=True) == sent(lean=False)
+
+
+def test_a_script_name_the_path_lies_outside_of_is_gunicorns_configuration_problem(monkeypatch):
+    from gunicorn.http.errors import ConfigurationProblem
+
+    monkeypatch.setenv("SCRIPT_NAME", "/app")
+    req = parse(GET, LIMITS, True)
+    with pytest.raises(ConfigurationProblem):
+        environ_of(req, None, CLIENT, SERVER, {})
+    inside = environ_of(parse(b"GET /app/units HTTP/1.1\r\n\r\n", LIMITS, True), None, CLIENT, SERVER, {})
+    assert inside["SCRIPT_NAME"] == "/app" and inside["PATH_INFO"] == "/units"
+
+
+def test_the_lean_path_is_off_where_gunicorn_must_see_each_request(tmp_path):
+    from gunicorn.config import Config
+
+    from web.gunicorn_worker import BufferingWorker
+
+    def worker(**settings) -> BufferingWorker:
+        cfg = Config()
+        for name, value in settings.items():
+            cfg.set(name, value)
+        return BufferingWorker(0, os.getpid(), [], None, 30, cfg, cfg.logger_class(cfg))
+
+    assert worker().lean_limits() == Limits(secure_scheme_headers=dict(Config().secure_scheme_headers))
+    assert worker(accesslog=str(tmp_path / "access.log")).lean_limits() is None
+    assert worker(statsd_host="127.0.0.1:8125").lean_limits() is None
+    assert worker(proxy_protocol="v1").lean_limits() is None
+
+
+def test_after_log_rotation_the_app_still_writes_to_the_error_log(tmp_path):
+    import subprocess
+    import time
+
+    port, log, moved = free_port(), tmp_path / "error.log", tmp_path / "error.log.1"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "1", "-k", "web.gunicorn_worker.BufferingWorker",
+         "-b", f"127.0.0.1:{port}", "--error-logfile", str(log), "--pythonpath", str(ROOT / "tests"),
+         "echo_app:app"], cwd=ROOT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert exchange(port, b"GET /errors HTTP/1.1\r\nHost: qa\r\n\r\n")[0] == 200
+        log.rename(moved)
+        os.kill(process.pid, signal.SIGUSR1)  # the master reopens its files and tells the worker to
+        deadline = time.monotonic() + 10
+        while not log.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        assert exchange(port, b"GET /errors HTTP/1.1\r\nHost: qa\r\n\r\n")[0] == 200
+        deadline = time.monotonic() + 5
+        while "a line for the error log" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "a line for the error log" in log.read_text()
+        assert "a line for the error log" in moved.read_text()
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(15)

@@ -21,11 +21,12 @@ import time
 from collections.abc import Mapping
 
 from gunicorn import util
+from gunicorn.glogging import Logger
 from gunicorn.http.message import DEFAULT_MAX_HEADERFIELD_SIZE, MAX_HEADERS, MAX_REQUEST_LINE, _ip_in_allow_list
 from gunicorn.http.wsgi import WSGIErrorsWrapper
 from gunicorn.workers.sync import SyncWorker
 
-from .lean_http import LeanReply, LeanRequest, Limits, base_environ, environ_of, parse
+from .lean_http import FileWrapper, LeanReply, LeanRequest, Limits, base_environ, environ_of, parse
 
 __all__ = ["BufferingWorker", "request_ready"]
 HEAD_LIMIT = 64 * 1024  # a head longer than this goes to gunicorn's parser as it is, which refuses it
@@ -46,7 +47,7 @@ def request_ready(data: bytes | bytearray, body_limit: int) -> tuple[bool, bool]
             name, _, value = line.partition(b":")
             name, value = name.strip(), value.strip()
             if name == b"content-length":
-                if not value.isdigit() or (length is not None and int(value) != length):
+                if not value.isdigit() or len(value) > 18 or (length is not None and int(value) != length):
                     return True, False  # gunicorn refuses it
                 length = int(value)
             elif name == b"transfer-encoding":
@@ -126,11 +127,12 @@ class Received:
 class Waiting:
     """A connection whose request is still arriving."""
 
-    __slots__ = ("address", "continued", "data", "deadline", "listener", "sock")
+    __slots__ = ("address", "continued", "data", "deadline", "listener", "sock", "waited")
 
     def __init__(self, sock: socket.socket, listener, address, deadline: float):
         self.sock, self.listener, self.address = sock, listener, address
         self.data, self.deadline, self.continued = bytearray(), deadline, False
+        self.waited = False  # read more than once: its request did not come in one piece
 
 
 def app_settings(wsgi) -> Mapping:
@@ -235,13 +237,8 @@ class BufferingWorker(SyncWorker):
         except OSError:
             self.drop(conn)
             return
-        if self.lean is not None and isinstance(conn.address, tuple):  # the usual request: whole, and plain
-            req = parse(conn.data, self.lean, self.trusted(conn.address[0]))
-            if req is not None:
-                self.forget(conn)
-                conn.sock.setblocking(True)
-                self.serve_lean(conn, req)
-                return
+        if not conn.waited and self.serve_if_lean(conn):  # the usual request: whole in its first read, plain
+            return
         ready, expects = request_ready(conn.data, self.body_limit)
         if expects and not ready and not conn.continued:
             conn.continued = True  # the client waits for this before it sends its body
@@ -251,8 +248,10 @@ class BufferingWorker(SyncWorker):
                 self.drop(conn)
                 return
         if ready:
-            self.serve(conn)
+            if not (conn.waited and self.serve_if_lean(conn)):
+                self.serve(conn)
         else:
+            conn.waited = True
             self.wait_for(conn)
 
     def serve(self, conn: Waiting) -> None:
@@ -263,12 +262,38 @@ class BufferingWorker(SyncWorker):
         self.handle(conn.listener, Received(conn.sock, bytes(conn.data), time.monotonic() + self.request_timeout),
                     conn.address)
 
+    def serve_if_lean(self, conn: Waiting) -> bool:
+        """Serve the connection's request by web/lean_http.py when it is whole and of the plain shape; False
+        (nothing done) otherwise. Looked at on a connection's first read, and once its request is whole: not on
+        every piece of a request that trickles in."""
+        if self.lean is None or not isinstance(conn.address, tuple):
+            return False
+        try:
+            req = parse(bytes(conn.data), self.lean, self.trusted(conn.address[0]), conn.address)
+        except Exception:  # whatever it is, gunicorn's parser says what is wrong with it
+            self.log.debug("the lean parser gave up on a request", exc_info=True)
+            return False
+        if req is None:
+            return False
+        self.forget(conn)
+        conn.sock.setblocking(True)
+        self.serve_lean(conn, req)
+        return True
+
+    def handle_usr1(self, sig, frame) -> None:
+        """Log files reopened (log rotation): the lean environ's wsgi.errors writes to the new ones."""
+        super().handle_usr1(sig, frame)
+        if getattr(self, "lean", None) is not None:
+            self.lean_base = base_environ(WSGIErrorsWrapper(self.cfg), self.cfg.workers)
+
     def lean_limits(self) -> Limits | None:
         """gunicorn's limits of a request head as its parser applies them; None where this worker's settings
-        ask for what only gunicorn's path does (an access log, the PROXY protocol, another protocol)."""
+        ask for what only gunicorn's path does (an access log, statsd or another logger, which see each
+        request; the PROXY protocol; another protocol)."""
         cfg = self.cfg
         logged = (cfg.accesslog or cfg.logconfig or cfg.logconfig_dict or getattr(cfg, "logconfig_json", None)
-                  or (cfg.syslog and not cfg.disable_redirect_access_to_syslog))
+                  or (cfg.syslog and not cfg.disable_redirect_access_to_syslog)
+                  or type(self.log) is not Logger or cfg.statsd_host)
         if logged or cfg.proxy_protocol not in (False, None, "off") or getattr(cfg, "protocol", "http") != "http":
             return None
         line, fields, size = cfg.limit_request_line, cfg.limit_request_fields, cfg.limit_request_field_size
@@ -301,15 +326,18 @@ class BufferingWorker(SyncWorker):
             if server is None:
                 server = self._server_of[conn.listener.fileno()] = conn.listener.getsockname()
             environ = environ_of(req, sock, conn.address, server, self.lean_base)
-            reply = LeanReply(req, sock.sendall)
+            reply = LeanReply(req, sock.sendall, sock, sendfile=self.cfg.sendfile is not False)
             self.nr += 1
             if self.nr >= self.max_requests:
                 self.log.info("Autorestarting worker after current request.")
                 self.alive = False
             result = self.wsgi(environ, reply.start_response)
             try:
-                for chunk in result:
-                    reply.write(chunk)
+                if isinstance(result, FileWrapper):
+                    reply.write_file(result)
+                else:
+                    for chunk in result:
+                        reply.write(chunk)
                 reply.close()
             finally:
                 if hasattr(result, "close"):
@@ -317,7 +345,7 @@ class BufferingWorker(SyncWorker):
         except OSError as exc:
             if exc.errno not in (errno.EPIPE, errno.ECONNRESET, errno.ENOTCONN):
                 self.log.exception("Socket error processing request.")
-        except Exception as exc:
+        except BaseException as exc:  # as gunicorn's handle: a worker's timeout (SystemExit) answered 500 too
             if reply is not None and reply.headers_sent:
                 self.log.exception("Error handling request")  # half a response sent: nothing more to say
             else:

@@ -29,8 +29,9 @@ from email.utils import formatdate
 from urllib.parse import unquote_to_bytes
 
 from gunicorn import SERVER, SERVER_SOFTWARE
+from gunicorn.http.errors import ConfigurationProblem
 from gunicorn.http.wsgi import HEADER_VALUE_RE, STATUS_RE, TOKEN_RE, FileWrapper, WSGIErrorsWrapper
-from gunicorn.util import is_hoppish
+from gunicorn.util import has_fileno, is_hoppish
 
 __all__ = ["LeanReply", "LeanRequest", "environ_of", "parse"]
 
@@ -44,6 +45,10 @@ FIELDS = re.compile(r"(?:[-!#$%&'*+.^`|~0-9A-Za-z]+:[ \t]*(?:[\x21-\x7e]+(?:[ \t
 # what gunicorn's parser treats apart (a body framed otherwise, a 100 Continue to send): its path serves them
 REFUSED = frozenset({"TRANSFER-ENCODING", "EXPECT"})
 NO_BODY_STATUS = (204, 304)
+# A plain request's head is short (a browser's, wrk's, nginx's: well under 2 KB): a longer one goes to gunicorn's
+# parser, which also holds its limit on the whole head; the lean one never reads far.
+HEAD_LIMIT = 16 * 1024
+LENGTH_DIGITS = 18  # a Content-Length of more digits is no body this server buffers (int() refuses 4,300)
 
 
 @dataclass(frozen=True)
@@ -56,9 +61,16 @@ class LeanRequest:
     query: str
     version: tuple[int, int]
     headers: tuple[tuple[str, str], ...]  # (NAME as gunicorn upper-cases it, value)
-    body: bytes
+    body: io.BytesIO  # wsgi.input, as gunicorn's request.body is
     scheme: str = "http"
     fragment: str = ""
+    peer_addr: tuple | None = None  # the client's address, as gunicorn's request has it (remote_addr too)
+    trailers: tuple = ()
+    proxy_protocol_info: None = None
+
+    @property
+    def remote_addr(self) -> tuple | None:
+        return self.peer_addr
 
     def should_close(self) -> bool:
         """Every connection closes after its request (gunicorn's sync worker forces it too)."""
@@ -75,10 +87,10 @@ class Limits:
     secure_scheme_headers: dict[str, str] = field(default_factory=dict)
 
 
-def parse(data: bytes, limits: Limits, trusted: bool) -> LeanRequest | None:
+def parse(data: bytes, limits: Limits, trusted: bool, peer: tuple | None = None) -> LeanRequest | None:
     """The request in `data` (its whole head and body) when it has the plain shape, else None. `trusted`: the
-    peer may say the scheme (gunicorn's forwarded_allow_ips)."""
-    end = data.find(b"\r\n\r\n")
+    peer may say the scheme (gunicorn's forwarded_allow_ips); `peer`: its address."""
+    end = data.find(b"\r\n\r\n", 0, HEAD_LIMIT)
     if end <= 0:
         return None
     try:
@@ -110,7 +122,7 @@ def parse(data: bytes, limits: Limits, trusted: bool) -> LeanRequest | None:
             return None
         seen.add(name)
         if name == "CONTENT-LENGTH":
-            if not value.isdigit():
+            if not value.isdigit() or len(value) > LENGTH_DIGITS:
                 return None
             length = int(value)
         elif trusted and name in limits.secure_scheme_headers:
@@ -124,7 +136,8 @@ def parse(data: bytes, limits: Limits, trusted: bool) -> LeanRequest | None:
         return None
     target = request[2]
     path, _, query = target.partition("?")
-    return LeanRequest(request[1], target, path, query, VERSIONS[request[3]], tuple(headers), bytes(body), scheme)
+    return LeanRequest(request[1], target, path, query, VERSIONS[request[3]], tuple(headers), io.BytesIO(body),
+                       scheme, peer_addr=peer)
 
 
 def base_environ(errors: WSGIErrorsWrapper, workers: int) -> dict:
@@ -144,7 +157,7 @@ def base_environ(errors: WSGIErrorsWrapper, workers: int) -> dict:
 def environ_of(req: LeanRequest, sock, client: tuple, server: tuple, base: dict) -> dict:
     """The WSGI environ of a request, as gunicorn's wsgi.create makes it for a TCP listener."""
     environ = dict(base)
-    environ["wsgi.input"] = io.BytesIO(req.body)
+    environ["wsgi.input"] = req.body
     environ["gunicorn.socket"] = sock
     environ["REQUEST_METHOD"] = req.method
     environ["QUERY_STRING"] = req.query
@@ -165,8 +178,8 @@ def environ_of(req: LeanRequest, sock, client: tuple, server: tuple, base: dict)
     script_name = os.environ.get("SCRIPT_NAME", "")
     path_info = req.path
     if script_name:
-        if not path_info.startswith(script_name):
-            raise ValueError(f"request path {path_info!r} does not start with SCRIPT_NAME {script_name!r}")
+        if not path_info.startswith(script_name):  # gunicorn's error, answered as gunicorn answers it
+            raise ConfigurationProblem(f"Request path {path_info!r} does not start with SCRIPT_NAME {script_name!r}")
         path_info = path_info[len(script_name):]
     environ["PATH_INFO"] = unquote_to_bytes(path_info).decode("latin-1") if "%" in path_info else path_info
     environ["SCRIPT_NAME"] = script_name
@@ -203,8 +216,10 @@ class _Date:
 class LeanReply:
     """The response to one request: its head kept until the first body bytes, then written with them."""
 
-    def __init__(self, req: LeanRequest, send: Callable[[bytes], None]):
-        self.req, self.send = req, send
+    def __init__(self, req: LeanRequest, send: Callable[[bytes], None], sock=None, sendfile: bool = False):
+        """`send` writes bytes to the client; `sock`, when `sendfile`, sends a file's bytes by os.sendfile."""
+        self.req, self.send, self.sock, self.can_sendfile = req, send, sock, sendfile
+        self.upgrade = False
         self.status: str | None = None
         self.status_code: int | None = None
         self.headers: list[tuple[str, str]] = []
@@ -250,12 +265,18 @@ class LeanReply:
             value = value.strip(" \t")
             if kind == "length":
                 self.response_length = int(value)
-            elif kind == "hop":  # the server's to say (Connection: close), never the app's
+            elif kind == "hop":  # the server's to say (Connection: close), never the app's; bar a websocket's
+                lower = name.lower()
+                if lower == "connection" and value.lower() == "upgrade":
+                    self.upgrade = True
+                elif lower == "upgrade" and value.lower() == "websocket":
+                    kept.append((name, value))
                 continue
             kept.append((name, value))
         code = self.status_code
-        self.omits_body = self.req.method == "HEAD" or code in NO_BODY_STATUS or (code is not None and code < 200)
-        if self.omits_body and (code == 204 or (code is not None and code < 200)):
+        informational = code is not None and 100 <= code < 200
+        self.omits_body = self.req.method == "HEAD" or code in NO_BODY_STATUS or informational
+        if self.omits_body and (code == 204 or informational):
             kept = [(k, v) for k, v in kept if k.lower() != "content-length"]
             self.response_length = None
         self.headers = kept
@@ -265,7 +286,7 @@ class LeanReply:
     def head(self) -> bytes:
         """The status line and headers, as gunicorn writes them."""
         lines = [f"HTTP/{self.req.version[0]}.{self.req.version[1]} {self.status}\r\nServer: {SERVER}\r\n"
-                 f"Date: {_Date.now()}\r\nConnection: close\r\n"]
+                 f"Date: {_Date.now()}\r\nConnection: {'upgrade' if self.upgrade else 'close'}\r\n"]
         if self.chunked:
             lines.append("Transfer-Encoding: chunked\r\n")
         lines.extend(f"{k}: {v}\r\n" for k, v in self.headers)
@@ -290,6 +311,37 @@ class LeanReply:
             data = b"%X\r\n%s\r\n" % (len(data), data)
         if head or data:
             self.send(head + data)
+
+    def write_file(self, wrapper: FileWrapper) -> None:
+        """A file the app returned through wsgi.file_wrapper: by os.sendfile where it can be (its bytes never
+        pass through Python), as gunicorn sends it; else read and written."""
+        if not self._sendfile(wrapper):
+            for chunk in wrapper:
+                self.write(chunk)
+
+    def _sendfile(self, wrapper: FileWrapper) -> bool:
+        """gunicorn's Response.sendfile: the head, then the file's bytes from where it stands (its length, or
+        what is left of it), one chunk when chunked; False where a file cannot be sent so."""
+        if not self.can_sendfile or self.sock is None or not has_fileno(wrapper.filelike):
+            return False
+        fileno = wrapper.filelike.fileno()
+        try:
+            offset = os.lseek(fileno, 0, os.SEEK_CUR)
+            nbytes = os.fstat(fileno).st_size - offset if self.response_length is None else self.response_length
+        except (OSError, io.UnsupportedOperation):
+            return False
+        if not self.headers_sent:
+            self.write(b"")  # the head first, alone
+        if self.omits_body:
+            return True
+        if self.chunked:
+            self.send(b"%X\r\n" % nbytes)
+        if nbytes > 0:
+            self.sock.sendfile(wrapper.filelike, offset=offset, count=nbytes)
+        if self.chunked:
+            self.send(b"\r\n")
+        os.lseek(fileno, offset, os.SEEK_SET)
+        return True
 
     def close(self) -> None:
         """The end of the response: the head when no body was written, the last chunk when chunked."""
