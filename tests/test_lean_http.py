@@ -424,3 +424,12 @@ def test_after_log_rotation_the_app_still_writes_to_the_error_log(tmp_path):
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(15)
+
+
+def test_a_header_checked_before_is_written_alike_and_a_length_is_never_taken_for_one():
+    headers = [("Content-Type", "text/plain"), ("Content-Length", "2"), ("X-Frame-Options", " DENY ")]
+    for _ in range(3):  # the second and third responses take the checked headers from the first
+        assert written(GET, "200 OK", headers, [b"ok"], lean=True) == written(GET, "200 OK", headers, [b"ok"],
+                                                                              lean=False)
+    with pytest.raises(ValueError):
+        LeanReply(parse(GET, LIMITS, True), lambda data: None).start_response("200 OK", [("X-A", "a\r\nb")])

@@ -198,6 +198,9 @@ def name_kind(name: str) -> str:
 
 
 NAME_KINDS: dict[str, str] = {}
+# response headers checked once, as given → as written (Content-Type, the security headers: the same on every
+# response); never a cookie, never a long value, a few hundred at most
+PLAIN_PAIRS: dict[tuple[str, str], str] = {}
 
 
 class _Date:
@@ -255,6 +258,11 @@ class LeanReply:
             self.status_code = None
         kept, self.response_length = [], None
         for name, value in headers:
+            if type(name) is str and type(value) is str:  # noqa: E721 — exact types: the pair is a dict key
+                known = PLAIN_PAIRS.get((name, value))
+                if known is not None:  # a header checked before (the app's constant ones): kept as checked
+                    kept.append((name, known))
+                    continue
             if not isinstance(name, str) or not isinstance(value, str):
                 raise TypeError(f"{name!r}: {value!r} is not a pair of strings")
             kind = NAME_KINDS.get(name)
@@ -262,7 +270,7 @@ class LeanReply:
                 kind = name_kind(name)
             if not HEADER_VALUE_RE.fullmatch(value):
                 raise ValueError(f"invalid value of response header {name!r}")
-            value = value.strip(" \t")
+            given, value = value, value.strip(" \t")
             if kind == "length":
                 self.response_length = int(value)
             elif kind == "hop":  # the server's to say (Connection: close), never the app's; bar a websocket's
@@ -273,6 +281,9 @@ class LeanReply:
                     kept.append((name, value))
                 continue
             kept.append((name, value))
+            if (kind == "plain" and type(name) is str and type(given) is str  # noqa: E721
+                    and len(given) <= 200 and len(PLAIN_PAIRS) < 512 and name.lower() != "set-cookie"):
+                PLAIN_PAIRS[(name, given)] = value
         code = self.status_code
         informational = code is not None and 100 <= code < 200
         self.omits_body = self.req.method == "HEAD" or code in NO_BODY_STATUS or informational
