@@ -31,8 +31,11 @@ class IdentityMemo(Generic[V]):
         key = (*map(id, objects), extra)
         with self._lock:
             entry = self._entries.get(key)
-            if entry is None or any(a is not b for a, b in zip(entry[0], objects)):
+            if entry is None:
                 return None
+            for kept, given in zip(entry[0], objects):  # a loop, not any() over a generator: a hit per request
+                if kept is not given:
+                    return None
             self._entries.move_to_end(key)
             return entry[1]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import functools
+import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from ..reading.units import is_group
 from ..records import Answer, Clause, Intent, Question, replace
 
 __all__ = ["MOST", "Suggester"]
+log = logging.getLogger(__name__)
 MOST = 3  # questions offered under an answer
 CHECKED = 3  # candidates answered at most per answer: the rest are not worth the time
 TITLE_LENGTH = (2, 20)  # a task named by a title of a readable length only
@@ -161,7 +163,12 @@ class Suggester:
             if read:
                 self._index = read
                 return 0
-        index = {question: Checked.of(self.ask(question)) for question in self.candidate_questions()}
+        index = {}
+        for question in self.candidate_questions():
+            try:
+                index[question] = Checked.of(self.ask(question))
+            except Exception:  # a start-up never fails on one: left to be checked (and fail) when offered
+                log.exception("could not check the suggestion %r; it is checked when an answer offers it", question)
         self._index = index
         if kept is not None and index:
             save_words(kept, key, {q: c.to_words() for q, c in index.items()})
