@@ -60,6 +60,7 @@ def measure(plans: int, asked: list[str], rounds: int, corpus_dir: Path | None =
         # Cold: the caches of understood questions and answers emptied, so every answer is computed.
         assistant.answer.cache_clear()
         assistant.analyzer._read.cache_clear()
+        assistant.analyzer.needs_context.cache_clear()
         assistant.suggest.cache_clear()  # the next questions under each answer, made afresh too
         assistant.catalogue.scope_of.cache_clear()  # the plans each question names, read afresh
         assistant.several.cache_clear()  # and each plan's answer to a topic several plans hold

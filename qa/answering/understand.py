@@ -168,6 +168,8 @@ class QuestionAnalyzer:
         self._unit_pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
         # Staff ask the same questions again and again: reading one is pure, so it is cached per analyzer.
         self._read = functools.lru_cache(maxsize=cache_size)(self._read)
+        # ... and whether it needs the conversation's context, asked of every question before it is read
+        self.needs_context = functools.lru_cache(maxsize=cache_size)(self.needs_context)
         # jieba's words of a question, cut once for the unit readers that need them (most questions need none)
         self._words = functools.lru_cache(maxsize=64)(lambda text: tuple(self.tokenizer.words(text)))
 
