@@ -65,6 +65,11 @@ QUOTED = re.compile(
 )  # "“双随机、一公开”", "《反不正当竞争法》": terms to keep whole
 
 
+# The library's code as this process runs it: read when qa is imported, not when a key is made, so that checks
+# made by a process that still runs old code are never kept under the new code's key (a deploy before a reload).
+RUNNING_CODE = source_key(*sorted(Path(__file__).resolve().parent.rglob("*.py")))
+
+
 class Assistant:
     """Answers questions about plans from their clauses, citing the clause every answer rests on."""
 
@@ -516,8 +521,7 @@ class Assistant:
     def _answers_key(self) -> str:
         """What every answer depends on: the library's code, the index (texts, tokenizer, BM25 settings), the
         retrieval settings, every field of every clause, the units' names and the lexicon."""
-        code = source_key(*sorted(Path(__file__).resolve().parent.rglob("*.py")))
-        digest = hashlib.sha256(f"{code}|{self.retriever.texts_key}|{self.retriever.settings!r}".encode())
+        digest = hashlib.sha256(f"{RUNNING_CODE}|{self.retriever.texts_key}|{self.retriever.settings!r}".encode())
         for c in self.clauses:  # fields joined, not repr'd: a tenth of the time on a compilation's texts
             digest.update(
                 "\x1f".join((c.id, c.doc, c.source, c.path, c.kind, c.title, c.text, "、".join(c.lead),

@@ -389,3 +389,12 @@ def test_jiebas_grammatical_words_are_read_again_when_the_tags_change(tmp_path, 
     monkeypatch.setattr(salience, "_LIGHT", {})
     monkeypatch.setattr(salience, "LIGHT_TAGS", "uj")  # another choice of tags: the kept words are not theirs
     assert salience.light_pos_words(cache) < every and "的" in salience.light_pos_words(cache)
+
+
+def test_a_snapshot_that_cannot_be_written_never_fails_a_start_up(tmp_path, caplog):
+    from qa.index.snapshot import write_atomically
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the snapshot's folder would be", encoding="utf-8")
+    write_atomically(blocker / "index.json.checked.json", lambda file: file.write(b"{}"))  # no exception
+    assert "could not write the snapshot file" in caplog.text

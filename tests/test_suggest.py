@@ -208,3 +208,31 @@ def test_a_candidate_that_cannot_be_answered_at_start_up_is_left_for_later(both_
     fresh.suggest.ask = failing
     assert fresh.check_suggestions() == len(candidates) - 1  # the start-up goes on
     assert broken not in fresh.suggest._index and "could not check the suggestion" in caplog.text
+
+
+def test_the_checks_key_names_the_code_the_process_runs_not_the_files_on_disk(both_plans, tmp_path, monkeypatch):
+    # a deploy that changes qa/ under a running process: its reload must not keep old code's checks under the
+    # new code's key (the restart would read them back)
+    import qa.assistant
+    from qa import Assistant, StateStore, load_corpus
+
+    corpus = load_corpus(both_plans)
+    made = Assistant(corpus.clauses, corpus.units, corpus.lexicon, StateStore(":memory:"))
+    before = made._answers_key()
+    monkeypatch.setattr(qa.assistant, "source_key", lambda *paths: "the files changed on disk")
+    assert made._answers_key() == before
+    monkeypatch.setattr(qa.assistant, "RUNNING_CODE", "another version")
+    assert made._answers_key() != before
+
+
+def test_a_kept_file_nested_too_deep_to_read_is_rebuilt(both_plans, tmp_path):
+    from qa import Assistant, StateStore, load_corpus
+    from qa.index.snapshot import part
+
+    snapshot = tmp_path / "index.json"
+    corpus = load_corpus(both_plans)
+    first = Assistant(corpus.clauses, corpus.units, corpus.lexicon, StateStore(":memory:"), snapshot=snapshot)
+    made = first.check_suggestions()
+    part(snapshot, ".checked.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    again = Assistant(corpus.clauses, corpus.units, corpus.lexicon, StateStore(":memory:"), snapshot=snapshot)
+    assert again.check_suggestions() == made

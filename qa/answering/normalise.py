@@ -185,7 +185,7 @@ class PlanVocabulary:
             frequency.update(taken)
         except FileNotFoundError:
             return False
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, RecursionError, MemoryError) as exc:
             log.warning("vocabulary snapshot %s is unreadable (%s); rebuilding it", path, exc)
             return False
         self.frequency, self.by_sound, self.by_short, self.restored = frequency, by_sound, by_short, True

@@ -106,7 +106,7 @@ class Readings:
                 raise ValueError("not a table of readings")
         except FileNotFoundError:
             return
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError, MemoryError) as exc:
             log.warning("pinyin snapshot %s is unreadable (%s); rebuilding it", path, exc)
             return
         self._syllables, self._words = syllables, words

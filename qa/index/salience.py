@@ -48,7 +48,7 @@ def light_pos_words(cache: Path | None = None) -> frozenset[str]:
             kept = json.loads(cache.read_text(encoding="utf-8"))
             if isinstance(kept, dict) and kept.get("key") == key and isinstance(kept.get("words"), list):
                 words = frozenset(w for w in kept["words"] if isinstance(w, str))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError, MemoryError):
             words = None  # missing or damaged: read from the dictionary, and kept again below
     if words is None:
         try:

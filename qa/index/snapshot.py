@@ -23,6 +23,7 @@ words of a text are cut when one is asked for (tokenize.TextWords). A missing, s
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -56,7 +57,8 @@ def write_atomically(path: Path, write: Callable[[io.BufferedWriter], None]) -> 
         os.replace(partial, path)
     except OSError as exc:
         log.warning("could not write the snapshot file %s (%s); the next start-up rebuilds it", path, exc)
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a folder in the way of the file, gone meanwhile …
+            partial.unlink(missing_ok=True)
 
 
 # -- jieba's words of each text ------------------------------------------------------------------------
@@ -77,7 +79,7 @@ def load_words(path: Path, key: str) -> dict[str, list[str]]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError, MemoryError) as exc:
         log.warning("index snapshot %s is unreadable (%s); rebuilding it", path, exc)
         return {}
     if not isinstance(data, dict) or data.get("key") != key or not isinstance(data.get("words"), dict):
@@ -111,7 +113,7 @@ def load_dictionary(path: Path, key: str) -> tuple[dict[str, int], int] | None:
         return dict(zip(words, counts.tolist())), int(header["total"])
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, RecursionError, MemoryError) as exc:
         log.warning("jieba dictionary snapshot %s is unreadable (%s); loading jieba's own", path, exc)
         return None
 
@@ -121,7 +123,7 @@ def dictionary_kept(path: Path, key: str) -> bool:
     try:
         with path.open("rb") as file:
             return json.loads(file.readline()).get("key") == key
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, RecursionError, MemoryError):
         return False
 
 
@@ -163,7 +165,7 @@ def load_added(path: Path, key: str) -> tuple[list[str], dict[str, int], int] | 
         return [str(w) for w in added], entries, total
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, RecursionError, MemoryError) as exc:
         log.warning("snapshot of the added words %s is unreadable (%s); adding them anew", path, exc)
         return None
 
@@ -243,7 +245,7 @@ def load_texts(path: Path, key: str, count: int) -> list[str] | None:
             index = np.frombuffer(file.read(), dtype="<i4")
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, RecursionError, MemoryError) as exc:
         log.warning("snapshot of the indexed texts %s is unreadable (%s); making them anew", path, exc)
         return None
     if len(distinct) != header.get("texts") or len(index) != count or \
