@@ -7,8 +7,9 @@ worker does: one request at a time, in the worker's own thread, the fastest on t
 whose head and body are all there. A connection that has not sent its whole request within REQUEST_TIMEOUT is
 closed. A request of the plain shape nearly every one has is then served by web/lean_http.py, the rest by
 gunicorn's own parser and response. A body larger than MAX_CONTENT_LENGTH is not buffered: it goes to the app
-at once, which refuses it (413) or, for an admin's upload, reads it within REQUEST_TIMEOUT. nginx in front is still the deployment of
-choice (docs/deploy.md): it also holds slow readers of large responses, which this worker does not.
+at once, which refuses it (413) or, for an admin's upload, reads it within REQUEST_TIMEOUT. nginx in front is
+still the deployment of choice (docs/deploy.md): it also holds slow readers of large responses, which this
+worker does not.
 """
 
 from __future__ import annotations
