@@ -23,7 +23,10 @@ from collections.abc import Mapping
 
 from gunicorn import util
 from gunicorn.glogging import Logger
-from gunicorn.http.message import DEFAULT_MAX_HEADERFIELD_SIZE, MAX_HEADERS, MAX_REQUEST_LINE, _ip_in_allow_list
+try:  # gunicorn's parser limits and trust check, as the pinned version has them (requirements.txt)
+    from gunicorn.http.message import DEFAULT_MAX_HEADERFIELD_SIZE, MAX_HEADERS, MAX_REQUEST_LINE, _ip_in_allow_list
+except ImportError:  # another gunicorn: every request goes through its own parser, as before web/lean_http.py
+    _ip_in_allow_list = None
 from gunicorn.http.wsgi import WSGIErrorsWrapper
 from gunicorn.workers.sync import SyncWorker
 
@@ -292,6 +295,8 @@ class BufferingWorker(SyncWorker):
         ask for what only gunicorn's path does (an access log, statsd or another logger, which see each
         request; the PROXY protocol; another protocol)."""
         cfg = self.cfg
+        if _ip_in_allow_list is None:
+            return None
         logged = (cfg.accesslog or cfg.logconfig or cfg.logconfig_dict or getattr(cfg, "logconfig_json", None)
                   or (cfg.syslog and not cfg.disable_redirect_access_to_syslog)
                   or type(self.log) is not Logger or cfg.statsd_host)
