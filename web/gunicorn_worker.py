@@ -183,6 +183,8 @@ class BufferingWorker(SyncWorker):
                 if now >= next_beat:
                     self.notify()
                     next_beat = now + every
+                    if not self.is_parent_alive():  # a system call: looked at with the heartbeat, not per request
+                        break
                 listeners = []
                 for key, _ in self.selector.select(beat):  # the connections waiting here first, then one new
                     if key.data is None:
@@ -196,8 +198,6 @@ class BufferingWorker(SyncWorker):
                         self.accept(listener)
                 self.expire()
                 self.listen(len(self.waiting) < self.most)
-                if not self.is_parent_alive():
-                    break
         finally:
             for conn in list(self.waiting.values()):
                 self.drop(conn)
