@@ -169,6 +169,8 @@ class BufferingWorker(SyncWorker):
         self._trusted: dict[str, bool] = {}
         self._server_of: dict[int, tuple] = {}
         self.lean_base = base_environ(WSGIErrorsWrapper(self.cfg), self.cfg.workers)
+        # the hooks, as gunicorn's settings give them (each a lookup through its Config): fixed for a worker's life
+        self.pre_request, self.post_request = self.cfg.pre_request, self.cfg.post_request
         for listener in self.sockets:
             listener.setblocking(False)
             self.selector.register(listener, selectors.EVENT_READ, None)
@@ -327,7 +329,7 @@ class BufferingWorker(SyncWorker):
         environ: dict = {}
         reply = None
         try:
-            self.cfg.pre_request(self, req)
+            self.pre_request(self, req)
             server = self._server_of.get(conn.listener.fileno())
             if server is None:
                 server = self._server_of[conn.listener.fileno()] = conn.listener.getsockname()
@@ -358,7 +360,7 @@ class BufferingWorker(SyncWorker):
                 self.handle_error(req, sock, conn.address, exc)
         finally:
             try:
-                self.cfg.post_request(self, req, environ, reply)
+                self.post_request(self, req, environ, reply)
             except Exception:
                 self.log.exception("Exception in post_request hook")
             if sock.fileno() >= 0:  # not closed by the hook already (web.server.close_if_drained)
