@@ -433,3 +433,63 @@ def test_a_header_checked_before_is_written_alike_and_a_length_is_never_taken_fo
                                                                               lean=False)
     with pytest.raises(ValueError):
         LeanReply(parse(GET, LIMITS, True), lambda data: None).start_response("200 OK", [("X-A", "a\r\nb")])
+
+
+def test_the_apps_pages_are_the_same_bytes_by_either_path(tmp_path):
+    # the assistant itself under gunicorn twice: the lean path, and gunicorn's own (an access log turns the lean
+    # path off): every page, a question, a refusal, the downloads and the static files alike, bar what differs
+    # from one process or moment to the next (the date, the answer's id and time, the build time)
+    import subprocess
+    import time
+
+    def start(extra: list[str], name: str) -> tuple[subprocess.Popen, int]:
+        port = free_port()
+        env = {**os.environ, "STATE_DB": str(tmp_path / f"{name}.sqlite3"), "INSTANCE_DIR": str(tmp_path / name)}
+        env.pop("CORPUS_DIR", None)
+        process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", *extra,
+                                    "app:create_app()"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if exchange(port, b"GET /healthz HTTP/1.1\r\nHost: qa\r\n\r\n")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        return process, port
+
+    def comparable(port: int, data: bytes) -> bytes:
+        got = received(port, data)
+        head, _, body = got.partition(b"\r\n\r\n")
+        length = re.search(rb"Content-Length: (\d+)\r\n", head + b"\r\n")
+        if length and not data.startswith(b"HEAD"):
+            assert int(length[1]) == len(body)  # framed right: then the length itself is left out (a time's
+            got = got.replace(length[0], b"Content-Length: -\r\n", 1)  # digits change it)
+        for pattern, same in [(rb"Date: [^\r]*\r\n", b""), (rb'"elapsed_ms": ?[0-9.]+', b'"elapsed_ms":0'),
+                              (rb'"answer_id": ?"[0-9a-f]+"', b'"answer_id":""'),
+                              (rb'"build_seconds": ?[0-9.]+', b'"build_seconds":0')]:
+            got = re.sub(pattern, same, got)
+        return got
+
+    question = json.dumps({"question": "简易注销由哪个单位牵头？"}, ensure_ascii=False).encode()
+    asked = [b"GET / HTTP/1.1\r\nHost: qa\r\n\r\n", b"HEAD / HTTP/1.1\r\nHost: qa\r\n\r\n",
+             b"GET /units HTTP/1.1\r\nHost: qa\r\nAccept-Encoding: gzip\r\n\r\n", b"GET /plan HTTP/1.0\r\n\r\n",
+             b"GET /healthz HTTP/1.1\r\nHost: qa\r\n\r\n", b"GET /nope HTTP/1.1\r\nHost: qa\r\n\r\n",
+             b"GET /openapi.json HTTP/1.1\r\nHost: qa\r\n\r\n", b"GET /units.csv HTTP/1.1\r\nHost: qa\r\n\r\n",
+             b"GET /units/%E7%9B%9F%E5%B7%A5%E5%95%86%E5%B1%80 HTTP/1.1\r\nHost: qa\r\n\r\n",
+             b"POST /api/ask HTTP/1.1\r\nHost: qa\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+             % (len(question), question),
+             b"POST /api/ask HTTP/1.1\r\nHost: qa\r\nContent-Type: application/json\r\nContent-Length: 5\r\n\r\n{bad}"]
+    lean, port = start([], "lean")
+    plain, plain_port = start(["--access-logfile", str(tmp_path / "access.log")], "plain")
+    try:
+        statics = re.findall(rb'(?:src|href)="(/static/[^"]+)"', received(port, asked[0]))
+        assert len(statics) >= 2
+        asked += [b"GET %s HTTP/1.1\r\nHost: qa\r\n\r\n" % path for path in statics]
+        for data in asked:
+            assert comparable(port, data) == comparable(plain_port, data), data
+        assert "POST /api/ask" in (tmp_path / "access.log").read_text()  # gunicorn's own path served the other
+    finally:
+        for process in (lean, plain):
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(15)
