@@ -19,6 +19,7 @@ from gunicorn.config import Config
 from gunicorn.http import wsgi
 
 from bench.server import free_port
+from services import wait_port
 from web.lean_http import LeanReply, Limits, environ_of, parse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,30 +160,39 @@ def test_whatever_the_lean_path_takes_gunicorn_takes_and_reads_alike():
 
 
 # -- the response ---------------------------------------------------------------------------------------
-def written(data: bytes, status: str, headers: list, chunks: list[bytes], lean: bool) -> bytes:
-    """The bytes a response puts on the wire, by the lean reply or by gunicorn's Response."""
+def on_the_wire(data: bytes, lean: bool, respond) -> bytes:
+    """The bytes a response puts on the wire, made by `respond(reply)` with the lean reply or with gunicorn's
+    Response to the request `data` (the Date's value left out)."""
     near, far = socket.socketpair()
     try:
         near.sendall(data)
         near.shutdown(socket.SHUT_WR)
         if lean:
-            reply = LeanReply(parse(data, LIMITS, True), far.sendall)
+            reply = LeanReply(parse(data, LIMITS, True), far.sendall, far, sendfile=True)
         else:
-            req = next(http.get_parser(CONFIG, far, CLIENT))
-            reply = wsgi.Response(req, far, CONFIG)
+            reply = wsgi.Response(next(http.get_parser(CONFIG, far, CLIENT)), far, CONFIG)
             reply.force_close()
-        reply.start_response(status, headers)
-        for chunk in chunks:
-            reply.write(chunk)
+        respond(reply)
         reply.close()
         far.shutdown(socket.SHUT_WR)
-        received = b""
+        got = b""
         while piece := near.recv(65536):
-            received += piece
-        return re.sub(rb"Date: [^\r]*\r\n", b"Date: -\r\n", received)
+            got += piece
+        return re.sub(rb"Date: [^\r]*\r\n", b"Date: -\r\n", got)
     finally:
         near.close()
         far.close()
+
+
+def written(data: bytes, status: str, headers: list, chunks: list[bytes], lean: bool) -> bytes:
+    """The bytes of a response of these headers and body pieces, by the lean reply or by gunicorn's."""
+
+    def respond(reply) -> None:
+        reply.start_response(status, headers)
+        for chunk in chunks:
+            reply.write(chunk)
+
+    return on_the_wire(data, lean, respond)
 
 
 GET = b"GET / HTTP/1.1\r\nHost: qa\r\n\r\n"
@@ -224,7 +234,6 @@ def test_a_response_header_gunicorn_refuses_is_refused(status, headers):
 def echo(tmp_path_factory):
     """gunicorn -w 1 with BufferingWorker serving tests/echo_app.py; its port."""
     import subprocess
-    import time
 
     port = free_port()
     log = tmp_path_factory.mktemp("echo") / "gunicorn.log"
@@ -234,13 +243,7 @@ def echo(tmp_path_factory):
              "-b", f"127.0.0.1:{port}", "--pythonpath", str(ROOT / "tests"), "echo_app:app"],
             cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_port(port, 30)
         yield port, log
     finally:
         os.killpg(process.pid, signal.SIGTERM)
@@ -335,32 +338,13 @@ def test_a_file_wrapper_response_is_the_bytes_gunicorn_writes(tmp_path, length):
     source.write_bytes(b"0123456789" * 5000)
     headers = [("Content-Type", "text/plain")] + ([("Content-Length", length)] if length else [])
 
-    def sent(lean: bool) -> bytes:
-        near, far = socket.socketpair()
-        try:
-            near.sendall(GET)
-            near.shutdown(socket.SHUT_WR)
-            with source.open("rb") as file:
-                file.seek(7)  # from where the file stands, as gunicorn sends it
-                wrapper = wsgi.FileWrapper(file)
-                if lean:
-                    reply = LeanReply(parse(GET, LIMITS, True), far.sendall, far, sendfile=True)
-                else:
-                    reply = wsgi.Response(next(http.get_parser(CONFIG, far, CLIENT)), far, CONFIG)
-                    reply.force_close()
-                reply.start_response("200 OK", headers)
-                reply.write_file(wrapper)
-                reply.close()
-            far.shutdown(socket.SHUT_WR)
-            got = b""
-            while piece := near.recv(65536):
-                got += piece
-            return re.sub(rb"Date: [^\r]*\r\n", b"Date: -\r\n", got)
-        finally:
-            near.close()
-            far.close()
+    def respond(reply) -> None:
+        with source.open("rb") as file:
+            file.seek(7)  # from where the file stands, as gunicorn sends it
+            reply.start_response("200 OK", headers)
+            reply.write_file(wsgi.FileWrapper(file))
 
-    assert sent(lean=True) == sent(lean=False)
+    assert on_the_wire(GET, True, respond) == on_the_wire(GET, False, respond)
 
 
 def test_a_script_name_the_path_lies_outside_of_is_gunicorns_configuration_problem(monkeypatch):
@@ -401,13 +385,7 @@ def test_after_log_rotation_the_app_still_writes_to_the_error_log(tmp_path):
          "-b", f"127.0.0.1:{port}", "--error-logfile", str(log), "--pythonpath", str(ROOT / "tests"),
          "echo_app:app"], cwd=ROOT, start_new_session=True)
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_port(port, 30)
         assert exchange(port, b"GET /errors HTTP/1.1\r\nHost: qa\r\n\r\n")[0] == 200
         log.rename(moved)
         os.kill(process.pid, signal.SIGUSR1)  # the master reopens its files and tells the worker to
