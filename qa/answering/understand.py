@@ -373,7 +373,8 @@ class QuestionAnalyzer:
             terms, expansions = self._terms(blanked(text, sorted([*found, *strange])))
         combined = self._combined(text, rest, sorted([*found, *strange]), role, terms)
         unknown = self._unknown(strange, found, terms, combined)
-        if not units and not unknown and (lead or cooperate or tasks):
+        # a stem asked who does it names a topic (招商工作谁牵头), not the unit of that stem (市招商局)
+        if not units and not unknown and (lead or cooperate or tasks) and not (asks_who or asks_units):
             units, terms = self._stem_unit(terms)
         document = "" if combined or unknown else self._document_fact(rest, terms, units, answer_type)
         if combined:
