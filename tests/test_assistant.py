@@ -114,6 +114,21 @@ def test_settings_are_checked():
         RetrievalSettings(plans_ratio=0)
     with pytest.raises(ValueError, match="whole_ratio"):
         RetrievalSettings(whole_ratio=0.5)  # above plans_ratio
+    with pytest.raises(ValueError, match="title_ratio"):
+        RetrievalSettings(title_ratio=0)
+    with pytest.raises(ValueError, match="title_coverage"):
+        RetrievalSettings(title_coverage=1.5)
+
+
+def test_a_questions_topic_word_is_its_heaviest_word_that_terms_yaml_knows():
+    from qa.index.retrieve import topic_word
+
+    bankruptcy = [(("破产", "企业", "企业破产"), 4.47), (("案件",), 3.48), (("办理",), 1.97)]
+    assert topic_word(bankruptcy) == "破产"
+    assert topic_word([(("绿色",), 3.41), (("金融",), 1.96)]) == ""  # terms.yaml gives 绿色 no other form
+    assert topic_word([(("金融",), 1.96), (("绿色",), 3.41)]) == ""
+    assert topic_word([(("税", "税务"), 5.0)]) == ""  # one character names no topic
+    assert topic_word([]) == ""
 
 
 def test_empty_corpus_refuses_everything(tmp_path):
