@@ -59,7 +59,11 @@ TITLE_PHRASE = re.compile(rf"([{HAN}A-Za-z0-9“”\"]{{2,24}}?)({DOCUMENT})")
 # sentence (在, 按, 据 …), never inside the title.
 PHRASE_BREAK = re.compile(r"[\s，,。？?！!：:；;、（）()《》在里按从据照和与及是的]")
 # An issuer named before the issuing word ("盟工商局印发的", "省政府办公厅发的").
-ISSUING = re.compile(rf"(?:印发|下发|发布|出台|制定|发)的?|的(?=[^，,。？?]{{0,12}}(?:{DOCUMENT}))")
+# An issuing word after an issuer's name, or a document word right after it ("机关事务管理局方案里")
+ISSUING = re.compile(
+    rf"(?:印发|下发|发布|出台|制定|发)的?|的(?=[^，,。？?]{{0,12}}(?:{DOCUMENT}))"
+    rf"|(?=(?:这个|这份|那个|那份|该)?(?:{DOCUMENT}))"
+)
 QUOTED_TITLE = re.compile(r"《([^》]{4,60})》")
 # The words that frame a plan's name in a question: "按X这个文件，", "在X的方案中，", "X方案里": they only name it.
 FRAME = re.compile(

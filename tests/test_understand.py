@@ -164,6 +164,8 @@ def test_facts_about_the_document_itself(analyze, question, document):
         ("到2020年全盟有效注册商标要达到多少件", "count:件"),
         ("企业名称核准改革要哪几家配合", ""),  # which units, not how many
         ("降低市政管廊接入费用谁牵头", ""),  # a task about fees, not a fee
+        ("提高税费服务满意度的牵头单位是哪个", ""),  # 税费 names the task's topic
+        ("这笔税款要交多少", "money"),
         ("数字政府建设怎么考核", ""),
     ],
 )

@@ -22,7 +22,7 @@ MORE = re.compile(
 
 # What a question asks that implementation plans rarely state, each with the fact a clause must hold to
 # answer it (HOLDS below; a kind not there is never held by a plan's clause).
-MONEY_NOUN = r"钱|(?<![消浪])费(?!率)|资本|资金|补贴|奖金|奖励金|额度|罚款|罚金|价格|价钱|利息|保证金|工资|薪"
+MONEY_NOUN = r"钱|(?<![消浪])费(?!率)|税款|税额|资本|资金|补贴|奖金|奖励金|额度|罚款|罚金|价格|价钱|利息|保证金|工资|薪"
 AMOUNT = r"多少|(?<!哪)几|多高|多大|谁出|谁付|谁承担|交吗|交不交|收不收|要交|要花"
 ASKS: tuple[tuple[str, re.Pattern], ...] = (
     (
@@ -54,7 +54,7 @@ ASKS: tuple[tuple[str, re.Pattern], ...] = (
         "money",
         re.compile(
             rf"(?:{MONEY_NOUN}).*(?:{AMOUNT})|(?:{AMOUNT}).*(?:{MONEY_NOUN})"
-            r"|罚多少|赔多少|赔几|多少税|税款|税额|税费|收费标准|费用标准|收费多少|怎么收费|价格标准"
+            r"|罚多少|赔多少|赔几|多少税|收费标准|费用标准|收费多少|怎么收费|价格标准"
         ),
     ),
     ("ratio", re.compile(r"比例|百分之几|百分比|占比|几成")),
