@@ -59,10 +59,11 @@ TITLE_PHRASE = re.compile(rf"([{HAN}A-Za-z0-9“”\"]{{2,24}}?)({DOCUMENT})")
 # sentence (在, 按, 据 …), never inside the title.
 PHRASE_BREAK = re.compile(r"[\s，,。？?！!：:；;、（）()《》在里按从据照和与及是的]")
 # An issuer named before the issuing word ("盟工商局印发的", "省政府办公厅发的").
-# An issuing word after an issuer's name, or a document word right after it ("机关事务管理局方案里")
+# An issuing word after an issuer's name, a document word right after it ("机关事务管理局方案里"), or the bracket
+# closing it ("（福建省行政审批制度改革工作小组办公室）")
 ISSUING = re.compile(
     rf"(?:印发|下发|发布|出台|制定|发)的?|的(?=[^，,。？?]{{0,12}}(?:{DOCUMENT}))"
-    rf"|(?=(?:这个|这份|那个|那份|该)?(?:{DOCUMENT}))"
+    rf"|(?=(?:这个|这份|那个|那份|该)?(?:{DOCUMENT}))|(?=[)）])"
 )
 QUOTED_TITLE = re.compile(r"《([^》]{4,60})》")
 # The words that frame a plan's name in a question: "按X这个文件，", "在X的方案中，", "X方案里": they only name it.
@@ -257,7 +258,8 @@ class Catalogue:
                     continue
                 own, cited = self._names[match.group()]
                 plans = own or cited
-                if any(a <= end and start < b for a, b in keep):  # in or right before a unit's name
+                # in or right before a unit's name, or inside a quoted name ("金润吉林"行动): it stays
+                if any(a <= end and start < b for a, b in keep) or _quoted(question, start):
                     found.append((start, end, plans, question[start:end]))
                     continue
                 if question[end : end + 1] == "的":
@@ -355,6 +357,16 @@ def _distinct_short(plan: Plan, plans: Sequence[Plan]) -> str:
     if plan.years and years[plan.years[:1]] == 1:
         return f"{plan.short}{plan.years[0]}年"
     return plan.title
+
+
+def _quoted(text: str, at: int) -> bool:
+    """Whether position `at` of a text is inside quotation marks (“…”, 「…」, "…"), as a name's words are."""
+    before = text[:at]
+    return (
+        before.count("“") > before.count("”")
+        or before.count("「") > before.count("」")
+        or before.count('"') % 2 == 1
+    )
 
 
 def _inside(start: int, end: int, found: list) -> bool:
