@@ -212,6 +212,7 @@ class Assistant:
             unit_names=[name for name in surfaces if name not in self._renamed_surfaces],
             not_units=self._renamed_names,
             weak=[t for t, n in words.items() if n >= max(5, len(self.retriever.searchable) // 10)],
+            titles="\n".join(dict.fromkeys(c.title for c in self.clauses)),
         )
 
     def _known_name(self, name: str) -> str:

@@ -141,3 +141,11 @@ def test_the_assistant_reads_slips_against_its_own_plans(assistant):
     reading = assistant.normaliser("负面清担制度谁牵头")
     assert reading.text == "负面清单制度谁牵头"
     assert assistant.normaliser("简易注销有哪些配合单位？").changes == ()
+
+
+def test_a_short_form_the_plans_title_a_task_with_is_read_as_typed():
+    vocabulary = PlanVocabulary(WORDS, DICTIONARY, FORM)
+    titled = Normaliser(vocabulary, segment, plan_chars="".join(WORDS), titles="加强知识产权保护\n开展知产服务月活动")
+    assert titled("知产谁负责").text == "知产谁负责"  # a plan writes 知产 in a title: its own word
+    untitled = Normaliser(vocabulary, segment, plan_chars="".join(WORDS), titles="加强知识产权保护")
+    assert untitled("知产谁负责").text == "知识产权谁负责"

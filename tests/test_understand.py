@@ -111,6 +111,12 @@ def test_a_unit_named_without_its_ending(analyze, question, units, role):
     assert (query.intent, query.units, query.role) == ("unit_tasks", units, role)
 
 
+@pytest.mark.parametrize("question", ["创建政务服务示范大厅的牵头单位是哪个", "建设市民服务中心谁负责"])
+def test_a_name_asked_which_unit_leads_it_is_a_topic_not_an_unknown_unit(analyze, question):
+    query = analyze(question)
+    assert query.unknown_units == () and query.intent in ("lead", "who") and query.terms, query
+
+
 @pytest.mark.parametrize("question", ["商务工作谁牵头", "财政方面由哪个部门负责", "科技工作哪些单位配合"])
 def test_a_stem_asked_who_does_it_is_a_topic_not_a_unit(analyze, question):
     query = analyze(question)

@@ -245,10 +245,12 @@ class Normaliser:
         unit_names: Iterable[str] = (),
         not_units: Iterable[str] = (),
         weak: Iterable[str] = (),
+        titles: str = "",
     ):
         """`unit_names`: the plans' own units' names, which a name heard alike is read as (spoken.py);
         `not_units`: names never read as another (a rename's); `weak`: words so common in the plans that alone
-        they name no topic (a long question's context holds them too)."""
+        they name no topic (a long question's context holds them too); `titles`: the plans' task titles, one a
+        line, whose words are read as typed."""
         if not isinstance(vocabulary, PlanVocabulary):
             raise ValueError(f"vocabulary must be a PlanVocabulary, got {type(vocabulary).__name__}")
         if not callable(segment):
@@ -263,6 +265,8 @@ class Normaliser:
         self.segment = segment
         self.corrections = sorted((corrections or {}).items(), key=lambda kv: -len(kv[0]))
         self.plan_chars = distinct_chars(plan_chars)
+        # a span the plans write as typed in a task's title (稳增长) is their word, whatever jieba makes of it
+        self.titles = titles
         # Words read as written even when the plans do not use them (unit names and their stems).
         self.protected = frozenset(protected)
         # A word of general Chinese more common than this is meant as typed, not a slip or a short form.
@@ -347,7 +351,7 @@ class Normaliser:
                     if window in vocabulary or window in self.protected or window.endswith(self.unit_endings):
                         continue
                     target = self._plan_word(window)
-                    if target:
+                    if target and window not in self.titles:  # searched only for a span about to be read
                         found = (j, window, target)
                         break
             if found:

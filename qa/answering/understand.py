@@ -368,7 +368,8 @@ class QuestionAnalyzer:
         tasks = bool(TASK_CUE.search(rest))
         # names that look like units' but are none of the plans' (税务局) are read as units too, never as another
         about_units = lead or cooperate or tasks or bool(sets.ROLE_ASKED.search(rest))
-        strange = self.unknown_units(text, found) if about_units else []
+        # ... unless the question asks which unit: then a name (政务服务示范大厅的牵头单位是哪个) is its topic
+        strange = self.unknown_units(text, found) if about_units and not (asks_who or asks_units) else []
         if strange:  # their names are no topic, as a known unit's are not ("交通运输局有" is cut 交通运输/局有)
             terms, expansions = self._terms(blanked(text, sorted([*found, *strange])))
         combined = self._combined(text, rest, sorted([*found, *strange]), role, terms)
