@@ -65,6 +65,9 @@ ISSUING = re.compile(
     rf"(?:印发|下发|发布|出台|制定|发)的?|的(?=[^，,。？?]{{0,12}}(?:{DOCUMENT}))"
     rf"|(?=(?:这个|这份|那个|那份|该)?(?:{DOCUMENT}))|(?=[)）])"
 )
+FULL_ISSUER = 6  # an issuer's full name this long names its plan wherever a question writes it
+# What follows an issuer's name when it names the document, not the unit: "…的方案", "…印发的", "（…）", "…的<topic>"
+NAMES_DOCUMENT = re.compile(rf"[)）]|的(?!任务|工作|职责|事)|(?:这个|这份|那个|那份|该)?(?:{DOCUMENT})|印发|下发|发布|出台|制定")
 QUOTED_TITLE = re.compile(r"《([^》]{4,60})》")
 # The words that frame a plan's name in a question: "按X这个文件，", "在X的方案中，", "X方案里": they only name it.
 FRAME = re.compile(
@@ -187,6 +190,15 @@ class Catalogue:
         self._issuers_of = {plan.id: _issuer_bodies(plan) for plan in self.plans}
         self._issuer_endings = {body[-1] for bodies in self._issuers_of.values() for _, body in bodies if body}
         self._issuer_endings |= {issuer[-1] for bodies in self._issuers_of.values() for issuer, _ in bodies}
+        # an issuer named in full, anywhere ("广西壮族自治区机关事务管理局的…", "中共扬州市委、扬州市人民政府方案里")
+        full: dict[str, list[str]] = {}
+        for plan in self.plans:
+            for issuer in dict.fromkeys([plan.issuer, *plan.issuer.split("、")]) if plan.issuer else ():
+                if len(issuer) >= FULL_ISSUER:
+                    full.setdefault(issuer, []).append(plan.id)
+        self._full_issuers = {name: tuple(plans) for name, plans in full.items() if len(plans) < len(self.plans)}
+        by_length = sorted(self._full_issuers, key=len, reverse=True)
+        self._full_pattern = re.compile("|".join(map(re.escape, by_length))) if by_length else None
         self.scope_of = functools.lru_cache(maxsize=4096)(self.scope_of)
 
     def __len__(self) -> int:
@@ -250,6 +262,16 @@ class Catalogue:
             plans = tuple(p.id for p in self.plans if match.group(1) in p.years)
             if plans and len(plans) < len(self.plans):
                 found.append((match.start(), match.end(), plans, ""))
+        if self._full_pattern is not None:
+            for match in self._full_pattern.finditer(question):
+                start, end = match.span()
+                # a unit's name too (三亚市人民政府牵头…, …的任务) stays, unless words naming a document follow it
+                if any(a < end and start < b for a, b in keep) and not NAMES_DOCUMENT.match(question, end):
+                    found.append((start, end, self._full_issuers[match.group()], match.group()))
+                else:  # with the issuing words after it ("印发的")
+                    issuing = ISSUING.match(question, end)
+                    end = issuing.end() if issuing and issuing.end() > end else end + (question[end : end + 1] == "的")
+                    found.append((start, end, self._full_issuers[match.group()], ""))
         found += self._issuers(question, found)
         if self._pattern is not None:
             for match in self._pattern.finditer(question):
@@ -286,6 +308,8 @@ class Catalogue:
                 end, replacement = frame.end(), ""
                 opening = next((o for o in FRAME_OPENINGS if question[at:start].endswith(o)), "")
                 start -= len(opening)
+            elif not frame.group("doc") and frame.group(0).endswith("的"):  # "黔府办函16号的<topic>": it only names
+                end, replacement = frame.end(), ""
             elif frame.group("doc") or replacement:
                 end, replacement = frame.end(), "这个文件"
             text += [question[at:start], replacement]

@@ -414,6 +414,9 @@ QUESTION_UNIT_NAME_ENDINGS = QUESTION_UNIT_ENDINGS + (
 )
 # Units staff name by two characters alone ("海关参与了哪些工作"); any other name needs three.
 LONE_UNIT_WORDS = frozenset({"海关", "法院", "税务", "消防", "人行", "央行", "银行", "邮局", "团委", "妇联", "侨办", "台办"})
+# A unit's ending followed by these characters is a verb's first character, not an ending: 优化办 of 优化办理破产,
+# 办税, 办事; 服务处 of 服务处理 (办公 stays an ending's: 政府办公室).
+VERB_AFTER_ENDING = {"办": frozenset("理事税件结法学案成证照电"), "处": frozenset("理置罚分")}
 # Words that end as a unit's name does but name none (布局, 举办, 怎么办, 重心).
 NOT_UNIT_WORDS = frozenset(
     """

@@ -204,6 +204,8 @@ def test_each_plan_is_named_by_its_own_title_issuer_letter_and_preamble(twelve):
     ("山西省人民政府办公厅方案里，政府采购谁牵头", "shanxi-jiaoyi-chengben-2023", "政府采购谁牵头"),  # no 印发
     ("按盟工商局这个文件，简易注销谁牵头", "plan", "简易注销谁牵头"),
     ("政府采购谁牵头（山西省人民政府办公厅）", "shanxi-jiaoyi-chengben-2023", "政府采购谁牵头"),  # issuer in brackets
+    ("山西省人民政府办公厅的政府采购谁牵头", "shanxi-jiaoyi-chengben-2023", "政府采购谁牵头"),  # issuer in full, 的
+    ("黔府办函〔2023〕16号的破产案件分流有哪些配合单位", "guizhou-yingshang-renwu-2023", "破产案件分流有哪些配合单位"),
     ("“数字贵州”建设谁牵头", "guizhou-yingshang-renwu-2023", "“数字贵州”建设谁牵头"),  # a quoted name keeps its place
     ("三亚市财政局牵头哪些工作", "sanya-2023-business-environment-plan", "三亚市财政局牵头哪些工作"),
 ])

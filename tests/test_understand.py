@@ -111,6 +111,23 @@ def test_a_unit_named_without_its_ending(analyze, question, units, role):
     assert (query.intent, query.units, query.role) == ("unit_tasks", units, role)
 
 
+@pytest.mark.parametrize("question", ["法制办理流程谁负责", "金融办事窗口由谁牵头"])
+def test_a_units_ending_that_begins_a_verb_names_no_unit(analyze, question):
+    assert analyze(question).units == (), question  # 办 of 办理, 办事: not 盟行署法制办, 盟金融办
+
+
+def test_a_unit_whose_name_ends_so_is_still_read(analyze):
+    assert analyze("盟金融办牵头哪些工作").units == ("盟金融办",)
+
+
+def test_a_frames_first_character_is_cut_from_the_topic_before_it():
+    from qa.answering.understand import FRAME_CUT
+
+    assert FRAME_CUT.sub(" ", "优化融资对接平台增质效归哪个单位管") == "优化融资对接平台增质效 归哪个单位管"
+    assert FRAME_CUT.sub(" ", "简易注销由谁牵头") == "简易注销 由谁牵头"
+    assert FRAME_CUT.sub(" ", "回归本源谁负责") == "回归本源谁负责"  # 归 of a word, no frame after it
+
+
 @pytest.mark.parametrize("question", ["创建政务服务示范大厅的牵头单位是哪个", "建设市民服务中心谁负责"])
 def test_a_name_asked_which_unit_leads_it_is_a_topic_not_an_unknown_unit(analyze, question):
     query = analyze(question)

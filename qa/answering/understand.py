@@ -21,6 +21,7 @@ from ..vocabulary import (
     PREFIX_CHARS,
     QUESTION_UNIT_NAME_ENDINGS,
     UNIT_WORDS,
+    VERB_AFTER_ENDING,
     alternation,
 )
 from .cues import (
@@ -41,6 +42,9 @@ WHO_CUE = re.compile(
     rf"谁|哪(?:个|些|家|几个|一个|几家)?(?:{UNIT_WORD}|局|委|办|家)|什么(?:{UNIT_WORD})"
     rf"|(?:责任|负责|牵头|配合|主管|承办)(?:{UNIT_WORD})|归.{{0,4}}管|由哪|找哪"
 )
+# Where a question's frame starts after its topic (…增质效 归哪个单位管): the topic's last word is cut apart from
+# the frame's first character, which jieba would glue to it (效归)
+FRAME_CUT = re.compile(r"(?<=[\u4e00-\u9fff])(?=(?:归|由|是|找)(?:谁|哪))")
 ASKS_UNITS = re.compile(rf"哪(?:个|些|家|几个)?(?:{UNIT_WORD})|谁")  # "which units", not "which tasks"
 RESPONSIBLE_CUE = re.compile(r"负责|责任|主管|管")
 # "哪些工作", "负责什么", "涉及", "分工": the question asks for a unit's tasks.
@@ -93,6 +97,12 @@ def _ends_like(name: str, ending: str) -> bool:
         or (ending == "办" and name.endswith("办公室"))
     )
 
+
+
+def verb_follows(text: str, end: int) -> bool:
+    """Whether a unit name's last character, at text[end - 1], begins a verb with the next (优化办理: 办理)."""
+    after = text[end : end + 1]
+    return bool(after) and after in VERB_AFTER_ENDING.get(text[end - 1 : end], ())
 
 class HoldingIndex:
     """Names by the characters they hold: the names a span could abbreviate (its characters, in order, in one
@@ -178,7 +188,7 @@ class QuestionAnalyzer:
         found: list[Mention] = []
         if self._unit_pattern is not None:
             matches = self._unit_pattern.finditer(text)
-            found = [(m.start(), m.end(), self.surfaces[m.group()]) for m in matches]
+            found = [(m.start(), m.end(), self.surfaces[m.group()]) for m in matches if not verb_follows(text, m.end())]
         if not found:
             return self._abbreviated_units(text) or self._abbreviated_groups(text)
         # beside names written in full, others abbreviated ("市税务局和市商务局"): read in what is left
@@ -238,7 +248,7 @@ class QuestionAnalyzer:
         starts: set[int] | None = None
         for match in reversed(list(ABBREVIATION_END.finditer(text))):
             end, ending = match.end(), match.group(0)
-            if found and end > found[0][0]:  # inside a name already read
+            if (found and end > found[0][0]) or verb_follows(text, end):  # inside a name read; 办 of 办理
                 continue
             for start in range(max(0, end - 10), end - 1):
                 span = text[start:end]
@@ -523,7 +533,7 @@ class QuestionAnalyzer:
         """Topic terms of the question, and the plans' words for what staff say as (term, word) pairs."""
         terms: list[str] = []
         expansions: list[tuple[str, str]] = []
-        for token in self.tokenizer.tokens(text):
+        for token in self.tokenizer.tokens(FRAME_CUT.sub(" ", text)):
             if token in self.form_words or (len(token) == 1 and not token.isdigit()) or token in terms:
                 continue
             terms.append(token)
