@@ -55,6 +55,9 @@ DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 # What the documents are called: a title's ending, and a document as staff say it.
 DOCUMENT = alternation(DOCUMENT_TYPES + TITLE_ENDINGS + ("文件",))
 TITLE_PHRASE = re.compile(rf"([{HAN}A-Za-z0-9“”\"]{{2,24}}?)({DOCUMENT})")
+# What follows a document named by its title words: the question goes on about it ("…行动方案里", "…清单的",
+# "…方案是谁印发的"), never with more of a topic ("招标计划提前发布制度").
+AFTER_TITLE = re.compile(r"$|[的里中内上，,、：:？?。！!（(\s]|是|有哪|有什么|要求|提出|提到|说|写|规定|怎么|什么|哪|谁")
 # Where a phrase naming a document by its title starts: after punctuation or a word that opens a place in the
 # sentence (在, 按, 据 …), never inside the title.
 PHRASE_BREAK = re.compile(r"[\s，,。？?！!：:；;、（）()《》在里按从据照和与及是的]")
@@ -346,6 +349,8 @@ class Catalogue:
         title holds more than half of the phrase's words and a word few titles hold; the best of them."""
         named = []
         for match in TITLE_PHRASE.finditer(question):
+            if not AFTER_TITLE.match(question, match.end()):  # 招标计划提前发布制度: a topic, not a document
+                continue
             phrase, start = match.group(0), match.start()
             breaks = list(PHRASE_BREAK.finditer(phrase[: -len(match.group(2))]))
             if breaks:
