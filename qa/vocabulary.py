@@ -267,7 +267,7 @@ FORM_WORDS = STOP_WORDS | frozenset(
 发到 全称 全名 简称 哪一年 哪年 能 叫 叫啥 是啥 是谁 有啥 哪位 办 弄 搞 没有 何时
 几天 几日 多少天 多少日 几个月 几年 多少年 多长时间 多长
 """.split()
-) | frozenset(UNIT_WORDS)
+) | frozenset(UNIT_WORDS) | frozenset(LEAD_CUES) | frozenset(COOPERATE_CUES)  # a role's word is never the topic (挑头)
 
 # What kind of fact a question asks for, by its cue words (first match wins).
 FACT_TYPES = [

@@ -120,6 +120,14 @@ def test_a_unit_whose_name_ends_so_is_still_read(analyze):
     assert analyze("盟金融办牵头哪些工作").units == ("盟金融办",)
 
 
+def test_a_roles_word_is_never_the_topic(analyze):
+    from qa.vocabulary import LEAD_CUES
+
+    for cue in LEAD_CUES:  # 挑头, 挂帅, 抓总: the role asked, not a word the plans must hold
+        query = analyze(f"简易注销谁{cue}")
+        assert query.intent == "lead" and query.terms == analyze("简易注销谁牵头").terms, (cue, query)
+
+
 def test_a_frames_first_character_is_cut_from_the_topic_before_it():
     from qa.answering.understand import FRAME_CUT
 
