@@ -101,3 +101,14 @@ if __name__ == "__main__":  # the figures, per plan
         print(f"{stem:38s} tasks {gold.rate:6.1%}  questions {asked.rate:6.1%}")
         if verbose:
             print("\n".join("    " + line for line in gold.lines(True)[:-1] + asked.lines(True)[:-3]))
+
+
+def test_who_leads_a_task_of_two_paragraphs_is_the_one_naming_its_lead(tmp_path):
+    """山西 (十三): its first paragraph 省商务厅牵头负责, its second six units 按职责分工负责 (no lead, by the contract);
+    asked who leads the task by its title, the answer is its lead, not 未列明."""
+    shanxi = load_alone("shanxi-jiaoyi-chengben-2023", tmp_path)
+    answer = shanxi.ask("着力优化跨境贸易服务谁牵头")
+    assert answer.units == ("省商务厅",) and answer.answer.startswith("牵头单位：省商务厅"), answer.answer
+    assert any("按职责分工负责" in c.text for c in answer.citations[1:])  # the other paragraph is cited too
+    cooperating = shanxi.ask("着力优化跨境贸易服务有哪些配合单位")
+    assert "太原海关" in cooperating.units

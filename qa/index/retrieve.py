@@ -564,6 +564,9 @@ class Retriever:
                     (i for i, _, covered in ranked if covered >= ranked[0][2] and self._has_units(i)), None
                 )
             best, why = (hits[0][0], "ranked") if preferred is None else (preferred, "can-answer")
+            leading = self._leading_paragraph(query, best)
+            if leading is not None:
+                best, why = leading, "can-answer"
         score = dict(hits)
         # the clause holding the fact may be none of the hits (the cover letter's 文号): it has no score
         chosen = [Hit(self.searchable[best], score.get(best, 0.0), why)]
@@ -665,6 +668,20 @@ class Retriever:
             able = [i for i, _ in near if holds_fact(self.searchable[i], query.answer_type)]
             return able[0] if able else None
         return None
+
+    def _leading_paragraph(self, query: Question, best: int) -> int | None:
+        """Asked who leads a task named by its title alone, when the paragraph found names no lead (its units
+        按职责分工负责) but another paragraph of the task does: that one (searchable index), else None."""
+        clause = self.searchable[best]
+        if query.intent != Intent.LEAD or clause.lead or not all(t in clause.title for t in query.terms):
+            return None
+        leading = [c for c in self.siblings(clause) if c.lead and c.title == clause.title]
+        return self._searchable_at[leading[0].id] if leading else None
+
+    @functools.cached_property
+    def _searchable_at(self) -> dict[str, int]:
+        """Each searchable clause's index, by its id."""
+        return {c.id: i for i, c in enumerate(self.searchable)}
 
     def siblings(self, clause: Clause) -> list[Clause]:
         """Other paragraphs of the same task: under the same heading, with the same duty line or,
