@@ -268,13 +268,13 @@ class Catalogue:
         if self._full_pattern is not None:
             for match in self._full_pattern.finditer(question):
                 start, end = match.span()
-                # a unit's name too (三亚市人民政府牵头…, …的任务) stays, unless words naming a document follow it
+                # a unit's name too (省发展改革委负责哪些任务, 三亚市人民政府牵头…) is the unit asked about, naming no
+                # plan, unless words naming a document follow it
                 if any(a < end and start < b for a, b in keep) and not NAMES_DOCUMENT.match(question, end):
-                    found.append((start, end, self._full_issuers[match.group()], match.group()))
-                else:  # with the issuing words after it ("印发的")
-                    issuing = ISSUING.match(question, end)
-                    end = issuing.end() if issuing and issuing.end() > end else end + (question[end : end + 1] == "的")
-                    found.append((start, end, self._full_issuers[match.group()], ""))
+                    continue
+                issuing = ISSUING.match(question, end)  # with the issuing words after it ("印发的")
+                end = issuing.end() if issuing and issuing.end() > end else end + (question[end : end + 1] == "的")
+                found.append((start, end, self._full_issuers[match.group()], ""))
         found += self._issuers(question, found)
         if self._pattern is not None:
             for match in self._pattern.finditer(question):

@@ -214,6 +214,21 @@ def test_a_question_names_its_plan_and_loses_only_the_naming_words(twelve, quest
     assert scope.plans == (plan,) and scope.text == left, scope
 
 
+def test_an_issuers_name_read_as_a_unit_names_its_plan_only_before_a_document_word():
+    """A joint notice's departments are its issuer and units too: asked of the unit's tasks, no plan is named (the
+    unit's name stays, `keep` marking it as the assistant passes it); before 印发 or 方案, the plan is."""
+    from qa.plans import Catalogue
+    from qa.records import Clause
+
+    issued = [("专利公开实施的指导意见", "省发展改革委、省科技厅"), ("优化营商环境方案", "省人民政府办公厅")]
+    catalogue = Catalogue([Clause(f"a-{n}", doc, "汇编.txt", "", "发文单位", issuer, "letter")
+                           for n, (doc, issuer) in enumerate(issued)])
+    unit = (0, len("省发展改革委"))
+    assert catalogue.scope_of("省发展改革委负责哪些任务", keep=(unit,)).plans == ()
+    named = catalogue.scope_of("省发展改革委印发的方案里专利公开谁负责", keep=(unit,))
+    assert named.plans == ("汇编-1",) and named.text == "专利公开谁负责", named
+
+
 @pytest.mark.parametrize("question", ["市场准入负面清单谁负责", "攻克市场准入难题谁牵头", "2023年底前要完成哪些任务",
                                       "实施方案的主要目标是什么", "省市场监管局牵头哪些工作",
                                       # a title's words going on as a topic: 清单管理制度, not a document named
