@@ -373,8 +373,25 @@ class Assistant:
         """The plans a question names, and the question without their names (a unit's name that holds a place,
         三亚市财政局, stays whole)."""
         pattern = self.analyzer._unit_pattern
-        keep = tuple(m.span() for m in pattern.finditer(question)) if pattern is not None else ()
-        return self.catalogue.scope_of(question, keep)
+        found = list(pattern.finditer(question)) if pattern is not None else []
+        scope = self.catalogue.scope_of(question, tuple(m.span() for m in found))
+        surfaces = [m.group() for m in found]
+        if not scope.plans or not all(any(name in s for s in surfaces) for name in scope.names):
+            return scope
+        # named only by the place inside a unit's name (自治区司法厅, 人民银行沈阳分行): the plans that give that unit
+        # a task, not others of its place; none of them, no plan named
+        named = {u for s in surfaces if any(name in s for name in scope.names) for u in self.analyzer.surfaces[s]}
+        holding = tuple(p for p in scope.plans if any(p in self._plans_of_unit.get(u, ()) for u in named))
+        return replace(scope, plans=holding) if holding else Scope(text=question)
+
+    @functools.cached_property
+    def _plans_of_unit(self) -> dict[str, set[str]]:
+        """The plans that give each unit a task, as lead or cooperating unit."""
+        found: dict[str, set[str]] = {}
+        for clause in self.clauses:
+            for unit in (*clause.lead, *clause.cooperate):
+                found.setdefault(unit, set()).add(self.catalogue.plan_of(clause))
+        return found
 
     def answer(self, query: Question) -> Answer:
         """The answer to an understood question, by the answerer of its intent, saying how it was read."""
