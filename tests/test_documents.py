@@ -84,3 +84,22 @@ def test_entry_titles_and_issuers():
     assert entry_issuer(heading) == "廊坊市人民政府办公室"
     assert entry_title("8. 某省关于印发《某省营商环境行动方案》的通知（2023 年1 月4 日）") == "某省营商环境行动方案"
     assert entry_title("6. 云港市优化营商环境条例（征求意见稿）（2023 年3 月28 日）") == "云港市优化营商环境条例（征求意见稿）"
+
+
+def test_two_plans_of_one_title_are_told_apart_by_their_facts(tmp_path):
+    """Two cities' plans of the same title (进一步优化营商环境…实施方案 of 漳州 and 安阳 in the compilation): each
+    one's date and issuer are its own, asked by its number."""
+    from qa import Assistant, StateStore
+
+    same_title = COMPILATION.replace("乙市2023 年优化营商环境工作要点", "2023 年全市知识产权行政保护实施方案").replace(
+        "2023 年全市知识产权行政\n保护实施方案的通知", "2023 年全市知识产权行政保护实施方案的通知"
+    )
+    first_half, _, second_half = same_title.partition("# Page 158:")
+    (tmp_path / "hebei.txt").write_text(first_half, encoding="utf-8")  # one file each, as two provinces' files
+    (tmp_path / "henan.txt").write_text("# source: a compilation\n（四）河南\n" + second_half, encoding="utf-8")
+    assistant = Assistant.from_folder(tmp_path, store=StateStore(":memory:"), knowledge=ROOT / "corpus")
+    assert len({c.doc for c in assistant.clauses}) == 1 and len(assistant.catalogue) == 2
+    first = assistant.ask("甲市监函〔2023〕113号是什么时候印发的")
+    assert "3月11日" in first.answer.replace(" ", "") and "4月19日" not in first.answer.replace(" ", "")
+    second = assistant.ask("乙政办发〔2023〕10号是谁印发的")
+    assert "乙市人民政府办公室" in second.answer and "甲市" not in second.answer, second.answer

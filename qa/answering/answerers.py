@@ -332,12 +332,17 @@ class DocumentAnswerer:
         if not callable(fallback):
             raise ValueError(f"fallback must be callable, got {type(fallback).__name__}")
         self.fallback = fallback
+        # each document by its plan (two plans of one title are two documents: 进一步优化营商环境…实施方案 of 漳州
+        # and of 安阳), or by its title without plans; `titles` names each
         self.documents: dict[str, list[Clause]] = {}
-        self.plan_docs: dict[str, set[str]] = {}  # each plan's documents (one; a plan copied keeps its title)
+        self.titles: dict[str, str] = {}
+        self.plan_docs: dict[str, set[str]] = {}  # each plan's documents
         for clause in clauses:
-            self.documents.setdefault(clause.doc, []).append(clause)
+            key = plan_of(clause) if plan_of is not None else clause.doc
+            self.documents.setdefault(key, []).append(clause)
+            self.titles.setdefault(key, clause.doc)
             if plan_of is not None:
-                self.plan_docs.setdefault(plan_of(clause), set()).add(clause.doc)
+                self.plan_docs.setdefault(key, set()).add(key)
         # What speaks of the plan itself: its cover letter, title and preamble.
         self.front = {
             doc: [c for c in found if c.kind in ("letter", "title", "preamble")]
@@ -364,9 +369,11 @@ class DocumentAnswerer:
         stated = self._likeliest(query, stated)
         if not stated:
             return self.fallback(replace(query, document=""))
+        # a plan copied under another name says the same: once
+        stated = list({(self.titles[doc], text): (doc, text, clause) for doc, text, clause in stated}.values())
         lines = []
         for doc, text, clause in stated:
-            lines.append(text if len(stated) == 1 else f"{compose.document_name(doc)}：{text}")
+            lines.append(text if len(stated) == 1 else f"{compose.document_name(self.titles[doc])}：{text}")
             lines.append(f"出处：{compose.where(clause)}")
         return Answer(
             "\n".join(lines),
