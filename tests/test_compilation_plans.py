@@ -182,7 +182,8 @@ def test_a_task_asked_of_no_plan_is_answered_with_its_own_plan_among_all(compila
 def test_each_plan_asked_by_its_number_when_and_by_whom_it_was_issued(whole):
     """Every plan with a document number, asked 「<number>是什么时候印发的」 and 「<number>是谁印发的」: the answer holds
     its own date and issuer. First run: 241/246 (two plans of one title gave each other's facts); 245/246 after
-    each document's facts were its plan's. What fails: 晋政办发〔2023〕4号's signature read as 已经省人民政府."""
+    each document's facts were its plan's; 246/246 after a letter's line opening as a sentence does (已经省人民政府,
+    broken where the page wrapped) was no longer read as the signature."""
     asked, wrong = 0, []
     for plan in whole.catalogue.plans:
         if not plan.number:
@@ -193,4 +194,4 @@ def test_each_plan_asked_by_its_number_when_and_by_whom_it_was_issued(whole):
                 asked += 1
                 if want not in whole.ask(question, f"fact-{question}").answer.replace(" ", ""):
                     wrong.append(f"{question} (want {want})")
-    assert asked >= 200 and len(wrong) <= asked * 0.01, wrong
+    assert asked >= 200 and len(wrong) <= 1, wrong

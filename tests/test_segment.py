@@ -581,3 +581,11 @@ def test_a_duty_stated_once_in_a_tasks_sentence_is_read(segmenter):
     assert duty(find(clauses, "完善企业服务机制")) == (["市工信局", "市中小企业服务局"], ["市各有关部门"])
     assert duty(find(clauses, "推进系统完善")) == ([], [])  # two leads for two parts: not the task's
     assert duty(find(clauses, "规范解释工作")) == ([], [])
+
+
+def test_a_letters_sentence_broken_before_its_verb_is_no_signature():
+    from qa.reading.structure import letter_part
+
+    assert letter_part("已经省人民政府") == "来函正文"  # 《…工作方案》已经省人民政府 / 同意，现印发给你们
+    assert letter_part("山西省人民政府办公厅") == "发文单位"
+    assert letter_part("经济和信息化委员会") == "发文单位"

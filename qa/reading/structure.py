@@ -129,6 +129,11 @@ def places_of(title: str) -> tuple[str, ...]:
     return (match.group(1), match.group(1) + match.group(2)) if match else ()
 
 
+# A letter's line opening so is a sentence broken where the page wrapped ("已经省人民政府 / 同意，现印发…"), not the
+# signature, though it ends as a body's name does
+SENTENCE_OPENING = re.compile(r"已经|已|现将|现|并|请|根据|按照|依据|为")
+
+
 def letter_part(text: str) -> str:
     """What part of a cover letter a paragraph is."""
     text = text.strip()
@@ -142,7 +147,7 @@ def letter_part(text: str) -> str:
         return "日期"
     if text[-1] in ":：" and len(text) <= 40:
         return "主送单位"
-    if len(text) <= 25 and ORG_END.search(text):
+    if len(text) <= 25 and ORG_END.search(text) and not SENTENCE_OPENING.match(text):
         return "发文单位"
     if text[0] in "(（" and text[-1] in ")）":
         return "附注"
