@@ -140,6 +140,8 @@ def test_prefix_carried_to_bare_departments_only(text, names):
 
 def test_bare_places_share_the_next_units_ending():
     assert PLAIN.split_units("天河、黄埔、南沙区政府") == ["天河区政府", "黄埔区政府", "南沙区政府"]
+    # the list's 等 before the shared ending is no part of the last place
+    assert PLAIN.split_units("广州、深圳、东莞等市人民政府") == ["广州市人民政府", "深圳市人民政府", "东莞市人民政府"]
     assert PLAIN.split_units("大众燃气、城投水务") == ["大众燃气", "城投水务"]
 
 

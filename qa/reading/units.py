@@ -219,8 +219,13 @@ class UnitDirectory:
 
 
 def _share_place_endings(parts: list[str]) -> list[str]:
-    """Bare place names before a placed unit share its ending: 南沙、天河区政府 → 南沙区政府, 天河区政府."""
+    """Bare place names before a placed unit share its ending: 南沙、天河区政府 → 南沙区政府, 天河区政府 (and
+广州、深圳、东莞等市人民政府 → …, 东莞市人民政府: the list's 等 is no part of the last place)."""
     result = list(parts)
+    for i, part in enumerate(result):
+        placed = PLACED_NAME.match(part)
+        if placed and placed["place"].endswith("等") and len(placed["place"]) >= 3:
+            result[i] = placed["place"][:-1] + placed["rest"]
     for i in range(len(result) - 2, -1, -1):
         if not BARE_PLACE.match(result[i]) or UNIT_END.search(result[i]) or is_group(result[i]):
             continue
