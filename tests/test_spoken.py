@@ -50,6 +50,19 @@ def test_the_question_is_found_after_its_context():
     assert focus("我是盟环保局办公室的，我们局配合哪些工作", topical) == "盟环保局配合哪些工作"
     assert focus("我是旗里市场监管局的，我们局长问标准体系归哪个部门管", topical) == "我们局长问标准体系归哪个部门管"
     assert focus("简易注销 谁牵头", topical) == "简易注销 谁牵头"  # bare keywords are one piece
+    # the piece that asks names a unit, no task: the task before it comes along
+    task = lambda piece: "简易注销" in piece  # noqa: E731
+    assert focus("简易注销，工商局牵头吗", lambda p: "工商局" in p or task(p), lambda p: "工商局" in p, task) == (
+        "简易注销，工商局牵头吗"
+    )
+
+
+def test_a_task_named_by_the_plans_common_words_is_a_topic(assistant):
+    """规范 执法 行为 are each in many clauses of the shipped plan; together they name a task."""
+    normaliser = assistant.normaliser
+    assert normaliser("会上提到了规范执法行为这项工作，想问是谁牵头的").text.startswith("会上提到了规范执法行为")
+    query = assistant.analyzer.analyze("简易注销，工商局牵头吗")
+    assert query.intent == "yes_no" and "简易注销" in query.terms
 
 
 def test_words_the_plans_lack_weigh_by_what_they_say(assistant):

@@ -290,7 +290,8 @@ class Normaliser:
         """The question as the plans would write it, and the words read otherwise."""
         text = self.simplified(normalize(question))
         text, changes = self.spoken(text)
-        text = focus(text, self._topical, self._names_unit)  # a long question: the question after its context
+        # a long question: the question after its context
+        text = focus(text, self._topical, self._names_unit, self._names_task)
         for wrong, right in self.corrections:
             if wrong in text:
                 text = text.replace(wrong, right)
@@ -299,12 +300,19 @@ class Normaliser:
         return Reading(text, tuple(changes + read))
 
     def _topical(self, piece: str) -> bool:
-        """Whether a piece of a question names a unit or a topic of the plans (a word they use, not a common one)."""
+        """Whether a piece of a question names a unit or a topic of the plans (see _names_task)."""
+        return any(w in self.protected for w in self.segment(piece)) or self._names_task(piece)
+
+    def _names_task(self, piece: str) -> bool:
+        """Whether a piece of a question names a topic of the plans other than a unit: a word they use that is not
+        common in them, or two that are (规范 执法 行为 of "会上提到了规范执法行为这项工作")."""
         form = self.vocabulary.form_words
-        return any(
-            len(w) >= 2 and w not in form and (w in self.protected or (w in self.vocabulary and w not in self.weak))
+        words = [
+            w
             for w in self.segment(piece)
-        )
+            if len(w) >= 2 and w not in form and w not in self.protected and w in self.vocabulary
+        ]
+        return len(words) >= 2 or any(w not in self.weak for w in words)
 
     def _names_unit(self, piece: str) -> bool:
         """Whether a piece of a question names one of the plans' units (as jieba cuts it, names kept whole)."""

@@ -33,10 +33,16 @@ SELF = re.compile(
 )
 
 
-def focus(text: str, topical: Callable[[str], bool], names_unit: Callable[[str], bool] = lambda piece: False) -> str:
+def focus(
+    text: str,
+    topical: Callable[[str], bool],
+    names_unit: Callable[[str], bool] = lambda piece: False,
+    names_task: Callable[[str], bool] | None = None,
+) -> str:
     """The question in a long text (see the module's docstring); the text itself when it is one piece, or when
     no piece asks anything. `topical(piece)`: whether a piece names something the plans speak of; `names_unit`:
-    whether it names one of their units."""
+    whether it names one of their units; `names_task`: whether it names a topic other than a unit (the piece
+    that asks, "工商局牵头吗", brings the topic before it along when it names none: "简易注销，工商局牵头吗")."""
     pieces = [p for p in PIECES.split(text) if p]
     if len(pieces) < 2:
         return text
@@ -45,7 +51,7 @@ def focus(text: str, topical: Callable[[str], bool], names_unit: Callable[[str],
         return text
     last = asking[-1]
     kept = [last]
-    if not topical(pieces[last]):
+    if not (names_task or topical)(pieces[last]):
         # the nearest piece before it that names a topic, else after it ("谁牵头，简易注销那项")
         order = [*range(last - 1, -1, -1), *range(last + 1, len(pieces))]
         other = next((n for n in order if topical(pieces[n]) and not _introduced(pieces[n])), None)
