@@ -109,7 +109,7 @@ class Question:
     # For set, yes/no and comparison questions: each unit named, as (its canonical names, the role asked of it:
     # lead | cooperate | any, whether it is asked to be without that role), in the question's order.
     members: tuple[tuple[tuple[str, ...], str, bool], ...] = ()
-    operation: str = ""  # for a set question: and | or | minus
+    operation: str = ""  # for a set question: and | or | minus; for a yes/no question: role (which role it asks)
     unknown_units: tuple[str, ...] = ()  # unit names the question asks about that no plan holds (税务局)
     plans: tuple[str, ...] = ()  # the plans it is asked of (ids; none: every plan), named or chosen
     prefer: str = ""  # the plan the conversation is about: its answer first among several plans'
@@ -127,6 +127,7 @@ class Question:
             "seen": list(self.seen),
             "members": [[list(names), role, denied] for names, role, denied in self.members],
             "plans": list(self.plans),
+            "operation": self.operation,
         }
 
 

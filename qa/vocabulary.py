@@ -240,6 +240,8 @@ DOCUMENT_WORDS = frozenset({"文件", "通知", "方案", "实施方案", "本�
 # -- questions -----------------------------------------------------------------------------
 # What staff call the units they ask for ("哪个部门", "配合处室是哪个": a bureau's own divisions are 处室/科室).
 UNIT_WORDS = ("单位", "部门", "机构", "处室", "科室")
+# The nouns a question about a unit's part in a task asks with ("是什么角色", "起什么作用", "是什么身份"): never its topic
+ROLE_QUESTION_WORDS = ("角色", "作用", "身份")
 LEAD_CUES = ("牵头", "主导", "主抓", "带头", "领头", "挑头", "打头", "主责", "挂帅", "抓总")
 COOPERATE_CUES = ("配合", "协助", "协办", "辅助", "帮忙", "打下手", "按职责分工", "分工负责")
 # Follow-ups open with these ("那配合单位呢？", "还有呢").

@@ -37,6 +37,11 @@ def test_a_role_alone_keeps_the_topic(ask):
     assert answer.intent == "cooperate" and "完善计量体系" in answer.citations[0].text and answer.units == ()
 
 
+def test_which_role_asked_again_of_another_unit_is_still_which_role(ask):
+    assert ask("简易注销里盟环保局是什么角色").answer.startswith("盟环保局是这项工作的配合单位")
+    assert ask("那盟工商局呢").answer.startswith("盟工商局是这项工作的牵头单位")  # no 是 or 不是: none was asked
+
+
 def test_more_gives_the_next_related_clauses(ask):
     first = ask("违法广告整治谁管").citations[0]
     second = ask("还有呢")

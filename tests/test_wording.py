@@ -30,6 +30,7 @@ FLOORS = {
     "voice": (1.0, 1.0),
     "mixed": (1.0, 1.0),
     "long": (1.0, 0.8),  # held out 4/5 when first looked at: 提到 of "会上提到了…这项工作" read as a topic
+    "role_of": (1.0, 1.0),  # which role a unit has in a task: 0/15 before the code for it (see the set's header)
 }
 
 

@@ -147,9 +147,9 @@ def compare_reply(rows: Sequence[tuple[str, str, int]], fewer: bool, named: bool
     return f"{'、'.join(top)}{role}的任务最{more}（{rows[0][2]}项）。依次为：{counts}。"
 
 
-def yes_no_reply(clause: Clause, members: Sequence[tuple[Sequence[str], str, bool]]) -> str:
-    """The reply to whether units have a role in a task: 是 or 不是 first, what each unit does there, then the
-    task's units by role and where it stands."""
+def yes_no_reply(clause: Clause, members: Sequence[tuple[Sequence[str], str, bool]], asked_role: bool = False) -> str:
+    """The reply to whether units have a role in a task: 是 or 不是 first (not when `asked_role`: which role they
+    have), what each unit does there, then the task's units by role and where it stands."""
     names = {"lead": "牵头单位", "cooperate": "配合单位"}
     holds, said = True, []
     for units, role, denied in members:
@@ -160,7 +160,7 @@ def yes_no_reply(clause: Clause, members: Sequence[tuple[Sequence[str], str, boo
             said.append(f"{unit}是这项工作的{names[actual]}" if actual else f"{unit}没有参与这项工作")
         holds = holds and found != denied
     lines = [
-        f"{'是' if holds else '不是'}。{'；'.join(said)}。",
+        f"{'' if asked_role else '是。' if holds else '不是。'}{'；'.join(said)}。",
         roles_line(clause),
         f"出处：{where(clause)}",
         f"原文：“{quote(clause.body)}”",

@@ -24,6 +24,7 @@ import opencc
 
 from ..index.snapshot import FORMAT, source_key, write_atomically
 from ..index.tokenize import normalize
+from ..vocabulary import ROLE_QUESTION_WORDS
 from .readings import Readings, readings_key
 from .preamble import focus
 from .spoken import SpokenReader
@@ -311,6 +312,7 @@ class Normaliser:
             w
             for w in self.segment(piece)
             if len(w) >= 2 and w not in form and w not in self.protected and w in self.vocabulary
+            and w not in ROLE_QUESTION_WORDS
         ]
         return len(words) >= 2 or any(w not in self.weak for w in words)
 

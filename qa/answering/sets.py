@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from ..index.retrieve import Retriever
 from ..reading.units import is_group
 from ..records import Answer, Clause, Intent, Question, replace
+from ..vocabulary import ROLE_QUESTION_WORDS, alternation
 from . import compose
 
 Member = tuple[tuple[str, ...], str, bool]  # the units one name stands for, the role asked, asked to lack it
@@ -34,9 +35,13 @@ MORE = re.compile(
 MOST = re.compile(r"最多|最少|排(?:第一|前)|排名")
 # "是不是X牵头", "X参与了吗", "是X负责的吧": asks whether, and is answered 是 or 不是 first.
 YES_NO = re.compile(r"是不是|是否|对不对|对吗|有没有|没错吧|[吗吧嘛][?？!！。\s]*$|[是有][^，,。？?]{1,24}不[?？\s]*$")
+# "X在Y中是什么角色", "X在Y里是牵头还是配合": which role a unit has in a task, answered with it (no 是 or 不是).
+ROLE_OF = re.compile(
+    rf"(?:什么|啥|哪种|何种|哪个)(?:{alternation(ROLE_QUESTION_WORDS)})|牵头还是配合|配合还是牵头|是牵头的还是配合的"
+)
 ROLE_WORDS = {"lead": "牵头", "cooperate": "配合", "any": "参与"}
 # What asks of a unit's part in the tasks beyond the lead/cooperate/task cues: names there are read as units.
-ROLE_ASKED = re.compile(rf"{ANY_ROLE.pattern}|{MORE.pattern}|{YES_NO.pattern}")
+ROLE_ASKED = re.compile(rf"{ANY_ROLE.pattern}|{MORE.pattern}|{YES_NO.pattern}|{ROLE_OF.pattern}")
 
 
 def segment_role(
@@ -267,7 +272,7 @@ class YesNoAnswerer:
         clause = hits[0].clause
         role = query.role or next((r for _, r, no in query.members if not no), "any")
         units = {"lead": clause.lead, "cooperate": clause.cooperate}.get(role, clause.lead + clause.cooperate)
-        text = compose.yes_no_reply(clause, query.members)
+        text = compose.yes_no_reply(clause, query.members, asked_role=query.operation == "role")
         return Answer(
             text,
             found=True,

@@ -99,6 +99,11 @@ def _ends_like(name: str, ending: str) -> bool:
 
 
 
+def asked_role(context: Mapping) -> str:
+    """'role' when the conversation's last question asked which role a unit has in a task, for its follow-ups."""
+    return "role" if context.get("operation") == "role" else ""
+
+
 def verb_follows(text: str, end: int) -> bool:
     """Whether a unit name's last character, at text[end - 1], begins a verb with the next (优化办理: 办理)."""
     after = text[end : end + 1]
@@ -364,7 +369,7 @@ class QuestionAnalyzer:
         text = reading.text[: self.max_length]
         found = self.mentions(text)
         units, rest = tuple(dict.fromkeys(n for _, _, named in found for n in named)), blanked(text, found)
-        terms, expansions = self._terms(rest)
+        terms, expansions = self._terms(sets.ROLE_OF.sub(" ", rest))  # 是什么角色, 起什么作用: no topic
         lead, cooperate = bool(self.lead_cue.search(rest)), bool(self.cooperate_cue.search(rest))
         role = "lead" if lead and not cooperate else "cooperate" if cooperate and not lead else ""
         answer_type = next((name for name, cue in FACT_TYPES if cue.search(rest)), "")
@@ -452,6 +457,8 @@ class QuestionAnalyzer:
             return None
         members = sets.read_members(text, found, self.lead_cue, self.cooperate_cue, role)
         topic = [t for t in terms if t not in self.weak_terms and not any(t in n for n in DOCUMENT_NAMES)]
+        if sets.ROLE_OF.search(text) and topic:  # which role the unit has in the task
+            return Intent.YES_NO, tuple((units, "any", False) for units, _, _ in members), "role"
         if sets.YES_NO.search(text) and topic and not ASKS_UNITS.search(rest):
             return Intent.YES_NO, members, ""
         operation = sets.set_operation(text, found, members)
@@ -576,6 +583,7 @@ class QuestionAnalyzer:
                 terms=tuple(context.get("terms", ())),
                 expansions=tuple(tuple(p) for p in context.get("expansions", ())),
                 anchor=tuple(context.get("anchor", ())),
+                operation=asked_role(context),
                 follow_up=True,
             )
         if switch and previous == Intent.YES_NO and context.get("members"):
@@ -586,7 +594,12 @@ class QuestionAnalyzer:
                 if isinstance(names, list) and role in ("lead", "cooperate", "any")
             )
             return replace(
-                query, intent=Intent.YES_NO, members=members, role=context.get("role", ""), follow_up=True
+                query,
+                intent=Intent.YES_NO,
+                members=members,
+                role=context.get("role", ""),
+                operation=asked_role(context),
+                follow_up=True,
             )
         if not switch and not query.units and all(t in self.weak_terms for t in query.terms):
             if units and (previous == Intent.UNIT_TASKS or pronoun or not context.get("terms")):
