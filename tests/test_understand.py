@@ -128,6 +128,16 @@ def test_a_roles_word_is_never_the_topic(analyze):
         assert query.intent == "lead" and query.terms == analyze("简易注销谁牵头").terms, (cue, query)
 
 
+@pytest.mark.parametrize("question", ["广告监管由谁来抓", "请列出广告监管的责任单位", "谁来抓广告监管"])
+def test_the_askers_frame_words_are_no_topic(assistant, question):
+    answer = assistant.ask(question)  # 由谁来, 列出: the asking, weighing nothing against the plans
+    assert answer.intent == "who" and answer.units == ("盟工商局",) and "加强广告监管" in answer.citations[0].text
+
+
+def test_which_year_a_plan_was_issued_is_its_date(analyze):
+    assert analyze("这个方案是哪一年发的").document == "date"
+
+
 def test_a_frames_first_character_is_cut_from_the_topic_before_it():
     from qa.answering.understand import FRAME_CUT
 
