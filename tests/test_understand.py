@@ -134,6 +134,12 @@ def test_the_askers_frame_words_are_no_topic(assistant, question):
     assert answer.intent == "who" and answer.units == ("盟工商局",) and "加强广告监管" in answer.citations[0].text
 
 
+@pytest.mark.parametrize("question", ["质监局都干嘛", "盟质监局平时干吗", "盟质监局干啥的"])
+def test_what_a_unit_does_asks_its_tasks(analyze, question):
+    query = analyze(question)
+    assert query.intent == "unit_tasks" and query.units == ("盟质监局",), query
+
+
 def test_which_year_a_plan_was_issued_is_its_date(analyze):
     assert analyze("这个方案是哪一年发的").document == "date"
 
