@@ -140,6 +140,12 @@ def test_what_a_unit_does_asks_its_tasks(analyze, question):
     assert query.intent == "unit_tasks" and query.units == ("盟质监局",), query
 
 
+@pytest.mark.parametrize("question, operation", [("工商和质监都参与的任务", "and"), ("工商与质监共同牵头的工作有哪些", "and")])
+def test_two_units_named_by_their_stems_and_joined(analyze, question, operation):
+    query = analyze(question)
+    assert query.intent == "set" and query.operation == operation and query.units == ("盟工商局", "盟质监局"), query
+
+
 def test_which_year_a_plan_was_issued_is_its_date(analyze):
     assert analyze("这个方案是哪一年发的").document == "date"
 

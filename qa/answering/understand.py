@@ -179,6 +179,10 @@ class QuestionAnalyzer:
         self.corrections = sorted(lexicon.corrections.items(), key=lambda kv: -len(kv[0]))
         # A unit named by its name without the ending (工商 → 盟工商局, 质监 → 盟质监局), when nothing else is asked.
         self.stems = unit_stems(self.surfaces)
+        # two stems joined ("工商和质监都参与的任务"): two units, when the question asks for tasks
+        by_length = sorted((s for s in self.stems if len(s) >= 2), key=len, reverse=True)
+        stem = alternation(by_length) if by_length else "(?!)"
+        self._stem_pair = re.compile(rf"({stem})(?:和|与|、|跟|及|同)({stem})")
         ordered = sorted(self.surfaces, key=len, reverse=True)
         self._unit_pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
         # Staff ask the same questions again and again: reading one is pure, so it is cached per analyzer.
@@ -368,6 +372,8 @@ class QuestionAnalyzer:
         reading = self.read(question[: self.max_length])
         text = reading.text[: self.max_length]
         found = self.mentions(text)
+        if len(found) < 2 and TASK_CUE.search(text) and not WHO_CUE.search(text):
+            found = sorted([*found, *self._stems_joined(text, found)])
         units, rest = tuple(dict.fromkeys(n for _, _, named in found for n in named)), blanked(text, found)
         terms, expansions = self._terms(sets.ROLE_OF.sub(" ", rest))  # 是什么角色, 起什么作用: no topic
         lead, cooperate = bool(self.lead_cue.search(rest)), bool(self.cooperate_cue.search(rest))
@@ -490,6 +496,16 @@ class QuestionAnalyzer:
             if match:
                 return f"{kind}:{match.group(1)}" if kind == "count" else kind
         return ""
+
+    def _stems_joined(self, text: str, found: Sequence[Mention]) -> list[Mention]:
+        """Two units named by their stems and joined (工商和质监), outside the names already found."""
+        pairs = []
+        for match in self._stem_pair.finditer(text):
+            for group in (1, 2):
+                start, end = match.span(group)
+                if not any(a < end and start < b for a, b, _ in found):
+                    pairs.append((start, end, self.stems[match.group(group)]))
+        return pairs
 
     def _stem_unit(self, terms: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """A unit named without its ending ("工商牵头的事儿", "质监要配合啥"), when the question is only about it."""
