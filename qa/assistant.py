@@ -380,8 +380,14 @@ class Assistant:
             return scope
         # named only by the place inside a unit's name (自治区司法厅, 人民银行沈阳分行): the plans that give that unit
         # a task, not others of its place; none of them, no plan named
-        named = {u for s in surfaces if any(name in s for name in scope.names) for u in self.analyzer.surfaces[s]}
-        holding = tuple(p for p in scope.plans if any(p in self._plans_of_unit.get(u, ()) for u in named))
+        naming = [s for s in surfaces if any(name in s for name in scope.names)]
+        named = {u for s in naming for u in self.analyzer.surfaces[s]}
+        holding = tuple(
+            p
+            for p in scope.plans
+            if any(p in self._plans_of_unit.get(u, ()) for u in named)
+            or any(s in self.catalogue.by_id[p].issuer for s in naming)  # the plan the unit issued
+        )
         return replace(scope, plans=holding) if holding else Scope(text=question)
 
     @functools.cached_property

@@ -57,20 +57,29 @@ DOCUMENT = alternation(DOCUMENT_TYPES + TITLE_ENDINGS + ("文件",))
 TITLE_PHRASE = re.compile(rf"([{HAN}A-Za-z0-9“”\"]{{2,24}}?)({DOCUMENT})")
 # What follows a document named by its title words: the question goes on about it ("…行动方案里", "…清单的",
 # "…方案是谁印发的"), never with more of a topic ("招标计划提前发布制度").
-AFTER_TITLE = re.compile(r"$|[的里中内上，,、：:？?。！!（(\s]|是|有哪|有什么|要求|提出|提到|说|写|规定|怎么|什么|哪|谁")
+AFTER_TITLE = re.compile(
+    r"$|[的里中内上，,、：:？?。！!（(\s]|是|有|共|一共|总共|对|由|明确|包括|包含|适用|要求|提出|提到|涉及|针对|分为"
+    r"|列|说|写|规定|部署|怎么|什么|哪|谁|几|多少"
+)
 # Where a phrase naming a document by its title starts: after punctuation or a word that opens a place in the
 # sentence (在, 按, 据 …), never inside the title.
 PHRASE_BREAK = re.compile(r"[\s，,。？?！!：:；;、（）()《》在里按从据照和与及是的]")
 # An issuer named before the issuing word ("盟工商局印发的", "省政府办公厅发的").
-# An issuing word after an issuer's name, a document word right after it ("机关事务管理局方案里"), or the bracket
-# closing it ("（福建省行政审批制度改革工作小组办公室）")
+# An issuing word after an issuer's name, or a document word right after it that the question goes on about
+# ("机关事务管理局方案里"; not 市场监管局计划怎么推进: 计划 the verb). A full name in brackets: FULL_ISSUER.
 ISSUING = re.compile(
     rf"(?:印发|下发|发布|出台|制定|发)的?|的(?=[^，,。？?]{{0,12}}(?:{DOCUMENT}))"
-    rf"|(?=(?:这个|这份|那个|那份|该)?(?:{DOCUMENT}))|(?=[)）])"
+    rf"|(?=(?:这个|这份|那个|那份|该)?(?:{DOCUMENT})(?:里面|里头|里|中|内|上|的|是|，|,|：|:|$))"
 )
 FULL_ISSUER = 6  # an issuer's full name this long names its plan wherever a question writes it
-# What follows an issuer's name when it names the document, not the unit: "…的方案", "…印发的", "（…）", "…的<topic>"
-NAMES_DOCUMENT = re.compile(rf"[)）]|的(?!任务|工作|职责|事)|(?:这个|这份|那个|那份|该)?(?:{DOCUMENT})|印发|下发|发布|出台|制定")
+# What follows a unit's name when it names the document the unit issued, not the unit: "…的方案", "…印发的", "（…）",
+# "…的<topic>" (not "…的配合任务", the unit's own tasks)
+NAMES_DOCUMENT = re.compile(
+    r"[)）]|的(?!(?:牵头|配合|参与|负责|主要|重点|具体|相关|有关)?的?(?:任务|工作|职责|事))"  # not …的配合任务
+    rf"|(?:这个|这份|那个|那份|该)?(?:{DOCUMENT})(?:里面|里头|里|中|内|上|的|是|，|,|：|:|$)|印发|下发|发布|出台|制定"
+)
+# What a question asks of a document itself after its number and 的 ("…45号的任务有哪些", "…的主要内容")
+OF_DOCUMENT = re.compile(r"任务|工作|内容|要求|目标|措施|主要|重点|部分|文号|日期|时间|全文|原文")
 QUOTED_TITLE = re.compile(r"《([^》]{4,60})》")
 # The words that frame a plan's name in a question: "按X这个文件，", "在X的方案中，", "X方案里": they only name it.
 FRAME = re.compile(
@@ -311,8 +320,8 @@ class Catalogue:
                 end, replacement = frame.end(), ""
                 opening = next((o for o in FRAME_OPENINGS if question[at:start].endswith(o)), "")
                 start -= len(opening)
-            elif not frame.group("doc") and frame.group(0).endswith("的"):  # "黔府办函16号的<topic>": it only names
-                end, replacement = frame.end(), ""
+            elif not frame.group("doc") and frame.group(0).endswith("的") and not OF_DOCUMENT.match(question, frame.end()):
+                end, replacement = frame.end(), ""  # "黔府办函16号的<topic>": it only names (…的任务: 这个文件的任务)
             elif frame.group("doc") or replacement:
                 end, replacement = frame.end(), "这个文件"
             text += [question[at:start], replacement]

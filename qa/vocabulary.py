@@ -243,6 +243,8 @@ UNIT_WORDS = ("单位", "部门", "机构", "处室", "科室")
 # The nouns a question about a unit's part in a task asks with ("是什么角色", "起什么作用", "是什么身份"): never its topic
 ROLE_QUESTION_WORDS = ("角色", "作用", "身份")
 LEAD_CUES = ("牵头", "主导", "主抓", "带头", "领头", "挑头", "打头", "主责", "挂帅", "抓总")
+# Role cue words that name nothing else (not 主导 of 主导产业, 带头 of 党员带头, 辅助 of 辅助决策): never a topic
+COLLOQUIAL_ROLE_WORDS = ("领头", "挑头", "打头", "挂帅", "抓总", "主抓", "打下手", "按职责分工", "分工负责")
 COOPERATE_CUES = ("配合", "协助", "协办", "辅助", "帮忙", "打下手", "按职责分工", "分工负责")
 # Follow-ups open with these ("那配合单位呢？", "还有呢").
 FOLLOW_UP_OPENINGS = ("那", "那么", "还有", "另外", "再问", "以及", "那个", "换成", "如果是")
@@ -270,7 +272,7 @@ FORM_WORDS = STOP_WORDS | frozenset(
 发到 全称 全名 简称 哪一年 哪年 能 叫 叫啥 是啥 是谁 有啥 哪位 办 弄 搞 没有 何时
 几天 几日 多少天 多少日 几个月 几年 多少年 多长时间 多长
 """.split()
-) | frozenset(UNIT_WORDS) | frozenset(LEAD_CUES) | frozenset(COOPERATE_CUES)  # a role's word is never the topic (挑头)
+) | frozenset(UNIT_WORDS) | frozenset(COLLOQUIAL_ROLE_WORDS)  # a role said so is never the topic (挑头)
 
 # What kind of fact a question asks for, by its cue words (first match wins).
 FACT_TYPES = [

@@ -42,6 +42,11 @@ def test_which_role_asked_again_of_another_unit_is_still_which_role(ask):
     assert ask("那盟工商局呢").answer.startswith("盟工商局是这项工作的牵头单位")  # no 是 or 不是: none was asked
 
 
+def test_a_units_role_asked_after_a_task_is_its_role_in_that_task(ask):
+    ask("简易注销谁牵头")
+    assert ask("工商局起什么作用").answer.startswith("盟工商局是这项工作的牵头单位")
+
+
 def test_more_gives_the_next_related_clauses(ask):
     first = ask("违法广告整治谁管").citations[0]
     second = ask("还有呢")

@@ -225,6 +225,8 @@ def test_an_issuers_name_read_as_a_unit_names_its_plan_only_before_a_document_wo
                            for n, (doc, issuer) in enumerate(issued)])
     unit = (0, len("省发展改革委"))
     assert catalogue.scope_of("省发展改革委负责哪些任务", keep=(unit,)).plans == ()
+    assert catalogue.scope_of("省发展改革委的配合任务有哪些", keep=(unit,)).plans == ()  # the unit's own tasks
+    assert catalogue.scope_of("省发展改革委计划怎么推进专利公开", keep=(unit,)).plans == ()  # 计划 the verb
     named = catalogue.scope_of("省发展改革委印发的方案里专利公开谁负责", keep=(unit,))
     assert named.plans == ("汇编-1",) and named.text == "专利公开谁负责", named
 
@@ -279,6 +281,20 @@ def test_a_plan_whose_task_is_titled_by_the_topic_answers_too(twelve):
     # 绿色 of 绿色金融 is no topic terms.yaml knows: the plans' 绿色通道 and 绿色家电 answer nothing
     green = twelve.ask("绿色金融由谁牵头？", "titled-2")
     assert not {"yanan-minying-jingji-2023", "tongchuan-fangguanfu-fengong-2023"} & set(green.plans), green.plans
+
+
+@pytest.mark.parametrize("question, plan", [
+    ("民营经济三年行动方案共有几项任务", "yanan-minying-jingji-2023"),
+    ("重点任务分工方案由谁印发", "tongchuan-fangguanfu-fengong-2023"),
+    ("对标提升举措有几条", "anhui-duibiao-tisheng-2023"),
+])
+def test_a_title_asked_about_names_its_plan(twelve, question, plan):
+    assert twelve._scope(question).plans == (plan,)
+
+
+def test_an_issuers_name_asked_of_its_tasks_is_the_unit(twelve):
+    answer = twelve.ask("省市场监管局的牵头任务有哪些", "issuer-unit-1")
+    assert answer.intent == "unit_tasks" and answer.found and "省市场监管局" in answer.answer
 
 
 @pytest.mark.parametrize("stem", sorted(OWN_SETS))

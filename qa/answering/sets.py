@@ -37,7 +37,8 @@ MOST = re.compile(r"最多|最少|排(?:第一|前)|排名")
 YES_NO = re.compile(r"是不是|是否|对不对|对吗|有没有|没错吧|[吗吧嘛][?？!！。\s]*$|[是有][^，,。？?]{1,24}不[?？\s]*$")
 # "X在Y中是什么角色", "X在Y里是牵头还是配合": which role a unit has in a task, answered with it (no 是 or 不是).
 ROLE_OF = re.compile(
-    rf"(?:什么|啥|哪种|何种|哪个)(?:{alternation(ROLE_QUESTION_WORDS)})|牵头还是配合|配合还是牵头|是牵头的还是配合的"
+    rf"(?:什么|啥|哪种|何种|哪个)(?:{alternation(ROLE_QUESTION_WORDS)})(?!证|认证|信息)"  # not 身份证明
+    r"|牵头还是配合|配合还是牵头|是牵头的还是配合的"
 )
 ROLE_WORDS = {"lead": "牵头", "cooperate": "配合", "any": "参与"}
 # What asks of a unit's part in the tasks beyond the lead/cooperate/task cues: names there are read as units.

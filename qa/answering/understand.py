@@ -182,7 +182,9 @@ class QuestionAnalyzer:
         # two stems joined ("工商和质监都参与的任务"): two units, when the question asks for tasks
         by_length = sorted((s for s in self.stems if len(s) >= 2), key=len, reverse=True)
         stem = alternation(by_length) if by_length else "(?!)"
-        self._stem_pair = re.compile(rf"({stem})(?:和|与|、|跟|及|同)({stem})")
+        self._stem_pair = re.compile(
+            rf"({stem})(?:和|与|、|跟|及|同)({stem})(?=都|共同|一起|分别|同时|均|参与|牵头|配合|负责|承担|的任务)"
+        )
         ordered = sorted(self.surfaces, key=len, reverse=True)
         self._unit_pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
         # Staff ask the same questions again and again: reading one is pure, so it is cached per analyzer.
@@ -197,7 +199,13 @@ class QuestionAnalyzer:
         found: list[Mention] = []
         if self._unit_pattern is not None:
             matches = self._unit_pattern.finditer(text)
-            found = [(m.start(), m.end(), self.surfaces[m.group()]) for m in matches if not verb_follows(text, m.end())]
+            # 办 of 优化办理破产谁牵头 begins a verb: asked who, not a unit (asked tasks, 金融办事项有哪些, it is)
+            who = WHO_CUE.search(text) is not None
+            found = [
+                (m.start(), m.end(), self.surfaces[m.group()])
+                for m in matches
+                if not (who and verb_follows(text, m.end()))
+            ]
         if not found:
             return self._abbreviated_units(text) or self._abbreviated_groups(text)
         # beside names written in full, others abbreviated ("市税务局和市商务局"): read in what is left
@@ -257,7 +265,7 @@ class QuestionAnalyzer:
         starts: set[int] | None = None
         for match in reversed(list(ABBREVIATION_END.finditer(text))):
             end, ending = match.end(), match.group(0)
-            if (found and end > found[0][0]) or verb_follows(text, end):  # inside a name read; 办 of 办理
+            if (found and end > found[0][0]) or (verb_follows(text, end) and WHO_CUE.search(text)):  # 办 of 办理
                 continue
             for start in range(max(0, end - 10), end - 1):
                 span = text[start:end]
@@ -344,8 +352,11 @@ class QuestionAnalyzer:
         return bool(self._follow_kind(query, rest))
 
     def _follow_kind(self, query: Question, rest: str) -> str:
-        """'more' for 「还有呢」, 'pronoun' or 'follow' for a question that leaves something unsaid, else ''."""
+        """'more' for 「还有呢」, 'pronoun' or 'follow' for a question that leaves something unsaid, 'role' for a unit's role
+        asked with no task (工商局起什么作用), else ''."""
         stripped = rest.strip(" ?？。!！,，")
+        if query.units and not query.terms and sets.ROLE_OF.search(rest):
+            return "role"  # "工商局起什么作用": its role in the task talked about
         if MORE.match(SPACES.sub("", stripped)) and not query.units:
             return "more"
         if PRONOUNS.match(stripped):
@@ -395,9 +406,10 @@ class QuestionAnalyzer:
             terms, expansions = self._terms(blanked(text, sorted([*found, *strange])))
         combined = self._combined(text, rest, sorted([*found, *strange]), role, terms)
         unknown = self._unknown(strange, found, terms, combined)
-        # a stem asked who does it names a topic (招商工作谁牵头), not the unit of that stem (市招商局)
-        if not units and not unknown and (lead or cooperate or tasks) and not (asks_who or asks_units):
-            units, terms = self._stem_unit(terms)
+        # a stem asked who does it names a topic when a task's title writes it (招商工作谁牵头: 提高…招商成效), not
+        # the unit of that stem (市招商局); a stem no title writes (工商谁牵头) is the unit, and the task is asked for
+        if not units and not unknown and (lead or cooperate or tasks):
+            units, terms = self._stem_unit(terms, asked_who=asks_who or asks_units)
         document = "" if combined or unknown else self._document_fact(rest, terms, units, answer_type)
         if combined:
             intent = combined[0]
@@ -507,10 +519,13 @@ class QuestionAnalyzer:
                     pairs.append((start, end, self.stems[match.group(group)]))
         return pairs
 
-    def _stem_unit(self, terms: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """A unit named without its ending ("工商牵头的事儿", "质监要配合啥"), when the question is only about it."""
+    def _stem_unit(self, terms: tuple[str, ...], asked_who: bool = False) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """A unit named without its ending ("工商牵头的事儿", "质监要配合啥"), when the question is only about it
+        (and, `asked_who`, when no task's title writes the stem as its topic)."""
         named = [t for t in terms if t in self.stems]
         if len(named) != 1 or any(t not in named[0] for t in terms):
+            return (), terms
+        if asked_who and self.normaliser is not None and named[0] in self.normaliser.titles:
             return (), terms
         return self.stems[named[0]], ()
 
@@ -573,6 +588,21 @@ class QuestionAnalyzer:
 
     def _follow(self, query: Question, rest: str, context: Mapping, answer_type: str) -> Question:
         """Fill what a follow-up leaves unsaid from the previous question."""
+        if self._follow_kind(query, rest) == "role":
+            if not context.get("terms"):
+                return query
+            # "工商局起什么作用" after "简易注销谁牵头": the unit's role in that task
+            return replace(
+                query,
+                intent=Intent.YES_NO,
+                members=((query.units, "any", False),),
+                role="",
+                terms=tuple(context.get("terms", ())),
+                expansions=tuple(tuple(p) for p in context.get("expansions", ())),
+                anchor=tuple(context.get("anchor", ())),
+                operation="role",
+                follow_up=True,
+            )
         kind = self._follow_kind(query, rest)
         if not kind:
             return query
