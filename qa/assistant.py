@@ -379,14 +379,14 @@ class Assistant:
         if not scope.plans or not all(any(name in s for s in surfaces) for name in scope.names):
             return scope
         # named only by the place inside a unit's name (自治区司法厅, 人民银行沈阳分行): the plans that give that unit
-        # a task, not others of its place; none of them, no plan named
+        # a task or that it issued (its name in their issuer or title), not others of its place; else no plan named
         naming = [s for s in surfaces if any(name in s for name in scope.names)]
         named = {u for s in naming for u in self.analyzer.surfaces[s]}
         holding = tuple(
             p
             for p in scope.plans
             if any(p in self._plans_of_unit.get(u, ()) for u in named)
-            or any(s in self.catalogue.by_id[p].issuer for s in naming)  # the plan the unit issued
+            or any(s in self.catalogue.by_id[p].issuer or s in self.catalogue.by_id[p].title for s in naming)
         )
         return replace(scope, plans=holding) if holding else Scope(text=question)
 

@@ -35,9 +35,10 @@ MORE = re.compile(
 MOST = re.compile(r"最多|最少|排(?:第一|前)|排名")
 # "是不是X牵头", "X参与了吗", "是X负责的吧": asks whether, and is answered 是 or 不是 first.
 YES_NO = re.compile(r"是不是|是否|对不对|对吗|有没有|没错吧|[吗吧嘛][?？!！。\s]*$|[是有][^，,。？?]{1,24}不[?？\s]*$")
-# "X在Y中是什么角色", "X在Y里是牵头还是配合": which role a unit has in a task, answered with it (no 是 or 不是).
+# "X在Y中是什么角色", "X在Y里是牵头还是配合": which role a unit has in a task, answered with it (no 是 or 不是); its
+# verb (起, 扮演) goes with it, so that taking it out of a question glues nothing (中起); not 身份证明.
 ROLE_OF = re.compile(
-    rf"(?:什么|啥|哪种|何种|哪个)(?:{alternation(ROLE_QUESTION_WORDS)})(?!证|认证|信息)"  # not 身份证明
+    rf"(?:起到?|发挥|扮演|担任|是)?(?:什么|啥|哪种|何种|哪个)(?:{alternation(ROLE_QUESTION_WORDS)})(?!证|认证|信息)"
     r"|牵头还是配合|配合还是牵头|是牵头的还是配合的"
 )
 ROLE_WORDS = {"lead": "牵头", "cooperate": "配合", "any": "参与"}
