@@ -263,6 +263,12 @@ class Assistant:
         plans = scope.plans or chosen
         if not plans and context and understood.follow_up:
             plans = tuple(p for p in context.get("plans", ()) if isinstance(p, str) and p in self.catalogue.by_id)
+        unscoped, by_members = understood, False
+        if not plans and understood.intent == Intent.YES_NO and understood.members:
+            # "是不是盟工商局牵头简易注销": asked of the plans that give the units a task, not of the plan matching the
+            # task best (克拉玛依's, where 盟工商局 is not: "不是，没有参与" would be wrong)
+            plans = self._plans_of_members(understood.members)
+            by_members = bool(plans)
         if plans:
             understood = replace(understood, plans=plans, units=self._units_in(understood, text, plans))
             # "那克拉玛依的呢": the same topic in the plan named now, not the clause of the plan before
@@ -270,6 +276,10 @@ class Assistant:
             if anchor != understood.anchor:
                 understood = replace(understood, anchor=anchor)
         result = self.several(understood)
+        if by_members and not result.found:
+            # their plans hold no such task: asked of every plan (不是: the task is another plan's, without them)
+            understood = unscoped
+            result = self.several(understood)
         if len(result.plans) > 1 and session_id:
             # several plans answer: the one the conversation is about first
             if context is None:
@@ -389,6 +399,16 @@ class Assistant:
             or any(s in self.catalogue.by_id[p].issuer or s in self.catalogue.by_id[p].title for s in naming)
         )
         return replace(scope, plans=holding) if holding else Scope(text=question)
+
+    def _plans_of_members(self, members: Sequence[tuple[Sequence[str], str, bool]]) -> tuple[str, ...]:
+        """The plans giving every unit asked about a task (else any of them), in corpus order; () when that is
+        every plan or none."""
+        each = [set().union(*(self._plans_of_unit.get(u, set()) for u in units)) for units, _, _ in members]
+        found = set.intersection(*each) if each else set()
+        found = found or set().union(*each)
+        if not found or len(found) == len(self.catalogue):
+            return ()
+        return tuple(p.id for p in self.catalogue.plans if p.id in found)
 
     @functools.cached_property
     def _plans_of_unit(self) -> dict[str, set[str]]:

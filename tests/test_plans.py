@@ -292,6 +292,18 @@ def test_a_title_asked_about_names_its_plan(twelve, question, plan):
     assert twelve._scope(question).plans == (plan,)
 
 
+def test_whether_a_unit_has_a_role_is_asked_of_the_plans_it_is_in(twelve):
+    """盟工商局 is the shipped plan's alone: asked whether it leads 简易注销, the shipped plan answers (是), not the
+    plan whose 简易注销 task matches best (克拉玛依's, where 盟工商局 has no part: 不是 would be wrong)."""
+    answer = twelve.ask("是不是盟工商局牵头简易注销", "members-1")
+    assert answer.answer.startswith("是。") and answer.plans == ("plan",), answer.answer
+    role = twelve.ask("简易注销里盟环保局是什么角色", "members-2")
+    assert role.answer.startswith("盟环保局是这项工作的配合单位"), role.answer
+    # a task its plans lack: every plan is asked, and the unit has no part in it
+    other = twelve.ask("是不是盟工商局牵头破产案件办理", "members-3")
+    assert other.answer.startswith("不是。盟工商局没有参与这项工作"), other.answer
+
+
 def test_an_issuers_name_asked_of_its_tasks_is_the_unit(twelve):
     answer = twelve.ask("省市场监管局的牵头任务有哪些", "issuer-unit-1")
     assert answer.intent == "unit_tasks" and answer.found and "省市场监管局" in answer.answer
