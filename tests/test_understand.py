@@ -153,6 +153,17 @@ def test_the_new_rules_leave_units_and_topics_alone(analyze):
     assert "辅助" in analyze("辅助决策系统谁牵头").terms  # 辅助 of 辅助决策, not the role
 
 
+@pytest.mark.parametrize("question, intent", [
+    ("哪几家负责规范执法行为这块", "who"),  # which units, not how many
+    ("规范执法行为哪几家负责", "who"),
+    ("发改委牵头搞公平竞争审查联席会议，配合的是哪几家", "cooperate"),  # the lead named as context, 配合 asked
+    ("简易注销，谁牵头，谁配合", "who"),  # both asked, in two pieces
+    ("简易注销谁牵头谁配合", "who"),
+])
+def test_the_role_asked_is_the_asking_pieces(analyze, question, intent):
+    assert analyze(question).intent == intent
+
+
 def test_which_year_a_plan_was_issued_is_its_date(analyze):
     assert analyze("这个方案是哪一年发的").document == "date"
 

@@ -51,12 +51,14 @@ def focus(
         return text
     last = asking[-1]
     kept = [last]
-    if not (names_task or topical)(pieces[last]):
-        # the nearest piece before it that names a topic, else after it ("谁牵头，简易注销那项")
-        order = [*range(last - 1, -1, -1), *range(last + 1, len(pieces))]
+    while kept[0] - 1 in asking and not _introduced(pieces[kept[0] - 1]):  # "简易注销，谁牵头，谁配合": both asked
+        kept.insert(0, kept[0] - 1)
+    if not any((names_task or topical)(pieces[n]) for n in kept):
+        # the nearest piece before them that names a topic, else after them ("谁牵头，简易注销那项")
+        order = [*range(kept[0] - 1, -1, -1), *range(last + 1, len(pieces))]
         other = next((n for n in order if topical(pieces[n]) and not _introduced(pieces[n])), None)
         if other is not None:
-            kept = sorted([last, other])
+            kept = sorted([*kept, other])
     # a piece before it naming a unit is part of the question ("除了质监局，工商局牵头的还有哪些"), unless it is
     # who asks ("我是盟市场监管局的")
     kept = sorted({*kept, *(n for n in range(last) if names_unit(pieces[n]) and not _introduced(pieces[n]))})

@@ -40,12 +40,15 @@ UNIT_WORD = alternation(UNIT_WORDS)
 # "谁", "哪个部门", "什么单位", "责任单位", "配合处室", "归谁管", "由哪": the question asks for units.
 WHO_CUE = re.compile(
     rf"谁|哪(?:个|些|家|几个|一个|几家)?(?:{UNIT_WORD}|局|委|办|家)|什么(?:{UNIT_WORD})"
-    rf"|(?:责任|负责|牵头|配合|主管|承办)(?:{UNIT_WORD})|归.{{0,4}}管|由哪|找哪"
+    rf"|(?:责任|负责|牵头|配合|主管|承办)(?:{UNIT_WORD})|归.{{0,4}}管|由哪|找哪|哪几家"
 )
 # Where a question's frame starts after its topic (…增质效 归哪个单位管): the topic's last word is cut apart from
 # the frame's first character, which jieba would glue to it (效归)
 FRAME_CUT = re.compile(r"(?<=[\u4e00-\u9fff])(?=(?:归|由|是|找)(?:谁|哪))")
-ASKS_UNITS = re.compile(rf"哪(?:个|些|家|几个)?(?:{UNIT_WORD})|谁")  # "which units", not "which tasks"
+# A question's pieces, and what a piece that asks holds (the role a context piece names is not asked)
+PIECE_BREAK = re.compile(r"[，,。；;！!？?]")
+ASKING_WORD = re.compile(r"谁|哪|什么|啥|几|多少|吗|呢")
+ASKS_UNITS = re.compile(rf"哪(?:个|些|家|几个)?(?:{UNIT_WORD})|谁|哪几?家(?!企业|公司|银行|机构)")  # "which units", not "which tasks"
 RESPONSIBLE_CUE = re.compile(r"负责|责任|主管|管")
 # "哪些工作", "负责什么", "涉及", "分工": the question asks for a unit's tasks.
 TASK_CUE = re.compile(
@@ -389,6 +392,8 @@ class QuestionAnalyzer:
         terms, expansions = self._terms(sets.ROLE_OF.sub(" ", rest))  # 是什么角色, 起什么作用: no topic
         lead, cooperate = bool(self.lead_cue.search(rest)), bool(self.cooperate_cue.search(rest))
         role = "lead" if lead and not cooperate else "cooperate" if cooperate and not lead else ""
+        if lead and cooperate:  # "发改委牵头搞…，配合的是哪几家": the role of the pieces that ask
+            role = self._role_asked(rest)
         answer_type = next((name for name, cue in FACT_TYPES if cue.search(rest)), "")
         asks_who = bool(WHO_CUE.search(rest))
         asks_units = bool(ASKS_UNITS.search(rest))
@@ -508,6 +513,15 @@ class QuestionAnalyzer:
             if match:
                 return f"{kind}:{match.group(1)}" if kind == "count" else kind
         return ""
+
+    def _role_asked(self, rest: str) -> str:
+        """The one role the pieces of a question that ask something name (a piece before them saying who leads is
+        context), else '' (谁牵头谁配合: both asked)."""
+        asking = [piece for piece in PIECE_BREAK.split(rest) if ASKING_WORD.search(piece)]
+        named = {
+            r for piece in asking for r, cue in (("lead", self.lead_cue), ("cooperate", self.cooperate_cue)) if cue.search(piece)
+        }
+        return named.pop() if len(named) == 1 else ""
 
     def _stems_joined(self, text: str, found: Sequence[Mention]) -> list[Mention]:
         """Two units named by their stems and joined (工商和质监), outside the names already found."""
