@@ -395,7 +395,7 @@ class Assistant:
         holding = tuple(
             p
             for p in scope.plans
-            if any(p in self._plans_of_unit.get(u, ()) for u in named)
+            if any(p in self.plans_of_unit.get(u, ()) for u in named)
             or any(s in self.catalogue.by_id[p].issuer or s in self.catalogue.by_id[p].title for s in naming)
         )
         return replace(scope, plans=holding) if holding else Scope(text=question)
@@ -403,7 +403,7 @@ class Assistant:
     def _plans_of_members(self, members: Sequence[tuple[Sequence[str], str, bool]]) -> tuple[str, ...]:
         """The plans giving every unit asked about a task (else any of them), in corpus order; () when that is
         every plan or none."""
-        each = [set().union(*(self._plans_of_unit.get(u, set()) for u in units)) for units, _, _ in members]
+        each = [set().union(*(self.plans_of_unit.get(u, set()) for u in units)) for units, _, _ in members]
         found = set.intersection(*each) if each else set()
         found = found or set().union(*each)
         if not found or len(found) == len(self.catalogue):
@@ -411,7 +411,7 @@ class Assistant:
         return tuple(p.id for p in self.catalogue.plans if p.id in found)
 
     @functools.cached_property
-    def _plans_of_unit(self) -> dict[str, set[str]]:
+    def plans_of_unit(self) -> dict[str, set[str]]:
         """The plans that give each unit a task, as lead or cooperating unit."""
         found: dict[str, set[str]] = {}
         for clause in self.clauses:

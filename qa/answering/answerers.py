@@ -336,13 +336,11 @@ class DocumentAnswerer:
         # and of 安阳), or by its title without plans; `titles` names each
         self.documents: dict[str, list[Clause]] = {}
         self.titles: dict[str, str] = {}
-        self.plan_docs: dict[str, set[str]] = {}  # each plan's documents
+        self.by_plan = plan_of is not None
         for clause in clauses:
             key = plan_of(clause) if plan_of is not None else clause.doc
             self.documents.setdefault(key, []).append(clause)
             self.titles.setdefault(key, clause.doc)
-            if plan_of is not None:
-                self.plan_docs.setdefault(key, set()).add(key)
         # What speaks of the plan itself: its cover letter, title and preamble.
         self.front = {
             doc: [c for c in found if c.kind in ("letter", "title", "preamble")]
@@ -356,7 +354,7 @@ class DocumentAnswerer:
         if query.document not in self.KINDS:
             raise ValueError(f"unknown document fact {query.document!r}")
         stated = []
-        asked = {d for p in query.plans for d in self.plan_docs.get(p, ())} if query.plans else None
+        asked = (set(query.plans) if self.by_plan else set()) if query.plans else None  # documents by plan
         # another word of the front matter: every plan's sentences searched at once (a compilation's hundreds
         # of documents, one pass each, cost a question milliseconds)
         letters = self._letters(query) if query.document == "letter" else None

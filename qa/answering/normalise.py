@@ -302,19 +302,20 @@ class Normaliser:
 
     def _topical(self, piece: str) -> bool:
         """Whether a piece of a question names a unit or a topic of the plans (see _names_task)."""
-        return any(w in self.protected for w in self.segment(piece)) or self._names_task(piece)
+        words = self.segment(piece)
+        return any(w in self.protected for w in words) or self._names_task(piece, words)
 
-    def _names_task(self, piece: str) -> bool:
+    def _names_task(self, piece: str, words: list[str] | None = None) -> bool:
         """Whether a piece of a question names a topic of the plans other than a unit: a word they use that is not
-        common in them, or two that are (规范 执法 行为 of "会上提到了规范执法行为这项工作")."""
+        common in them, or two that are (规范 执法 行为 of "会上提到了规范执法行为这项工作"). `words`: its words, if cut."""
         form = self.vocabulary.form_words
-        words = [
+        used = [
             w
-            for w in self.segment(piece)
+            for w in (self.segment(piece) if words is None else words)
             if len(w) >= 2 and w not in form and w not in self.protected and w in self.vocabulary
             and w not in ROLE_QUESTION_WORDS
         ]
-        return len(words) >= 2 or any(w not in self.weak for w in words)
+        return len(used) >= 2 or any(w not in self.weak for w in used)
 
     def _names_unit(self, piece: str) -> bool:
         """Whether a piece of a question names one of the plans' units (as jieba cuts it, names kept whole)."""

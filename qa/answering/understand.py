@@ -602,7 +602,8 @@ class QuestionAnalyzer:
 
     def _follow(self, query: Question, rest: str, context: Mapping, answer_type: str) -> Question:
         """Fill what a follow-up leaves unsaid from the previous question."""
-        if self._follow_kind(query, rest) == "role":
+        kind = self._follow_kind(query, rest)
+        if kind == "role":
             if not context.get("terms"):
                 return query
             # "工商局起什么作用" after "简易注销谁牵头": the unit's role in that task
@@ -617,7 +618,6 @@ class QuestionAnalyzer:
                 operation="role",
                 follow_up=True,
             )
-        kind = self._follow_kind(query, rest)
         if not kind:
             return query
         previous = Intent(context["intent"]) if context.get("intent") in set(Intent) else None

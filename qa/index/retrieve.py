@@ -676,10 +676,10 @@ class Retriever:
         if query.intent != Intent.LEAD or clause.lead or not all(t in clause.title for t in query.terms):
             return None
         leading = [c for c in self.siblings(clause) if c.lead and c.title == clause.title]
-        return self._searchable_at[leading[0].id] if leading else None
+        return self.searchable_at[leading[0].id] if leading else None
 
     @functools.cached_property
-    def _searchable_at(self) -> dict[str, int]:
+    def searchable_at(self) -> dict[str, int]:
         """Each searchable clause's index, by its id."""
         return {c.id: i for i, c in enumerate(self.searchable)}
 
