@@ -274,6 +274,12 @@ FORM_WORDS = STOP_WORDS | frozenset(
 """.split()
 ) | frozenset(UNIT_WORDS) | frozenset(COLLOQUIAL_ROLE_WORDS)  # a role said so is never the topic (挑头)
 
+# How a task is to be done, asked with no topic of its own (怎么安排的, 有什么要求, 是怎么部署的): a frame, whose
+# 安排/要求/部署 are no topic (they are, in 安排专项资金 or 工作要求明确).
+CONTENT_FRAME = re.compile(r"(?:怎么|如何|怎样|咋|有(?:什么|啥|哪些))(?:安排|要求|部署)")
+# "方案里", "文件中", "这个清单上": where the asker looks, not a topic (the plan's own word 方案 is one in 方案编制)
+IN_THE_PLAN = re.compile(r"(?:这个|本|该)?(?:方案|文件|通知|清单|要点)(?:里面?|里头|中|上面?|当中)")
+
 # What kind of fact a question asks for, by its cue words (first match wins).
 FACT_TYPES = [
     ("fullname", re.compile(r"全称|全名|简称|缩写")),

@@ -31,6 +31,13 @@ FLOORS = {
     "mixed": (1.0, 1.0),
     "long": (1.0, 0.8),  # held out 4/5 when first looked at: 提到 of "会上提到了…这项工作" read as a topic
     "role_of": (1.0, 1.0),  # which role a unit has in a task: 0/15 before the code for it (see the set's header)
+    # A yes/no follow-up naming a unit and no task (是不是盟工商局牵头的): turns right before the code for it, tuned
+    # 13/23 and held out 6/8 (its yes/no turns 4/16: the unit's every task was listed); after, 23/23 and 8/8, and
+    # 2/2 for a dialogue written after the code.
+    "yes_no_followups": (1.0, 1.0),
+    # A task's content asked with a frame of no topic (怎么安排的, 有什么要求, 方案里): before the code for it, tuned
+    # 5/8 and held out 2/3; after, 8/8 and 3/3, and 12/12 for the questions written after the code.
+    "content_frames": (1.0, 1.0),
 }
 
 

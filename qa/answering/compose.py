@@ -153,11 +153,13 @@ def yes_no_reply(clause: Clause, members: Sequence[tuple[Sequence[str], str, boo
     names = {"lead": "牵头单位", "cooperate": "配合单位"}
     holds, said = True, []
     for units, role, denied in members:
-        found = False
-        for unit in units:
-            actual = "lead" if unit in clause.lead else "cooperate" if unit in clause.cooperate else ""
-            found = found or (bool(actual) if role == "any" else actual == role)
-            said.append(f"{unit}是这项工作的{names[actual]}" if actual else f"{unit}没有参与这项工作")
+        roles = {unit: "lead" if unit in clause.lead else "cooperate" if unit in clause.cooperate else "" for unit in units}
+        found = any(bool(actual) if role == "any" else actual == role for actual in roles.values())
+        # a name standing for several units (市场监管局: each plan's, a renamed one's): those in the task, if any
+        present = [unit for unit, actual in roles.items() if actual]
+        said += [f"{unit}是这项工作的{names[roles[unit]]}" for unit in present]
+        if not present:
+            said.append(f"{'、'.join(units)}没有参与这项工作")
         holds = holds and found != denied
     lines = [
         f"{'' if asked_role else '是。' if holds else '不是。'}{'；'.join(said)}。",

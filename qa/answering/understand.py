@@ -13,6 +13,8 @@ from ..reading.units import clean_unit, is_abbreviation
 from ..records import Intent, Question, replace
 from ..vocabulary import (
     ABBREVIATION_ENDINGS,
+    CONTENT_FRAME,
+    IN_THE_PLAN,
     DOCUMENT_WORDS,
     FACT_TYPES,
     FOLLOW_UP_OPENINGS,
@@ -58,6 +60,9 @@ TASK_CUE = re.compile(
     r"|做(?:什么|啥)|管(?:什么|哪些|啥)|分工|任务|职责|的工作"
 )
 TASK_OR_ROLE = re.compile(rf"{TASK_CUE.pattern}|牵头|配合|任务|工作")
+# A question word: a question naming a unit and no task that holds one asks something of the unit (its
+# tasks, its role: "盟工商局牵头哪些工作", "是什么角色"), not whether it has a part in the task talked about.
+QUESTION_WORD = re.compile(r"哪|什么|啥|几项|多少|谁")
 PRONOUNS = re.compile(r"^(?:那|那么)?(?:它|他们|它们|该单位|这个单位|这家|该部门|这个部门)")
 ABBREVIATION_END = re.compile(alternation(ABBREVIATION_ENDINGS))
 UNKNOWN_UNIT_END = re.compile(alternation(QUESTION_UNIT_NAME_ENDINGS))
@@ -360,6 +365,8 @@ class QuestionAnalyzer:
         stripped = rest.strip(" ?？。!！,，")
         if query.units and not query.terms and sets.ROLE_OF.search(rest):
             return "role"  # "工商局起什么作用": its role in the task talked about
+        if query.units and not query.terms and sets.YES_NO.search(rest) and not QUESTION_WORD.search(rest):
+            return "yes_no"  # "是不是盟工商局牵头的", "环保局参与吗": whether the unit has that role in the task
         if MORE.match(SPACES.sub("", stripped)) and not query.units:
             return "more"
         if PRONOUNS.match(stripped):
@@ -389,7 +396,8 @@ class QuestionAnalyzer:
         if len(found) < 2 and TASK_CUE.search(text) and not WHO_CUE.search(text):
             found = sorted([*found, *self._stems_joined(text, found)])
         units, rest = tuple(dict.fromkeys(n for _, _, named in found for n in named)), blanked(text, found)
-        terms, expansions = self._terms(sets.ROLE_OF.sub(" ", rest))  # 是什么角色, 起什么作用: no topic
+        # 是什么角色, 起什么作用, 怎么安排的: no topic
+        terms, expansions = self._terms(IN_THE_PLAN.sub(" ", CONTENT_FRAME.sub(" ", sets.ROLE_OF.sub(" ", rest))))
         lead, cooperate = bool(self.lead_cue.search(rest)), bool(self.cooperate_cue.search(rest))
         role = "lead" if lead and not cooperate else "cooperate" if cooperate and not lead else ""
         if lead and cooperate:  # "发改委牵头搞…，配合的是哪几家": the role of the pieces that ask
@@ -603,19 +611,21 @@ class QuestionAnalyzer:
     def _follow(self, query: Question, rest: str, context: Mapping, answer_type: str) -> Question:
         """Fill what a follow-up leaves unsaid from the previous question."""
         kind = self._follow_kind(query, rest)
-        if kind == "role":
+        if kind in ("role", "yes_no"):
             if not context.get("terms"):
                 return query
-            # "工商局起什么作用" after "简易注销谁牵头": the unit's role in that task
+            # "工商局起什么作用" after "简易注销谁牵头": the unit's role in that task; "是不是盟工商局牵头的":
+            # whether it has the role asked there
+            role = (query.role or "any") if kind == "yes_no" else "any"
             return replace(
                 query,
                 intent=Intent.YES_NO,
-                members=((query.units, "any", False),),
-                role="",
+                members=((query.units, role, False),),
+                role="" if kind == "role" else query.role,
                 terms=tuple(context.get("terms", ())),
                 expansions=tuple(tuple(p) for p in context.get("expansions", ())),
                 anchor=tuple(context.get("anchor", ())),
-                operation="role",
+                operation=kind if kind == "role" else "",
                 follow_up=True,
             )
         if not kind:
