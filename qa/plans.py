@@ -27,6 +27,7 @@ from .vocabulary import (
     NOT_PREFIXED,
     PLACE_ENDINGS,
     PREFIX_WORDS,
+    PROVINCES,
     TITLE_ENDINGS,
     alternation,
 )
@@ -50,11 +51,19 @@ TYPED_NUMBER = re.compile(
     rf"([{HAN}]{{2,16}})\s*[〔\[(（【]?\s*((?:19|20)\d\d)?\s*[〕\])）】]?\s*(\d{{1,4}})\s*号"
 )
 # A year naming a plan: "2018年的方案", "2023年度的清单", "23年那个方案".
-YEAR = re.compile(r"((?:19|20)\d\d)\s*年度?(?:版)?(?:的|那个|这个|那份|这份)?(?=方案|清单|要点|措施|举措|规划|文件|通知|计划|意见)")
+# "2018年那份…": 份 counts documents, whatever the words naming it after.
+YEAR = re.compile(
+    r"((?:19|20)\d\d)\s*年度?(?:版)?(?:(?:的|那个|这个|那份|这份)?(?=方案|清单|要点|措施|举措|规划|文件|通知|计划|意见)"
+    r"|(?:那份|这份))"
+)
 DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 # What the documents are called: a title's ending, and a document as staff say it.
 DOCUMENT = alternation(DOCUMENT_TYPES + TITLE_ENDINGS + ("文件",))
 TITLE_PHRASE = re.compile(rf"([{HAN}A-Za-z0-9“”\"]{{2,24}}?)({DOCUMENT})")
+# A title's closing bracket (创优营商环境对标提升举措（2023版）): after the document's kind.
+TITLE_TAIL = re.compile(r"[(（][^()（）]*[)）]$")
+# Document words one after another end one title ("…市场监管规划实施方案": 规划, then 实施方案).
+DOCUMENT_WORD = re.compile(rf"(?:实施|行动|工作)?(?:{DOCUMENT})")
 # What follows a document named by its title words: the question goes on about it ("…行动方案里", "…清单的",
 # "…方案是谁印发的"), never with more of a topic ("招标计划提前发布制度").
 AFTER_TITLE = re.compile(
@@ -256,7 +265,7 @@ class Catalogue:
     def scope_of(self, question: str, keep: Sequence[tuple[int, int]] = ()) -> Scope:
         """The plans a question names and the question with those names taken out (a name in or right before a
         span of `keep`, a unit's name such as 三亚市财政局, names its plan but stays in the question)."""
-        if len(self.plans) < 2:
+        if not self.plans:
             return Scope(text=question)
         found: list[tuple[int, int, tuple[str, ...], str]] = []  # (start, end, plans, what replaces the words)
         for match in TYPED_NUMBER.finditer(question):
@@ -298,7 +307,7 @@ class Catalogue:
                     continue
                 if question[end : end + 1] == "的":
                     end += 1
-                found.append((start, end, plans, ""))
+                found.append((_province_before(question, start, found), end, plans, ""))
         found += self._titles(question, found)
         if not found:
             return Scope(text=question)
@@ -358,15 +367,18 @@ class Catalogue:
         title holds more than half of the phrase's words and a word few titles hold; the best of them."""
         named = []
         for match in TITLE_PHRASE.finditer(question):
-            if not AFTER_TITLE.match(question, match.end()):  # 招标计划提前发布制度: a topic, not a document
+            end, kind = match.end(), match.group(2)
+            while more := DOCUMENT_WORD.match(question, end):
+                end, kind = more.end(), more.group()
+            if not AFTER_TITLE.match(question, end):  # 招标计划提前发布制度: a topic, not a document
                 continue
-            phrase, start = match.group(0), match.start()
-            breaks = list(PHRASE_BREAK.finditer(phrase[: -len(match.group(2))]))
+            start = match.start()
+            breaks = list(PHRASE_BREAK.finditer(match.group(1)))
             if breaks:
                 start += breaks[-1].end()
             # a place named before the title's words ("广州金融行动方案") is a name of its own
             start = max([start, *(b for a, b, *_ in found if a <= start < b)])
-            phrase = question[start : match.end()]
+            phrase = question[start:end]
             words = [w for w in self._content_words(phrase) if w not in self._names_joined]
             if len(words) < 2:
                 continue
@@ -379,13 +391,29 @@ class Catalogue:
                 plan, held = self.plans[n], held_by[n]
                 if len(held) * 2 <= len(words) or not any(w not in self._common for w in held):
                     continue
+                # the kind of document asked is the plan's (…规划 of "自治区的市场监管规划" is the plan a 实施方案
+                # carries out, not the 实施方案 itself); 文件 is any
+                if kind != "文件" and not TITLE_TAIL.sub("", squeeze(plan.title)).endswith(kind):
+                    continue
                 if len(held) > best:
                     best, plans = len(held), [plan.id]
                 elif len(held) == best:
                     plans.append(plan.id)
-            if plans and not _inside(start, match.end(), found):
-                named.append((start, match.end(), tuple(plans), "文件"))
+            if plans and not _inside(start, end, found):
+                named.append((start, end, tuple(plans), "文件"))
         return named
+
+
+def _province_before(question: str, start: int, found: list) -> int:
+    """Where a place's name starts with the province written right before it (四川广元, 浙江省金华): the province
+    only tells the place apart, naming no plan of its own; else `start`."""
+    before = question[:start]
+    for province in PROVINCES:
+        for written in (province + "省", province):
+            at = start - len(written)
+            if before.endswith(written) and not _inside(at, start, found):
+                return at
+    return start
 
 
 def _distinct_short(plan: Plan, plans: Sequence[Plan]) -> str:

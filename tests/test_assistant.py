@@ -252,6 +252,15 @@ def test_spoken_forms_of_what_a_plan_writes():
     # one-character items of a list are said together; an item of two characters is no such list
     assert spoken_forms("完善水、气“一窗通办”，保障水、电、气。") == ["水气", "水电气"]
     assert spoken_forms("一、二类企业，供水、供气，水、电、气供应") == []  # an item of two characters
+    assert spoken_forms("推动人、财、物等资源向基层倾斜") == ["人财物"]  # the list closed by 等
+
+
+def test_the_task_titled_by_the_questions_words_wins_over_a_near_one_held_by_a_synonym(assistant):
+    """商标 → 商标品牌 (terms.yaml) makes 推动商标品牌建设 score a little above 加强商标知识产权保护 for 商标保护: the
+    task whose title writes every word of the question is the answer among near-equal ones."""
+    answer = assistant.ask("商标保护谁负责")
+    assert answer.citations[0].title == "加强商标知识产权保护" and answer.units == ("盟工商局",)
+    assert assistant.ask("人财物向基层倾斜这个事谁负责").citations[0].title == "加强基层建设"
 
 
 @pytest.mark.parametrize(

@@ -158,3 +158,34 @@ def test_a_plan_chosen_by_message_is_kept_per_session_apart_from_its_context():
     assert conversations.context("wechat:a") is None  # the choice is no follow-up's context
     assert conversations.choose_plan("wechat:a", "") and conversations.chosen_plan("wechat:a") == ""
     assert not Conversations(None).choose_plan("wechat:a", "plan")  # nowhere to keep it: said so
+
+
+def test_a_yes_no_naming_a_unit_and_no_task_asks_of_the_task_talked_about(ask):
+    """"是不是盟工商局牵头的" after a task's question: whether the unit has the role asked in that task (the
+    contract: a follow-up keeps the topic it leaves unsaid), not the unit's every task."""
+    ask("简易注销谁牵头")
+    answer = ask("是不是盟工商局牵头的")
+    assert answer.intent == "yes_no" and answer.answer.startswith("是。") and len(answer.citations) == 1
+    assert "全面实施企业简易注销登记" in answer.citations[0].text
+    assert ask("质监局参与吗").answer.startswith("不是。盟质监局没有参与")
+    assert ask("国税局也在配合单位里头吗").answer.startswith("是。")  # 里头: where, no topic
+
+
+def test_a_yes_no_with_a_question_word_or_no_task_before_it_is_not_about_a_task(ask):
+    assert ask("是不是盟工商局牵头的").intent == "unit_tasks"  # nothing talked about yet
+    ask("简易注销谁牵头")
+    assert ask("盟工商局牵头哪些工作").intent == "unit_tasks"  # 哪些: it asks the unit's tasks
+
+
+def test_a_unit_named_by_its_stem_alone_after_a_units_tasks_is_that_unit(ask):
+    ask("工商牵头的活都有哪些")
+    answer = ask("质监呢")
+    assert answer.intent == "unit_tasks" and answer.subject_units == ("盟质监局",) and len(answer.citations) == 7
+    assert ask("那它要配合的呢").subject_units == ("盟质监局",)
+
+
+def test_how_a_task_is_arranged_asked_after_it_is_about_that_task(ask):
+    ask("简易注销谁牵头")
+    assert "全面实施企业简易注销登记" in ask("具体怎么安排的").citations[0].text
+    ask("传销谁管")
+    assert "打击传销规范直销" in ask("方案里是咋安排的").citations[0].text

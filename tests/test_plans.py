@@ -212,10 +212,30 @@ def test_each_plan_is_named_by_its_own_title_issuer_letter_and_preamble(twelve):
     ("黔府办函〔2023〕16号的破产案件分流有哪些配合单位", "guizhou-yingshang-renwu-2023", "破产案件分流有哪些配合单位"),
     ("“数字贵州”建设谁牵头", "guizhou-yingshang-renwu-2023", "“数字贵州”建设谁牵头"),  # a quoted name keeps its place
     ("三亚市财政局牵头哪些工作", "sanya-2023-business-environment-plan", "三亚市财政局牵头哪些工作"),
+    # a province before a place names nothing of its own: it goes with the place
+    ("四川广元的放管服工作要点是哪天印发的", "guangyuan-fangguanfu-yaodian-2023", "这个文件是哪天印发的"),
+    ("浙江省金华的方案里施工许可谁牵头", "jinhua-zhujian-ershitiao-2023", "施工许可谁牵头"),
+    # document words one after another end one title; 那份 after a year names a document
+    ("2018年那份十三五市场监管规划实施方案是谁印发的", "plan", "这个文件是谁印发的"),
 ])
 def test_a_question_names_its_plan_and_loses_only_the_naming_words(twelve, question, plan, left):
     scope = twelve._scope(question)
     assert scope.plans == (plan,) and scope.text == left, scope
+
+
+def test_a_document_of_another_kind_than_the_plan_is_not_it(twelve):
+    """"自治区的市场监管规划" is the 规划 the 锡盟 实施方案 carries out, not that 实施方案: title words name a plan
+    only as the kind of document it is (文件: any)."""
+    assert twelve._scope("自治区的市场监管规划是哪个文号").plans == ()
+    assert twelve._scope("市场监管规划实施方案是哪个文号").plans == ("plan",)
+    assert twelve._scope("对标提升举措里政务服务谁牵头").plans == ("anhui-duibiao-tisheng-2023",)  # （2023版）after it
+
+
+def test_a_joint_letter_is_issued_by_every_body_that_signs_it(twelve):
+    for question in ("延安的方案是谁印发的", "延安的方案是哪个单位联合印发的", "延安的方案是哪些单位印发的"):
+        assert twelve.ask(question).answer.startswith("发文单位：中共延安市委、延安市人民政府。"), question
+    # the issuer read from a compilation's entry heading, without the entry's number ("4. 克拉玛依市…关于印发")
+    assert twelve.ask("克拉玛依的方案是谁印发的").answer.startswith("发文单位：克拉玛依市人民政府办公室。")
 
 
 def test_an_issuers_name_read_as_a_unit_names_its_plan_only_before_a_document_word():
@@ -306,6 +326,23 @@ def test_whether_a_unit_has_a_role_is_asked_of_the_plans_it_is_in(twelve):
     # a task its plans lack: every plan is asked, and the unit has no part in it
     other = twelve.ask("是不是盟工商局牵头破产案件办理", "members-3")
     assert other.answer.startswith("不是。盟工商局没有参与这项工作"), other.answer
+
+
+def test_a_name_standing_for_several_units_is_answered_with_those_in_the_task(twelve):
+    """市场监管局 stands for each plan's and the renamed ones: a yes/no answer names those in the task, not every
+    other plan's as "没有参与"."""
+    answer = twelve.ask("是不是市场监管局牵头简易注销")
+    first = answer.answer.splitlines()[0]
+    assert first.startswith("是。") and "没有参与" not in first, first
+
+
+def test_a_follow_up_after_several_plans_names_a_plan_or_a_units_plan(twelve):
+    twelve.ask("简易注销谁牵头", "several-1")
+    answer = twelve.ask("是不是盟工商局牵头的", "several-1")
+    assert answer.answer.startswith("是。") and answer.plans == ("plan",)
+    twelve.ask("简易注销谁牵头", "several-2")
+    answer = twelve.ask("贵州有什么安排", "several-2")
+    assert answer.found and answer.plans == ("guizhou-yingshang-renwu-2023",)
 
 
 def test_an_issuers_name_asked_of_its_tasks_is_the_unit(twelve):

@@ -174,6 +174,24 @@ def test_a_frames_first_character_is_cut_from_the_topic_before_it():
     assert FRAME_CUT.sub(" ", "优化融资对接平台增质效归哪个单位管") == "优化融资对接平台增质效 归哪个单位管"
     assert FRAME_CUT.sub(" ", "简易注销由谁牵头") == "简易注销 由谁牵头"
     assert FRAME_CUT.sub(" ", "回归本源谁负责") == "回归本源谁负责"  # 归 of a word, no frame after it
+    assert FRAME_CUT.sub(" ", "用水用气报装有哪些配合单位") == "用水用气报装 有哪些配合单位"  # not 装有
+
+
+@pytest.mark.parametrize("question, terms", [
+    ("网络市场监管有什么要求", ("网络", "市场", "监管", "市场监管")),
+    ("特种设备安全监管怎么安排的", ("特种", "设备", "特种设备", "安全", "监管", "安全监管")),
+    ("方案里对特种设备有什么要求", ("特种", "设备", "特种设备")),
+    ("人财物向基层倾斜这个事归哪个口管", ("财物", "人财物", "基层", "倾斜")),  # 口管: the line of work asked
+])
+def test_a_frame_asking_how_or_where_is_no_topic(analyze, question, terms):
+    assert analyze(question).terms == terms
+
+
+def test_which_clauses_a_unit_has_are_its_tasks_and_how_many_units_is_no_statistic(analyze):
+    assert analyze("住建那边涉及哪几条").intent == "unit_tasks"
+    query = analyze("小微企业那条的配合单位一共有多少家")
+    assert query.intent == "cooperate" and not query.asks.startswith("stats")
+    assert analyze("全盟企业一共有多少家").asks != ""  # a count the plans rarely state
 
 
 @pytest.mark.parametrize("question", ["创建政务服务示范大厅的牵头单位是哪个", "建设市民服务中心谁负责"])

@@ -313,7 +313,8 @@ class FullNameAnswerer:
 
 DRAFTED = re.compile(r"起草|草拟|拟稿")
 BASIS = re.compile(r"贯彻|根据|依据|按照")
-ISSUED_BY = re.compile(r"^(.{2,30}?)关于印发")
+# "4. 克拉玛依市人民政府办公室关于印发…": a compilation's entry number before the issuer is left out
+ISSUED_BY = re.compile(r"^(?:\d{1,3}\s*[.．、]\s*)?(.{2,30}?)关于印发")
 
 
 class DocumentAnswerer:
@@ -408,9 +409,11 @@ class DocumentAnswerer:
 
     def _issuer(self, doc: str, query: Question) -> tuple[str, Clause] | None:
         """Who issued the plan: the letter's signature, or the body that 关于印发 it."""
-        signed = self._titled(doc, "发文单位")
-        if signed is not None:
-            return f"发文单位：{signed.text.strip()}。", signed
+        # a joint letter is signed by each body on a line of its own (中共延安市委 / 延安市人民政府)
+        signers = [c for c in self.front[doc] if c.kind == "letter" and c.title == "发文单位"]
+        if signers:
+            names = dict.fromkeys(c.text.strip() for c in signers)
+            return f"发文单位：{'、'.join(names)}。", signers[0]
         for clause in self.front[doc]:
             match = ISSUED_BY.search(clause.text.strip())
             if match:

@@ -45,8 +45,8 @@ WHO_CUE = re.compile(
     rf"|(?:责任|负责|牵头|配合|主管|承办)(?:{UNIT_WORD})|归.{{0,4}}管|由哪|找哪|哪几家"
 )
 # Where a question's frame starts after its topic (…增质效 归哪个单位管): the topic's last word is cut apart from
-# the frame's first character, which jieba would glue to it (效归)
-FRAME_CUT = re.compile(r"(?<=[\u4e00-\u9fff])(?=(?:归|由|是|找)(?:谁|哪))")
+# the frame's first character, which jieba would glue to it (效归; 报装 有哪些: 装有)
+FRAME_CUT = re.compile(r"(?<=[\u4e00-\u9fff])(?=(?:归|由|是|找)(?:谁|哪)|有(?:哪|什么|啥|几|多少))")
 # A question's pieces, and what a piece that asks holds (the role a context piece names is not asked)
 PIECE_BREAK = re.compile(r"[，,。；;！!？?]")
 ASKING_WORD = re.compile(r"谁|哪|什么|啥|几|多少|吗|呢")
@@ -54,7 +54,7 @@ ASKS_UNITS = re.compile(rf"哪(?:个|些|家|几个)?(?:{UNIT_WORD})|谁|哪几?
 RESPONSIBLE_CUE = re.compile(r"负责|责任|主管|管")
 # "哪些工作", "负责什么", "涉及", "分工": the question asks for a unit's tasks.
 TASK_CUE = re.compile(
-    r"(?:哪些|什么|啥|几项|哪几项|多少)(?:工作|任务|事项|事情|事|职责|活)"
+    r"(?:哪些|什么|啥|几项|哪几项|哪几|多少)(?:工作|任务|事项|事情|事|职责|活|条)"
     r"|(?:工作|任务|事项|事情|事|职责|活儿?)(?:有|是|都有)"
     r"|负责(?:什么|哪些|啥)|牵头(?:什么|哪些|啥)|配合(?:什么|哪些|啥)|涉及|参与|干(?:什么|啥|嘛|吗)"
     r"|做(?:什么|啥)|管(?:什么|哪些|啥)|分工|任务|职责|的工作"
@@ -631,6 +631,11 @@ class QuestionAnalyzer:
         if not kind:
             return query
         previous = Intent(context["intent"]) if context.get("intent") in set(Intent) else None
+        if not query.units and query.terms and previous in (Intent.UNIT_TASKS, Intent.YES_NO):
+            # "质监呢" after "工商牵头的活都有哪些": a unit named by its stem, as the question before named one
+            units, _ = self._stem_unit(query.terms)
+            if units:
+                query = replace(query, units=units, terms=(), expansions=(), intent=Intent.UNIT_TASKS)
         if kind == "more":
             return self._more(query, context, previous)
         pronoun = kind == "pronoun"

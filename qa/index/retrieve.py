@@ -31,9 +31,9 @@ DENSE_FROM = 2000  # clauses from which rank weighs every clause's evidence at o
 # "退（免）税", "县（区）政府": one character in brackets between two words' characters, an alternative to the
 # one before it or an addition; up to two characters each side are kept, enough to rebuild the word.
 INSERTION = re.compile(rf"([{HAN}]{{1,2}})[(（]([{HAN}])[)）]([{HAN}]{{1,2}})")
-# "水、气", "水、电、气": items of one character each (the last one followed by no other character); not the
-# places a bracket lists after a place ("各县（市、区）"), which name no thing said together.
-SINGLE_LIST = re.compile(rf"(?<![(（〔])[{HAN}](?:、[{HAN}])++(?![{HAN}])")
+# "水、气", "水、电、气", "人、财、物等": items of one character each (the last one followed by no other character
+# but 等); not the places a bracket lists after a place ("各县（市、区）"), which name no thing said together.
+SINGLE_LIST = re.compile(rf"(?<![(（〔])[{HAN}](?:、[{HAN}])++(?:(?![{HAN}])|(?=等))")
 
 
 @dataclass(frozen=True)
@@ -556,14 +556,14 @@ class Retriever:
         elif ranked[0][2] < self.settings.min_coverage:
             return []
         else:
-            near = [(i, s) for i, s in hits if s >= self.settings.related_ratio * hits[0][1]]
+            near = self._titled_first(query, [(i, s) for i, s in hits if s >= self.settings.related_ratio * hits[0][1]])
             preferred = self._prefer(query, near)
-            if preferred is None and query.intent.asks_units and not self._has_units(hits[0][0]):
+            if preferred is None and query.intent.asks_units and not self._has_units(near[0][0]):
                 # A clause naming no unit cannot say who: the best one holding as much of the question does.
                 preferred = next(
                     (i for i, _, covered in ranked if covered >= ranked[0][2] and self._has_units(i)), None
                 )
-            best, why = (hits[0][0], "ranked") if preferred is None else (preferred, "can-answer")
+            best, why = (near[0][0], "ranked") if preferred is None else (preferred, "can-answer")
             leading = self._leading_paragraph(query, best)
             if leading is not None:
                 best, why = leading, "can-answer"
@@ -654,6 +654,22 @@ class Retriever:
             (i for i in ranked if self.in_scope(query, i) and holds_fact(self.searchable[i], query.answer_type)),
             None,
         )
+
+    def _titled_first(self, query: Question, near: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """Near-equal clauses, the first whose title writes every word of the question (not a part of one, not a
+        synonym) put first when the best one's title does not: the task named for the topic (加强商标知识产权保护
+        for 商标保护) over one scoring a little higher by a synonym's many mentions (商标品牌 of 商标)."""
+        own = [t for t in query.terms if not part_of_another(t, query.terms) and t not in self.background]
+        if len(near) < 2 or not own:
+            return near
+
+        def titled(i: int) -> bool:
+            return all(t in self.searchable[i].title for t in own)
+
+        if titled(near[0][0]):
+            return near
+        first = next((n for n, (i, _) in enumerate(near) if titled(i)), None)
+        return near if first is None else [near[first], *near[:first], *near[first + 1 :]]
 
     def _has_units(self, doc: int) -> bool:
         """Whether clause `doc` names some unit."""
