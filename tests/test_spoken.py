@@ -55,6 +55,14 @@ def test_the_question_is_found_after_its_context():
     assert focus("简易注销，工商局牵头吗", lambda p: "工商局" in p or task(p), lambda p: "工商局" in p, task) == (
         "简易注销，工商局牵头吗"
     )
+    # the piece that asks names one word of the plans: the piece right before it naming a topic comes along, not
+    # the asker's errand before that
+    words = lambda piece: sum(len(w) // 2 for w in ("疑难事项", "兜底", "简易注销") if w in piece)  # noqa: E731
+    named = lambda piece: words(piece) > 0  # noqa: E731
+    assert focus("领导让我问一下，办不成的疑难事项，兜底由哪个部门负责", named, names_task=named, task_words=words) == (
+        "办不成的疑难事项，兜底由哪个部门负责"
+    )
+    assert focus("会上说了疑难事项，简易注销谁牵头", named, names_task=named, task_words=words) == "简易注销谁牵头"
 
 
 def test_a_task_named_by_the_plans_common_words_is_a_topic(assistant):

@@ -292,7 +292,7 @@ class Normaliser:
         text = self.simplified(normalize(question))
         text, changes = self.spoken(text)
         # a long question: the question after its context
-        text = focus(text, self._topical, self._names_unit, self._names_task)
+        text = focus(text, self._topical, self._names_unit, self._names_task, self._task_words)
         for wrong, right in self.corrections:
             if wrong in text:
                 text = text.replace(wrong, right)
@@ -308,14 +308,23 @@ class Normaliser:
     def _names_task(self, piece: str, words: list[str] | None = None) -> bool:
         """Whether a piece of a question names a topic of the plans other than a unit: a word they use that is not
         common in them, or two that are (规范 执法 行为 of "会上提到了规范执法行为这项工作"). `words`: its words, if cut."""
+        used = self._plan_words(piece, words)
+        return len(used) >= 2 or any(w not in self.weak for w in used)
+
+    def _task_words(self, piece: str) -> int:
+        """How much of a topic a piece of a question names: its words of the plans beside units' names and the
+        question's form, a compound of four characters or more (简易注销) counting two."""
+        return sum(2 if len(w) >= 4 else 1 for w in self._plan_words(piece))
+
+    def _plan_words(self, piece: str, words: list[str] | None = None) -> list[str]:
+        """The words of a piece of a question the plans use, beside units' names and the question's form."""
         form = self.vocabulary.form_words
-        used = [
+        return [
             w
             for w in (self.segment(piece) if words is None else words)
             if len(w) >= 2 and w not in form and w not in self.protected and w in self.vocabulary
             and w not in ROLE_QUESTION_WORDS
         ]
-        return len(used) >= 2 or any(w not in self.weak for w in used)
 
     def _names_unit(self, piece: str) -> bool:
         """Whether a piece of a question names one of the plans' units (as jieba cuts it, names kept whole)."""

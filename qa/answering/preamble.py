@@ -38,11 +38,14 @@ def focus(
     topical: Callable[[str], bool],
     names_unit: Callable[[str], bool] = lambda piece: False,
     names_task: Callable[[str], bool] | None = None,
+    task_words: Callable[[str], int] | None = None,
 ) -> str:
     """The question in a long text (see the module's docstring); the text itself when it is one piece, or when
     no piece asks anything. `topical(piece)`: whether a piece names something the plans speak of; `names_unit`:
     whether it names one of their units; `names_task`: whether it names a topic other than a unit (the piece
-    that asks, "工商局牵头吗", brings the topic before it along when it names none: "简易注销，工商局牵头吗")."""
+    that asks, "工商局牵头吗", brings the topic before it along when it names none: "简易注销，工商局牵头吗");
+    `task_words`: how much of a topic it names (a piece that asks with one short word of the plans, "兜底由哪个
+    部门负责", brings the piece right before it that names a topic: "…办不成的疑难事项，兜底由哪个部门负责")."""
     pieces = [p for p in PIECES.split(text) if p]
     if len(pieces) < 2:
         return text
@@ -59,6 +62,10 @@ def focus(
         other = next((n for n in order if topical(pieces[n]) and not _introduced(pieces[n])), None)
         if other is not None:
             kept = sorted([*kept, other])
+    elif task_words is not None and kept[0] > 0 and sum(task_words(pieces[n]) for n in kept) < 2:
+        before = pieces[kept[0] - 1]
+        if (names_task or topical)(before) and not _introduced(before):
+            kept.insert(0, kept[0] - 1)
     # a piece before it naming a unit is part of the question ("除了质监局，工商局牵头的还有哪些"), unless it is
     # who asks ("我是盟市场监管局的")
     kept = sorted({*kept, *(n for n in range(last) if names_unit(pieces[n]) and not _introduced(pieces[n]))})
