@@ -59,18 +59,25 @@ def test_every_suggestion_of_every_task_is_answered_by_the_plans(assistant, ask)
 
 
 def test_a_question_that_lands_elsewhere_is_never_offered(assistant):
-    # "完善市场主体退出机制" is the title of the first part of item 二、(一)5; asked by it, the plans answer with
-    # the item's second part, so that question does not name the task it would be offered for
+    # a candidate question whose answer is another task's clause (here made so: asked by its title,
+    # 加强新消费领域市场监管 answered as 加强日常消费领域市场监管 once was) does not name the task it would be offered for
     tasks = list(assistant.task_clauses)
-    first = next(c for c in tasks if c.title == "完善市场主体退出机制")
+    first = next(c for c in tasks if c.title == "加强新消费领域市场监管")
     before = tasks[tasks.index(first) - 1]
-    question = "完善市场主体退出机制由哪个单位牵头？"
-    assert alone(assistant, question).citations[0].id != first.id
-    suggester = Suggester(assistant.clauses, lambda q: alone(assistant, q), assistant.tasks_of)
+    question = "加强新消费领域市场监管由哪个单位牵头？"
+    elsewhere = "加强日常消费领域市场监管由哪个单位牵头？"
+    assert alone(assistant, elsewhere).citations[0].id != first.id
+
+    def ask(q: str):
+        return alone(assistant, elsewhere if q == question else q)
+
+    suggester = Suggester(assistant.clauses, ask, assistant.tasks_of)
     made = [q for q, _ in suggester.candidates(Intent.LEAD, before, (), "")]
     assert question in made  # the neighbouring task was a candidate …
     offered = suggester.for_topic(Intent.LEAD, before.id, (), "")
     assert offered and question not in offered  # … and is not offered
+    assert question in Suggester(assistant.clauses, lambda q: alone(assistant, q), assistant.tasks_of).for_topic(
+        Intent.LEAD, before.id, (), "")  # answered from its own clause, it is
 
 
 def test_a_refusal_keeps_its_own_suggestions_and_a_fact_of_the_letter_offers_none(assistant):

@@ -656,20 +656,28 @@ class Retriever:
         )
 
     def _titled_first(self, query: Question, near: list[tuple[int, float]]) -> list[tuple[int, float]]:
-        """Near-equal clauses, the first whose title writes every word of the question (not a part of one, not a
-        synonym) put first when the best one's title does not: the task named for the topic (加强商标知识产权保护
-        for 商标保护) over one scoring a little higher by a synonym's many mentions (商标品牌 of 商标)."""
+        """Near-equal clauses, the first whose title the question writes whole, else the first whose title writes
+        every word of the question (not a part of one, not a synonym), put first when the best one's is not so: the
+        task named for the topic (加强商标知识产权保护 for 商标保护) over one scoring a little higher by a synonym's
+        many mentions (商标品牌 of 商标), or holding every word but a lone character (新 of 加强新消费领域市场监管)."""
         own = [t for t in query.terms if not part_of_another(t, query.terms) and t not in self.background]
         if len(near) < 2 or not own:
             return near
 
+        def written(i: int) -> bool:  # the whole title in the question ("加强新消费领域市场监管由哪个单位牵头")
+            title = self.searchable[i].title
+            return len(title) >= 4 and title in query.text
+
         def titled(i: int) -> bool:
             return all(t in self.searchable[i].title for t in own)
 
-        if titled(near[0][0]):
-            return near
-        first = next((n for n, (i, _) in enumerate(near) if titled(i)), None)
-        return near if first is None else [near[first], *near[:first], *near[first + 1 :]]
+        for wanted in (written, titled):
+            if wanted(near[0][0]):
+                return near
+            first = next((n for n, (i, _) in enumerate(near) if wanted(i)), None)
+            if first is not None:
+                return [near[first], *near[:first], *near[first + 1 :]]
+        return near
 
     def _has_units(self, doc: int) -> bool:
         """Whether clause `doc` names some unit."""
