@@ -13,7 +13,7 @@ import json
 import re
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from .answering import compose
@@ -46,7 +46,7 @@ from .joined import JoinedTexts
 from .plans import Catalogue, Plan, Scope
 from .records import Answer, Clause, Hit, Intent, Question, replace
 from .state import StateStore
-from .vocabulary import ABBREVIATION_ENDINGS
+from .vocabulary import ABBREVIATION_ENDINGS, ORDINAL_PLAN, ordinal_number
 
 __all__ = ["Assistant"]
 # Intents whose answer is one clause's: with several plans loaded, each plan that holds the topic answers too.
@@ -259,6 +259,9 @@ class Assistant:
         text = scope.text or question
         # Most questions say all they ask: the session's context is fetched only for one it can change.
         context = self.conversations.context(session_id) if self.analyzer.needs_context(text) else None
+        pointed = self._pointed_plan(text, context) if not scope.plans else None
+        if pointed is not None:  # "第二个方案呢": that plan of the answer before, the rest of the question asked of it
+            scope, text = Scope((pointed[0],), pointed[1]), pointed[1]
         understood = self.analyzer.analyze(text, context)
         plans = scope.plans or chosen
         if not plans and context and understood.follow_up:
@@ -290,6 +293,19 @@ class Assistant:
         result = self.suggest(understood, result)
         self.conversations.remember(session_id, understood, result)
         return result
+
+    @staticmethod
+    def _pointed_plan(text: str, context: Mapping | None) -> tuple[str, str] | None:
+        """A plan pointed at by its place among those the answer before named ("第二个方案呢"), and the question
+        without the pointing words; None when the question points at none."""
+        answered = [p for p in (context or {}).get("answered", ()) if isinstance(p, str)]
+        match = ORDINAL_PLAN.match(text) if answered else None
+        if match is None:
+            return None
+        place = len(answered) if match.group("last") else ordinal_number(match.group("n"))
+        if not 1 <= place <= len(answered):
+            return None
+        return answered[place - 1], text[match.end() :] or "呢"
 
     def switch_plan(self, message: str, session_id: str | None) -> str | None:
         """A message that chooses the plans a session asks of ("切换到锡盟方案", "全部方案"): kept for the session

@@ -281,6 +281,23 @@ CONTENT_FRAME = re.compile(r"(?:怎么|如何|怎样|咋|有(?:什么|啥|哪些
 # "方案里", "文件中", "这个清单上": where the asker looks, not a topic (the plan's own word 方案 is one in 方案编制)
 IN_THE_PLAN = re.compile(r"(?:这个|本|该)?(?:方案|文件|通知|清单|要点)(?:里面?|里头|中|上面?|当中)")
 
+# A plan pointed at by its place in the answer before, which named several ("第二个方案呢", "最后一个的配合单位呢").
+ORDINAL_PLAN = re.compile(
+    r"^(?:那|那么)?(?:第(?P<n>[一二两三四五六七八九十\d]{1,3})个|(?P<last>最后一个))(?:方案|文件|清单|地方)?的?"
+)
+CHINESE_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def ordinal_number(written: str) -> int:
+    """The number an ordinal writes (3, 三, 十二); 0 for none."""
+    if written.isdigit():
+        return int(written)
+    if "十" in written:
+        tens, _, ones = written.partition("十")
+        return CHINESE_DIGITS.get(tens, 1 if not tens else 0) * 10 + CHINESE_DIGITS.get(ones, 0)
+    return CHINESE_DIGITS.get(written, 0)
+
+
 # What kind of fact a question asks for, by its cue words (first match wins).
 FACT_TYPES = [
     ("fullname", re.compile(r"全称|全名|简称|缩写")),

@@ -348,6 +348,19 @@ def test_a_follow_up_after_several_plans_names_a_plan_or_a_units_plan(twelve):
     assert answer.found and answer.plans == ("guizhou-yingshang-renwu-2023",)
 
 
+def test_a_plan_pointed_at_by_its_place_in_the_answer_before(twelve):
+    """"第二个方案呢" after an answer naming several plans: the same question of the second plan named."""
+    first = twelve.ask("简易注销谁牵头", "pointed-1")
+    assert len(first.plans) >= 3
+    second = twelve.ask("第二个方案呢", "pointed-1")
+    assert second.plans == (first.plans[1],) and second.intent == "lead" and "注销" in second.citations[0].text
+    twelve.ask("简易注销谁牵头", "pointed-2")
+    last = twelve.ask("最后一个的配合单位呢", "pointed-2")
+    assert last.plans == (first.plans[-1],) and last.intent == "cooperate"
+    twelve.ask("简易注销谁牵头", "pointed-3")
+    assert twelve.ask("第九十九个呢", "pointed-3").plans != (first.plans[0],)  # past the plans named: none pointed at
+
+
 def test_an_issuers_name_asked_of_its_tasks_is_the_unit(twelve):
     answer = twelve.ask("省市场监管局的牵头任务有哪些", "issuer-unit-1")
     assert answer.intent == "unit_tasks" and answer.found and "省市场监管局" in answer.answer

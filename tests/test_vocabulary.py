@@ -84,3 +84,11 @@ def test_words_naming_the_units_asked_for_or_a_duration_are_no_topic():
 
     assert {"处室", "科室"} <= set(UNIT_WORDS) <= FORM_WORDS  # "配合处室是哪个" asks for units, as 单位 does
     assert {"几天", "多少天", "几个月"} <= FORM_WORDS  # "要压到几天" asks how long, about no topic
+
+
+def test_ordinals_are_read_as_numbers():
+    from qa.vocabulary import ORDINAL_PLAN, ordinal_number
+
+    assert [ordinal_number(w) for w in ("2", "二", "两", "十", "十二", "二十", "二十三")] == [2, 2, 2, 10, 12, 20, 23]
+    assert ORDINAL_PLAN.match("第三个方案的配合单位呢").end() == len("第三个方案的")
+    assert ORDINAL_PLAN.match("那最后一个呢").group("last") and ORDINAL_PLAN.match("第三条是什么") is None

@@ -58,6 +58,8 @@ class Conversations:
         if text is None:
             anchor = tuple(c.id for c in answer.citations[:1]) if answer.found else question.anchor
             context = replace(question, anchor=anchor).to_context()
+            if len(answer.plans) > 1:  # the plans that answered, in the answer's order ("第二个方案呢")
+                context["answered"] = list(answer.plans)
             # orjson: a new question's context is written as it is answered, in a fifth of json's time
             text = self._texts.put((question, answer), orjson.dumps(context).decode())
         return text
