@@ -32,7 +32,7 @@ from .answering.readings import Readings
 from .answering.renames import RenameNotes
 from .answering.sets import SetAnswerer, TaskTable, YesNoAnswerer
 from .answering.suggest import Suggester
-from .answering.understand import QuestionAnalyzer, unit_stems
+from .answering.understand import QuestionAnalyzer, unit_stems, verb_follows
 from .index.retrieve import RetrievalSettings, Retriever
 from .index.snapshot import part, source_key
 from .index.tokenize import Tokenizer, normalize
@@ -399,7 +399,8 @@ class Assistant:
         """The plans a question names, and the question without their names (a unit's name that holds a place,
         三亚市财政局, stays whole)."""
         pattern = self.analyzer._unit_pattern
-        found = list(pattern.finditer(question)) if pattern is not None else []
+        # a name's ending that goes on as a longer word (政府办 of 政府办公厅) is no unit's name
+        found = [m for m in pattern.finditer(question) if not verb_follows(question, m.end())] if pattern is not None else []
         scope = self.catalogue.scope_of(question, tuple(m.span() for m in found))
         surfaces = [m.group() for m in found]
         if not scope.plans or not all(any(name in s for s in surfaces) for name in scope.names):

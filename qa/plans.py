@@ -72,21 +72,26 @@ AFTER_TITLE = re.compile(
 )
 # Where a phrase naming a document by its title starts: after punctuation or a word that opens a place in the
 # sentence (在, 按, 据 …), never inside the title.
-PHRASE_BREAK = re.compile(r"[\s，,。？?！!：:；;、（）()《》在里按从据照和与及是的]")
+PHRASE_BREAK = re.compile(r"[\s，,。？?！!：:；;、（）()《》在里按从据照和与及是的份]")  # 份: 那份…, 这份…
 # An issuer named before the issuing word ("盟工商局印发的", "省政府办公厅发的").
 # An issuing word after an issuer's name, or a document word right after it that the question goes on about
 # ("机关事务管理局方案里"; not 市场监管局计划怎么推进: 计划 the verb). A full name in brackets: FULL_ISSUER.
 ISSUING = re.compile(
     rf"(?:印发|下发|发布|出台|制定|发)的?|的(?=[^，,。？?]{{0,12}}(?:{DOCUMENT}))"
     rf"|(?=(?:这个|这份|那个|那份|该)?(?:{DOCUMENT})(?:里面|里头|里|中|内|上|的|是|，|,|：|:|$))"
+    r"|(?=那份|这份)"  # 份 counts documents: "安徽省政府办公厅那份…"
 )
 FULL_ISSUER = 6  # an issuer's full name this long names its plan wherever a question writes it
+POINTERS = ("那份", "这份", "那个", "这个")
 # What follows a unit's name when it names the document the unit issued, not the unit: "…的方案", "…印发的", "（…）",
 # "…的<topic>" (not "…的配合任务", the unit's own tasks)
 NAMES_DOCUMENT = re.compile(
     r"[)）]|的(?!(?:牵头|配合|参与|负责|主要|重点|具体|相关|有关)?的?(?:任务|工作|职责|事))"  # not …的配合任务
     rf"|(?:这个|这份|那个|那份|该)?(?:{DOCUMENT})(?:里面|里头|里|中|内|上|的|是|，|,|：|:|$)|印发|下发|发布|出台|制定"
 )
+POINTERS = ("那份", "这份", "那个", "这个")
+# What follows a unit's name when it names the document the unit issued ("安徽省政府办公厅那份…", "…印发的").
+POINTS_AT_DOCUMENT = re.compile(rf"那份|这份|(?:这个|那个)(?:{DOCUMENT})|印发|下发|出台")
 # What a question asks of a document itself after its number and 的 ("…45号的任务有哪些", "…的主要内容")
 OF_DOCUMENT = re.compile(r"任务|工作|内容|要求|目标|措施|主要|重点|部分|文号|日期|时间|全文|原文")
 QUOTED_TITLE = re.compile(r"《([^》]{4,60})》")
@@ -301,8 +306,13 @@ class Catalogue:
                     continue
                 own, cited = self._names[match.group()]
                 plans = own or cited
+                unit = next(((a, b) for a, b in keep if a <= end and start < b), None)
+                if unit is not None and POINTS_AT_DOCUMENT.match(question, unit[1]):
+                    # an issuer's name before the document it issued ("安徽省政府办公厅那份…"): it only names it
+                    found.append((min(start, unit[0]), unit[1], plans, ""))
+                    continue
                 # in or right before a unit's name, or inside a quoted name ("金润吉林"行动): it stays
-                if any(a <= end and start < b for a, b in keep) or _quoted(question, start):
+                if unit is not None or _quoted(question, start):
                     found.append((start, end, plans, question[start:end]))
                     continue
                 if question[end : end + 1] == "的":
@@ -333,7 +343,9 @@ class Catalogue:
                 end, replacement = frame.end(), ""  # "黔府办函16号的<topic>": it only names (…的任务: 这个文件的任务)
             elif frame.group("doc") or replacement:
                 end, replacement = frame.end(), "这个文件"
-            text += [question[at:start], replacement]
+            between = question[at:start]
+            # "…办公厅那份对标提升举措里": the pointer between two names of one document goes with them
+            text += ["" if at and between in POINTERS else between, replacement]
             at = end
         text.append(question[at:])
         plans = tuple(p.id for p in self.plans if p.id in chosen)

@@ -94,9 +94,9 @@ PREFIX_CHARS = "盟市区县旗州省"
 PREFIX_WORDS = ("自治区",)
 # Place endings of a plan's title (锡林郭勒盟, 三亚市, 内蒙古自治区).
 PLACE_ENDINGS = ("自治区", "盟", "市", "县", "区", "旗", "州", "省")
-# Two-character openings that begin with a prefix character but are words, not prefixes.
+# Two-character openings that begin with a prefix character but are words, not prefixes (市监局: 市场监管局).
 NOT_PREFIXED = frozenset(
-    {"市场", "市政", "市级", "区域", "区级", "县域", "县级", "省级", "州级", "旗级", "盟级", "盟员"}
+    {"市场", "市政", "市级", "区域", "区级", "县域", "县级", "省级", "州级", "旗级", "盟级", "盟员", "市监"}
 )
 # Words of an administrative level that open a group's name and never take a list's prefix ("各市、县级政府":
 # 县级政府, not 省县级政府).
@@ -271,7 +271,7 @@ FORM_WORDS = STOP_WORDS | frozenset(
 由谁来 谁来 谁来抓 来抓 谁抓 抓总 干嘛 干吗 干啥 干什么 做什么 做啥 平时
 发到 全称 全名 简称 哪一年 哪年 能 叫 叫啥 是啥 是谁 有啥 哪位 办 弄 搞 没有 何时
 几天 几日 多少天 多少日 几个月 几年 多少年 多长时间 多长
-几条 哪几条 口管 口子 里头
+几条 哪几条 口管 口子 里头 里面 这份 那份
 """.split()
 ) | frozenset(UNIT_WORDS) | frozenset(COLLOQUIAL_ROLE_WORDS)  # a role said so is never the topic (挑头)
 
@@ -446,7 +446,7 @@ QUESTION_UNIT_NAME_ENDINGS = QUESTION_UNIT_ENDINGS + (
 LONE_UNIT_WORDS = frozenset({"海关", "法院", "税务", "消防", "人行", "央行", "银行", "邮局", "团委", "妇联", "侨办", "台办"})
 # A unit's ending followed by these characters is a verb's first character, not an ending: 优化办 of 优化办理破产,
 # 办税, 办事; 服务处 of 服务处理 (办公 stays an ending's: 政府办公室).
-VERB_AFTER_ENDING = {"办": frozenset("理事税件结法学案成证照电"), "处": frozenset("理置罚分")}
+VERB_AFTER_ENDING = {"办": frozenset("理事税件结法学案成证照电公"), "处": frozenset("理置罚分")}  # 办公厅: the name goes on
 # Words that end as a unit's name does but name none (布局, 举办, 怎么办, 重心).
 NOT_UNIT_WORDS = frozenset(
     """

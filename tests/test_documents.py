@@ -103,3 +103,17 @@ def test_two_plans_of_one_title_are_told_apart_by_their_facts(tmp_path):
     assert "3月11日" in first.answer.replace(" ", "") and "4月19日" not in first.answer.replace(" ", "")
     second = assistant.ask("乙政办发〔2023〕10号是谁印发的")
     assert "乙市人民政府办公室" in second.answer and "甲市" not in second.answer, second.answer
+
+
+def test_a_plan_called_by_its_kind_is_the_document(tmp_path):
+    """"这个要点是哪个单位发的", "方案的文号" asked of a plan that calls itself a 要点: facts of the document (方案, a
+    word the plan never writes, is the plan itself, not a topic it lacks)."""
+    from qa import Assistant, StateStore
+
+    second = COMPILATION.partition("# Page 158:")[2]
+    (tmp_path / "yi.txt").write_text("\n".join(second.splitlines()[2:]), encoding="utf-8")
+    assistant = Assistant.from_folder(tmp_path, store=StateStore(":memory:"), knowledge=ROOT / "corpus")
+    for question in ("这个要点是哪个单位发的", "这份要点是谁印发的"):
+        assert assistant.ask(question).answer.startswith("发文单位：乙市人民政府办公室"), question
+    for question in ("方案的文号", "这份文件的文号是多少"):
+        assert "乙政办发〔2023〕10" in assistant.ask(question).answer, question

@@ -464,6 +464,29 @@ def test_wrapped_labels_unit_names_and_lone_punctuation_are_joined(segmenter):
     assert duty(second) == (["市市场监管局"], []) and second.text.endswith("）。")
 
 
+def test_a_label_value_cut_inside_a_units_name_runs_on(segmenter):
+    """"…市房地产市场和产权交易管理 / 中心。完成时限：…": the next line opens with the name's ending, closed by
+    punctuation; the name and the deadline are the task's, not a clause "中心" of their own."""
+    clauses = segment_text(
+        segmenter,
+        COVER
+        + """一、主要任务
+1．全面实施存量房带押过户。推动带押过户工作全面实施。
+牵头单位：
+市资源规划局。
+责任单位：
+市住房保障局、
+市房地产市场和产权交易管理
+中心。完成时限：2023 年6 月。
+2．推进联合验收。完善联合验收预约机制。
+牵头单位：市城建局。完成时限：2023 年6 月。
+""",
+    )
+    first = find(clauses, "带押过户")
+    assert duty(first) == (["市资源规划局"], ["市住房保障局", "市房地产市场和产权交易管理中心"])
+    assert first.deadline == "2023年6月" and not [c for c in clauses if c.title == "中心"]
+
+
 def test_compilation_number_and_a_task_number_before_digits(segmenter):
     clauses = segment_text(
         segmenter,

@@ -19,6 +19,17 @@ def test_alias_resolves_to_the_canonical_name():
     assert UNITS.canonical("市财政局") == "市财政局"
 
 
+def test_an_alias_of_a_prefixs_place_stands_for_it_only_in_a_plan_of_that_place():
+    """发改委 → 盟发改委 is the 锡盟 plan's; 瑞昌's 发改委 or a national plan's is its own (places: the plan's)."""
+    assert UNITS.canonical("工商局") == "盟工商局"  # a question, no plan read
+    assert UNITS.canonical("工商局", ("锡林郭勒", "锡林郭勒盟")) == "盟工商局"
+    assert UNITS.canonical("工商局", ("瑞昌", "瑞昌市")) == "工商局"
+    assert UNITS.canonical("工商局", ()) == "工商局"  # a plan of no place
+    assert UNITS.canonical("盟食药", ("瑞昌", "瑞昌市")) == "盟食药局"  # written with the prefix: its own
+    assert UNITS.read_list("市监局、发改委", ("瑞昌", "瑞昌市"))[0] == ["市监局", "发改委"]  # 市 of 市场, no prefix
+    assert unit_prefix("市监局") == ""
+
+
 def test_clean_unit_folds_width_and_spaces():
     assert clean_unit(" 市工商联（总商会）、") == "市工商联(总商会)"
     assert clean_unit("市12345 热线办公室") == "市12345热线办公室"

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from ..vocabulary import DOCUMENT_TYPES, TITLE_ENDINGS
+
 # Words of a question's spoken form that say nothing about its topic (beyond vocabulary.FORM_WORDS).
 SPOKEN_FORM_WORDS = frozenset(
     """
@@ -144,6 +146,8 @@ DOCUMENT_NAMES = (
     "来函",
     "公文",
     "发文",
+    # a plan called by its kind, pointed at ("这个要点是哪个单位发的", "这份清单的文号")
+    *(f"{this}{kind}" for kind in DOCUMENT_TYPES + TITLE_ENDINGS for this in ("这个", "这份", "该", "本")),
 )
 DOC_FACTS: tuple[tuple[str, re.Pattern], ...] = (
     ("drafter", re.compile(r"起草|草拟|拟稿|撰写|谁写的")),

@@ -689,6 +689,8 @@ class QuestionAnalyzer:
                 )
             # "那配合单位呢？" / "什么时候完成？": the same topic, what this question asks
             intent = query.intent if query.intent != Intent.CONTENT or previous is None else previous
+            if intent == Intent.WHO and previous in (Intent.LEAD, Intent.COOPERATE) and not RESPONSIBLE_CUE.search(rest):
+                intent = previous  # "铜川的是谁" after "…谁牵头": who leads there, not every unit
             return replace(
                 query,
                 terms=tuple(context.get("terms", ())),

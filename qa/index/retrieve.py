@@ -531,6 +531,7 @@ class Retriever:
             self.salience.weight(t) >= 1
             for t in query.terms
             if t not in self.background
+            and t not in DOCUMENT_WORDS  # 方案 of "方案的文号" asked of a plan calling itself a 要点: the plan itself
             and t not in expanded
             and not self.bm25.document_frequency(t)
             and not glued(t)

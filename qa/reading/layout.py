@@ -19,6 +19,7 @@ from ..vocabulary import (
     OPEN_CLOSE,
     PREFIX_CHARS,
     TABLE_HEADER_WORDS,
+    UNIT_ENDINGS,
     alternation,
 )
 from .blocks import (
@@ -58,6 +59,10 @@ CONTINUING_END = "、,，“《(（〔—-"
 
 
 CONTINUING_START = "“”、,，。)）〕》;；:："
+# A label's value cut inside a unit's name ("…市房地产市场和产权交易管理" / "中心。完成时限：…"): the next line opens
+# with the name's rest, a unit's ending closed by punctuation, and the line before ends with no ending of its own.
+NAME_REST = re.compile(rf"^[\u4e00-\u9fff]{{0,4}}?(?:{alternation(UNIT_ENDINGS)})[。，,、；;）)]")
+NAME_END = re.compile(rf"(?:{alternation(UNIT_ENDINGS)})$")
 CLOSE_OPEN = frozenset(OPEN_CLOSE.values())
 
 
@@ -261,6 +266,7 @@ def _label_runs_on(line: str, following: str, flow: _Flow) -> bool:
         or following[0] in CONTINUING_START
         or _open_brackets(value) > 0
         or (flow.wrapped and display_width(line) >= 0.8 * flow.width)
+        or ("\u4e00" <= value[-1] <= "\u9fff" and not NAME_END.search(value) and bool(NAME_REST.match(following)))
     )
 
 

@@ -162,17 +162,28 @@ class UnitDirectory:
         """Every canonical unit name the directory knows."""
         return set(self.alias_to_name.values())
 
-    def canonical(self, name: str) -> str:
-        """The canonical form of a unit name (itself when no alias matches)."""
+    def canonical(self, name: str, places: Iterable[str] | None = None) -> str:
+        """The canonical form of a unit name (itself when no alias matches). `places`: the plan's own places,
+        when a plan is read: an alias naming a unit of a prefix's place (发改委 → 盟发改委, 盟 of 锡林郭勒盟) stands
+        for it only in a plan of that place, not in another's (瑞昌's 发改委) nor in one of no place."""
         name = clean_unit(name)
         if name in self.alias_to_name:
-            return self.alias_to_name[name]
+            found = self.alias_to_name[name]
+            return found if places is None or self._of_place(found, name, places) else name
         for prefix, variants in self.prefix_variants.items():
             for variant in variants:
                 if name.startswith(variant) and len(name) > len(variant) + 1:
                     shorter = prefix + name[len(variant) :]
                     return self.alias_to_name.get(shorter, shorter)
         return name
+
+    def _of_place(self, canonical: str, written: str, places: Iterable[str]) -> bool:
+        """Whether a canonical name an alias gives is a unit of a plan of these places: it carries no prefix the
+        directory knows the places of, the name as written carries it too, or one of the places is its."""
+        for prefix, variants in self.prefix_variants.items():
+            if canonical.startswith(prefix) and not written.startswith(prefix):
+                return any(place == prefix or place in variants for place in places)
+        return True
 
     def _carry(self, name: str, prefix: str, places: Iterable[str]) -> str:
         """Give a bare department name the prefix of the list it stands in (发改委 → 盟发改委)."""
@@ -208,7 +219,7 @@ class UnitDirectory:
                 # a unit with a place or name of its own (人行莆田市中支, 水务集团) leaves the list's prefix to the next
                 prefix = unit_prefix(carried) or prefix
                 part = carried
-            name = self.canonical(part)
+            name = self.canonical(part, places)
             if name not in names:
                 names.append(name)
         return names, prefix
