@@ -218,10 +218,16 @@ class Assistant:
     def _known_name(self, name: str) -> str:
         """A name the plans give no task as units.yaml knows it (统计局 → 盟统计局), or as a plan writes it; ''
         when neither does."""
-        canonical = self.units.canonical(name)
+        # units.yaml's names of a prefix's place (盟市场监督管理局) only where a plan of that place is loaded
+        canonical = self.units.canonical(name, self._plan_places)
         if canonical in self.units.canonical_names:
             return canonical
         return name if next(self.clause_texts.holding(name), None) is not None else ""
+
+    @functools.cached_property
+    def _plan_places(self) -> tuple[str, ...]:
+        """Every place the loaded plans are of (锡林郭勒盟, 三亚市 …)."""
+        return tuple(dict.fromkeys(place for plan in self.catalogue for place in plan.places))
 
     @functools.cached_property
     def clause_texts(self) -> JoinedTexts:

@@ -446,6 +446,9 @@ QUESTION_UNIT_NAME_ENDINGS = QUESTION_UNIT_ENDINGS + (
 LONE_UNIT_WORDS = frozenset({"海关", "法院", "税务", "消防", "人行", "央行", "银行", "邮局", "团委", "妇联", "侨办", "台办"})
 # A unit's ending followed by these characters is a verb's first character, not an ending: 优化办 of 优化办理破产,
 # 办税, 办事; 服务处 of 服务处理 (办公 stays an ending's: 政府办公室).
+# A unit's ending word this common in general text (jieba's frequency: 管理局 500, 办公室 4373, 委员会 24831; 税务局
+# 43, 商务局 13) is a common noun: alone it abbreviates no unit whose name it only ends (应急管理局).
+GENERIC_NAME_FREQUENCY = 100
 VERB_AFTER_ENDING = {"办": frozenset("理事税件结法学案成证照电公"), "处": frozenset("理置罚分")}  # 办公厅: the name goes on
 # Words that end as a unit's name does but name none (布局, 举办, 怎么办, 重心).
 NOT_UNIT_WORDS = frozenset(

@@ -77,3 +77,14 @@ def test_another_plans_units_keep_their_own_names(unseen):
         named = {u for c in assistant.clauses for u in c.lead + c.cooperate}
         assert named and not [u for u in named if u.startswith("盟")], (name, sorted(named))
     assert {"发改委", "市监局"} <= {u for c in unseen["ruichang"].clauses for u in c.lead}
+
+
+def test_a_unit_the_plan_lacks_is_said_so_in_its_own_name_never_as_the_shipped_plans_or_anothers(unseen):
+    """Asked of 瑞昌's plan alone: 市场监管局 is no 盟市场监督管理局 (the shipped units.yaml's), and the tail 管理局 of
+    市场监督管理局 is no abbreviation of 应急管理局: the plan lacks the name, and its nearest real units are offered."""
+    ruichang = unseen["ruichang"]
+    for question, name in (("市场监管局牵头哪些工作", "市场监管局"), ("市场监督管理局有哪些任务", "市场监督管理局")):
+        answer = ruichang.ask(question)
+        assert not answer.citations and "盟" not in answer.answer and f"没有名为{name}的单位" in answer.answer, answer
+        assert "市监局" in answer.suggestions[0], answer.suggestions
+    assert ruichang.ask("应急局有哪些任务").subject_units == ("应急管理局",)  # an abbreviation keeps its head

@@ -9,11 +9,12 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from ..index.tokenize import Tokenizer, normalize
 from ..reading.knowledge import Lexicon
-from ..reading.units import clean_unit, is_abbreviation
+from ..reading.units import clean_unit, is_abbreviation, unit_prefix
 from ..records import Intent, Question, replace
 from ..vocabulary import (
     ABBREVIATION_ENDINGS,
     CONTENT_FRAME,
+    GENERIC_NAME_FREQUENCY,
     IN_THE_PLAN,
     DOCUMENT_WORDS,
     FACT_TYPES,
@@ -286,7 +287,7 @@ class QuestionAnalyzer:
                 named = [
                     u
                     for u in self._full_index.candidates(span)
-                    if _ends_like(u, ending) and (span == u or is_abbreviation(span, u))
+                    if _ends_like(u, ending) and (span == u or is_abbreviation(span, u)) and not self._generic_tail(span, u)
                 ]
                 contiguous = [u for u in named if span in u]
                 named = contiguous or named
@@ -294,6 +295,16 @@ class QuestionAnalyzer:
                     found.insert(0, (start, end, tuple(named)))
                     break
         return found
+
+    def _generic_tail(self, span: str, name: str) -> bool:
+        """Whether `span` is only the common noun a unit's name ends with (管理局 of 应急管理局, 市场监督管理局's
+        tail): a word of general use (jieba's frequency), after more than the name's prefix."""
+        if not name.endswith(span) or name == span:
+            return False
+        head = name[: -len(span)]
+        if head in PREFIX_CHARS or unit_prefix(name) == head:
+            return False
+        return self.tokenizer.dictionary.get(span, 0) >= GENERIC_NAME_FREQUENCY
 
     def unknown_units(self, text: str, found: Sequence[Mention]) -> list[Mention]:
         """Where the text names what looks like a unit (税务局, 盟教育局, 海关) but is no unit of the plans."""
