@@ -529,8 +529,14 @@ class Assistant:
     @functools.cached_property
     def examples(self) -> tuple[str, ...]:
         """Questions to show staff: those in terms.yaml that these plans answer, else ones drawn from them."""
-        configured = tuple(q for q in self.lexicon.examples if self.answer(self.analyzer.analyze(q)).found)
+        configured = tuple(q for q in self.lexicon.examples if self._answers_as_asked(q))
         return configured or self.derived_examples
+
+    def _answers_as_asked(self, question: str) -> bool:
+        """Whether the plans answer an example question as it is written: found, its words read as they are, and
+        the units it names theirs (盟质监局牵头哪些工作 shown over 廊坊's plan would name another plan's unit)."""
+        answer = self.answer(self.analyzer.analyze(question))
+        return answer.found and not answer.understood_as and all(u in question for u in answer.subject_units)
 
     @functools.cached_property
     def derived_examples(self) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import PurePath
 
 from .joined import JoinedTexts
-from .reading.documents import entry_issuer
+from .reading.documents import entry_issuer, heading_facts
 from .reading.units import is_abbreviation
 from .records import Clause
 from .vocabulary import (
@@ -365,10 +365,21 @@ class Catalogue:
                     continue
                 plans = tuple(p.id for p in self.plans if _issued_by(span, p, self._issuers_of[p.id]))
                 if plans and len(plans) < len(self.plans):
-                    start = match.start() - length
+                    start = self._joint_issuer(question, match.start() - length, plans)
                     named.append((start, match.end(), plans, ""))
                     break
         return [n for n in named if not _inside(n[0], n[1], found)]
+
+    def _joint_issuer(self, question: str, start: int, plans: tuple[str, ...]) -> int:
+        """Where a joint letter's issuers named together start ("商务厅和武汉海关公告", "湖北省商务厅武汉海关的公告":
+        商务厅 too), given where the last one starts."""
+        joined = start >= 1 and question[start - 1] in "和与及、"
+        before = question[: start - joined]
+        for length in range(min(len(before), 20), 2, -1):
+            span = before[-length:]
+            if HAN_ONLY.fullmatch(span) and all(_issued_by(span, self.by_id[p], self._issuers_of[p]) for p in plans):
+                return start - joined - length
+        return start
 
     def _title_holders(self, word: str) -> frozenset[int]:
         """The plans (by place in self.plans) whose title holds the word, as one of its words or inside it."""
@@ -388,6 +399,9 @@ class Catalogue:
             breaks = list(PHRASE_BREAK.finditer(match.group(1)))
             if breaks:
                 start += breaks[-1].end()
+                # a title holds 的 too ("…人力资源市场体系的实施意见"): past a 的 that leaves the kind alone
+                if match.group(1)[breaks[-1].start()] == "的" and not match.group(1)[breaks[-1].end() :]:
+                    start = match.start() + (breaks[-2].end() if len(breaks) > 1 else 0)
             # a place named before the title's words ("广州金融行动方案") is a name of its own
             start = max([start, *(b for a, b, *_ in found if a <= start < b)])
             phrase = question[start:end]
@@ -411,9 +425,20 @@ class Catalogue:
                     best, plans = len(held), [plan.id]
                 elif len(held) == best:
                     plans.append(plan.id)
+            if len(plans) > 1:  # "省市场监管局控制成本若干措施": the issuer named before the title's words tells them apart
+                issued = [p for p in plans if self._opens_with_issuer(phrase, p)]
+                plans = issued or plans
             if plans and not _inside(start, end, found):
                 named.append((start, end, tuple(plans), "文件"))
         return named
+
+    def _opens_with_issuer(self, phrase: str, plan_id: str) -> bool:
+        """Whether a phrase naming a title opens with the plan's issuer, as staff write it (省市场监管局…)."""
+        return any(
+            _issued_by(phrase[:length], self.by_id[plan_id], self._issuers_of[plan_id])
+            for length in range(3, min(len(phrase), 20) + 1)
+            if phrase[length - 1] in self._issuer_endings
+        )
 
 
 def _province_before(question: str, start: int, found: list) -> int:
@@ -505,6 +530,10 @@ def _read_plan(plan_id: str, clauses: Sequence[Clause]) -> Plan:
     if not date:
         date = next((m.group(0) for c in letter if (m := DATE.search(squeeze(c.text)))), "")
     number = next((squeeze(c.text) for c in letter if c.title == "文号"), "")
+    if not (issuers and date and number):  # an entry heading standing as the title, no cover letter
+        heading_issuers, heading_date, heading_number = heading_facts([c.text for c in front])
+        issuers = issuers or list(heading_issuers)
+        date, number = date or heading_date, number or heading_number
     own: list[str] = []
     for name in [title, *issuers]:
         for stem, ending in places_in(name):

@@ -83,7 +83,7 @@ UNIT_ENDINGS = DEPARTMENT_ENDINGS + OWN_NAME_ENDINGS + (
 # ("市贸促会等市级相关部门", "市政府督查室等").
 NAMED_BEFORE_ETC = UNIT_ENDINGS
 # Endings an issuing body's line has (锡林郭勒盟工商行政管理局, 三亚市人民政府办公室).
-ISSUER_ENDINGS = ("局", "办公室", "政府", "委员会", "厅", "委", "办", "院", "中心", "公司", "部")
+ISSUER_ENDINGS = ("局", "办公室", "政府", "委员会", "厅", "委", "办", "院", "中心", "公司", "部", "海关")
 # Endings staff keep when they abbreviate a unit (资规局, 中院, 市场监管局).
 ABBREVIATION_ENDINGS = ("局", "委", "院", "厅", "海关", "中心", "政府", "办")
 # Endings of a unit named in a question but not in the plans (盟教育局牵头哪些工作).
@@ -114,8 +114,10 @@ PLACE_BODIES = ("政府", "法院", "检察院", "党委")
 # Zones a unit can be named after, which then keeps its own name (崖州湾科技城管理局, 广元国际铁路港管委会).
 ZONE_WORDS = (
     "科技城", "产业园", "工业园", "科技园", "园区", "新区", "开发区", "高新区", "保税区", "自贸区", "示范区",
-    "合作区", "铁路港", "空港", "港区",
+    "合作区", "铁路港", "空港", "港区", "功能区",
 )
+# The issuing office's own bodies (机关纪委, 机关党委; not 机关事务管理局, a department): a list's prefix is never theirs.
+OWN_BODY_OPENINGS = ("机关纪委", "机关党委", "机关工会")
 # Provinces: a name opening with one keeps its own place (广东银保监局, 山西证监局, 贵州电网公司).
 PROVINCES = (
     "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽",
@@ -247,7 +249,7 @@ LEAD_CUES = ("牵头", "主导", "主抓", "带头", "领头", "挑头", "打头
 COLLOQUIAL_ROLE_WORDS = ("领头", "挑头", "打头", "挂帅", "抓总", "主抓", "打下手", "按职责分工", "分工负责")
 COOPERATE_CUES = ("配合", "协助", "协办", "辅助", "帮忙", "打下手", "按职责分工", "分工负责")
 # Follow-ups open with these ("那配合单位呢？", "还有呢").
-FOLLOW_UP_OPENINGS = ("那", "那么", "还有", "另外", "再问", "以及", "那个", "换成", "如果是")
+FOLLOW_UP_OPENINGS = ("那", "那么", "还有", "另外", "再问", "以及", "那个", "换成", "如果是", "其中")
 # Characters jieba glues to a neighbour into a word of no topic when the plans never use it: a preposition
 # before its object ("按市分工" → 按市, "由省负责" → 由省) and a verb's complement after it ("压到几天" → 压到).
 GLUED_OPENINGS = "按由从对向在于以将把被给经"
@@ -321,6 +323,7 @@ FACT_PATTERNS = {
     "date": re.compile(
         r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?(?:前|底|以前)?|\d{1,2}\s*月\s*\d{1,2}\s*日前?"
         r"|\d{4}\s*年底?|\d+\s*个?(?:工作日|日|天|月)内"
+        r"|(?<![\d年])\d{1,2}\s*月(?:底|末|中旬|上旬|下旬)前?"  # "9 月底前", the year the plan's
     ),
     "number": re.compile(r"\d+(?:\.\d+)?\s*(?:%|件|个|家|项|场|次|所|名|万|亿|倍|户|小时|平方米|公里)"),
     "phone": re.compile(r"\d{5,}"),
@@ -402,7 +405,7 @@ ARTICLE_MARKERS = ("条",)
 ANNEX_OPENINGS = ("附件", "附表")
 # What a plan's title can end with beyond DOCUMENT_TYPES ("创优营商环境对标提升举措（2023 版）",
 # "贵州省2023年度优化营商环境重点任务清单").
-TITLE_ENDINGS = ("举措", "清单")
+TITLE_ENDINGS = ("举措", "清单", "公告")
 # Words a task-division table's header row is made of ("序号 重点任务 主要内容 牵头部门 责任单位").
 TABLE_HEADER_WORDS = (
     "序号",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 
 from qa.reading.documents import document_starts, entry_issuer, entry_title, split_documents
 from qa.reading.sources import SourceText
@@ -117,3 +118,48 @@ def test_a_plan_called_by_its_kind_is_the_document(tmp_path):
         assert assistant.ask(question).answer.startswith("发文单位：乙市人民政府办公室"), question
     for question in ("方案的文号", "这份文件的文号是多少"):
         assert "乙政办发〔2023〕10" in assistant.ask(question).answer, question
+
+
+ENTRY_HEADINGS = ROOT / "tests" / "data" / "entry_headings"  # a made-up compilation file of four documents
+
+
+def test_an_entry_heading_standing_as_the_title_gives_the_documents_facts():
+    """"1. 甲省人民政府办公厅关于加快建设…的实施意见（2023 年5 月17 日）" / "甲政办发〔2023〕15 号", with no cover letter
+    (as hubei.txt's first two documents): the issuers before 关于, the date in brackets, the number after it."""
+    from qa.reading.documents import heading_facts
+
+    assert heading_facts(["1. 甲省人民政府办公厅关于加快建设高质量人力资源市场", "体系的实施意见（2023 年5 月17 日）",
+                          "甲政办发〔2023〕15 号", "各市、州、县人民政府："]) == (
+        ("甲省人民政府办公厅",), "2023年5月17日", "甲政办发〔2023〕15号")
+    assert heading_facts(["2. 湖北省商务厅武汉海关关于进一步提升", "…的公告（2023 年2 月24 日）"])[0] == ("湖北省商务厅", "武汉海关")
+    assert heading_facts(["为深入实施就业优先战略，到2025 年…"]) == ((), "", "")
+
+
+@pytest.fixture(scope="module")
+def entries():
+    from qa import Assistant, StateStore
+
+    return Assistant.from_folder(ENTRY_HEADINGS, store=StateStore(":memory:"), knowledge=ROOT / "corpus")
+
+
+def test_each_documents_facts_and_names_in_a_compilation_file(entries):
+    plans = {p.id: p for p in entries.catalogue}
+    assert (plans["jia-1"].issuer, plans["jia-1"].date, plans["jia-1"].number) == (
+        "甲省人民政府办公厅", "2023年5月17日", "甲政办发〔2023〕15号")
+    assert plans["jia-2"].issuer == "甲省商务厅、乙海关"
+    asked = {
+        "甲政办发〔2023〕15号是什么时候印发的": ("jia-1", "2023年5月17日"),
+        "商务厅和乙海关公告是什么时候发布的": ("jia-2", "2023年2月24日"),  # two issuers joined, a 公告
+        "甲省商务厅乙海关的公告是谁发的": ("jia-2", "甲省商务厅、乙海关"),
+        "省政府办公厅人力资源市场体系的意见里职业技能培训谁负责": ("jia-1", "省人社厅"),  # a title holding 的
+        "省市场监管局控制成本若干措施里一照多址谁负责": ("jia-3", "注册处"),  # the issuer tells two titles apart
+    }
+    for question, (plan, said) in asked.items():
+        answer = entries.ask(question)
+        assert answer.plans == (plan,) and said in answer.answer, (question, answer.plans, answer.answer)
+
+
+def test_a_follow_up_opening_with_among_them_keeps_the_document(entries):
+    entries.ask("甲省商务厅乙海关的公告是谁发的", "among")
+    answer = entries.ask("其中出口退税有什么措施", "among")
+    assert answer.plans == ("jia-2",) and "出口退税" in answer.citations[0].text

@@ -187,6 +187,18 @@ def test_a_frame_asking_how_or_where_is_no_topic(analyze, question, terms):
     assert analyze(question).terms == terms
 
 
+def test_which_division_asks_which_units(analyze):
+    assert analyze("反垄断那块是哪几个处负责的").intent == "who"
+    assert analyze("哪个厅牵头").intent == "lead"
+
+
+def test_a_deadline_of_a_month_in_the_plans_year_is_a_date():
+    from qa.vocabulary import FACT_PATTERNS
+
+    assert FACT_PATTERNS["date"].search("各项工作措施在9 月底前全面落地").group(0) == "9 月底前"
+    assert FACT_PATTERNS["date"].search("2023年9月底前完成").group(0).startswith("2023年9月")  # the year's form first
+
+
 def test_which_clauses_a_unit_has_are_its_tasks_and_how_many_units_is_no_statistic(analyze):
     assert analyze("住建那边涉及哪几条").intent == "unit_tasks"
     query = analyze("小微企业那条的配合单位一共有多少家")

@@ -30,6 +30,14 @@ def test_an_alias_of_a_prefixs_place_stands_for_it_only_in_a_plan_of_that_place(
     assert unit_prefix("市监局") == ""
 
 
+def test_the_offices_own_bodies_zones_and_a_lists_generic_tail_take_no_prefix():
+    plain = UnitDirectory()
+    assert plain.read_list("省知识产权局、机关纪委")[0] == ["省知识产权局", "机关纪委"]  # not 省机关纪委
+    assert plain.read_list("机关纪委、督审处、机关党委等处室")[0] == ["机关纪委", "督审处", "机关党委"]  # 等处室: no unit
+    assert plain.read_list("市人社局、各县市区人民政府、功能区管委会")[0] == ["市人社局", "各县市区人民政府", "功能区管委会"]
+    assert plain.read_list("市财政局、机关事务管理局")[0] == ["市财政局", "市机关事务管理局"]  # a department
+
+
 def test_clean_unit_folds_width_and_spaces():
     assert clean_unit(" 市工商联（总商会）、") == "市工商联(总商会)"
     assert clean_unit("市12345 热线办公室") == "市12345热线办公室"

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from ..index.retrieve import Retriever, holds_fact, index_text
+from ..reading.documents import heading_facts
 from ..reading.names import ShortNames
 from ..reading.units import UnitDirectory, is_abbreviation, is_group, unit_prefix
 from ..records import Answer, Clause, Hit, Intent, Question, replace
@@ -418,7 +419,12 @@ class DocumentAnswerer:
             match = ISSUED_BY.search(clause.text.strip())
             if match:
                 return f"发文单位：{match.group(1).strip()}。", clause
-        return None
+        issuers, _, _ = self._heading_facts(doc)
+        return (f"发文单位：{'、'.join(issuers)}。", self.front[doc][0]) if issuers else None
+
+    def _heading_facts(self, doc: str) -> tuple[tuple[str, ...], str, str]:
+        """What the document's entry heading states when it stands as its title (no cover letter)."""
+        return heading_facts([c.text for c in self.front[doc] if c.kind in ("letter", "preamble", "title")])
 
     def _date(self, doc: str, query: Question) -> tuple[str, Clause] | None:
         """When the plan was issued: the letter's date line, or a date in its heading."""
@@ -429,7 +435,8 @@ class DocumentAnswerer:
             match = FACT_PATTERNS["date"].search(clause.text)
             if clause.kind == "letter" and match:
                 return f"印发日期：{match.group(0)}。", clause
-        return None
+        _, date, _ = self._heading_facts(doc)
+        return (f"印发日期：{date}。", self.front[doc][0]) if date else None
 
     def _recipients(self, doc: str, query: Question) -> tuple[str, Clause] | None:
         """Whom the plan was sent to: the letter's addressees."""

@@ -128,6 +128,7 @@ HOLDS = {
     ),
     "date": re.compile(
         r"\d{4}\s*年(?:\s*\d{1,2}\s*月)?|\d{1,2}\s*月\s*\d{1,2}\s*日|\d+\s*个?(?:工作日|日|天)内"
+        r"|(?<![\d年])\d{1,2}\s*月(?:底|末|中旬|上旬|下旬)前?"  # "9 月底前": the plan's year
     ),
     "law": re.compile(r"第[一二三四五六七八九十百\d]+条"),
     "location": re.compile(r"地址[:：]"),

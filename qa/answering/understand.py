@@ -42,7 +42,7 @@ from .sets import Member
 UNIT_WORD = alternation(UNIT_WORDS)
 # "谁", "哪个部门", "什么单位", "责任单位", "配合处室", "归谁管", "由哪": the question asks for units.
 WHO_CUE = re.compile(
-    rf"谁|哪(?:个|些|家|几个|一个|几家)?(?:{UNIT_WORD}|局|委|办|家)|什么(?:{UNIT_WORD})"
+    rf"谁|哪(?:个|些|家|几个|一个|几家)?(?:{UNIT_WORD}|局|委|办|家|处|厅|科)|什么(?:{UNIT_WORD})"
     rf"|(?:责任|负责|牵头|配合|主管|承办)(?:{UNIT_WORD})|归.{{0,4}}管|由哪|找哪|哪几家"
 )
 # Where a question's frame starts after its topic (…增质效 归哪个单位管): the topic's last word is cut apart from
@@ -51,7 +51,7 @@ FRAME_CUT = re.compile(r"(?<=[\u4e00-\u9fff])(?=(?:归|由|是|找)(?:谁|哪)|�
 # A question's pieces, and what a piece that asks holds (the role a context piece names is not asked)
 PIECE_BREAK = re.compile(r"[，,。；;！!？?]")
 ASKING_WORD = re.compile(r"谁|哪|什么|啥|几|多少|吗|呢")
-ASKS_UNITS = re.compile(rf"哪(?:个|些|家|几个)?(?:{UNIT_WORD})|谁|哪几?家(?!企业|公司|银行|机构)")  # "which units", not "which tasks"
+ASKS_UNITS = re.compile(rf"哪(?:个|些|家|几个)?(?:{UNIT_WORD}|处(?!理)|厅|科(?!技))|谁|哪几?家(?!企业|公司|银行|机构)")  # "which units", not "which tasks"
 RESPONSIBLE_CUE = re.compile(r"负责|责任|主管|管")
 # "哪些工作", "负责什么", "涉及", "分工": the question asks for a unit's tasks.
 TASK_CUE = re.compile(

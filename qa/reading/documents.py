@@ -11,6 +11,7 @@ blank), so clause ids and line references stay those of the file.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ..vocabulary import DOCUMENT_TYPES, ENTRY_WORDS, TITLE_ENDINGS, alternation
@@ -143,3 +144,40 @@ def split_documents(source: SourceText) -> list[Document]:
         heading = "".join(line.strip() for line in source.lines[a : last + 1] if not PAGE_LINE.match(line))
         documents.append(Document(replace(source, lines=blank[:a] + source.lines[a:b] + blank[b:]), heading))
     return documents
+
+
+# A compilation's entry heading standing as a document's own title, with no cover letter ("1. 湖北省人民政府办公厅
+# 关于加快建设…的实施意见（2023 年5 月17 日）" / "鄂政办发〔2023〕15 号"): its date in brackets, its number alone on
+# the line after it.
+HEADING_DATE = re.compile(r"[（(]((?:19|20)\d\d年\d{1,2}月\d{1,2}日)[)）]")
+NUMBER_LINE = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[(（]\d{4}[〕\])）]\d+号")
+HEADING_PARAGRAPHS = 4  # the heading's lines and the number's, at the front
+OFFICE_OF = ("办公", "委员会")  # 人民政府 / 办公厅: one body's name goes on
+
+
+def heading_facts(front: Sequence[str]) -> tuple[tuple[str, ...], str, str]:
+    """(issuers, date, number) a document's entry heading states when it stands as its title (see HEADING_DATE):
+    the bodies named before 关于 (湖北省商务厅武汉海关 → 湖北省商务厅, 武汉海关), the date in the heading's brackets,
+    the number on a line of its own; empty where the heading says nothing of it. `front`: the texts of the
+    document's first paragraphs."""
+    from .structure import ORG_END
+
+    texts = ["".join(t.split()) for t in front[:HEADING_PARAGRAPHS]]
+    if not texts:
+        return (), "", ""
+    opening = ENTRY_NUMBER.sub("", texts[0])
+    named = opening.split("关于", 1)[0] if "关于" in opening else ""
+    issuers: tuple[str, ...] = ()
+    if 4 <= len(named) <= 30 and ORG_END.search(named):
+        cut = next(
+            (
+                i
+                for i in range(4, len(named) - 2)
+                if ORG_END.search(named[:i]) and ORG_END.search(named[i:]) and not named[i:].startswith(OFFICE_OF)
+            ),
+            None,
+        )
+        issuers = (named[:cut], named[cut:]) if cut else (named,)
+    dated = HEADING_DATE.search("".join(texts[:2]))
+    number = next((t for t in texts[1:] if NUMBER_LINE.fullmatch(t)), "")
+    return issuers, dated.group(1) if dated else "", number

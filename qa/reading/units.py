@@ -12,6 +12,7 @@ from ..vocabulary import (
     GROUP_ENDINGS,
     GROUP_OPENINGS,
     LEVEL_WORDS,
+    OWN_BODY_OPENINGS,
     LIST_SEPARATORS,
     NAMED_BEFORE_ETC,
     NATIONAL_OPENINGS,
@@ -44,12 +45,12 @@ JOINER = re.compile(rf"(?:{alternation(UNIT_JOINERS)})(?!其)")
 # "A、B等相关单位": the named units, then the group they belong to.
 ETC = re.compile(rf"^(?P<named>.+?(?:{alternation(NAMED_BEFORE_ETC)}))等(?P<group>.*)$")
 # Words a list names no unit by ("A、B等部门": the units are A and B; "各级党委和政府" is one).
-GENERIC_WORDS = frozenset({"部门", "单位", "机构", "有关单位", "政府", "人民政府"})
+GENERIC_WORDS = frozenset({"部门", "单位", "机构", "有关单位", "政府", "人民政府", "处室", "科室"})
 # "人行莆田市中支等单位", "A等部门": a list closed by 等 and a generic word names only the units before it.
 ETC_GENERIC = re.compile(rf"等(?:{alternation(GENERIC_WORDS)})$")
 # A unit named after a place or zone of its own: 南沙区政府, 育才生态区管理委员会, 崖州湾科技城管理局.
 PLACED_NAME = re.compile(rf"^(?P<place>[\u4e00-\u9fff]{{2,}}?)(?P<rest>(?:{alternation(PLACE_ENDINGS)}).+)$")
-ZONED_NAME = re.compile(rf"^.+?(?:{alternation(ZONE_WORDS)})")
+ZONED_NAME = re.compile(rf"^.*?(?:{alternation(ZONE_WORDS)})")  # 功能区管委会 too: a zone's body is no department
 # "南沙、天河区政府": bare place names before a placed unit.
 BARE_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 PLACE_BODY_END = unit_ending_pattern(PLACE_BODIES)
@@ -187,7 +188,7 @@ class UnitDirectory:
 
     def _carry(self, name: str, prefix: str, places: Iterable[str]) -> str:
         """Give a bare department name the prefix of the list it stands in (发改委 → 盟发改委)."""
-        if not prefix or unit_prefix(name) or is_group(name) or name.startswith(LEVEL_WORDS):
+        if not prefix or unit_prefix(name) or is_group(name) or name.startswith(LEVEL_WORDS + OWN_BODY_OPENINGS):
             return name
         if prefix + name in self.alias_to_name:
             return prefix + name
