@@ -471,6 +471,8 @@ class Assistant:
         several plans hold, each plan's own answer (its units, its clause), the conversation's plan first, then
         by match. (answer() alone gives the best plan's, as the next questions under an answer are checked.)"""
         result = self.answer(query)
+        if result.intent == Intent.UNIT_TASKS and result.found and len(self.catalogue) > 1:
+            return self._tasks_by_plan(result)
         if (
             len(self.catalogue) < 2
             or not result.found
@@ -525,6 +527,20 @@ class Assistant:
             citations=tuple(dict.fromkeys([*(a.citations[0] for _, a in sections), *lead.citations[1:]])),
             plans=tuple(p for p, _ in sections),
         )
+
+    def _tasks_by_plan(self, result: Answer) -> Answer:
+        """A unit's tasks found in several plans (市监局 of 克拉玛依's, 铜川's …): each plan's under its short title,
+        with its own unit's name, so that no plan's tasks read as another's."""
+        plans = list(dict.fromkeys(self.catalogue.plan_of(c) for c in result.citations))
+        if len(plans) < 2:
+            return result
+        role = result.subject_role or "any"
+        sections = []
+        for plan in plans:
+            clauses = [c for c in result.citations if self.catalogue.plan_of(c) == plan]
+            named = [u for u in result.subject_units if any(u in c.lead or u in c.cooperate for c in clauses)]
+            sections.append((self.catalogue.by_id[plan].short, compose.tasks_reply(named or result.subject_units, role, clauses, 0)))
+        return replace(result, answer=compose.several_reply(sections), plans=tuple(plans))
 
     @functools.cached_property
     def examples(self) -> tuple[str, ...]:

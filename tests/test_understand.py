@@ -187,6 +187,11 @@ def test_a_frame_asking_how_or_where_is_no_topic(analyze, question, terms):
     assert analyze(question).terms == terms
 
 
+def test_a_task_whose_name_holds_a_documents_part_asked_who_is_a_task(analyze):
+    assert analyze("基层政务公开事项目录归谁管").document == ""  # 目录 of the task's name, not the plan's parts
+    assert analyze("这个方案的目录").document == "parts"
+
+
 def test_which_division_asks_which_units(analyze):
     assert analyze("反垄断那块是哪几个处负责的").intent == "who"
     assert analyze("哪个厅牵头").intent == "lead"
@@ -196,6 +201,7 @@ def test_a_deadline_of_a_month_in_the_plans_year_is_a_date():
     from qa.vocabulary import FACT_PATTERNS
 
     assert FACT_PATTERNS["date"].search("各项工作措施在9 月底前全面落地").group(0) == "9 月底前"
+    assert FACT_PATTERNS["date"].search("（责任单位：市政务局；完成时限：年底前）").group(0) == "年底前"
     assert FACT_PATTERNS["date"].search("2023年9月底前完成").group(0).startswith("2023年9月")  # the year's form first
 
 

@@ -291,6 +291,10 @@ class QuestionAnalyzer:
                 ]
                 contiguous = [u for u in named if span in u]
                 named = contiguous or named
+                if len(named) > 2:  # 市监局 of 市场监管局, not of 市地方金融监管局: an abbreviation keeps a name's head
+                    named = [u for u in named if u[len(unit_prefix(u)) :].startswith(span[0])] or named
+                if len(named) > 2 and span[0] in PREFIX_CHARS:  # ... and the 市 units' (市市场监管局), not 省/区 ones
+                    named = [u for u in named if unit_prefix(u) == span[0]] or named
                 if 0 < len(named) <= 2:
                     found.insert(0, (start, end, tuple(named)))
                     break
@@ -586,6 +590,8 @@ class QuestionAnalyzer:
         kind, cue_text = next(
             ((name, m.group(0)) for name, cue in DOC_FACTS if (m := cue.search(rest))), ("", "")
         )
+        if kind in ("parts", "goals") and WHO_CUE.search(rest):
+            kind = ""  # "基层政务公开事项目录归谁管": who does a task, whatever its words (目录 of its name)
         # a word the cue itself spans ("哪天发" → 天发) is part of what is asked, not a topic
         if kind and all(about_document(t) or t in cue_text for t in terms):
             return kind

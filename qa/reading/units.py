@@ -110,6 +110,10 @@ def split_outside(text: str, separators: re.Pattern) -> list[str]:
     return pieces
 
 
+# A place alone after 及 ("市直相关单位及娄星区"): its government, one more unit.
+LONE_PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:区|县|旗)")
+
+
 def split_joined(piece: str) -> list[str]:
     """A piece split at 和/及 where both sides look like units ('市级相关部门及各区县' → 2; 住房和城乡建设局 → 1)."""
     for match in JOINER.finditer(piece):
@@ -119,7 +123,7 @@ def split_joined(piece: str) -> list[str]:
         head = ETC.match(left)
         if looks_like_unit(clean_unit(head["group"] if head and head["group"] else left)):
             rest = split_joined(right)
-            if looks_like_unit(clean_unit(rest[0])):
+            if looks_like_unit(clean_unit(rest[0])) or LONE_PLACE.fullmatch(clean_unit(rest[0])):
                 return [left, *rest]
     return [piece]
 
