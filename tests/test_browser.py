@@ -1103,3 +1103,15 @@ def test_the_plan_picker_is_remembered_and_sent_and_each_plan_answers_in_its_own
     assert page.locator("#plan-picker").input_value() == "plan"
     context.close()
     watch.check()
+
+
+def test_a_units_tasks_in_two_plans_are_listed_under_each_plans_title(browser, both_server):
+    context, page, watch = open_page(browser, both_server, DESKTOP)
+    page.goto("/")
+    card = ask(page, "市场监督管理局牵头哪些工作")
+    titles = card.locator(".task-section .section-title").all_inner_texts()
+    assert titles and all(t.startswith(("【锡林郭勒盟】", "【三亚市】")) for t in titles), titles
+    assert any(t.startswith("【三亚市】") for t in titles) and any(t.startswith("【锡林郭勒盟】") for t in titles)
+    expect(card.locator(".plan-part")).to_have_count(0)  # no per-plan units block: the lists say whose tasks
+    context.close()
+    watch.check()

@@ -967,3 +967,16 @@ def test_a_reply_of_many_plans_names_every_plan_and_links_to_the_rest():
     assert len(reply.encode("utf-8")) <= 2048
     assert all(f"第{n}市" in reply.splitlines()[0] for n in range(12))  # every plan named in the first line
     assert "完整内容请在网页查看：https://qa.example.org/" in reply.splitlines()[-1]
+
+
+def test_a_units_tasks_in_several_plans_are_headed_by_each_plan_on_the_phone():
+    from qa.records import Answer, Clause, Intent
+
+    tasks = [Clause(f"c{n}", doc, "x.txt", f"一、{n}", title, "…", "paragraph", lead=("市税务局",))
+             for n, (doc, title) in enumerate([("甲市要点", "优化外资外贸服务"), ("乙市方案", "优化留抵退税"),
+                                               ("乙市方案", "免征车辆购置税")])]
+    answer = Answer("3个方案都涉及这个问题，分别是：甲市、乙市。", True, Intent.UNIT_TASKS, citations=tuple(tasks),
+                    plans=("jia", "yi"), subject_units=("市税务局",), subject_role="lead")
+    text = PhoneReply(lambda clause: "", shorts={"jia": "甲市", "yi": "乙市"}.get).text(answer)
+    assert text.splitlines()[1:] == ["【甲市】", "· 一、0“优化外资外贸服务”", "【乙市】", "· 一、1“优化留抵退税”",
+                                     "· 一、2“免征车辆购置税”"]

@@ -90,7 +90,15 @@ class PhoneReply:
             return [line for line in answer.answer.splitlines() if line.strip()] or [answer.answer]
         if answer.intent in LIST_INTENTS:
             head = answer.answer.splitlines()[0] if answer.answer else ""
-            return [head, *(self.item(c, "· ") for c in answer.citations)]
+            if len(answer.plans) < 2:
+                return [head, *(self.item(c, "· ") for c in answer.citations)]
+            # a unit's tasks in several plans, in the plans' order: each plan's first task under its short title
+            shorts, doc, items = iter(answer.plans), None, []
+            for clause in answer.citations:
+                opens = clause.doc != doc
+                doc = clause.doc
+                items.append(self.item(clause, f"【{self.shorts(next(shorts, ''))}】\n· " if opens else "· "))
+            return [head, *items]
         if self.of_several(answer):
             return self.several(answer)
         best, related = answer.citations[0], list(answer.related or answer.citations[1:])

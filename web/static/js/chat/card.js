@@ -139,11 +139,17 @@ function subjectRoles(citation, subject) {
     .join("，");
 }
 
-function taskList(citations, subject, withRoles) {
+// A plan's short title by its id, when several plans answer (a unit's tasks in each): its tasks headed by it.
+function planShorts(response) {
+  const plans = response.plans || [];
+  return plans.length > 1 ? new Map(plans.map((p) => [p.id, p.short])) : null;
+}
+
+function taskList(citations, subject, withRoles, shorts = null) {
   const block = el("div", "task-sections");
   const bySection = new Map();
   for (const citation of citations) {
-    const name = sectionOf(citation);
+    const name = shorts ? `【${shorts.get(citation.plan) || ""}】${sectionOf(citation)}` : sectionOf(citation);
     if (!bySection.has(name)) bySection.set(name, []);
     bySection.get(name).push(citation);
   }
@@ -196,7 +202,7 @@ function tasksAnswer(response) {
       sub.append(el("span", "count", `${mine.length} 项`));
       direct.append(sub);
     }
-    direct.append(taskList(mine, subject));
+    direct.append(taskList(mine, subject, false, planShorts(response)));
   }
   for (const unit of subject) {
     direct.append(link(unitUrl(unit), "more-link", `${unit}的分工页（牵头、配合全部任务）→`));

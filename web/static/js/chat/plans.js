@@ -42,7 +42,8 @@ function unitsLine(label, units) {
 // Each plan's section of an answer several plans give: its short title, its own units by role, its clause.
 export function plansBlock(response) {
   const plans = response.plans || [];
-  if (plans.length < 2) return null;
+  // a unit's tasks in several plans are listed under each plan's title in the card itself
+  if (plans.length < 2 || response.intent === "unit_tasks") return null;
   const block = el("section", "plans-block");
   block.setAttribute("aria-label", "各方案的回答");
   block.append(el("p", "plans-head", `${plans.length} 个方案都涉及这个问题：`));
