@@ -46,7 +46,7 @@ from .joined import JoinedTexts
 from .plans import Catalogue, Plan, Scope
 from .records import Answer, Clause, Hit, Intent, Question, replace
 from .state import StateStore
-from .vocabulary import ABBREVIATION_ENDINGS, ORDINAL_PLAN, ordinal_number
+from .vocabulary import ABBREVIATION_ENDINGS, ORDINAL_PLAN, QUESTION_UNIT_NAME_ENDINGS, ordinal_number
 
 __all__ = ["Assistant"]
 # Intents whose answer is one clause's: with several plans loaded, each plan that holds the topic answers too.
@@ -207,7 +207,8 @@ class Assistant:
             # the clauses in their order, apart: a set's order (the hash seed) changed how numbers were heard
             plan_chars="\n".join(dict.fromkeys(c.text for c in self.clauses)),
             protected=set(surfaces) | set(unit_stems(surfaces)),
-            unit_endings=ABBREVIATION_ENDINGS,
+            # a name ending so is a unit's (人民银行锡盟中心支行), never a slip to mend (支行 → 执行)
+            unit_endings=tuple(dict.fromkeys(ABBREVIATION_ENDINGS + QUESTION_UNIT_NAME_ENDINGS)),
             # a name heard like one of the plans' units is read as it; a rename's names are real agencies
             unit_names=[name for name in surfaces if name not in self._renamed_surfaces],
             not_units=self._renamed_names,

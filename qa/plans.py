@@ -97,12 +97,15 @@ OF_DOCUMENT = re.compile(r"任务|工作|内容|要求|目标|措施|主要|重�
 QUOTED_TITLE = re.compile(r"《([^》]{4,60})》")
 # The words that frame a plan's name in a question: "按X这个文件，", "在X的方案中，", "X方案里": they only name it.
 FRAME = re.compile(
-    rf"(?:的|这个|这份|那个|那份|该|这一)*(?P<doc>{DOCUMENT})?(?P<where>里面|里头|里|中|内|上)?(?P<comma>[，,、：:])?"
+    rf"(?:的|这个|这份|那个|那份|该|这一)*(?P<doc>{DOCUMENT})?(?P<where>里面|里头|里|中(?![心支级央])|内|上)?(?P<comma>[，,、：:])?"
 )
 FRAME_OPENINGS = ("根据", "按照", "按", "在", "据", "从", "照")
 EMPTY_BRACKETS = re.compile(r"[(（]\s*[)）]")
 # A title's own year: "2023年", "（2023版）".
 TITLE_YEAR = re.compile(r"((?:19|20)\d\d)\s*(?:年|版)")
+
+
+HEADING_FRONT = 12  # the first paragraphs of a plan its entry heading and number stand among
 
 
 @dataclass(frozen=True)
@@ -419,8 +422,9 @@ class Catalogue:
                     continue
                 # the kind of document asked is the plan's (…规划 of "自治区的市场监管规划" is the plan a 实施方案
                 # carries out, not the 实施方案 itself); 文件 is any
-                if kind != "文件" and not TITLE_TAIL.sub("", squeeze(plan.title)).endswith(kind):
-                    continue
+                written = squeeze(plan.title)
+                if kind != "文件" and not TITLE_TAIL.sub("", written).endswith(kind) and not written.endswith(kind + "）"):
+                    continue  # (…（征求意见稿）: the draft is the kind too)
                 if len(held) > best:
                     best, plans = len(held), [plan.id]
                 elif len(held) == best:
@@ -531,7 +535,9 @@ def _read_plan(plan_id: str, clauses: Sequence[Clause]) -> Plan:
         date = next((m.group(0) for c in letter if (m := DATE.search(squeeze(c.text)))), "")
     number = next((squeeze(c.text) for c in letter if c.title == "文号"), "")
     if not (issuers and date and number):  # an entry heading standing as the title, no cover letter
-        heading_issuers, heading_date, heading_number = heading_facts([c.text for c in front])
+        heading_issuers, heading_date, heading_number = heading_facts(
+            [c.text for c in clauses if c.kind in ("title", "letter", "preamble")][:HEADING_FRONT]
+        )
         issuers = issuers or list(heading_issuers)
         date, number = date or heading_date, number or heading_number
     own: list[str] = []

@@ -406,7 +406,7 @@ ARTICLE_MARKERS = ("条",)
 ANNEX_OPENINGS = ("附件", "附表")
 # What a plan's title can end with beyond DOCUMENT_TYPES ("创优营商环境对标提升举措（2023 版）",
 # "贵州省2023年度优化营商环境重点任务清单").
-TITLE_ENDINGS = ("举措", "清单", "公告")
+TITLE_ENDINGS = ("举措", "清单", "公告", "征求意见稿")
 # Words a task-division table's header row is made of ("序号 重点任务 主要内容 牵头部门 责任单位").
 TABLE_HEADER_WORDS = (
     "序号",

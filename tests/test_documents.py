@@ -163,3 +163,10 @@ def test_a_follow_up_opening_with_among_them_keeps_the_document(entries):
     entries.ask("甲省商务厅乙海关的公告是谁发的", "among")
     answer = entries.ask("其中出口退税有什么措施", "among")
     assert answer.plans == ("jia-2",) and "出口退税" in answer.citations[0].text
+
+
+def test_a_notice_of_two_documents_is_titled_by_the_first_and_a_headings_title_clause_gives_its_facts():
+    from qa.reading.documents import entry_title
+
+    assert entry_title("2. 浙江省知识产权局等关于印发《关于推进专利公开实施的指导意见》《浙江省专利公开实施办法（试行）》"
+                       "的通知（2023 年6 月27 日）") == "关于推进专利公开实施的指导意见"

@@ -244,6 +244,17 @@ def test_a_joint_letter_is_issued_by_every_body_that_signs_it(twelve):
     assert twelve.ask("克拉玛依的方案是谁印发的").answer.startswith("发文单位：克拉玛依市人民政府办公室。")
 
 
+def test_a_draft_is_named_as_staff_call_it():
+    """"…的征求意见稿里": the plan whose title ends （征求意见稿） (the draft is a kind of document too)."""
+    from qa.plans import Catalogue
+    from qa.records import Clause
+
+    issued = [("打造营商环境最优市赋能高质量发展实施意见（征求意见稿）", "杭州市发改委"), ("优化营商环境方案", "台州市人民政府")]
+    catalogue = Catalogue([Clause(f"a-{n}", doc, "汇编.txt", "", "发文单位", issuer, "letter")
+                           for n, (doc, issuer) in enumerate(issued)])
+    assert catalogue.scope_of("杭州市发改委的征求意见稿里外摆谁牵头").plans == (catalogue.plans[0].id,)
+
+
 def test_an_issuers_name_read_as_a_unit_names_its_plan_only_before_a_document_word():
     """A joint notice's departments are its issuer and units too: asked of the unit's tasks, no plan is named (the
     unit's name stays, `keep` marking it as the assistant passes it); before 印发 or 方案, the plan is."""

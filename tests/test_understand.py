@@ -192,6 +192,14 @@ def test_a_task_whose_name_holds_a_documents_part_asked_who_is_a_task(analyze):
     assert analyze("这个方案的目录").document == "parts"
 
 
+def test_an_unknown_banks_name_is_said_so_never_mended_into_a_topic(assistant):
+    """人民银行锡盟中心支行: its 支行 is no slip for 执行 (which named a 先照后证 clause and its units), its 锡盟中 no
+    naming of a plan (中心), and the name is said as a whole, not also its part 人民银行."""
+    answer = assistant.ask("人民银行锡盟中心支行要配合什么")
+    assert not answer.citations and answer.answer.startswith("方案中没有名为人民银行中心支行的单位"), answer.answer
+    assert assistant.ask("编办牵头的事一共几件").answer.startswith("盟编办牵头的任务共4项")
+
+
 def test_which_division_asks_which_units(analyze):
     assert analyze("反垄断那块是哪几个处负责的").intent == "who"
     assert analyze("哪个厅牵头").intent == "lead"

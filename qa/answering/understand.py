@@ -55,7 +55,7 @@ ASKS_UNITS = re.compile(rf"哪(?:个|些|家|几个)?(?:{UNIT_WORD}|处(?!理)|�
 RESPONSIBLE_CUE = re.compile(r"负责|责任|主管|管")
 # "哪些工作", "负责什么", "涉及", "分工": the question asks for a unit's tasks.
 TASK_CUE = re.compile(
-    r"(?:哪些|什么|啥|几项|哪几项|哪几|多少)(?:工作|任务|事项|事情|事|职责|活|条)"
+    r"(?:哪些|什么|啥|几项|哪几项|哪几|多少)(?:工作|任务|事项|事情|事|职责|活|条)|的事(?:一共|总共|共)?(?:几|多少)件"
     r"|(?:工作|任务|事项|事情|事|职责|活儿?)(?:有|是|都有)"
     r"|负责(?:什么|哪些|啥)|牵头(?:什么|哪些|啥)|配合(?:什么|哪些|啥)|涉及|参与|干(?:什么|啥|嘛|吗)"
     r"|做(?:什么|啥)|管(?:什么|哪些|啥)|分工|任务|职责|的工作"
@@ -339,7 +339,8 @@ class QuestionAnalyzer:
             # a word the plans themselves use is their topic, not a unit (“一件事一次办”)
             if self.normaliser is None or text[start:end] not in self.normaliser.vocabulary:
                 names.append((start, end, (text[start:end],)))
-        return names
+        # a name inside a longer one is its part (人民银行 of 人民银行中心支行)
+        return [n for n in names if not any(o is not n and o[0] <= n[0] and n[1] <= o[1] for o in names)]
 
     def _name_start(self, text: str, words: list[tuple[int, str]], ending: int, end: int) -> int | None:
         """Where the name a unit ending closes starts: the words before it back to a question word (请问审计局

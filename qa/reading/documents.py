@@ -97,7 +97,7 @@ def document_starts(lines: tuple[str, ...]) -> list[int]:
 
 
 # "…关于印发《X》的通知", "…印发关于X的通知", "…关于转发…制订的《X》的通知": the document an entry carries.
-QUOTED_TITLE = re.compile(r"(?:印发|转发|发布|征求)[^《]{0,20}《(.+)》")
+QUOTED_TITLE = re.compile(r"(?:印发|转发|发布|征求)[^《]{0,20}《([^》]+)》")  # of 《A》《B》 issued together: A
 ISSUED_TITLE = re.compile(r"印发(.+?)的通知$")
 FURNITURE_LINES = 3  # a compilation's own lines before its first entry ("# source: …", "（三）河北")
 
