@@ -550,3 +550,13 @@ def test_a_name_a_plan_writes_but_tasks_with_nothing_is_known_by_its_text(assist
     assert assistant._known_name(word) == (assistant.units.canonical(word)
                                            if assistant.units.canonical(word) in assistant.units.canonical_names
                                            else word)
+
+
+@pytest.mark.parametrize("question, opening", [
+    ("工商局和发改委都有份的任务有哪些", "盟工商局、盟发改委都参与的任务共7项"),
+    ("法制办牵头但工商局不沾边的任务", "盟行署法制办牵头、盟工商局未参与的任务共4项"),
+    ("商务局跟工商局一块牵头的是哪项", "盟商务局、盟工商局都牵头的任务共1项"),
+    ("配合任务最多的是哪个局", "盟商务局配合的任务最多（6项）"),
+])
+def test_questions_over_the_duty_table_in_everyday_words(assistant, question, opening):
+    assert assistant.ask(question).answer.startswith(opening)

@@ -16,15 +16,18 @@ from . import compose
 Member = tuple[tuple[str, ...], str, bool]  # the units one name stands for, the role asked, asked to lack it
 
 # Role words of a question beyond the plans' lead and cooperate cues: any part in a task.
-ANY_ROLE = re.compile(r"参与|参加|涉及|负责|承担|有份|分工|相关|管")
+ANY_ROLE = re.compile(r"参与|参加|涉及|负责|承担|有份|分工|相关|管|沾边")
 # "不参与", "没有参与", "未牵头": a unit asked to have no part (or not that part) in the tasks.
 NEGATED = re.compile(
-    r"(?:不|没有?|未|并未|并没有?|无)(?:有|再|曾)?(?:参与|参加|涉及|负责|承担|牵头|配合|协助|协办|分工|份|管)"
+    r"(?:不|没有?|未|并未|并没有?|无)(?:有|再|曾)?(?:参与|参加|涉及|负责|承担|牵头|配合|协助|协办|分工|份|管|沾边)"
 )
 # "除了A", "不包括A": before a unit's name, leaves out its tasks.
 EXCEPT = re.compile(r"(?:除了?|除去|排除|不包括|不含|去掉)$")
 # "A和B都参与", "共同牵头": the tasks every unit named has (but "都有哪些": all of them).
-BOTH = re.compile(r"都(?!有|是|包括|包含|在|干|做|要)|共同|一起|同时|均|一同|联合|两家都|二者|两者|双方|既")
+BOTH = re.compile(
+    r"都(?!有|是|包括|包含|在|干|做|要)|都有份|共同|一起|一块儿?(?=牵头|配合|参与|负责)|同时|均|一同|联合|两家都|二者|两者"
+    r"|双方|既"
+)
 # "A或B牵头的": the tasks any of them has.
 EITHER = re.compile(r"或|任一|任何一|之一|其中一")
 # "A和B谁牵头的多", "A比B多", "哪个单位的任务最多": which has more.

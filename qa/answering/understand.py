@@ -51,11 +51,12 @@ FRAME_CUT = re.compile(r"(?<=[\u4e00-\u9fff])(?=(?:归|由|是|找)(?:谁|哪)|�
 # A question's pieces, and what a piece that asks holds (the role a context piece names is not asked)
 PIECE_BREAK = re.compile(r"[，,。；;！!？?]")
 ASKING_WORD = re.compile(r"谁|哪|什么|啥|几|多少|吗|呢")
-ASKS_UNITS = re.compile(rf"哪(?:个|些|家|几个)?(?:{UNIT_WORD}|处(?!理)|厅|科(?!技))|谁|哪几?家(?!企业|公司|银行|机构)")  # "which units", not "which tasks"
+ASKS_UNITS = re.compile(rf"哪(?:个|些|家|几个)?(?:{UNIT_WORD}|处(?!理)|厅|科(?!技)|局|委)|谁|哪几?家(?!企业|公司|银行|机构)")  # "which units", not "which tasks"
 RESPONSIBLE_CUE = re.compile(r"负责|责任|主管|管")
 # "哪些工作", "负责什么", "涉及", "分工": the question asks for a unit's tasks.
 TASK_CUE = re.compile(
     r"(?:哪些|什么|啥|几项|哪几项|哪几|多少)(?:工作|任务|事项|事情|事|职责|活|条)|的事(?:一共|总共|共)?(?:几|多少)件"
+    r"|是哪几项"
     r"|(?:工作|任务|事项|事情|事|职责|活儿?)(?:有|是|都有)"
     r"|负责(?:什么|哪些|啥)|牵头(?:什么|哪些|啥)|配合(?:什么|哪些|啥)|涉及|参与|干(?:什么|啥|嘛|吗)"
     r"|做(?:什么|啥)|管(?:什么|哪些|啥)|分工|任务|职责|的工作"
