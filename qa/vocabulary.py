@@ -279,7 +279,10 @@ FORM_WORDS = STOP_WORDS | frozenset(
 
 # How a task is to be done, asked with no topic of its own (怎么安排的, 有什么要求, 是怎么部署的): a frame, whose
 # 安排/要求/部署 are no topic (they are, in 安排专项资金 or 工作要求明确).
-CONTENT_FRAME = re.compile(r"(?:怎么|如何|怎样|咋|有(?:什么|啥|哪些))(?:安排|要求|部署)")
+CONTENT_FRAME = re.compile(
+    r"(?:怎么|如何|怎样|咋|有(?:什么|啥|哪些))(?:安排|要求|部署)"
+    r"|要求(?=在?(?:什么时候|啥时候|何时|哪天|几月|多久|哪年))"  # "要求什么时候完成": when, not a topic 要求
+)
 # "方案里", "文件中", "这个清单上": where the asker looks, not a topic (the plan's own word 方案 is one in 方案编制)
 IN_THE_PLAN = re.compile(r"(?:这个|本|该)?(?:方案|文件|通知|清单|要点)(?:里面?|里头|中|上面?|当中)")
 

@@ -189,3 +189,9 @@ def test_how_a_task_is_arranged_asked_after_it_is_about_that_task(ask):
     assert "全面实施企业简易注销登记" in ask("具体怎么安排的").citations[0].text
     ask("传销谁管")
     assert "打击传销规范直销" in ask("方案里是咋安排的").citations[0].text
+
+
+def test_when_a_task_is_required_done_asked_after_it_keeps_the_task(ask):
+    ask("地理标志商标谁负责")
+    answer = ask("要求什么时候完成")  # 要求 asks when, it names no topic (the cover letter's deadline is another)
+    assert "地理标志商标" in answer.citations[0].text
