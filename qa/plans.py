@@ -82,13 +82,13 @@ ISSUING = re.compile(
     r"|(?=那份|这份)"  # 份 counts documents: "安徽省政府办公厅那份…"
 )
 FULL_ISSUER = 6  # an issuer's full name this long names its plan wherever a question writes it
-POINTERS = ("那份", "这份", "那个", "这个")
 # What follows a unit's name when it names the document the unit issued, not the unit: "…的方案", "…印发的", "（…）",
 # "…的<topic>" (not "…的配合任务", the unit's own tasks)
 NAMES_DOCUMENT = re.compile(
     r"[)）]|的(?!(?:牵头|配合|参与|负责|主要|重点|具体|相关|有关)?的?(?:任务|工作|职责|事))"  # not …的配合任务
     rf"|(?:这个|这份|那个|那份|该)?(?:{DOCUMENT})(?:里面|里头|里|中|内|上|的|是|，|,|：|:|$)|印发|下发|发布|出台|制定"
 )
+# What points at a document between two of its names ("…办公厅那份对标提升举措"), going with them.
 POINTERS = ("那份", "这份", "那个", "这个")
 # What follows a unit's name when it names the document the unit issued ("安徽省政府办公厅那份…", "…印发的").
 POINTS_AT_DOCUMENT = re.compile(rf"那份|这份|(?:这个|那个)(?:{DOCUMENT})|印发|下发|出台")
