@@ -282,6 +282,8 @@ FORM_WORDS = STOP_WORDS | frozenset(
 CONTENT_FRAME = re.compile(
     r"(?:怎么|如何|怎样|咋|有(?:什么|啥|哪些))(?:安排|要求|部署)"
     r"|要求(?=在?(?:什么时候|啥时候|何时|哪天|几月|多久|哪年))"  # "要求什么时候完成": when, not a topic 要求
+    # "这条是哪个部分的": where the clause talked about stands, not the plan's 部分
+    r"|(?<=这条|一条|这项|一项|该条|该项)(?:是|在|属于)?(?:哪个|哪一|哪)(?:部分|节|章|块)(?:的|里)?"
 )
 # "方案里", "文件中", "这个清单上": where the asker looks, not a topic (the plan's own word 方案 is one in 方案编制)
 IN_THE_PLAN = re.compile(r"(?:这个|本|该)?(?:方案|文件|通知|清单|要点)(?:里面?|里头|中|上面?|当中)")

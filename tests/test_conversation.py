@@ -195,3 +195,14 @@ def test_when_a_task_is_required_done_asked_after_it_keeps_the_task(ask):
     ask("地理标志商标谁负责")
     answer = ask("要求什么时候完成")  # 要求 asks when, it names no topic (the cover letter's deadline is another)
     assert "地理标志商标" in answer.citations[0].text
+
+
+def test_where_the_clause_talked_about_stands_is_asked_of_it(ask):
+    ask("简易注销谁牵头")
+    answer = ask("这一条在哪一部分")  # the clause's own place, not the cover letter's 部分
+    assert answer.citations[0].path == "二、(一)5" and "二、(一)5" in answer.answer
+    assert ask("这个方案分哪几个部分").answer.startswith("正文分为4个部分")  # the plan's parts still
+
+
+def test_a_nickname_staff_keep_in_units_yaml(ask):
+    assert ask("技监局牵头的都有啥").subject_units == ("盟质监局",)
