@@ -305,6 +305,9 @@ def ordinal_number(written: str) -> int:
     return CHINESE_DIGITS.get(written, 0)
 
 
+# A role asked A-not-A ("参不参与", "牵不牵头", "负不负责", "管不管"): read as 是否参与, 是否牵头 … (its 不 denies nothing).
+A_NOT_A = re.compile(r"(?P<verb>[参负管牵配协])不(?P=verb)")
+
 # What kind of fact a question asks for, by its cue words (first match wins).
 FACT_TYPES = [
     ("fullname", re.compile(r"全称|全名|简称|缩写")),

@@ -560,3 +560,12 @@ def test_a_name_a_plan_writes_but_tasks_with_nothing_is_known_by_its_text(assist
 ])
 def test_questions_over_the_duty_table_in_everyday_words(assistant, question, opening):
     assert assistant.ask(question).answer.startswith(opening)
+
+
+@pytest.mark.parametrize("question, opening", [
+    ("简易注销工商局牵不牵头", "是。盟工商局是这项工作的牵头单位"),
+    ("广告监管质监局管不管", "不是。盟质监局没有参与这项工作"),
+    ("简易注销质监局参不参与", "不是。"),
+])
+def test_a_role_asked_a_not_a_is_a_yes_no_question(assistant, question, opening):
+    assert assistant.ask(question).answer.startswith(opening)

@@ -12,6 +12,7 @@ from ..reading.knowledge import Lexicon
 from ..reading.units import clean_unit, is_abbreviation, unit_prefix
 from ..records import Intent, Question, replace
 from ..vocabulary import (
+    A_NOT_A,
     ABBREVIATION_ENDINGS,
     CONTENT_FRAME,
     GENERIC_NAME_FREQUENCY,
@@ -408,7 +409,7 @@ class QuestionAnalyzer:
     def _read(self, question: str) -> tuple[Question, str, str]:
         """The question on its own: its Question, its text without unit names, the fact type it asks."""
         reading = self.read(question[: self.max_length])
-        text = reading.text[: self.max_length]
+        text = A_NOT_A.sub(r"是否\g<verb>", reading.text[: self.max_length])
         found = self.mentions(text)
         if len(found) < 2 and TASK_CUE.search(text) and not WHO_CUE.search(text):
             found = sorted([*found, *self._stems_joined(text, found)])
