@@ -569,3 +569,11 @@ def test_questions_over_the_duty_table_in_everyday_words(assistant, question, op
 ])
 def test_a_role_asked_a_not_a_is_a_yes_no_question(assistant, question, opening):
     assert assistant.ask(question).answer.startswith(opening)
+
+
+@pytest.mark.parametrize("question, opening", [
+    ("小微企业名录那条，地税参不参与", "是。盟地税局是这项工作的配合单位"),  # a unit by its stem alone
+    ("广告监管是不是质监负责", "不是。盟质监局没有参与这项工作"),
+])
+def test_a_yes_no_naming_a_unit_by_its_stem(assistant, question, opening):
+    assert assistant.ask(question).answer.startswith(opening)

@@ -413,6 +413,8 @@ class QuestionAnalyzer:
         found = self.mentions(text)
         if len(found) < 2 and TASK_CUE.search(text) and not WHO_CUE.search(text):
             found = sorted([*found, *self._stems_joined(text, found)])
+        if not found and sets.YES_NO.search(text) and not WHO_CUE.search(text):
+            found = self._lone_stem(text)  # "小微企业名录那条，地税是否参与": whether the unit of that stem has a part
         units, rest = tuple(dict.fromkeys(n for _, _, named in found for n in named)), blanked(text, found)
         # 是什么角色, 起什么作用, 怎么安排的: no topic
         terms, expansions = self._terms(IN_THE_PLAN.sub(" ", CONTENT_FRAME.sub(" ", sets.ROLE_OF.sub(" ", rest))))
@@ -506,6 +508,8 @@ class QuestionAnalyzer:
             return None
         members = sets.read_members(text, found, self.lead_cue, self.cooperate_cue, role)
         topic = [t for t in terms if t not in self.weak_terms and not any(t in n for n in DOCUMENT_NAMES)]
+        if not topic and len([t for t in terms if not any(t in n for n in DOCUMENT_NAMES)]) >= 2:
+            topic = list(terms)  # two of the plans' common words together name a task (网上 办事, 统一 预约)
         if sets.ROLE_OF.search(text) and topic:  # which role the unit has in the task
             return Intent.YES_NO, tuple((units, "any", False) for units, _, _ in members), "role"
         if sets.YES_NO.search(text) and topic and not ASKS_UNITS.search(rest):
@@ -548,6 +552,17 @@ class QuestionAnalyzer:
             r for piece in asking for r, cue in (("lead", self.lead_cue), ("cooperate", self.cooperate_cue)) if cue.search(piece)
         }
         return named.pop() if len(named) == 1 else ""
+
+    def _lone_stem(self, text: str) -> list[Mention]:
+        """The one unit a yes/no question names by its stem alone, as a word of its own that no task's title writes
+        (地税 of 盟地税局); [] for none or several."""
+        at, named = 0, []
+        titles = self.normaliser.titles if self.normaliser is not None else ""
+        for word in self._words(text):
+            if word in self.stems and word not in titles:
+                named.append((at, at + len(word), self.stems[word]))
+            at += len(word)
+        return named if len(named) == 1 else []
 
     def _stems_joined(self, text: str, found: Sequence[Mention]) -> list[Mention]:
         """Two units named by their stems and joined (工商和质监), outside the names already found."""
