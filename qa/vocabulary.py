@@ -253,7 +253,9 @@ FOLLOW_UP_OPENINGS = ("那", "那么", "还有", "另外", "再问", "以及", "
 # Characters jieba glues to a neighbour into a word of no topic when the plans never use it: a preposition
 # before its object ("按市分工" → 按市, "由省负责" → 由省) and a verb's complement after it ("压到几天" → 压到).
 GLUED_OPENINGS = "按由从对向在于以将把被给经"
-GLUED_ENDINGS = "到至"
+GLUED_ENDINGS = "到至要"  # 压到, 前要 ("什么时候前要交")
+# A question word jieba glues to the character after it ("哪天前要交" → 哪天前, "哪天交"): no topic either.
+GLUED_QUESTION_WORDS = ("哪天", "哪年", "哪月", "几号", "几时", "何时", "多久")
 # Function words and question words: no evidence about a clause's topic (left out of every index).
 STOP_WORDS = frozenset(
     """

@@ -577,3 +577,9 @@ def test_a_role_asked_a_not_a_is_a_yes_no_question(assistant, question, opening)
 ])
 def test_a_yes_no_naming_a_unit_by_its_stem(assistant, question, opening):
     assert assistant.ask(question).answer.startswith(opening)
+
+
+@pytest.mark.parametrize("question", ["意见最晚哪天前要交", "意见什么时候前要交"])
+def test_a_question_word_glued_to_a_character_is_no_topic(assistant, question):
+    """jieba cuts 哪天前 and 前要 out of "哪天前要交": words of the question's frame, not topics the plans lack."""
+    assert "2018年5月10日" in assistant.ask(question).answer

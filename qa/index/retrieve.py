@@ -19,6 +19,7 @@ from ..vocabulary import (
     FACT_PATTERNS,
     GLUED_ENDINGS,
     GLUED_OPENINGS,
+    GLUED_QUESTION_WORDS,
 )
 from .bm25 import EPSILON, PostingsBM25
 from .salience import Salience
@@ -171,9 +172,11 @@ def part_of_another(term: str, terms: Sequence[str]) -> bool:
 
 
 def glued(term: str) -> bool:
-    """Whether a word is a function character glued to one other character (按市, 由省, 压到), as jieba makes of a
-    preposition and its object or a verb and its complement."""
-    return len(term) == 2 and (term[0] in GLUED_OPENINGS or term[1] in GLUED_ENDINGS)
+    """Whether a word is a function character glued to one other character (按市, 由省, 压到, 前要), as jieba makes of
+    a preposition and its object or a verb and its complement, or a question word glued to one (哪天前, 哪天交)."""
+    return (len(term) == 2 and (term[0] in GLUED_OPENINGS or term[1] in GLUED_ENDINGS)) or (
+        len(term) == 3 and term[:2] in GLUED_QUESTION_WORDS
+    )
 
 
 class Retriever:
