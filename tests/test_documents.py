@@ -170,3 +170,17 @@ def test_a_notice_of_two_documents_is_titled_by_the_first_and_a_headings_title_c
 
     assert entry_title("2. 浙江省知识产权局等关于印发《关于推进专利公开实施的指导意见》《浙江省专利公开实施办法（试行）》"
                        "的通知（2023 年6 月27 日）") == "关于推进专利公开实施的指导意见"
+
+
+def test_a_headings_date_broken_over_lines_and_the_number_after_it():
+    from qa.reading.documents import heading_facts
+
+    front = ["7. 忻州市人民政府办公室关于印发忻州市12345 政务服务便民", "热线与110 报警服务台高效对接联动实施方案的通知",
+             "（2023 年5", "月4 日）", "忻政办发〔2023〕19 号", "各县（市、区）人民政府："]
+    assert heading_facts(front) == (("忻州市人民政府办公室",), "2023年5月4日", "忻政办发〔2023〕19号")
+
+
+def test_the_plans_own_number_is_on_a_line_of_its_own_never_one_a_sentence_cites(assistant):
+    """The shipped plan (a draft sent for comments) has no number of its own: its preamble cites 国发〔2017〕6号."""
+    assert not assistant.ask("文号是多少").found
+    assert "内政发〔2017〕135号" in assistant.ask("自治区的市场监管规划是哪个文号").answer  # a cited one, asked by name

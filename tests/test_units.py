@@ -37,6 +37,7 @@ def test_the_offices_own_bodies_zones_and_a_lists_generic_tail_take_no_prefix():
     assert plain.read_list("市人社局、各县市区人民政府、功能区管委会")[0] == ["市人社局", "各县市区人民政府", "功能区管委会"]
     assert plain.read_list("市财政局、机关事务管理局")[0] == ["市财政局", "市机关事务管理局"]  # a department
     assert plain.read_list("市直相关单位及娄星区")[0] == ["市直相关单位", "娄星区"]  # a place alone after 及
+    assert plain.read_list("市公安局、各县〈市、区〉人民政府")[0] == ["市公安局", "各县〈市、区〉人民政府"]  # 〈〉 hold 、
 
 
 def test_clean_unit_folds_width_and_spaces():

@@ -17,6 +17,7 @@ from ..vocabulary import (
     DISTINCT_FACTS,
     DOCUMENT_WORDS,
     FACT_PATTERNS,
+    FACT_TYPES,
     GLUED_ENDINGS,
     GLUED_OPENINGS,
     GLUED_QUESTION_WORDS,
@@ -164,6 +165,10 @@ def topic_word(evidence: Sequence[tuple[tuple[str, ...], float]]) -> str:
         return ""
     forms, _ = max(evidence, key=lambda e: e[1])
     return forms[0] if len(forms[0]) >= 2 and any(f != forms[0] for f in forms[1:]) else ""
+
+
+# Each fact type's cue words (文号, 电话 …): the thing a fact question asks, never a topic the plans lack.
+FACT_CUES = dict(FACT_TYPES)
 
 
 def part_of_another(term: str, terms: Sequence[str]) -> bool:
@@ -535,6 +540,7 @@ class Retriever:
             for t in query.terms
             if t not in self.background
             and t not in DOCUMENT_WORDS  # 方案 of "方案的文号" asked of a plan calling itself a 要点: the plan itself
+            and not (query.answer_type and FACT_CUES[query.answer_type].search(t))  # 文号 asked, not a topic
             and t not in expanded
             and not self.bm25.document_frequency(t)
             and not glued(t)
@@ -654,8 +660,15 @@ class Retriever:
         ranked = sorted(
             range(len(self.searchable)), key=lambda i: (self.searchable[i].kind not in ("letter", "title"), i)
         )
+        # the plan's own number stands on a line of its own; one a sentence cites (国发〔2017〕6号) is another's
+        own = (lambda c: FACT_PATTERNS["docnum"].fullmatch("".join(c.text.split())) is not None) \
+            if query.answer_type == "docnum" else (lambda c: True)
         return next(
-            (i for i in ranked if self.in_scope(query, i) and holds_fact(self.searchable[i], query.answer_type)),
+            (
+                i
+                for i in ranked
+                if self.in_scope(query, i) and holds_fact(self.searchable[i], query.answer_type) and own(self.searchable[i])
+            ),
             None,
         )
 

@@ -151,7 +151,7 @@ def split_documents(source: SourceText) -> list[Document]:
 # the line after it.
 HEADING_DATE = re.compile(r"[（(]((?:19|20)\d\d年\d{1,2}月\d{1,2}日)[)）]")
 NUMBER_LINE = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[(（]\d{4}[〕\])）]\d+号")
-HEADING_PARAGRAPHS = 4  # the heading's lines and the number's, at the front
+HEADING_PARAGRAPHS = 6  # the heading's lines (its date broken over two: "（2023 年5" / "月4 日）") and the number's
 OFFICE_OF = ("办公", "委员会")  # 人民政府 / 办公厅: one body's name goes on
 
 
@@ -178,6 +178,6 @@ def heading_facts(front: Sequence[str]) -> tuple[tuple[str, ...], str, str]:
             None,
         )
         issuers = (named[:cut], named[cut:]) if cut else (named,)
-    dated = HEADING_DATE.search("".join(texts[:2]))
+    dated = HEADING_DATE.search("".join(texts))
     number = next((t for t in texts[1:] if NUMBER_LINE.fullmatch(t)), "")
     return issuers, dated.group(1) if dated else "", number

@@ -37,8 +37,8 @@ DEPARTMENT_END = unit_ending_pattern(DEPARTMENT_ENDINGS)
 OWN_NAME_END = unit_ending_pattern(OWN_NAME_ENDINGS)
 UNIT_END = unit_ending_pattern(UNIT_ENDINGS)
 # Brackets and quotes: a list is never split inside them (县〔市、区、特区〕, “双随机、一公开”).
-NEST_OPEN = frozenset(OPENERS) | frozenset(OPEN_CLOSE) | {"‘"}
-NEST_CLOSE = frozenset(CLOSERS) | frozenset(OPEN_CLOSE.values()) | {"’"}
+NEST_OPEN = frozenset(OPENERS) | frozenset(OPEN_CLOSE) | {"‘", "〈"}  # 各县〈市、区〉人民政府: one name
+NEST_CLOSE = frozenset(CLOSERS) | frozenset(OPEN_CLOSE.values()) | {"’", "〉"}
 LIST_SPLIT = re.compile(rf"[{LIST_SEPARATORS}]|以及")
 # 和/及 between two units ("省工业和信息化厅及省直有关单位"), but not 及其 ("A及其所属单位" is one unit).
 JOINER = re.compile(rf"(?:{alternation(UNIT_JOINERS)})(?!其)")
