@@ -184,3 +184,4 @@ def test_the_plans_own_number_is_on_a_line_of_its_own_never_one_a_sentence_cites
     """The shipped plan (a draft sent for comments) has no number of its own: its preamble cites 国发〔2017〕6号."""
     assert not assistant.ask("文号是多少").found
     assert "内政发〔2017〕135号" in assistant.ask("自治区的市场监管规划是哪个文号").answer  # a cited one, asked by name
+

@@ -112,6 +112,7 @@ HOLDS = {
     # 七日, 5个工作日, 3个月, 2年内 (not a date: 5月8日, 2020年)
     "duration": re.compile(
         rf"(?<![月\d]){NUMBER}\s*个?(?:工作日|小时|天|日|周)|{NUMBER}\s*个月|{NUMBER}\s*(?:年|月)(?:内|以内|之内)"
+        r"|有效期(?:至|到|为|截至)"  # "有效期至2025 年12 月31 日": how long the plan holds
     ),
     # "由运输企业提出书面申请，…1个工作日内派员上门查验", "…涉嫌犯罪的，要及时移送…": a procedure, as a
     # plan may state it.
