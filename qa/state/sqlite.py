@@ -144,7 +144,9 @@ class SQLiteBackend:
         """Raise while the store's files are read-only, for every thread alike (looked at once a second):
         a connection opened before goes on writing its -wal, so a per-connection answer would flicker."""
         now = time.monotonic()
-        if now - self._writable_at >= STAT_EVERY_SECONDS:
+        # found read-only, looked at again each time: the store works again as soon as its files do (a failure
+        # kept for a second outlived the files' recovery, and the first follow-up after it lost its context)
+        if self._unwritable is not None or now - self._writable_at >= STAT_EVERY_SECONDS:
             self._writable_at = now
             try:
                 self._check_writable()
