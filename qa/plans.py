@@ -422,7 +422,7 @@ class Catalogue:
                     continue
                 # the kind of document asked is the plan's (…规划 of "自治区的市场监管规划" is the plan a 实施方案
                 # carries out, not the 实施方案 itself); 文件 is any
-                written = squeeze(plan.title)
+                written = plan.title  # squeezed when read
                 if kind != "文件" and not TITLE_TAIL.sub("", written).endswith(kind) and not written.endswith(kind + "）"):
                     continue  # (…（征求意见稿）: the draft is the kind too)
                 if len(held) > best:

@@ -553,29 +553,20 @@ def test_a_name_a_plan_writes_but_tasks_with_nothing_is_known_by_its_text(assist
 
 
 @pytest.mark.parametrize("question, opening", [
+    # questions over the duty table in everyday words
     ("工商局和发改委都有份的任务有哪些", "盟工商局、盟发改委都参与的任务共7项"),
     ("法制办牵头但工商局不沾边的任务", "盟行署法制办牵头、盟工商局未参与的任务共4项"),
     ("商务局跟工商局一块牵头的是哪项", "盟商务局、盟工商局都牵头的任务共1项"),
     ("配合任务最多的是哪个局", "盟商务局配合的任务最多（6项）"),
-])
-def test_questions_over_the_duty_table_in_everyday_words(assistant, question, opening):
-    assert assistant.ask(question).answer.startswith(opening)
-
-
-@pytest.mark.parametrize("question, opening", [
+    # a role asked A-not-A is asked whether
     ("简易注销工商局牵不牵头", "是。盟工商局是这项工作的牵头单位"),
     ("广告监管质监局管不管", "不是。盟质监局没有参与这项工作"),
     ("简易注销质监局参不参与", "不是。"),
-])
-def test_a_role_asked_a_not_a_is_a_yes_no_question(assistant, question, opening):
-    assert assistant.ask(question).answer.startswith(opening)
-
-
-@pytest.mark.parametrize("question, opening", [
-    ("小微企业名录那条，地税参不参与", "是。盟地税局是这项工作的配合单位"),  # a unit by its stem alone
+    # a yes/no naming a unit by its stem alone
+    ("小微企业名录那条，地税参不参与", "是。盟地税局是这项工作的配合单位"),
     ("广告监管是不是质监负责", "不是。盟质监局没有参与这项工作"),
 ])
-def test_a_yes_no_naming_a_unit_by_its_stem(assistant, question, opening):
+def test_everyday_wordings_are_answered_as_the_questions_they_are(assistant, question, opening):
     assert assistant.ask(question).answer.startswith(opening)
 
 

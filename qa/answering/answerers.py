@@ -349,6 +349,7 @@ class DocumentAnswerer:
             for doc, found in self.documents.items()
         }
         self._sentences: dict[str, tuple[list[tuple[str, Clause]], str, list[int]]] = {}
+        self._headings: dict[str, tuple[tuple[str, ...], str, str]] = {}
         self._all_front: tuple[list[tuple[str, Clause]], str, list[int], list[str]] | None = None
 
     def __call__(self, query: Question) -> Answer:
@@ -423,8 +424,11 @@ class DocumentAnswerer:
         return (f"发文单位：{'、'.join(issuers)}。", self.front[doc][0]) if issuers else None
 
     def _heading_facts(self, doc: str) -> tuple[tuple[str, ...], str, str]:
-        """What the document's entry heading states when it stands as its title (no cover letter)."""
-        return heading_facts([c.text for c in self.front[doc] if c.kind in ("letter", "preamble", "title")])
+        """What the document's entry heading states when it stands as its title (no cover letter): read once."""
+        found = self._headings.get(doc)
+        if found is None:
+            found = self._headings[doc] = heading_facts([c.text for c in self.front[doc]])
+        return found
 
     def _date(self, doc: str, query: Question) -> tuple[str, Clause] | None:
         """When the plan was issued: the letter's date line, or a date in its heading."""
