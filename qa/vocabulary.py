@@ -85,13 +85,13 @@ NAMED_BEFORE_ETC = UNIT_ENDINGS
 # Endings an issuing body's line has (锡林郭勒盟工商行政管理局, 三亚市人民政府办公室).
 ISSUER_ENDINGS = ("局", "办公室", "政府", "委员会", "厅", "委", "办", "院", "中心", "公司", "部", "海关")
 # Endings staff keep when they abbreviate a unit (资规局, 中院, 市场监管局).
-ABBREVIATION_ENDINGS = ("局", "委", "院", "厅", "海关", "中心", "政府", "办")
+ABBREVIATION_ENDINGS = ("局", "委", "院", "厅", "海关", "中心", "政府", "办", "部")  # 组织部: 市委组织部
 # Endings of a unit named in a question but not in the plans (盟教育局牵头哪些工作).
 QUESTION_UNIT_ENDINGS = ("局", "委", "委员会", "办公室", "厅", "院", "中心", "政府")
 # Administrative prefixes a unit name can start with (盟发改委, 市财政局, 区教育局 …), and the longer ones
-# ("自治区公安厅、商务厅" → 自治区商务厅).
+# ("自治区公安厅、商务厅" → 自治区商务厅), a party committee's among them (市委组织部: 组织部 of the 市委).
 PREFIX_CHARS = "盟市区县旗州省"
-PREFIX_WORDS = ("自治区",)
+PREFIX_WORDS = ("自治区党委", "自治区", "省委", "市委", "区委", "县委", "州委", "盟委", "旗委")
 # Place endings of a plan's title (锡林郭勒盟, 三亚市, 内蒙古自治区).
 PLACE_ENDINGS = ("自治区", "盟", "市", "县", "区", "旗", "州", "省")
 # Two-character openings that begin with a prefix character but are words, not prefixes (市监局: 市场监管局).
@@ -186,6 +186,9 @@ ROLE_ENDINGS: tuple[tuple[str, str], ...] = (
     ("协同", "cooperate"),
     ("协办", "cooperate"),
     ("参与", "cooperate"),
+    ("结合实际贯彻落实", "cooperate"),  # "各市、县（市、区）人民政府结合实际贯彻落实"
+    ("结合实际落实", "cooperate"),
+    ("贯彻落实", "cooperate"),
     ("落实", "cooperate"),
     ("负责", "responsible"),
 )
@@ -405,6 +408,14 @@ CONVENTION_REMARKS = ("为牵头", "下同", "不再一一列出", "同上", "�
 # A remark in a block that speaks for the tasks below it and names no unit of its own task ("以下任务均需各县区人民
 # 政府（管委会）落实，不再列出", "以下政策均需市、县（市、区）人民政府落实，不再单独列出"): left out of the block.
 BLOCK_REMARK = r"[(（]?以下[^。；;()（）]{0,40}?(?:[(（][^()（）]{0,10}[)）][^。；;()（）]{0,30}?)*不再(?:一一|单独)?列出[)）]?"
+# The units such a remark says take part in every task below it, read into each of them (a stated convention, read
+# in full): "以下任务均需[各县区人民政府（管委会）]落实", "以下责任单位中均包含[各市、县〔区〕政府]", "以下工作均涉及
+# [各县（区）政府和…管委会]", "[各县市区人民政府、娄底经开区管委会]均为责任单位，以下不再列出".
+STANDING_UNITS = (
+    r"以下[^。；;，,]{0,12}?均(?:需|须|要|由)(?P<units>[^。；;]{2,60}?)(?:结合实际)?(?:贯彻|组织)?(?:落实|负责|执行)",
+    r"以下[^。；;，,]{0,12}?均(?:涉及|包含|包括)(?P<units>[^。；;，,]{2,60}?)[，,、\s]*不再",
+    r"(?P<units>[^。；;，,()（）〔〕]{2,60}?)均为责任单位[，,\s]*以下",
+)
 # Labels of the plan's own division of work after a higher level's ("（省…负责）（市分工方案：…负责）"):
 # the block so labelled gives the task's units.
 DIVISION_LABELS = ("分工方案", "分工安排", "任务分工")

@@ -59,6 +59,16 @@ def test_a_bare_bracket_of_units_is_a_block_under_a_plan_wide_convention():
     assert blocks("推进（市场监管局、税务局等部门的）数据共享。") == []  # inside a sentence it is text
 
 
+def test_a_bracket_of_units_may_end_with_a_short_name_no_ending_knows():
+    # enterprises written by their short names (东航物流, 中远海运集运) after two units or more
+    text = "提升作业时效。（市商务委、市交通委、上海海关、上港集团、机场集团、东航物流、中远海运集运）"
+    assert blocks(text) == ["（市商务委、市交通委、上海海关、上港集团、机场集团、东航物流、中远海运集运）"]
+    # one unit then a word is no list; nor a sentence after units
+    assert blocks("推进试点。（上海海关、其他地区）") == []
+    assert blocks("推进试点。（上海海关、对接的企业）") == []
+    assert blocks("推进试点。（如东航物流）") == []
+
+
 def test_the_bracket_stating_the_convention_is_a_block():
     text = (
         "健全常态化政企沟通机制。〔市政府办公室，市发展改革委、市财政局等市级有关部门（单位）、各县（区）人民政府"

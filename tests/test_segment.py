@@ -423,12 +423,43 @@ def test_bare_brackets_follow_the_convention_the_plan_states(segmenter):
         ["市政府办公室"],
         ["市发展改革委", "市财政局", "市级有关部门(单位)"],
     )
+    # the first bracket's "以下工作均涉及各县（区）政府，不再一一列出" is a convention too: read into every later task
     assert duty(find(clauses, "完善常态化监管机制")) == (
         ["市市场监管局", "市司法局", "市级有关部门(单位)"],
-        [],
+        ["各县(区)政府"],
     )
     third = find(clauses, "推出高频应用“掌上办”")
-    assert third.path == "一、(三)" and duty(third) == (["市政务服务和资源交易中心"], ["市级有关部门(单位)"])
+    assert third.path == "一、(三)" and duty(third) == (
+        ["市政务服务和资源交易中心"],
+        ["市级有关部门(单位)", "各县(区)政府"],
+    )
+
+
+def test_units_a_remark_says_take_part_below_are_read_into_each_later_task(segmenter):
+    clauses = segment_text(
+        segmenter,
+        COVER
+        + """一、重点任务
+（一）优化登记。推行全程网办。（市市场监管局牵头，市直相关单位按职责分工负责。各县市区人民政府、某某经开区管委会
+均为责任单位，以下不再列出）
+（二）便利纳税。推行非接触式办税。（市税务局牵头）
+（三）提升信用。完善信用修复。（责任单位：市发展改革委、市人民银行）
+（四）保障措施。加强组织领导。
+""",
+    )
+    assert duty(find(clauses, "推行全程网办")) == (
+        ["市市场监管局"],
+        ["市直相关单位", "各县市区人民政府", "某某经开区管委会"],
+    )
+    # beside a lead the block marks, the units named once take part
+    assert duty(find(clauses, "推行非接触式办税")) == (["市税务局"], ["各县市区人民政府", "某某经开区管委会"])
+    # in a list that marks no role, they are of the list: they lead with it
+    assert duty(find(clauses, "完善信用修复")) == (
+        ["市发展改革委", "市人民银行", "各县市区人民政府", "某某经开区管委会"],
+        [],
+    )
+    # a task with no units of its own gets none
+    assert duty(find(clauses, "加强组织领导")) == ([], [])
 
 
 def test_the_plans_own_division_of_work_gives_the_units(segmenter):
@@ -612,3 +643,28 @@ def test_a_letters_sentence_broken_before_its_verb_is_no_signature():
     assert letter_part("已经省人民政府") == "来函正文"  # 《…工作方案》已经省人民政府 / 同意，现印发给你们
     assert letter_part("山西省人民政府办公厅") == "发文单位"
     assert letter_part("经济和信息化委员会") == "发文单位"
+
+
+def test_paragraphs_under_a_title_standing_alone_each_take_the_block_that_closes_them(segmenter):
+    # most items here put their title on a line of its own: each body paragraph is a clause of its own (as the
+    # shipped plan's gold counts them), and one block below two paragraphs closes both
+    clauses = segment_text(
+        segmenter,
+        COVER
+        + """二、主要任务
+（一）持续推进平台整合。
+1.坚持应进必进原则要求。
+拓展交易平台覆盖范围，逐步扩大到各类公共资源。
+加快将农村集体产权整合纳入统一平台。
+（自治区发展改革委、财政厅等按职责分工负责）
+2.坚持创新配置方式。对于林权、水权，健全出让规则。（自治区自然资源厅等按职责分工负责）
+3.坚持充分利用现有资源。
+坚持平台能不新设就不新设。（自治区机关事务管理局负责）
+各级交易中心要加强政策研究。（自治区公共资源交易中心负责）
+""",
+    )
+    assert find(clauses, "拓展交易平台覆盖范围").title == "坚持应进必进原则要求"
+    for key in ("拓展交易平台覆盖范围", "加快将农村集体产权"):
+        assert duty(find(clauses, key)) == ([], ["自治区发展改革委", "自治区财政厅"])  # 等…按职责分工负责: no lead
+    assert duty(find(clauses, "能不新设就不新设")) == (["自治区机关事务管理局"], [])
+    assert duty(find(clauses, "加强政策研究")) == (["自治区公共资源交易中心"], [])

@@ -116,9 +116,15 @@ def names_units(inner: str, need_role: bool) -> bool:
             continue  # a remark, or the deadline beside the units ("2023 年9 月底前完成", "完成时限：…")
         if _unit_like(piece) or need_role and DISTRICT.match(ROLE_TAIL.sub("", piece.strip())):
             named += 1
-        elif not (len(piece.strip()) <= SHORT_NAME and i + 1 < len(pieces)):
+        elif not (len(piece.strip()) <= SHORT_NAME and i + 1 < len(pieces) or named >= 2 and _name_like(piece)):
             return False
     return named > 0
+
+
+def _name_like(piece: str) -> bool:
+    """A short name the unit endings do not know, among units (东航物流, 中远海运集运): no sentence, no verb."""
+    piece = piece.strip()
+    return len(piece) <= 2 * SHORT_NAME and not re.search(r"[\d０-９]|的|为|在|对|将|要|和|及", piece)
 
 
 def _is_block(text: str, start: int, end: int, convention: str) -> bool:

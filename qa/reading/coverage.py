@@ -9,13 +9,20 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from ..records import Clause, Duty
-from ..vocabulary import IN_SENTENCE_LEAD, LEAD_LABELS, alternation
+from ..vocabulary import COOPERATE_LABELS, IN_SENTENCE_LEAD, LEAD_LABELS, STANDING_UNITS, alternation
 from .blocks import names_units
 from .structure import ARTICLE, LEAD_IN
 
 IN_SENTENCE = re.compile(IN_SENTENCE_LEAD)
 # Words that mark a lead in a block: a task whose block has none takes the lead of a heading that does.
 LEAD_WORD = re.compile(alternation(LEAD_LABELS + ("牵头", "主责", "负总责", "主办")))
+STANDING = [re.compile(pattern) for pattern in STANDING_UNITS]
+# A block marking any role: units carried into its task take part beside those it names. A block marking none
+# ("（责任单位：A、B）") is one list of units that lead: the carried units are of that list.
+ROLE_WORD = re.compile(
+    alternation(LEAD_LABELS + COOPERATE_LABELS + ("牵头", "主责", "配合", "参与", "协助", "负责", "会同"))
+)
+BRACKETS = re.compile(r"[()（）〔〕〈〉\[\]【】]")
 
 
 def cover(clauses: list[Clause], items: list[tuple[int, bool]], closed_by_line: set[int],
@@ -198,3 +205,43 @@ def _one_task(item: Clause, parts: list[Clause]) -> bool:
         and item.duty_text == parts[0].duty_text
         and item.duty_text not in item.text
     )
+
+
+def carry_standing(clauses: list[Clause], read_units: Callable[[str], list[str]], convention: str) -> list[Clause]:
+    """Units a block's remark says take part in every task below it, not listed again ("以下任务均需各县区人民政府
+    （管委会）落实，不再列出"): a stated convention, read in full, so each later task of the document naming units of
+    its own names them too, as the remark's own block writes them. They take part beside the units the block marks
+    (a lead, a convention), or lead with a list that marks no role ("以下责任单位中均包含…": one of its 责任单位)."""
+    carried: tuple[str, ...] = ()
+    result = []
+    for clause in clauses:
+        if carried and (clause.lead or clause.cooperate):
+            extra = tuple(u for u in carried if u not in clause.lead and u not in clause.cooperate)
+            if extra and not convention and not clause.cooperate and not ROLE_WORD.search(clause.duty_text):
+                clause = replace(clause, lead=clause.lead + extra)
+            elif extra:
+                clause = replace(clause, cooperate=clause.cooperate + extra)
+        named = standing_units(clause.duty_text, read_units)
+        if named:
+            own = {_bare(u): u for u in clause.lead + clause.cooperate}
+            carried = tuple(dict.fromkeys(own.get(_bare(u), u) for u in named))
+        result.append(clause)
+    return result
+
+
+def standing_units(block: str, read_units: Callable[[str], list[str]]) -> list[str]:
+    """The units a block's remark says take part in every task below it ([] for a block with no such remark)."""
+    if "以下" not in block:
+        return []
+    flat = re.sub(r"\s+", "", block)
+    for pattern in STANDING:
+        match = pattern.search(flat)
+        if match:
+            return read_units(match["units"])
+    return []
+
+
+def _bare(unit: str) -> str:
+    """A unit's name without brackets or a group's 各: the remark's 各县区人民政府（管委会） is its block's
+    各县（区）人民政府（管委会）, its 市 the block's 各市."""
+    return BRACKETS.sub("", unit).removeprefix("各")

@@ -200,7 +200,10 @@ class DutyParser:
                 pieces += [(first, "lead"), (self._role_of(rest)[0], "cooperate")]
             elif piece:
                 pieces.append(self._role_of(piece))
-        roles = _resolve_roles([role for _, role in pieces], convention)
+        # "A，B、C等按职责分工负责", "A，B等和C按职责分工负责": 等 closes one list that shares the role, so no unit
+        # of it leads
+        closed = ["等" in text[1:] for text, _ in pieces]
+        roles = _resolve_roles([role for _, role in pieces], convention, closed)
         lead: list[str] = []
         cooperate: list[str] = []
         for (text, _), role in zip(pieces, roles):
@@ -213,12 +216,13 @@ class DutyParser:
         return lead, cooperate, prefix, deadline
 
 
-def _resolve_roles(words: list[str], convention: str) -> list[str]:
+def _resolve_roles(words: list[str], convention: str, closed: list[bool] | None = None) -> list[str]:
     """Each piece's role (lead | cooperate | first) from the role words of a duty line, in order.
 
     A piece with no role word of its own takes the role of the next role word ("A牵头，B，C配合": B
     cooperates); 负责 units lead unless a 牵头 unit stands in the line; with no role word at all the plan's
-    convention decides (comma_leads: the first piece leads; first_leads: "first", its first unit leads)."""
+    convention decides (comma_leads: the first piece leads; first_leads: "first", its first unit leads). A list
+    `closed` by 等 in its 按职责分工负责 piece ("A，B、C等按职责分工负责") is one list sharing it: none of it leads."""
     if not any(words):
         if convention == "comma_leads_strict" and len(words) == 1:
             return ["cooperate"]  # no comma: no lead, as the statement's other half says
@@ -228,7 +232,12 @@ def _resolve_roles(words: list[str], convention: str) -> list[str]:
     has_lead = "lead" in words
     first = next(i for i, word in enumerate(words) if word)
     # "A，B按职责分工负责", "A，B配合": the units named first with no role word lead, the others take part
-    implicit = not has_lead and first > 0 and words[first] in ("shared", "cooperate")
+    implicit = (
+        not has_lead
+        and first > 0
+        and words[first] in ("shared", "cooperate")
+        and not (words[first] == "shared" and closed and closed[first])
+    )
     roles = []
     for i, word in enumerate(words):
         if implicit and i < first:

@@ -21,9 +21,9 @@ from .blocks import (
     group_blocks,
     is_division,
 )
-from .coverage import cover
+from .coverage import carry_standing, cover
 from .documents import entry_issuer, entry_title, split_documents
-from .duties import DutyParser, detect_convention
+from .duties import DutyParser, detect_convention, not_a_unit
 from .layout import (
     PAGE_MARKER,  # noqa: F401  (re-exported: what tests and callers import from here)
     Paragraph,
@@ -399,7 +399,12 @@ class _Builder:
 
     def finish(self) -> list[Clause]:
         """The clauses, each covered by the block that covers it (qa/reading/coverage.py)."""
-        return cover(self.clauses, self.items, self.closed_by_line, self._parse)
+        covered = cover(self.clauses, self.items, self.closed_by_line, self._parse)
+        return carry_standing(covered, self._units_of, self.convention)
+
+    def _units_of(self, text: str) -> list[str]:
+        """The units a written list names, as this plan's blocks read them."""
+        return [u for u in self.duties.units.read_list(text, self.places)[0] if not not_a_unit(u)]
 
 
 def _after_punctuation(text: str, end: int) -> int:
