@@ -185,3 +185,18 @@ def test_the_plans_own_number_is_on_a_line_of_its_own_never_one_a_sentence_cites
     assert not assistant.ask("文号是多少").found
     assert "内政发〔2017〕135号" in assistant.ask("自治区的市场监管规划是哪个文号").answer  # a cited one, asked by name
 
+
+
+def test_a_signature_written_short_is_answered_by_the_full_name_the_heading_gives(tmp_path):
+    from qa import Assistant, StateStore
+
+    (tmp_path / "gd.txt").write_text(
+        "6. 广东省人民政府办公厅关于印发广东省培育扶持个体工商户若干措施的通知\n粤办函〔2023〕12 号\n"
+        "各地级以上市人民政府，省政府各部门：\n《广东省培育扶持个体工商户若干措施》已经省人民政府同意，现印发给你们。\n"
+        "省政府办公厅\n2023 年1 月12 日\n广东省培育扶持个体工商户若干措施\n一、降低成本\n"
+        "1.降低融资成本。引导金融机构降低利率。（责任单位：省地方金融监管局）\n",
+        encoding="utf-8",
+    )
+    assistant = Assistant.from_folder(tmp_path, store=StateStore(":memory:"), knowledge=ROOT / "corpus")
+    answer = assistant.ask("这文件哪个单位发的").answer
+    assert answer.startswith("发文单位：广东省人民政府办公厅（落款：省政府办公厅）"), answer

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from qa.reading.units import UnitDirectory, clean_unit, is_group, unit_prefix
+
+ROOT = Path(__file__).resolve().parent.parent
 
 UNITS = UnitDirectory(
     {"盟工商局": ["锡林郭勒盟工商行政管理局", "工商局"], "盟食药局": ["盟食药"]},
@@ -196,3 +200,26 @@ def test_a_short_name_the_plan_defines_names_the_unit_it_gives_duties():
     defined = short_names([replace(clause, text="市政务服务和数据管理局（以下简称市数据局）")])
     surfaces = unit_surfaces(["市数据局"], UnitDirectory(), Lexicon(), defined)
     assert surfaces["市政务服务和数据管理局"] == ["市数据局"] and "南数所" not in surfaces
+
+
+def test_a_word_written_in_other_forms_gives_a_unit_those_forms_too():
+    units = UnitDirectory(name_words={"中国人民银行": ["人民银行", "人行"], "国家税务总局": [""]})
+    assert units.word_forms("中国人民银行广州分行") == ["人民银行广州分行", "人行广州分行"]
+    assert units.word_forms("人行莆田市中支") == ["中国人民银行莆田市中支", "人民银行莆田市中支"]
+    assert units.word_forms("国家税务总局广东省税务局") == ["广东省税务局"]
+    assert units.word_forms("市税务局") == []
+
+
+def test_the_shipped_words_let_staff_ask_by_the_short_forms(tmp_path):
+    from qa import Assistant, StateStore
+
+    (tmp_path / "plan.txt").write_text(
+        "某某市稳经济若干措施\n一、金融支持\n1.加大普惠小微贷款投放力度。（牵头单位：中国人民银行沈阳分行）\n"
+        "2.落实留抵退税。（牵头单位：国家税务总局辽宁省税务局）\n",
+        encoding="utf-8",
+    )
+    assistant = Assistant.from_folder(tmp_path, store=StateStore(":memory:"), knowledge=ROOT / "corpus")
+    asked = (("人行沈阳分行涉及哪些工作", "中国人民银行沈阳分行"), ("辽宁省税务局牵头哪些工作", "国家税务总局辽宁省税务局"))
+    for question, unit in asked:
+        answer = assistant.ask(question, "s")
+        assert answer.found and unit in answer.answer and len(answer.citations) == 1, (question, answer.answer)

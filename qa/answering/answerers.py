@@ -414,7 +414,7 @@ class DocumentAnswerer:
         # a joint letter is signed by each body on a line of its own (中共延安市委 / 延安市人民政府)
         signers = [c for c in self.front[doc] if c.kind == "letter" and c.title == "发文单位"]
         if signers:
-            names = dict.fromkeys(c.text.strip() for c in signers)
+            names = [self._in_full(doc, name) for name in dict.fromkeys(c.text.strip() for c in signers)]
             return f"发文单位：{'、'.join(names)}。", signers[0]
         for clause in self.front[doc]:
             match = ISSUED_BY.search(clause.text.strip())
@@ -422,6 +422,20 @@ class DocumentAnswerer:
                 return f"发文单位：{match.group(1).strip()}。", clause
         issuers, _, _ = self._heading_facts(doc)
         return (f"发文单位：{'、'.join(issuers)}。", self.front[doc][0]) if issuers else None
+
+    def _in_full(self, doc: str, signed: str) -> str:
+        """A signature written short (省政府办公厅) in the full name the heading or cover letter gives the body
+        (广东省人民政府办公厅), the signature after it; as signed where none abbreviates to it."""
+        bodies = list(self._heading_facts(doc)[0])
+        for clause in self.front[doc]:
+            match = ISSUED_BY.search(clause.text.strip())
+            if match:
+                bodies.append(match.group(1).strip())
+        # an abbreviation leaves characters out inside the name; written whole inside it, it is another body beside
+        full = next(
+            (b for b in bodies if b[-1:] == signed[-1:] and is_abbreviation(signed, b) and signed not in b), None
+        )
+        return f"{full}（落款：{signed}）" if full else signed
 
     def _heading_facts(self, doc: str) -> tuple[tuple[str, ...], str, str]:
         """What the document's entry heading states when it stands as its title (no cover letter): read once."""

@@ -72,7 +72,7 @@ def _str_list(value) -> tuple[str, ...]:
 
 
 def load_units(folder: Path, warnings: list[str], limits: ReadingLimits = ReadingLimits()) -> UnitDirectory:
-    """The unit directory from `folder`/units.yaml (aliases, and the prefix variants)."""
+    """The unit directory from `folder`/units.yaml (aliases, the prefix variants, the forms of words in names)."""
     data = load_yaml_mapping(folder / "units.yaml", warnings, limits)
     aliases = (
         {
@@ -88,7 +88,13 @@ def load_units(folder: Path, warnings: list[str], limits: ReadingLimits = Readin
         if isinstance(data.get("prefixes"), dict)
         else {}
     )
-    return UnitDirectory(aliases, variants)
+    words = (
+        {str(k): [str(f) if f is not None else "" for f in (v if isinstance(v, list) else [v])]
+         for k, v in (data.get("words") or {}).items()}
+        if isinstance(data.get("words"), dict)
+        else {}
+    )
+    return UnitDirectory(aliases, variants, words)
 
 
 def load_lexicon(folder: Path, warnings: list[str], limits: ReadingLimits = ReadingLimits()) -> Lexicon:

@@ -148,6 +148,7 @@ class UnitDirectory:
         self,
         aliases: Mapping[str, Iterable[str]] | None = None,
         prefix_variants: Mapping[str, Iterable[str]] | None = None,
+        name_words: Mapping[str, Iterable[str]] | None = None,
     ):
         self.alias_to_name: dict[str, str] = {}
         for canonical, names in (aliases or {}).items():
@@ -161,6 +162,23 @@ class UnitDirectory:
         self.prefix_variants: dict[str, tuple[str, ...]] = {
             clean_unit(p): tuple(clean_unit(v) for v in vs or []) for p, vs in (prefix_variants or {}).items()
         }
+        # words written in other forms inside any unit's name (中国人民银行 / 人民银行 / 人行): each group, longest first
+        self.name_words: tuple[tuple[str, ...], ...] = tuple(
+            tuple(sorted({clean_unit(w), *(clean_unit(f) for f in forms or [])}, key=len, reverse=True))
+            for w, forms in (name_words or {}).items()
+            if isinstance(w, str) and clean_unit(w)
+        )
+
+    def word_forms(self, name: str) -> list[str]:
+        """Other ways of writing a unit's name by the name words' forms (人行莆田市中支: 人民银行莆田市中支, …;
+        国家税务总局广东省税务局: 广东省税务局, where a form is empty)."""
+        forms: list[str] = []
+        for group in self.name_words:
+            written = next((w for w in group if w and w in name), None)
+            if written is None:
+                continue
+            forms += [name.replace(written, other, 1) for other in group if other != written]
+        return [f for f in dict.fromkeys(forms) if len(f) >= 3 and f != name]
 
     @property
     def canonical_names(self) -> set[str]:
