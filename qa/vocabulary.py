@@ -85,7 +85,10 @@ NAMED_BEFORE_ETC = UNIT_ENDINGS
 # Endings an issuing body's line has (锡林郭勒盟工商行政管理局, 三亚市人民政府办公室).
 ISSUER_ENDINGS = ("局", "办公室", "政府", "委员会", "厅", "委", "办", "院", "中心", "公司", "部", "海关")
 # Endings staff keep when they abbreviate a unit (资规局, 中院, 市场监管局).
-ABBREVIATION_ENDINGS = ("局", "委", "院", "厅", "海关", "中心", "政府", "办", "部")  # 组织部: 市委组织部
+ABBREVIATION_ENDINGS = ("局", "委", "院", "厅", "海关", "中心", "政府", "办", "部", "公司")  # 组织部: 市委组织部
+# The fewest characters an abbreviation by such an ending has (2 for the others): 金融办 but not 办; 供电公司 of
+# 国网泰安供电公司, but never 公司 alone.
+SHORTEST_ABBREVIATION = {"办": 3, "公司": 4}
 # Endings of a unit named in a question but not in the plans (盟教育局牵头哪些工作).
 QUESTION_UNIT_ENDINGS = ("局", "委", "委员会", "办公室", "厅", "院", "中心", "政府")
 # Administrative prefixes a unit name can start with (盟发改委, 市财政局, 区教育局 …), and the longer ones
@@ -116,8 +119,9 @@ ZONE_WORDS = (
     "科技城", "产业园", "工业园", "科技园", "园区", "新区", "开发区", "高新区", "保税区", "自贸区", "示范区",
     "合作区", "铁路港", "空港", "港区", "功能区",
 )
-# The issuing office's own bodies (机关纪委, 机关党委; not 机关事务管理局, a department): a list's prefix is never theirs.
-OWN_BODY_OPENINGS = ("机关纪委", "机关党委", "机关工会")
+# The issuing office's own bodies (机关纪委, 机关党委; not 机关事务管理局, a department; a 厅's or 局's own 厅督查小组,
+# 厅机关各处室): a list's prefix is never theirs.
+OWN_BODY_OPENINGS = ("机关纪委", "机关党委", "机关工会", "厅机关", "局机关", "厅督查", "局督查", "厅办公室", "局办公室")
 # Provinces: a name opening with one keeps its own place (广东银保监局, 山西证监局, 贵州电网公司).
 PROVINCES = (
     "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽",

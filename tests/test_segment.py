@@ -668,3 +668,27 @@ def test_paragraphs_under_a_title_standing_alone_each_take_the_block_that_closes
         assert duty(find(clauses, key)) == ([], ["自治区发展改革委", "自治区财政厅"])  # 等…按职责分工负责: no lead
     assert duty(find(clauses, "能不新设就不新设")) == (["自治区机关事务管理局"], [])
     assert duty(find(clauses, "加强政策研究")) == (["自治区公共资源交易中心"], [])
+
+
+def test_a_label_value_runs_on_into_a_line_holding_only_its_last_names_bracket(segmenter):
+    clauses = segment_text(
+        segmenter,
+        COVER
+        + """一、重点任务
+（十四）持续规范中介服务。依法查处中介机构强制服务收费等行为。
+牵头单位：市发展改革委
+责任单位：
+各区县人民政府，
+市市场监管局、政务服务和公共资源交易中心等有关部门
+（单位）
+完成时限：2023 年12 月30 日
+（十五）健全惠企政策精准直达机制。保障惠企政策落实到位。
+""",
+    )
+    task = find(clauses, "依法查处中介机构强制服务收费")
+    # a name of 13 characters still takes the list's prefix (市政务服务和公共资源交易中心)
+    assert duty(task) == (
+        ["市发展改革委"],
+        ["各区县人民政府", "市市场监管局", "市政务服务和公共资源交易中心", "有关部门(单位)"],
+    )
+    assert task.deadline.startswith("2023")

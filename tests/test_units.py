@@ -208,6 +208,9 @@ def test_a_word_written_in_other_forms_gives_a_unit_those_forms_too():
     assert units.word_forms("人行莆田市中支") == ["中国人民银行莆田市中支", "人民银行莆田市中支"]
     assert units.word_forms("国家税务总局广东省税务局") == ["广东省税务局"]
     assert units.word_forms("市税务局") == []
+    # the word alone, in every form, names a unit written with it (人行 of 人民银行泰安市中心支行)
+    assert units.bare_words("人民银行泰安市中心支行") == ["中国人民银行", "人民银行", "人行"]
+    assert units.bare_words("市税务局") == []
 
 
 def test_the_shipped_words_let_staff_ask_by_the_short_forms(tmp_path):

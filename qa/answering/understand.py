@@ -24,6 +24,7 @@ from ..vocabulary import (
     NOT_UNIT_WORDS,
     PREFIX_CHARS,
     QUESTION_UNIT_NAME_ENDINGS,
+    SHORTEST_ABBREVIATION,
     UNIT_WORDS,
     VERB_AFTER_ENDING,
     alternation,
@@ -280,7 +281,7 @@ class QuestionAnalyzer:
                 continue
             for start in range(max(0, end - 10), end - 1):
                 span = text[start:end]
-                if not HAN.fullmatch(span) or len(span) < (3 if ending == "办" else 2):
+                if not HAN.fullmatch(span) or len(span) < SHORTEST_ABBREVIATION.get(ending, 2):
                     continue
                 if starts is None:
                     starts = self._word_starts(text)

@@ -99,6 +99,7 @@ def document_starts(lines: tuple[str, ...]) -> list[int]:
 # "…关于印发《X》的通知", "…印发关于X的通知", "…关于转发…制订的《X》的通知": the document an entry carries.
 QUOTED_TITLE = re.compile(r"(?:印发|转发|发布|征求)[^《]{0,20}《([^》]+)》")  # of 《A》《B》 issued together: A
 ISSUED_TITLE = re.compile(r"印发(.+?)的通知$")
+NOTICE_OF = re.compile(rf"(.+(?:{alternation(DOCUMENT_TYPES)})(?:（[^（）]{{1,12}}）)?)的通知")
 FURNITURE_LINES = 3  # a compilation's own lines before its first entry ("# source: …", "（三）河北")
 
 
@@ -118,7 +119,11 @@ def entry_title(heading: str) -> str:
     if quoted:
         return quoted.group(1)
     issued = ISSUED_TITLE.search(text)
-    return issued.group(1) if issued else text
+    if issued:
+        return issued.group(1)
+    # "哈密市落实…工作方案的通知": a notice titled by the document it gives, with no 关于印发
+    noticed = NOTICE_OF.fullmatch(text)
+    return noticed.group(1) if noticed else text
 
 
 def entry_issuer(heading: str) -> str:
@@ -131,6 +136,12 @@ def split_documents(source: SourceText) -> list[Document]:
     """The documents of a file: the file itself unless it holds two or more entry headings. A few lines
     before the first heading (the compilation's own: "（三）河北") are left out; more make a part of their own."""
     starts = document_starts(source.lines)
+    if len(starts) == 1 and _opens(source.lines, starts[0]):
+        # one document cut from a compilation ("5. 哈密市落实…工作方案的通知（2023 年3 月29 日）" / its number /
+        # its text): its entry heading names it, as in the compilation, when no cover letter's title does
+        last = _entry_at(source.lines, starts[0])
+        heading = "".join(line.strip() for line in source.lines[starts[0] : last + 1] if not PAGE_LINE.match(line))
+        return [Document(source, heading)]
     if len(starts) < 2:
         return [Document(source)]
     blank = ("",) * len(source.lines)
@@ -144,6 +155,12 @@ def split_documents(source: SourceText) -> list[Document]:
         heading = "".join(line.strip() for line in source.lines[a : last + 1] if not PAGE_LINE.match(line))
         documents.append(Document(replace(source, lines=blank[:a] + source.lines[a:b] + blank[b:]), heading))
     return documents
+
+
+def _opens(lines: tuple[str, ...], start: int) -> bool:
+    """Whether the entry heading at `start` opens the file: only furniture ("# source: …") before it."""
+    before = [line for line in lines[:start] if line.strip() and not PAGE_LINE.match(line)]
+    return len(before) <= FURNITURE_LINES
 
 
 # A compilation's entry heading standing as a document's own title, with no cover letter ("1. 湖北省人民政府办公厅
@@ -179,5 +196,7 @@ def heading_facts(front: Sequence[str]) -> tuple[tuple[str, ...], str, str]:
         )
         issuers = (named[:cut], named[cut:]) if cut else (named,)
     dated = HEADING_DATE.search("".join(texts))
-    number = next((t for t in texts[1:] if NUMBER_LINE.fullmatch(t)), "")
+    # the number on a line of its own, or opening the paragraph the text after it was joined to (no cover letter:
+    # "哈政办发〔2023〕14 号" / "为深入贯彻落实…"); never one a sentence cites
+    number = next((m.group(0) for t in texts[1:] for m in [NUMBER_LINE.match(t)] if m), "")
     return issuers, dated.group(1) if dated else "", number

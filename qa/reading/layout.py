@@ -59,6 +59,8 @@ CONTINUING_END = "、,，“《(（〔—-"
 
 
 CONTINUING_START = "“”、,，。)）〕》;；:："
+# A line that is only a short bracket after a label's value: the end of its last name ("…等有关部门" / "（单位）").
+NAME_BRACKET = re.compile(r"[(（][^()（）:：]{1,10}[)）][，,、。；;]?")
 # A label's value cut inside a unit's name ("…市房地产市场和产权交易管理" / "中心。完成时限：…"): the next line opens
 # with the name's rest, a unit's ending closed by punctuation, and the line before ends with no ending of its own.
 NAME_REST = re.compile(rf"^[\u4e00-\u9fff]{{0,4}}?(?:{alternation(UNIT_ENDINGS)})[。，,、；;）)]")
@@ -264,6 +266,7 @@ def _label_runs_on(line: str, following: str, flow: _Flow) -> bool:
         not value
         or value[-1] in CONTINUING_END + "等"
         or following[0] in CONTINUING_START
+        or bool(NAME_BRACKET.fullmatch(following))  # "…等有关部门" / "（单位）": the name's own bracket
         or _open_brackets(value) > 0
         or (flow.wrapped and display_width(line) >= 0.8 * flow.width)
         or ("\u4e00" <= value[-1] <= "\u9fff" and not NAME_END.search(value) and bool(NAME_REST.match(following)))

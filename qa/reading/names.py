@@ -62,6 +62,7 @@ def unit_surfaces(
             derived.append(name[1:])
         derived += [variant + name[len(prefix) :] for variant in units.prefix_variants.get(prefix, ())]
         derived += units.word_forms(name)  # 人民银行广州分行 of 中国人民银行广州分行 (units.yaml's words)
+        derived += units.bare_words(name)  # 人行 alone: every unit of the plans written with it
         for surface in derived:
             if surface not in explicit or surface == name:
                 add(surface, [name])

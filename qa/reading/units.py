@@ -180,6 +180,14 @@ class UnitDirectory:
             forms += [name.replace(written, other, 1) for other in group if other != written]
         return [f for f in dict.fromkeys(forms) if len(f) >= 3 and f != name]
 
+    def bare_words(self, name: str) -> list[str]:
+        """The name words a unit's name is written with, alone, in every form (人民银行泰安市中心支行: 人行, 人民银行,
+        中国人民银行): staff name the unit by the word alone where a plan has one such unit."""
+        for group in self.name_words:
+            if any(w and w in name and w != name for w in group):
+                return [w for w in group if len(w) >= 2]
+        return []
+
     @property
     def canonical_names(self) -> set[str]:
         """Every canonical unit name the directory knows."""
@@ -214,7 +222,7 @@ class UnitDirectory:
             return name
         if prefix + name in self.alias_to_name:
             return prefix + name
-        if len(name) > 12 or not DEPARTMENT_END.search(name) or own_place(name):
+        if len(name) > 14 or not DEPARTMENT_END.search(name) or own_place(name):  # 政务服务和公共资源交易中心: 13
             return name
         if any(place and place in name for place in places):
             return name
