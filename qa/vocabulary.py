@@ -283,6 +283,7 @@ FORM_WORDS = STOP_WORDS | frozenset(
 发到 全称 全名 简称 哪一年 哪年 能 叫 叫啥 是啥 是谁 有啥 哪位 办 弄 搞 没有 何时
 几天 几日 多少天 多少日 几个月 几年 多少年 多长时间 多长
 几条 哪几条 口管 口子 里头 里面 这份 那份
+包括 包含 涵盖
 """.split()
 ) | frozenset(UNIT_WORDS) | frozenset(COLLOQUIAL_ROLE_WORDS)  # a role said so is never the topic (挑头)
 
@@ -293,6 +294,9 @@ CONTENT_FRAME = re.compile(
     r"|要求(?=在?(?:什么时候|啥时候|何时|哪天|几月|多久|哪年))"  # "要求什么时候完成": when, not a topic 要求
     # "这条是哪个部分的": where the clause talked about stands, not the plan's 部分
     r"|(?<=这条|一条|这项|一项|该条|该项)(?:是|在|属于)?(?:哪个|哪一|哪)(?:部分|节|章|块)(?:的|里)?"
+    # "这个是哪一条", "这条在哪", "出自哪一条": where the clause talked about stands (its 出处), no topic
+    r"|^(?:那|那么)?(?:这|这个|这条|这项|它|那条|那个|该条)?(?:是|在|出自|属于|来自)(?:方案的?)?"
+    r"(?:哪一条|哪条|第几条|哪个条款|哪一款|哪个部分|哪部分|哪里|哪儿|哪)(?:的|里|规定的)?(?=[？?。]*$)"
 )
 # "方案里", "文件中", "这个清单上": where the asker looks, not a topic (the plan's own word 方案 is one in 方案编制)
 IN_THE_PLAN = re.compile(r"(?:这个|本|该)?(?:方案|文件|通知|清单|要点)(?:里面?|里头|中|上面?|当中)")
@@ -314,8 +318,13 @@ def ordinal_number(written: str) -> int:
     return CHINESE_DIGITS.get(written, 0)
 
 
-# A role asked A-not-A ("参不参与", "牵不牵头", "负不负责", "管不管"): read as 是否参与, 是否牵头 … (its 不 denies nothing).
-A_NOT_A = re.compile(r"(?P<verb>[参负管牵配协])不(?P=verb)")
+# A role asked A-not-A ("参不参与", "牵不牵头", "负不负责", "管不管"; "要不要…配合", "需不需要"): read as 是否参与,
+# 是否牵头, 是否要 … (its 不 denies nothing).
+A_NOT_A = re.compile(r"(?P<verb>[参负管牵配协要需])不(?P=verb)")
+
+# How a question asks when ("什么时候", "啥时候", "几时" …): the date fact, the plan's 印发 date.
+WHEN_WORDS = ("什么时候", "啥时候", "啥时", "几时", "何时", "什么时间", "啥时间", "哪个时间", "哪一天", "多会儿", "哪天")
+WHEN = "|".join(WHEN_WORDS)
 
 # What kind of fact a question asks for, by its cue words (first match wins).
 FACT_TYPES = [
@@ -327,7 +336,7 @@ FACT_TYPES = [
     (
         "date",
         re.compile(
-            r"什么时候|何时|截止|期限|时限|哪天|日期|几号|几月|哪年|哪一年|完成时间|时间节点|多久|落款"
+            rf"{WHEN}|截止|期限|时限|日期|几号|几月|哪年|哪一年|完成时间|时间节点|多久|落款"
         ),
     ),
     # 几家 asks a number, 哪几家 which units
@@ -543,6 +552,16 @@ ENGLISH_WORDS = {
     "contact": "联系人",
     "phone": "电话",
 }
+# A yes/no question asking whether a unit alone has the role ("是不是光工商局一家负责", "只有质监局牵头吗").
+# The cue stands right before the unit's name (光伏 is no cue: 光 with no unit after it).
+ONLY_CUE = re.compile(
+    r"(?:光|只有|只由|只是|只|仅仅|仅由|仅|单独由?|独自)(?=[^是不吗呢，,。？?]{1,10}?(?:局|委|办|厅|院|中心|政府|部|处))"
+    r"|一家(?:单位|部门)?(?:负责|牵头|配合|来)"
+)
+# Particles of tone closing a question (哈, 呀, 啊 …; not 呢/吗/吧, which say it is a question or a follow-up).
+CLOSING_PARTICLES = re.compile(r"(?<=[\u4e00-\u9fff])[哈呀啊嘛哦啦呗噢哟]+([？?！!。.～~\s]*)$")
+# Words of a question's form typed in pinyin ("qiantou 单位", "peihe"): read by their sound as the plans' words are.
+SOUNDED_FORM_WORDS = ("牵头", "配合", "负责", "协助", "参与", "单位", "部门", "任务", "工作", "哪些", "哪个")
 # English words of a question's form only (dropped when read): "who is responsible for X".
 ENGLISH_FORM_WORDS = frozenset(
     "is are the a an of for on in to does do did be by with about please tell me us i we our".split()

@@ -34,6 +34,7 @@ apart: see its header), 上海口岸's measures (shanghai.txt) 28 → 32, 辽宁
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,7 @@ from qa.evaluate import evaluate
 
 INDEPENDENT = Path(__file__).resolve().parent / "questions" / "independent"
 # set → (floor of all turns, floor of the held-out turns), as achieved: they only go up
-FLOORS = {"first": (44 / 45, 14 / 15), "second": (56 / 59, 16 / 18)}
+FLOORS = {"first": (44 / 45, 14 / 15), "second": (56 / 59, 16 / 18), "third": (68 / 70, 22 / 23)}
 
 
 def test_every_independent_set_has_its_floor():
@@ -140,3 +141,38 @@ def test_how_long_a_plan_holds_is_its_validity_sentence(unseen):
     """莆田's plan writes "有效期至2025 年12 月31 日": asked how long it holds, that sentence, not "no period stated"."""
     for question in ("这个方案有效期到什么时候", "有效期多久"):
         assert "有效期至2025 年12 月31 日" in unseen["putian"].ask(question).answer, question
+
+
+EIGHTEEN = Path(__file__).resolve().parent / "questions" / "eighteen"
+# set → floor, as achieved (first run: named 42/44, shared 8/14; see each set's header)
+EIGHTEEN_FLOORS = {"named": 44 / 44, "shared": 8 / 14}
+
+
+@pytest.fixture(scope="module")
+def eighteen(tmp_path_factory):
+    """Eighteen plans loaded together: the shipped plan, Sanya's and sixteen cut from the compilation, each a file."""
+    from qa import Assistant, StateStore
+
+    folder = tmp_path_factory.mktemp("eighteen")
+    root = Path(__file__).resolve().parent.parent
+    shutil.copy(root / "corpus" / "plan.txt", folder / "plan.txt")
+    sanya = "sanya-2023-business-environment-plan.txt"
+    shutil.copy(root / "tests" / "data" / sanya, folder / sanya)
+    names = yaml.safe_load((EIGHTEEN / "names.yaml").read_text(encoding="utf-8"))
+    for plan in names:
+        if (UNSEEN / plan / "plan.txt").exists():
+            shutil.copy(UNSEEN / plan / "plan.txt", folder / f"{plan}.txt")
+    assert {p.stem for p in folder.iterdir()} == set(names)
+    return Assistant.from_folder(folder, store=StateStore(":memory:"), knowledge=root / "corpus"), names
+
+
+@pytest.mark.parametrize("name", sorted(EIGHTEEN_FLOORS))
+def test_eighteen_plans_at_once_name_and_hold_their_plans_at_least_the_floor(eighteen, name):
+    """Questions naming their plan answered from it alone; unscoped ones on shared topics naming every plan holding
+    it (tests/questions/eighteen/, written by a helper from the raw texts)."""
+    from test_plans import score
+
+    assistant, names = eighteen
+    items = yaml.safe_load((EIGHTEEN / f"{name}.yaml").read_text(encoding="utf-8"))
+    result = score(assistant, items, names, name)
+    assert result.rate >= EIGHTEEN_FLOORS[name] - 1e-9, "\n".join(result.failures)

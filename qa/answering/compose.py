@@ -147,9 +147,12 @@ def compare_reply(rows: Sequence[tuple[str, str, int]], fewer: bool, named: bool
     return f"{'、'.join(top)}{role}的任务最{more}（{rows[0][2]}项）。依次为：{counts}。"
 
 
-def yes_no_reply(clause: Clause, members: Sequence[tuple[Sequence[str], str, bool]], asked_role: bool = False) -> str:
+def yes_no_reply(
+    clause: Clause, members: Sequence[tuple[Sequence[str], str, bool]], asked_role: bool = False, only: bool = False
+) -> str:
     """The reply to whether units have a role in a task: 是 or 不是 first (not when `asked_role`: which role they
-    have), what each unit does there, then the task's units by role and where it stands."""
+    have), what each unit does there, then the task's units by role and where it stands. `only` ("是不是光工商局一家
+    负责"): 是 only when no other unit has the role too."""
     names = {"lead": "牵头单位", "cooperate": "配合单位"}
     holds, said = True, []
     for units, role, denied in members:
@@ -161,6 +164,14 @@ def yes_no_reply(clause: Clause, members: Sequence[tuple[Sequence[str], str, boo
         if not present:
             said.append(f"{'、'.join(units)}没有参与这项工作")
         holds = holds and found != denied
+    if only:
+        asked = {unit for units, _, _ in members for unit in units}
+        role = next((r for _, r, denied in members if not denied), "any")
+        having = {"lead": clause.lead, "cooperate": clause.cooperate}.get(role, clause.lead + clause.cooperate)
+        others = [unit for unit in having if unit not in asked]
+        if others:
+            holds = False
+            said.append(f"还有{'、'.join(others)}")
     lines = [
         f"{'' if asked_role else '是。' if holds else '不是。'}{'；'.join(said)}。",
         roles_line(clause),
@@ -183,7 +194,12 @@ def tasks_reply(units: Sequence[str], role: str, clauses: Sequence[Clause], othe
             else ""
         )
         return f"方案中{name}没有{role_word}的任务{tail}。"
-    lines = [f"{name}{role_word}的任务共{len(clauses)}项："]
+    counts = ""
+    if role == "any":  # how many it leads, how many it takes part in, where it does both
+        led = sum(1 for c in clauses if any(u in c.lead for u in units))
+        helped = sum(1 for c in clauses if any(u in c.cooperate for u in units))
+        counts = f"（牵头{led}项，配合{helped}项）" if led and helped else ""
+    lines = [f"{name}{role_word}的任务共{len(clauses)}项{counts}："]
     section = None
     for clause in clauses:
         top = clause.section[0] if clause.section else ""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from ..vocabulary import DOCUMENT_TYPES, TITLE_ENDINGS
+from ..vocabulary import DOCUMENT_TYPES, TITLE_ENDINGS, WHEN
 
 # Words of a question's spoken form that say nothing about its topic (beyond vocabulary.FORM_WORDS).
 SPOKEN_FORM_WORDS = frozenset(
@@ -87,7 +87,7 @@ ASKS: tuple[tuple[str, re.Pattern], ...] = (
         "count",
         re.compile(r"(?:多少|(?<!哪)几)(个|件|家|户|人次|人|名|项|次|倍|所|场|批次|批|份|条|万|亿|吨)"),
     ),
-    ("date", re.compile(r"几号|哪天|什么时候|何时|截止")),
+    ("date", re.compile(rf"几号|{WHEN}|截止")),
 )
 # How a refusal names what the plans do not state.
 ASKS_NAMES = {
@@ -157,8 +157,8 @@ DOC_FACTS: tuple[tuple[str, re.Pattern], ...] = (
         "date",
         re.compile(
             r"落款(?:日期|时间)|(?:印发|发文|发布|下发|出台|成文|签发)(?:的)?(?:日期|时间)"
-            r"|(?:什么时候|哪天|何时|哪一?年|几号|哪个月|几月)(?:印发|发布|下发|出台|发|制定)"
-            r"|(?:印发|发布|下发|出台|发)的?(?:是)?(?:什么时候|哪天|何时)"
+            rf"|(?:{WHEN}|哪一?年|几号|哪个月|几月)(?:印发|发布|下发|出台|发|制定)"
+            rf"|(?:印发|发布|下发|出台|发)的?(?:是)?(?:{WHEN})"
         ),
     ),
     (

@@ -24,7 +24,7 @@ import opencc
 
 from ..index.snapshot import FORMAT, source_key, write_atomically
 from ..index.tokenize import normalize
-from ..vocabulary import ROLE_QUESTION_WORDS
+from ..vocabulary import CLOSING_PARTICLES, ROLE_QUESTION_WORDS
 from .readings import Readings, readings_key
 from .preamble import focus
 from .spoken import SpokenReader
@@ -291,6 +291,8 @@ class Normaliser:
         """The question as the plans would write it, and the words read otherwise."""
         text = self.simplified(normalize(question))
         text, changes = self.spoken(text)
+        # a particle closing the question ("归谁管哈", "谁牵头呀") is its tone, never a word glued to the last one
+        text = CLOSING_PARTICLES.sub(r"\1", text)
         # a long question: the question after its context
         text = focus(text, self._topical, self._names_unit, self._names_task, self._task_words)
         for wrong, right in self.corrections:

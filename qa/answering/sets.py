@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from ..index.retrieve import Retriever
 from ..reading.units import is_group
 from ..records import Answer, Clause, Intent, Question, replace
-from ..vocabulary import ROLE_QUESTION_WORDS, alternation
+from ..vocabulary import ONLY_CUE, ROLE_QUESTION_WORDS, alternation
 from . import compose
 
 Member = tuple[tuple[str, ...], str, bool]  # the units one name stands for, the role asked, asked to lack it
@@ -277,7 +277,8 @@ class YesNoAnswerer:
         clause = hits[0].clause
         role = query.role or next((r for _, r, no in query.members if not no), "any")
         units = {"lead": clause.lead, "cooperate": clause.cooperate}.get(role, clause.lead + clause.cooperate)
-        text = compose.yes_no_reply(clause, query.members, asked_role=query.operation == "role")
+        only = bool(ONLY_CUE.search(query.text))  # "是不是光工商局一家负责": no other unit with the role
+        text = compose.yes_no_reply(clause, query.members, asked_role=query.operation == "role", only=only)
         return Answer(
             text,
             found=True,

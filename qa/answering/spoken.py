@@ -21,6 +21,7 @@ from ..vocabulary import (
     ENGLISH_WORDS,
     PINYIN_SYLLABLES,
     QUESTION_UNIT_NAME_ENDINGS,
+    SOUNDED_FORM_WORDS,
     SPOKEN_DIGITS,
     SPOKEN_FILLERS,
     alternation,
@@ -66,6 +67,11 @@ class SpokenReader:
         plans' own units (their aliases included), which a name heard alike is read as; `not_units`: names that
         are never read as another (a rename's names: 水务局 is a real agency, not a slip of 税务局)."""
         self.by_sound = by_sound
+        # the words a question asks with, typed in pinyin ("qiantou 单位" → 牵头单位): heard only here, never a slip
+        self.form_sounds: dict[str, list[str]] = {}
+        for word in SOUNDED_FORM_WORDS:
+            for key in readings.word_keys(word):
+                self.form_sounds.setdefault(key, []).append(word)
         self.frequency = frequency
         self.readings = readings
         self.longest = longest
@@ -141,7 +147,8 @@ class SpokenReader:
         for end in range(1, len(sounds) + 1):
             for start in range(max(0, end - self.longest), end - 1):
                 before = best[start]
-                found = self.by_sound.get(" ".join(sounds[start:end])) if before is not None else None
+                key = " ".join(sounds[start:end])
+                found = (self.by_sound.get(key) or self.form_sounds.get(key)) if before is not None else None
                 if found and (best[end] is None or len(before) + 1 < len(best[end])):
                     word = max(found, key=lambda w: (self.frequency.get(w, 0), w))
                     best[end] = [*before, word]

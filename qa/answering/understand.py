@@ -195,7 +195,9 @@ class QuestionAnalyzer:
         by_length = sorted((s for s in self.stems if len(s) >= 2), key=len, reverse=True)
         stem = alternation(by_length) if by_length else "(?!)"
         self._stem_pair = re.compile(
-            rf"({stem})(?:和|与|、|跟|及|同)({stem})(?=都|共同|一起|分别|同时|均|参与|牵头|配合|负责|承担|的任务)"
+            # "工商和质监都…", "国税地税要配合…" (written together, as staff say them)
+            rf"({stem})(?:和|与|、|跟|及|同)?({stem})(?=(?:要|需要|需|也|还)?(?:都|共同|一起|分别|同时|均|参与|牵头|配合|负责"
+            r"|承担|的任务))"
         )
         ordered = sorted(self.surfaces, key=len, reverse=True)
         self._unit_pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None

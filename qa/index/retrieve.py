@@ -640,11 +640,15 @@ class Retriever:
             return None
         if self.salient_unknown(query):  # "电梯坏了打哪个维修电话": not the plan's contact, whatever it holds
             return None
+        # the plan's own number stands on a line of its own, or opens the text joined after it (no cover letter);
+        # one a sentence cites (国发〔2017〕6号) is another's
+        own = (lambda c: FACT_PATTERNS["docnum"].match("".join(c.text.split())) is not None) \
+            if query.answer_type == "docnum" else (lambda c: True)
         holding = [
             i
             for i, _ in hits
             if holds_fact(self.searchable[i], query.answer_type) and self.coverage(query, i) > 0
-            and self.in_scope(query, i)
+            and self.in_scope(query, i) and own(self.searchable[i])
         ]
         if holding:  # most of the question first; then the cover letter, which speaks of the plan itself
             return min(
@@ -655,14 +659,13 @@ class Retriever:
                     holding.index(i),
                 ),
             )
-        if len([t for t in query.terms if t not in DOCUMENT_WORDS]) > 1:
+        # a plan named by its title's words, asked its number ("…联动方案的文号是多少"): those words named the plan
+        named_plan = query.answer_type == "docnum" and bool(query.plans)
+        if len([t for t in query.terms if t not in DOCUMENT_WORDS]) > 1 and not named_plan:
             return None
         ranked = sorted(
             range(len(self.searchable)), key=lambda i: (self.searchable[i].kind not in ("letter", "title"), i)
         )
-        # the plan's own number stands on a line of its own; one a sentence cites (国发〔2017〕6号) is another's
-        own = (lambda c: FACT_PATTERNS["docnum"].fullmatch("".join(c.text.split())) is not None) \
-            if query.answer_type == "docnum" else (lambda c: True)
         return next(
             (
                 i
