@@ -25,6 +25,8 @@ from .records import Clause
 from .vocabulary import (
     DOCUMENT_TYPES,
     NOT_PREFIXED,
+    NUMBER_CLOSE,
+    NUMBER_OPEN,
     PLACE_ENDINGS,
     PREFIX_WORDS,
     PROVINCES,
@@ -44,11 +46,11 @@ PARTY = re.compile(r"^(?:中共|中国共产党)")
 # 克拉玛依市 → 克市): a league's or a city's, never a province's or a county's.
 SHORTENED = ("盟", "市")
 # A document number as written (黔府办函〔2023〕16 号, 青府办发[2023]6号) or typed without its brackets.
-NUMBER = re.compile(rf"([{HAN}]{{1,10}}?)\s*[〔\[(（【]?\s*((?:19|20)\d\d)\s*[〕\])）】]?\s*(\d{{1,4}})\s*号")
+NUMBER = re.compile(rf"([{HAN}]{{1,10}}?)\s*[{NUMBER_OPEN}]?\s*((?:19|20)\d\d)\s*[{NUMBER_CLOSE}]?\s*(\d{{1,4}})\s*号")
 # A document number in a question: its prefix may run on from the words before it ("按黔府办函16号"), its year
 # and brackets may be left out.
 TYPED_NUMBER = re.compile(
-    rf"([{HAN}]{{2,16}})\s*[〔\[(（【]?\s*((?:19|20)\d\d)?\s*[〕\])）】]?\s*(\d{{1,4}})\s*号"
+    rf"([{HAN}]{{2,16}})\s*[{NUMBER_OPEN}]?\s*((?:19|20)\d\d)?\s*[{NUMBER_CLOSE}]?\s*(\d{{1,4}})\s*号"
 )
 # A year naming a plan: "2018年的方案", "2023年度的清单", "23年那个方案".
 # "2018年那份…": 份 counts documents, whatever the words naming it after.
@@ -68,11 +70,11 @@ DOCUMENT_WORD = re.compile(rf"(?:实施|行动|工作)?(?:{DOCUMENT})")
 # "…方案是谁印发的"), never with more of a topic ("招标计划提前发布制度").
 AFTER_TITLE = re.compile(
     r"$|[的里中内上，,、：:？?。！!（(\s]|是|有|共|一共|总共|对|由|明确|包括|包含|适用|要求|提出|提到|涉及|针对|分为"
-    r"|列|说|写|规定|部署|怎么|什么|哪|谁|几|多少"
+    r"|列|说|写|规定|部署|怎么|什么|啥|何时|哪|谁|几|多少|印发|下发|发布|出台|发的|制定"
 )
 # Where a phrase naming a document by its title starts: after punctuation or a word that opens a place in the
 # sentence (在, 按, 据 …), never inside the title.
-PHRASE_BREAK = re.compile(r"[\s，,。？?！!：:；;、（）()《》在里按从据照和与及是的份]")  # 份: 那份…, 这份…
+PHRASE_BREAK = re.compile(r"[\s，,。？?！!：:；;、（）()《》在里按从据照和与及是的份个]")  # 那份…, 这份…, 这个…
 # An issuer named before the issuing word ("盟工商局印发的", "省政府办公厅发的").
 # An issuing word after an issuer's name, or a document word right after it that the question goes on about
 # ("机关事务管理局方案里"; not 市场监管局计划怎么推进: 计划 the verb). A full name in brackets: FULL_ISSUER.
@@ -410,6 +412,10 @@ class Catalogue:
             phrase = question[start:end]
             words = [w for w in self._content_words(phrase) if w not in self._names_joined]
             if len(words) < 2:
+                # "这个政策措施是谁发的": the last words of one plan's title, its kind among them, name it
+                ending = [q.id for q in self.plans if len(phrase) >= 4 and TITLE_TAIL.sub("", q.title).endswith(phrase)]
+                if len(ending) == 1 and words and not _inside(start, end, found):
+                    named.append((start, end, tuple(ending), "文件"))
                 continue
             best, plans = 0, []
             held_by: dict[int, list[str]] = {}  # each plan's title words among the phrase's, in the phrase's order

@@ -344,6 +344,10 @@ FACT_TYPES = [
     ("list", re.compile(r"几大|哪几|原则|哪些方面|分别是")),
 ]
 
+# A document number (冀政办字〔2023〕4号, 工信部企业函﹝2023﹞4号, 国发[2017]6号): its year in any bracket plans use.
+NUMBER_OPEN, NUMBER_CLOSE = "〔\\[(（【﹝", "〕\\])）】﹞"
+DOC_NUMBER = rf"[\u4e00-\u9fff]{{1,10}}[{NUMBER_OPEN}]\s*\d{{4}}\s*[{NUMBER_CLOSE}]\s*\d+\s*号"
+
 # Facts a clause can hold, by the answer type a question asks for (2023年6月底前, 6000件, 宋莉 …).
 FACT_PATTERNS = {
     "date": re.compile(
@@ -357,7 +361,7 @@ FACT_PATTERNS = {
     "person": re.compile(r"联系人\s*[:：]\s*\S{2,4}"),
     "list": re.compile(r"“[^”]{4,}、[^”]{2,}”"),
     "email": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
-    "docnum": re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[(（]\d{4}[〕\])）]\s*\d+\s*号"),
+    "docnum": re.compile(DOC_NUMBER),
 }
 # Facts that name one thing in a plan: a clause holding one is the answer even when few words match.
 DISTINCT_FACTS = ("person", "phone", "email", "docnum")

@@ -28,7 +28,10 @@ Seven more (2026-12-07), first run → now: 扬州's 任务清单 (jiangsu.txt) 
 apart: see its header), 上海口岸's measures (shanghai.txt) 28 → 32, 辽宁's 稳经济 measures (liaoning.txt) 31 → 33, and
 娄底's two 要点 (hunan.txt) 19 → 32. Four more after those: 泰安's 实施意见 (jiangsu.txt) 19 → 21 (its gold reads a
 以下…不再一一列出 note as adding no units: 11 turns), 安徽 住建厅's 分工方案 (anhui.txt) 30 → 31, 哈密's 工作方案 (xinjiang.txt)
-18 → 21 (its gold drops 有关部门（单位） after 等: 8 turns) and 陕西's 跨部门综合监管 实施意见 (shaanxi.txt) 32.
+18 → 21 (its gold drops 有关部门（单位） after 等: 8 turns) and 陕西's 跨部门综合监管 实施意见 (shaanxi.txt) 32. And four
+more: the State Council's 中小微企业 measures (national.txt) 31 → 33, 南京 应急管理局's measures (jiangsu.txt) 31 → 32,
+黄浦区's 行动方案 (shanghai.txt) 22 → 22 (its writer takes an item as one task, the reading its paragraphs) and 陕西
+市场监管局's 实施方案 (shaanxi.txt) 32.
 `python app.py eval --corpus tests/data/unseen/<plan> tests/questions/unseen/<plan>.yaml -v`.
 """
 
@@ -66,7 +69,8 @@ UNSEEN_FLOORS = {"zhengzhou": 30 / 33, "ruichang": 1.0, "hubei-scjg": 1.0, "lang
                  "guangzhou-zwfw": 1.0, "jilin-jtt": 1.0, "putian": 31 / 33, "xinzhou": 31 / 33,
                  "yangzhou": 32 / 33, "guangdong-gtgsh": 32 / 33, "xianyang": 1.0, "guangxi-ggzy": 16 / 33,
                  "shanghai-kouan": 32 / 33, "liaoning-wjj": 1.0, "loudi": 32 / 33, "taian": 21 / 33,
-                 "anhui-zjt": 31 / 33, "hami": 21 / 33, "shaanxi-zhjg": 32 / 33}
+                 "anhui-zjt": 31 / 33, "hami": 21 / 33, "shaanxi-zhjg": 32 / 33, "national-zxqy": 1.0,
+                 "nanjing-yjj": 32 / 33, "huangpu": 22 / 33, "shaanxi-scjg": 32 / 33}
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from ..vocabulary import DOC_NUMBER as NUMBER_WRITTEN
 from ..vocabulary import DOCUMENT_TYPES, ENTRY_WORDS, TITLE_ENDINGS, alternation
 from .sources import SourceText
 
@@ -28,7 +29,7 @@ DATED_END = re.compile(
     rf"(?:{alternation(DOCUMENT_TYPES + TITLE_ENDINGS)})[》”]?(?:[(（][^()（）]{{1,12}}[)）])?{DATED.pattern}"
 )
 ENTRY_WORD = re.compile(alternation(ENTRY_WORDS))
-DOC_NUMBER = re.compile(r"^\s*[\u4e00-\u9fff]{1,12}[〔\[(（【]\s*\d{4}\s*[〕\])）】]\s*\d+\s*号\s*$")
+DOC_NUMBER = re.compile(rf"^\s*{NUMBER_WRITTEN}\s*$")
 PAGE_LINE = re.compile(r"^\s*(?:#+\s*)?page\s*\d+\s*:?\s*$", re.IGNORECASE)
 DATE_LINE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")  # a signature's date
 DOT_LEADERS = re.compile(r"\.{4,}|…{2,}|·{4,}")  # a table of contents' line, not a heading
@@ -167,7 +168,7 @@ def _opens(lines: tuple[str, ...], start: int) -> bool:
 # 关于加快建设…的实施意见（2023 年5 月17 日）" / "鄂政办发〔2023〕15 号"): its date in brackets, its number alone on
 # the line after it.
 HEADING_DATE = re.compile(r"[（(]((?:19|20)\d\d年\d{1,2}月\d{1,2}日)[)）]")
-NUMBER_LINE = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[(（]\d{4}[〕\])）]\d+号")
+NUMBER_LINE = re.compile(NUMBER_WRITTEN)
 HEADING_PARAGRAPHS = 6  # the heading's lines (its date broken over two: "（2023 年5" / "月4 日）") and the number's
 OFFICE_OF = ("办公", "委员会")  # 人民政府 / 办公厅: one body's name goes on
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from ..measure import percentile
+from ..vocabulary import DOC_NUMBER as NUMBER_WRITTEN
 from ..vocabulary import (
     ALL_LABELS,
     ANNEX_OPENINGS,
@@ -45,9 +46,7 @@ PAGE_MARKER = re.compile(
 )
 
 
-DOC_NUMBER = re.compile(
-    r"^\s*[\u4e00-\u9fff]{1,10}[〔\[(（]\d{4}[〕\])）]\s*\d+\s*号\s*$"
-)  # 青政办发〔2024〕9号
+DOC_NUMBER = re.compile(rf"^\s*{NUMBER_WRITTEN}\s*$")  # 青政办发〔2024〕9号
 
 
 LABEL_CHARS = frozenset("".join(ALL_LABELS))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..vocabulary import (
     ARTICLE_MARKERS,
+    DOC_NUMBER,
     DOCUMENT_TYPES,
     ISSUER_ENDINGS,
     LEAD_IN_WORDS,
@@ -141,7 +142,7 @@ def letter_part(text: str) -> str:
         return "联系人及电话"
     if text.startswith("传真"):
         return "传真"
-    if re.fullmatch(r"[\u4e00-\u9fff]{1,10}[〔\[(（]\d{4}[〕\])）]\s*\d+\s*号", text):
+    if re.fullmatch(DOC_NUMBER, text):
         return "文号"
     if DATE_ONLY.match(text):
         return "日期"
