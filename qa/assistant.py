@@ -46,7 +46,7 @@ from .joined import JoinedTexts
 from .plans import Catalogue, Plan, Scope
 from .records import Answer, Clause, Hit, Intent, Question, replace
 from .state import StateStore
-from .vocabulary import ABBREVIATION_ENDINGS, ORDINAL_PLAN, QUESTION_UNIT_NAME_ENDINGS, ordinal_number
+from .vocabulary import ABBREVIATION_ENDINGS, GENERIC_NAME_FREQUENCY, NAMED_TOPIC, ORDINAL_PLAN, QUESTION_UNIT_NAME_ENDINGS, ordinal_number
 
 __all__ = ["Assistant"]
 # Intents whose answer is one clause's: with several plans loaded, each plan that holds the topic answers too.
@@ -492,6 +492,14 @@ class Assistant:
             for p, i, _ in self.retriever.best_per_plan(plain, self.retriever.settings.plans_ratio)
             if p not in first
         ]
+        named = self._named_topic(query)
+        if named is not None:  # the topic's name after its description: the plans holding it by that name too
+            held = {p for p, _ in holding} | set(first)
+            holding += [
+                (p, i)
+                for p, i, _ in self.retriever.best_per_plan(named, self.retriever.settings.plans_ratio)
+                if p not in held
+            ]
         sections = [(first[0], result)] if first else []
         if query.prefer:  # the conversation's plan first
             holding.sort(key=lambda h: h[0] != query.prefer)
@@ -528,6 +536,23 @@ class Assistant:
             citations=tuple(dict.fromkeys([*(a.citations[0] for _, a in sections), *lead.citations[1:]])),
             plans=tuple(p for p, _ in sections),
         )
+
+    def _named_topic(self, query: Question) -> Question | None:
+        """The question asked by the name it gives its topic after describing it ("…这些包容审慎监管的事谁牵头" →
+        "包容审慎监管的事谁牵头"; NAMED_TOPIC), understood as the same kind of question; None for none."""
+        for n, pattern in enumerate(NAMED_TOPIC):
+            match = pattern.search(query.text)
+            if match is None:
+                continue
+            # "…的改革谁牵头": a word of general use after 的 is no name of its own (免证办 is)
+            general = self.analyzer.tokenizer.dictionary.get(match["topic"], 0) >= GENERIC_NAME_FREQUENCY
+            if n == len(NAMED_TOPIC) - 1 and general:
+                return None
+            asked = self.analyzer.analyze(match["topic"] + query.text[match.end() :])
+            if asked.intent != query.intent or not asked.terms or set(asked.terms) >= set(query.terms):
+                return None
+            return replace(asked, plans=(), anchor=(), seen=(), prefer="")
+        return None
 
     def _tasks_by_plan(self, result: Answer) -> Answer:
         """A unit's tasks found in several plans (市监局 of 克拉玛依's, 铜川's …): each plan's under its short title,

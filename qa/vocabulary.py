@@ -564,6 +564,16 @@ ONLY_CUE = re.compile(
 )
 # Particles of tone closing a question (哈, 呀, 啊 …; not 呢/吗/吧, which say it is a question or a follow-up).
 CLOSING_PARTICLES = re.compile(r"(?<=[\u4e00-\u9fff])[哈呀啊嘛哦啦呗噢哟]+([？?！!。.～~\s]*)$")
+# A question describing its topic before naming it ("轻微违法首次不罚、免罚清单这些包容审慎监管的事谁牵头", "群众办事
+# 不用再带证照的免证办由哪个部门牵头", "…测绘合成一次做（多测合一）由哪个部门牵头"): the name, which plans holding the
+# topic under that name are found by too.
+_ASKS_AFTER = r"(?=由|归|谁|是谁|有哪些|哪|该|要|需要|的?配合|的?牵头|的?负责)"
+NAMED_TOPIC = (
+    re.compile(rf"(?:这些|这类|这一类|之类的?)(?P<topic>[\u4e00-\u9fff“”]{{2,12}}?)"
+               rf"(?:的事情?|的工作|这事|这块|这项|工作|方面)?{_ASKS_AFTER}"),
+    re.compile(rf"[（(](?P<topic>[\u4e00-\u9fff“”]{{2,10}})[)）]{_ASKS_AFTER}"),
+    re.compile(rf"(?<=[\u4e00-\u9fff]{{6}})的(?P<topic>[\u4e00-\u9fff]{{2,5}}?){_ASKS_AFTER}"),
+)
 # Words of a question's form typed in pinyin ("qiantou 单位", "peihe"): read by their sound as the plans' words are.
 SOUNDED_FORM_WORDS = ("牵头", "配合", "负责", "协助", "参与", "单位", "部门", "任务", "工作", "哪些", "哪个")
 # English words of a question's form only (dropped when read): "who is responsible for X".

@@ -441,3 +441,14 @@ if __name__ == "__main__":  # the figures, per set
         print(report.line(set_name, held))
         if verbose:
             print("\n".join("    " + f for f in report.failures if held or not f.startswith("HELD")))
+
+
+def test_a_topic_named_after_its_description_finds_the_plans_holding_it_by_that_name(twelve):
+    """"孵化器、众创空间这些双创载体谁牵头建设": the plans holding the examples (安徽's, 三亚's) and the one holding the
+    topic by its name (青浦's 双创载体) each answer; a word of general use after 的 names nothing of its own."""
+    answer = twelve.ask("孵化器、众创空间这些双创载体谁牵头建设？")
+    assert {"anhui-duibiao-tisheng-2023", "sanya-2023-business-environment-plan", "qingpu-yingshang-yaodian-2023"} <= set(
+        answer.plans
+    )
+    assert twelve.ask("双创载体谁牵头建设？").plans == ("qingpu-yingshang-yaodian-2023",)
+    assert twelve._named_topic(twelve.analyzer.analyze("施工许可办理的改革谁牵头")) is None
