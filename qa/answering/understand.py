@@ -507,6 +507,11 @@ class QuestionAnalyzer:
             members = sets.read_members(text, found, self.lead_cue, self.cooperate_cue, role)
             fewer = "少" in more.group(0)
             return Intent.COMPARE, members, "fewer" if fewer else "more"
+        if more and len(found) == 1 and self.lead_cue.search(text) and self.cooperate_cue.search(text):
+            # "发改委牵头的多还是配合的多": one unit's tasks by role, the one role against the other
+            units = found[0][2]
+            fewer = "少" in more.group(0)
+            return Intent.COMPARE, ((units, "lead", False), (units, "cooperate", False)), "fewer" if fewer else "more"
         if not found:
             return None
         members = sets.read_members(text, found, self.lead_cue, self.cooperate_cue, role)
