@@ -46,7 +46,7 @@ from .joined import JoinedTexts
 from .plans import Catalogue, Plan, Scope
 from .records import Answer, Clause, Hit, Intent, Question, replace
 from .state import StateStore
-from .vocabulary import ABBREVIATION_ENDINGS, GENERIC_NAME_FREQUENCY, NAMED_TOPIC, ORDINAL_PLAN, QUESTION_UNIT_NAME_ENDINGS, ordinal_number
+from .vocabulary import ABBREVIATION_ENDINGS, GENERIC_NAME_FREQUENCY, NAMED_TOPIC, ORDINAL_PLAN, POINTED_DOCUMENT, QUESTION_UNIT_NAME_ENDINGS, ordinal_number
 
 __all__ = ["Assistant"]
 # Intents whose answer is one clause's: with several plans loaded, each plan that holds the topic answers too.
@@ -265,13 +265,15 @@ class Assistant:
         scope = self._scope(question)
         text = scope.text or question
         # Most questions say all they ask: the session's context is fetched only for one it can change.
-        context = self.conversations.context(session_id) if self.analyzer.needs_context(text) else None
+        asks_context = self.analyzer.needs_context(text) or (len(self.catalogue) > 1 and POINTED_DOCUMENT.search(text))
+        context = self.conversations.context(session_id) if asks_context else None
         pointed = self._pointed_plan(text, context) if not scope.plans else None
         if pointed is not None:  # "第二个方案呢": that plan of the answer before, the rest of the question asked of it
             scope, text = Scope((pointed[0],), pointed[1]), pointed[1]
         understood = self.analyzer.analyze(text, context)
         plans = scope.plans or chosen
-        if not plans and context and understood.follow_up:
+        # a follow-up, or the document pointed at ("这个清单是谁发的" after 扬州's 清单): the conversation's plans
+        if not plans and context and (understood.follow_up or (understood.document and POINTED_DOCUMENT.search(text))):
             plans = tuple(p for p in context.get("plans", ()) if isinstance(p, str) and p in self.catalogue.by_id)
         unscoped, by_members = understood, False
         if not plans and understood.intent == Intent.YES_NO and understood.members:

@@ -445,6 +445,8 @@ ANNEX_OPENINGS = ("附件", "附表")
 # What a plan's title can end with beyond DOCUMENT_TYPES ("创优营商环境对标提升举措（2023 版）",
 # "贵州省2023年度优化营商环境重点任务清单").
 TITLE_ENDINGS = ("举措", "清单", "公告", "征求意见稿")
+# A document pointed at ("这个清单", "这份方案", "该文件"): in a conversation, the plan talked about.
+POINTED_DOCUMENT = re.compile(rf"(?:这个|这份|该|本|此)(?:{alternation(DOCUMENT_TYPES + TITLE_ENDINGS + ('文件', '文'))})")
 # Words a task-division table's header row is made of ("序号 重点任务 主要内容 牵头部门 责任单位").
 TABLE_HEADER_WORDS = (
     "序号",

@@ -226,3 +226,11 @@ def test_the_shipped_words_let_staff_ask_by_the_short_forms(tmp_path):
     for question, unit in asked:
         answer = assistant.ask(question, "s")
         assert answer.found and unit in answer.answer and len(answer.citations) == 1, (question, answer.answer)
+
+
+def test_districts_named_whole_before_a_zones_body_keep_their_names():
+    units = UnitDirectory()
+    assert units.read_list("浦东新区、松江区、青浦区、临港新片区管委会", ("上海",))[0] == [
+        "浦东新区", "松江区", "青浦区", "临港新片区管委会",
+    ]
+    assert units.read_list("南沙、天河区政府")[0] == ["南沙区政府", "天河区政府"]  # bare places share the ending

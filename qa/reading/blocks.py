@@ -80,8 +80,12 @@ def _unit_like(piece: str) -> bool:
 
 
 def _one_unit(piece: str) -> bool:
-    """Whether a piece names one unit or group."""
-    piece = piece.split("等")[0] if "等" in piece[1:] else piece
+    """Whether a piece names one unit or group (东莞等市人民政府: places sharing the ending after 等)."""
+    if "等" in piece[1:]:
+        head, _, tail = piece.partition("等")
+        if len(head) <= SHORT_NAME and UNIT_END.search(tail):
+            return True
+        piece = head
     return bool(piece) and (
         bool(UNIT_END.search(piece)) or piece.startswith(GROUP_MARKS) and len(piece) <= 12
     )

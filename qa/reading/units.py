@@ -271,6 +271,8 @@ def _share_place_endings(parts: list[str]) -> list[str]:
     for i in range(len(result) - 2, -1, -1):
         if not BARE_PLACE.match(result[i]) or UNIT_END.search(result[i]) or is_group(result[i]):
             continue
+        if result[i].endswith(PLACE_ENDINGS) and len(result[i]) > 2:
+            continue  # 浦东新区、松江区、青浦区、临港新片区管委会: a district named whole, not a bare place
         placed = PLACED_NAME.match(result[i + 1])
         if placed and len(placed["place"]) <= 4 and UNIT_END.search(placed["rest"]):
             result[i] += placed["rest"]
