@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 
@@ -457,3 +459,18 @@ def test_the_procedure_pattern_finds_what_it_found_before_over_every_real_plan()
     texts += ["发现涉嫌犯罪的，要及时移送", "的，要", "。的，要", "a的,由", "；b的，须", "ab的，必须"]
     found = [bool(HOLDS["procedure"].search(t)) for t in texts]
     assert found == [bool(before.search(t)) for t in texts] and sum(found) > 10
+
+
+def test_a_staff_word_inside_a_longer_word_of_jiebas_is_read_as_written(tmp_path):
+    """terms.yaml's 新基建 (新型基础设施) in "新基建投资", which jieba cuts 新/基建投资."""
+    from qa import Assistant, StateStore
+
+    (tmp_path / "plan.txt").write_text(
+        "某市支持民间投资若干措施\n一、扩大投资\n1.鼓励民间资本投资新型基础设施。（责任单位：市发展改革委）\n"
+        "2.支持民间资本参与城市更新。（责任单位：市住房城乡建设管理委）\n",
+        encoding="utf-8",
+    )
+    root = Path(__file__).resolve().parent.parent
+    assistant = Assistant.from_folder(tmp_path, store=StateStore(":memory:"), knowledge=root / "corpus")
+    assert "新基建" in assistant.analyzer.analyze("新基建投资谁负责").terms
+    assert assistant.ask("新基建投资谁负责").units == ("市发展改革委",)

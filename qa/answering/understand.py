@@ -170,6 +170,10 @@ class QuestionAnalyzer:
             raise ValueError(f"max_length must be positive, got {max_length}")
         self.tokenizer = tokenizer
         self.lexicon = lexicon
+        # staff's words (terms.yaml's synonyms, three characters or more) written inside a longer word of jieba's
+        # ("新基建投资" cut 新/基建投资): read as written too
+        staff = sorted((w for w in lexicon.synonyms if len(w) >= 3), key=len, reverse=True)
+        self._staff_words = re.compile(alternation(staff)) if staff else None
         vocabulary = lexicon.vocabulary
         self.form_words = vocabulary.form_words | SPOKEN_FORM_WORDS
         self.lead_cue = re.compile(alternation(vocabulary.lead_cues))
@@ -646,6 +650,18 @@ class QuestionAnalyzer:
                     for piece in self.tokenizer.tokens(word)
                     if piece not in self.form_words and (token, piece) not in expansions
                 ]
+        if self._staff_words is not None:
+            for match in self._staff_words.finditer(text):
+                token = match.group(0)
+                if token in terms:
+                    continue
+                terms.append(token)
+                for word in self.lexicon.expand(token):
+                    expansions += [
+                        (token, piece)
+                        for piece in self.tokenizer.tokens(word)
+                        if piece not in self.form_words and (token, piece) not in expansions
+                    ]
         # A staff word terms.yaml explains (对接人 → 联系人) stands for itself: drop its bare parts (对接).
         expanded = {t for t, _ in expansions}
         terms = [t for t in terms if t in expanded or not any(t != e and t in e for e in expanded)]
