@@ -54,7 +54,7 @@ def check(item: dict, answer: Answer) -> list[str]:
                 f"top citation is not the clause of {keys[0][:16]} (got {texts[0][:20] if texts else 'none'})"
             )
     if kind in ("lead", "cooperate", "who", "yes_no") and "units" in item:
-        got, want = {unit_key(u) for u in answer.units}, {unit_key(u) for u in item["units"]}
+        got, want = unit_set(answer.units), unit_set(item["units"])  # split as the shared scorer splits them
         if got != want:
             why.append(f"units: missing {sorted(want - got)} extra {sorted(got - want)}")
     if kind == "unit_tasks" or "keys" in item:  # exactly these clauses cited (a unit's tasks, a set)

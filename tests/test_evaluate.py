@@ -71,6 +71,16 @@ def test_oos_check(item, answer_found, ok):
     assert (check(item, Answer("", answer_found, "content")) == []) == ok
 
 
+def test_units_are_compared_split_at_list_separators_as_the_contracts_scorer_does():
+    """A gold name holding 、 (各区、县（市）政府) is two units, as the shared scorer and the contract compare them."""
+    from qa.evaluate import check
+    from qa.records import Answer
+
+    item = {"q": "x", "type": "lead", "units": ["市发改委", "各区、县（市）政府"]}
+    assert check(item, Answer("", True, "lead", units=("市发改委", "各区", "县(市)政府"))) == []
+    assert check(item, Answer("", True, "lead", units=("市发改委", "各区"))) != []
+
+
 # -- questions as staff type them (issue #11): a floor per category ------------------------------
 TYPING_FLOOR = 0.95
 # With both plans loaded, "人社局负责哪些工作" names two units: 盟人社局 (units.yaml) and the Sanya plan's
