@@ -327,8 +327,8 @@ def check_plan_choice(dingtalk: DingTalk) -> None:
     asker, other = fresh("staff"), fresh("staff")
     question = "公平竞争审查谁牵头？"
     both = markdown(dingtalk.reply(text_message(question, asker)))
-    assert both.startswith("2个方案都涉及这个问题：三亚市、锡林郭勒盟。")
-    sanya, xilingol = both.split("【三亚市】")[1].split("【锡林郭勒盟】")
+    assert both.startswith("2个方案都涉及这个问题：锡林郭勒盟、三亚市。")  # the better match first
+    xilingol, sanya = both.split("【锡林郭勒盟】")[1].split("【三亚市】")
     assert "牵头单位：市市场监督管理局" in sanya and "盟发改委" not in sanya
     assert "牵头单位：盟发改委" in xilingol and "市市场监督管理局" not in xilingol
     chosen = dingtalk.reply(text_message("切换到锡盟方案", asker))

@@ -182,7 +182,9 @@ def test_full_width_plain_plan(segmenter):
     )
     first = [c for c in clauses if "要加强监管工作" in c.text][0]
     assert first.path == "一、(一)" and first.lead == ("市工商局",) and first.cooperate == ("市财政局",)
-    second = [c for c in clauses if c.text.startswith("优化服务。")][0]
+    # the item's title standing alone opens its first paragraph's text too
+    second = [c for c in clauses if c.kind == "paragraph" and "优化服务。" in c.text][0]
+    assert second.text.startswith("（二）优化服务\n")
     assert second.lead == ("市商务局",)
 
 
@@ -664,6 +666,11 @@ def test_paragraphs_under_a_title_standing_alone_each_take_the_block_that_closes
 """,
     )
     assert find(clauses, "拓展交易平台覆盖范围").title == "坚持应进必进原则要求"
+    # the title standing alone opens the first paragraph's text (asked by it, the cited clause holds it); the
+    # title keeps its heading clause, and the second paragraph is as written
+    assert find(clauses, "拓展交易平台覆盖范围").text.startswith("1.坚持应进必进原则要求。\n")
+    assert find(clauses, "加快将农村集体产权").text.startswith("加快将农村集体产权")
+    assert any(c.kind == "heading" and c.text == "1.坚持应进必进原则要求。" for c in clauses)
     for key in ("拓展交易平台覆盖范围", "加快将农村集体产权"):
         assert duty(find(clauses, key)) == ([], ["自治区发展改革委", "自治区财政厅"])  # 等…按职责分工负责: no lead
     assert duty(find(clauses, "能不新设就不新设")) == (["自治区机关事务管理局"], [])

@@ -37,8 +37,8 @@ def test_a_units_tasks_offer_its_other_role(assistant):
 def test_the_same_topic_in_another_plan_is_offered(both_assistant):
     answer = both_assistant.ask("公平竞争审查由谁牵头")
     docs = {alone(both_assistant, q).citations[0].doc for q in answer.suggestions}
-    assert answer.citations[0].doc.startswith("三亚市")
-    assert any(doc.startswith("锡林郭勒盟") for doc in docs), answer.suggestions
+    assert answer.citations[0].doc.startswith("锡林郭勒盟")  # its task titled 建立公平竞争审查制度 matches best
+    assert any(doc.startswith("三亚市") for doc in docs), answer.suggestions
 
 
 @pytest.mark.parametrize("ask", ["{}由哪个单位牵头？", "{}有哪些配合单位？", "{}是什么"])

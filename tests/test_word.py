@@ -134,7 +134,7 @@ def test_text_a_word_file_cannot_hold_is_left_out(assistant, text):
 
 
 def test_minutes_over_two_plans_name_each_clauses_plan(both_assistant):
-    exchanges = replay(both_assistant, ["简易注销有哪些配合单位？", "公平竞争审查由谁牵头"])
+    exchanges = replay(both_assistant, ["简易注销有哪些配合单位？", "三亚的公平竞争审查由谁牵头"])
     document = read(minutes_docx(exchanges, both_assistant.documents, DAY))
     plans = [line for line in styled(document, "标题下注") if line.startswith("方案：")]
     assert len(plans) == 2  # the plans the answers cite

@@ -73,6 +73,9 @@ class Task:
 def lead_in(clause: Clause) -> str:
     """The opening words of a clause's own text, up to the first stop (at most LEAD_IN_LENGTH characters)."""
     body = DUTY_BLOCK.sub("", clause.body).strip()
+    opening, _, rest = body.partition("\n")
+    if rest and clause.title and clause.title in opening:  # the item's title opening its first part: not its words
+        body = rest.strip()
     first = re.split(r"[,，;；。:：!！?？\n]", body, maxsplit=1)[0].strip()
     return first if len(first) <= LEAD_IN_LENGTH else first[: LEAD_IN_LENGTH - 1] + "…"
 

@@ -207,6 +207,36 @@ def _one_task(item: Clause, parts: list[Clause]) -> bool:
     )
 
 
+def titled_first_paragraphs(clauses: list[Clause]) -> list[Clause]:
+    """An item's title standing on a line of its own ("1.坚持应进必进原则要求。", "（一）全面落实减负降税费工作要求")
+    opens the text of its first paragraph too, where that paragraph is a task (it names units): the task is asked by
+    its title's words, and the clause cited holds them. The title keeps its heading clause; no paragraph is merged."""
+    by_id = {c.id: c for c in clauses}
+    done: set[str] = set()
+    result = []
+    for clause in clauses:
+        head = by_id.get(clause.parent)
+        if (
+            head is not None
+            and head.id not in done
+            and head.kind == "heading"
+            and head.level >= 2
+            and not (head.lead or head.cooperate)
+            and "\t" not in head.text
+            and "\n" not in head.text
+            and len(head.text) <= 40
+            and clause.kind == "paragraph"
+            and clause.level == 0
+            and (clause.lead or clause.cooperate)
+            and head.lines[1] < clause.lines[0]
+        ):
+            clause = replace(clause, text=f"{head.text}\n{clause.text}")
+        if head is not None:
+            done.add(head.id)
+        result.append(clause)
+    return result
+
+
 def carry_standing(clauses: list[Clause], read_units: Callable[[str], list[str]], convention: str) -> list[Clause]:
     """Units a block's remark says take part in every task below it, not listed again ("以下任务均需各县区人民政府
     （管委会）落实，不再列出"): a stated convention, read in full, so each later task of the document naming units of

@@ -21,7 +21,7 @@ from .blocks import (
     group_blocks,
     is_division,
 )
-from .coverage import carry_standing, cover
+from .coverage import carry_standing, cover, titled_first_paragraphs
 from .documents import entry_issuer, entry_title, split_documents
 from .duties import DutyParser, detect_convention, not_a_unit
 from .layout import (
@@ -400,7 +400,7 @@ class _Builder:
     def finish(self) -> list[Clause]:
         """The clauses, each covered by the block that covers it (qa/reading/coverage.py)."""
         covered = cover(self.clauses, self.items, self.closed_by_line, self._parse)
-        return carry_standing(covered, self._units_of, self.convention)
+        return titled_first_paragraphs(carry_standing(covered, self._units_of, self.convention))
 
     def _units_of(self, text: str) -> list[str]:
         """The units a written list names, as this plan's blocks read them."""
