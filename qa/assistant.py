@@ -46,7 +46,15 @@ from .joined import JoinedTexts
 from .plans import Catalogue, Plan, Scope
 from .records import Answer, Clause, Hit, Intent, Question, replace
 from .state import StateStore
-from .vocabulary import ABBREVIATION_ENDINGS, GENERIC_NAME_FREQUENCY, NAMED_TOPIC, ORDINAL_PLAN, POINTED_DOCUMENT, QUESTION_UNIT_NAME_ENDINGS, ordinal_number
+from .vocabulary import (
+    ABBREVIATION_ENDINGS,
+    GENERIC_NAME_FREQUENCY,
+    NAMED_TOPIC,
+    ORDINAL_PLAN,
+    POINTED_DOCUMENT,
+    QUESTION_UNIT_NAME_ENDINGS,
+    ordinal_number,
+)
 
 __all__ = ["Assistant"]
 # Intents whose answer is one clause's: with several plans loaded, each plan that holds the topic answers too.
