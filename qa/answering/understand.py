@@ -640,9 +640,13 @@ class QuestionAnalyzer:
         """Topic terms of the question, and the plans' words for what staff say as (term, word) pairs."""
         terms: list[str] = []
         expansions: list[tuple[str, str]] = []
-        for token in self.tokenizer.tokens(FRAME_CUT.sub(" ", text)):
-            if token in self.form_words or (len(token) == 1 and not token.isdigit()) or token in terms:
-                continue
+        tokens = [
+            t for t in self.tokenizer.tokens(FRAME_CUT.sub(" ", text))
+            if t not in self.form_words and (len(t) > 1 or t.isdigit())
+        ]
+        # staff's words written inside a longer word of jieba's count as written too (新基建 of 新基建投资)
+        staff = [m.group(0) for m in self._staff_words.finditer(text)] if self._staff_words is not None else []
+        for token in dict.fromkeys([*tokens, *staff]):
             terms.append(token)
             for word in self.lexicon.expand(token):
                 expansions += [
@@ -650,18 +654,6 @@ class QuestionAnalyzer:
                     for piece in self.tokenizer.tokens(word)
                     if piece not in self.form_words and (token, piece) not in expansions
                 ]
-        if self._staff_words is not None:
-            for match in self._staff_words.finditer(text):
-                token = match.group(0)
-                if token in terms:
-                    continue
-                terms.append(token)
-                for word in self.lexicon.expand(token):
-                    expansions += [
-                        (token, piece)
-                        for piece in self.tokenizer.tokens(word)
-                        if piece not in self.form_words and (token, piece) not in expansions
-                    ]
         # A staff word terms.yaml explains (对接人 → 联系人) stands for itself: drop its bare parts (对接).
         expanded = {t for t, _ in expansions}
         terms = [t for t in terms if t in expanded or not any(t != e and t in e for e in expanded)]

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from ..records import Clause, Duty
-from ..vocabulary import COOPERATE_LABELS, IN_SENTENCE_LEAD, LEAD_LABELS, STANDING_UNITS, alternation
+from ..vocabulary import BLOCK_ROLE_WORDS, IN_SENTENCE_LEAD, LEAD_LABELS, STANDING_UNITS, alternation
 from .blocks import names_units
 from .structure import ARTICLE, LEAD_IN
 
@@ -19,9 +19,7 @@ LEAD_WORD = re.compile(alternation(LEAD_LABELS + ("牵头", "主责", "负总责
 STANDING = [re.compile(pattern) for pattern in STANDING_UNITS]
 # A block marking any role: units carried into its task take part beside those it names. A block marking none
 # ("（责任单位：A、B）") is one list of units that lead: the carried units are of that list.
-ROLE_WORD = re.compile(
-    alternation(LEAD_LABELS + COOPERATE_LABELS + ("牵头", "主责", "配合", "参与", "协助", "负责", "会同"))
-)
+ROLE_WORD = re.compile(alternation(BLOCK_ROLE_WORDS + ("主责", "会同", "协同", "协办")))
 BRACKETS = re.compile(r"[()（）〔〕〈〉\[\]【】]")
 
 
