@@ -125,6 +125,8 @@ class Assistant:
             background={t for p in places for t in [p, *tokenizer.tokens(p)]},
             snapshot=snapshot,
             plans=[self.catalogue.plan_of(c) for c in self.clauses],
+            domain_terms=self.lexicon.terms,
+            synonyms=self.lexicon.synonyms,
         )
         common = max(5, len(self.retriever.searchable) // 10)
         readings = Readings(part(snapshot, ".pinyin.json") if snapshot else None)

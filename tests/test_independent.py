@@ -153,8 +153,10 @@ def test_how_long_a_plan_holds_is_its_validity_sentence(unseen):
 
 
 EIGHTEEN = Path(__file__).resolve().parent / "questions" / "eighteen"
-# set → floor, as achieved (first run: named 42/44, shared 8/14; see each set's header)
-EIGHTEEN_FLOORS = {"named": 44 / 44, "shared": 10 / 14, "conversations": 44 / 47}
+# set → floor, as achieved (first run: named 42/44, shared 8/14; see each set's header). shared 10 → 13/14 once a
+# domain term of terms.yaml (歇业) or the staff word inside a compound (破产 of 企业破产) could be a question's topic,
+# and 联合测绘 was given as a form of 多测合一
+EIGHTEEN_FLOORS = {"named": 44 / 44, "shared": 13 / 14, "conversations": 44 / 47}
 
 
 @pytest.fixture(scope="module")

@@ -53,8 +53,13 @@ OWN_FLOORS = {
 # 26/30 (tuned 18/20, held out 8/10), 30/30 after general fixes; shared_fourth 9/20 (tuned 6/14, held out 3/6), left
 # as found; conversations (20 dialogues, 58 turns, by a helper): first run 50/58 (tuned 35/41, held out 15/17), 55/58;
 # units (a unit's tasks and roles across the twelve, by a helper): first run 33/38 (tuned 23/27, held out 10/11), 38/38
-FLOORS = {"named": 0.94, "shared": 0.85, "followups": 0.9, "shared_new": 0.8, "shared_third": 0.66, "stems": 1.0,
-          "followups_several": 1.0, "named_second": 1.0, "shared_fourth": 0.45, "conversations": 0.94, "units": 1.0}
+# shared 20/20 (issue 21's acceptance) since terms.yaml gave the plans' words for the business-environment
+# indicators' names (获得电力, 用水用气) and 外资企业, a domain term it keeps whole can name a question's topic (惠企政策),
+# only a word itself or a word terms.yaml gives for it holds a staff word (not its parts: 企业 of 外商投资企业), and two
+# `may` were added to the gold (its header says which); the same took shared_new from 13/16 to 15/16, shared_fourth
+# to 12/20 and conversations to 57/58
+FLOORS = {"named": 0.94, "shared": 1.0, "followups": 0.9, "shared_new": 0.93, "shared_third": 0.66, "stems": 1.0,
+          "followups_several": 1.0, "named_second": 1.0, "shared_fourth": 0.6, "conversations": 0.98, "units": 1.0}
 # How staff name a plan in a question (the name is one of the plan's names in names.yaml, in turn).
 FORMS = ("{name}的{q}", "{name}方案里，{q}", "在{name}的方案中，{q}", "{q}（{name}）", "按{name}这个文件，{q}")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -158,13 +158,32 @@ def spoken_forms(text: str) -> list[str]:
     return forms
 
 
-def topic_word(evidence: Sequence[tuple[tuple[str, ...], float]]) -> str:
+# A domain term is a question's topic when it and the words holding it carry this share of the question's
+# evidence: 歇业 of 歇业备案 (0.59), 破产 of 企业破产办理 (0.78); not 检验检测 of a task's long title (0.18).
+DOMAIN_TOPIC_SHARE = 0.4
+
+
+def topic_word(evidence: Sequence[tuple[tuple[str, ...], float]], domain: Collection[str] = ()) -> str:
     """A question's topic word: its heaviest word of evidence (by idf) when terms.yaml gives it other forms (破产
-    of 破产案件办理: 企业破产), else '' (绿色 of 绿色金融, a modifier whose titles speak of other things)."""
+    of 破产案件办理: 企业破产), else '' (绿色 of 绿色金融, a modifier whose titles speak of other things).
+
+    Or, where the question is mostly about it (DOMAIN_TOPIC_SHARE of its evidence, with the words holding it): a
+    domain term terms.yaml keeps whole (惠企政策, 歇业), or the staff word inside the heaviest compound that the
+    compound is a form of (破产 of 企业破产, as a title may write it: 完善办理破产拯救机制). Not 检验检测 of
+    检验检测机构人员信息变更简化: a task of its own, not the domain's."""
     if not evidence:
         return ""
     forms, _ = max(evidence, key=lambda e: e[1])
-    return forms[0] if len(forms[0]) >= 2 and any(f != forms[0] for f in forms[1:]) else ""
+    if len(forms[0]) >= 2 and any(f != forms[0] for f in forms[1:]):
+        return forms[0]
+    if forms[0] in domain and len(forms[0]) >= 2:
+        topic = forms[0]
+    else:  # 企业破产 beside 破产, whose form it is
+        inside = [f[0] for f, _ in evidence if f[0] != forms[0] and f[0] in forms[0] and forms[0] in f[1:]]
+        topic = max(inside, key=len) if inside else ""
+    total = sum(w for _, w in evidence)
+    held = sum(w for f, w in evidence if topic and topic in f[0])
+    return topic if topic and held >= DOMAIN_TOPIC_SHARE * total else ""
 
 
 # Each fact type's cue words (文号, 电话 …): the thing a fact question asks, never a topic the plans lack.
@@ -195,12 +214,17 @@ class Retriever:
         background: Iterable[str] = (),
         snapshot: Path | None = None,
         plans: Sequence[str] | None = None,
+        domain_terms: Iterable[str] = (),
+        synonyms: Mapping[str, Sequence[str]] | None = None,
     ):
         """`plans`: the plan id of each clause (in `clauses`' order), so that a question asked of some plans
         is answered from their clauses alone."""
         if not isinstance(settings, RetrievalSettings):
             raise ValueError(f"settings must be RetrievalSettings, got {type(settings).__name__}")
         self.settings = settings
+        self.domain_terms = frozenset(domain_terms)  # terms.yaml's words kept whole: each names a topic
+        # terms.yaml's synonyms: the words a staff word stands for, each whole (see _weigh)
+        self.synonyms = {word: frozenset(values) for word, values in (synonyms or {}).items()}
         self.clauses = tuple(clauses)
         self.by_id = {c.id: c for c in self.clauses}
         self.children: dict[str, list[Clause]] = {}  # paragraphs by their heading, for siblings()
@@ -381,7 +405,7 @@ class Retriever:
             )
 
         held_plans = [f for f in found if holds(f)]
-        topic = topic_word(evidence)
+        topic = topic_word(evidence, self.domain_terms)
         if topic:  # a plan whose task is titled by the question's topic word (see title_ratio)
             named = {plan for plan, _, _ in held_plans}
             able = valid & (bm25 >= settings.title_ratio * top_score) & (covered >= settings.title_coverage)
@@ -470,8 +494,28 @@ class Retriever:
             if not weight:  # a filler, the asker's errand: no evidence either way
                 continue
             total += weight
-            evidence.append(((term, *(w for t, w in query.expansions if t == term)), weight))
+            forms = [w for t, w in query.expansions if t == term]
+            values = self.synonyms.get(term)
+            if values is not None:
+                forms = self._synonym_forms(forms, values)
+            evidence.append(((term, *forms), weight))
         return evidence, total
+
+    def _synonym_forms(self, pieces: Sequence[str], values: Collection[str]) -> list[str]:
+        """The forms that hold a staff word, of the words terms.yaml gives for it (`values`) and their parts as
+        the question was cut (`pieces`): each value the index holds whole; for one it never holds whole (外商投资企业
+        beside a plan without it, 大数据 as a compilation's words cut it), its rarest part, and only where the index
+        holds every part of it. Never a common part alone: 企业 of 外商投资企业 is in most clauses of a plan that has
+        no such topic, 获得 of 获得电力 in one about 获得感. (Every part still scores in BM25.)"""
+        df = self.bm25.document_frequency
+        forms = [w for w in pieces if w in values and df(w) > 0]
+        for value in values:
+            if df(value) > 0:
+                continue
+            parts = [w for w in pieces if w != value and w in value and len(w) >= 2]
+            if parts and all(df(w) > 0 for w in parts):
+                forms.append(min(parts, key=df))
+        return list(dict.fromkeys(forms))
 
     def coverage(self, query: Question, doc: int) -> float:
         """Share of the question's evidence (idf-weighted terms) that clause `doc` holds.
