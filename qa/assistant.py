@@ -48,6 +48,7 @@ from .records import Answer, Clause, Hit, Intent, Question, replace
 from .state import StateStore
 from .vocabulary import (
     ABBREVIATION_ENDINGS,
+    GENERAL_WORD_FREQUENCY,
     GENERIC_NAME_FREQUENCY,
     NAMED_TOPIC,
     ORDINAL_PLAN,
@@ -557,8 +558,13 @@ class Assistant:
             if match is None:
                 continue
             # "…的改革谁牵头": a word of general use after 的 is no name of its own (免证办 is)
-            general = self.analyzer.tokenizer.dictionary.get(match["topic"], 0) >= GENERIC_NAME_FREQUENCY
+            dictionary = self.analyzer.tokenizer.dictionary
+            general = dictionary.get(match["topic"], 0) >= GENERIC_NAME_FREQUENCY
             if n == len(NAMED_TOPIC) - 1 and general:
+                return None
+            # "…这些登记业务由哪个部门牵头": words all of general use name no topic of their own
+            words = [w for w in self.analyzer.tokenizer.words(match["topic"].strip("“”")) if len(w) >= 2]
+            if words and all(dictionary.get(w, 0) >= GENERAL_WORD_FREQUENCY for w in words):
                 return None
             asked = self.analyzer.analyze(match["topic"] + query.text[match.end() :])
             if asked.intent != query.intent or not asked.terms or set(asked.terms) >= set(query.terms):

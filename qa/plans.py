@@ -24,6 +24,7 @@ from .reading.units import is_abbreviation
 from .records import Clause
 from .vocabulary import (
     DOCUMENT_TYPES,
+    NAME_SHORT_FORMS,
     NOT_PREFIXED,
     NUMBER_CLOSE,
     NUMBER_OPEN,
@@ -496,11 +497,13 @@ def _number_parts(number: str) -> tuple[str, str, int] | None:
 def _issuer_bodies(plan: Plan) -> list[tuple[str, str]]:
     """Each issuer of a plan with what it names without its place: 锡林郭勒盟工商行政管理局 → 工商行政管理局."""
     found = []
-    for issuer in plan.issuer.split("、") if plan.issuer else []:
-        body = issuer
-        for stem, ending in places_in(issuer):
-            body = body.replace(stem + ending, "", 1)
-        found.append((issuer, PARTY.sub("", body)))
+    for written in plan.issuer.split("、") if plan.issuer else []:
+        # as written, and as staff write it short (郑州市政府 of 郑州市人民政府)
+        for issuer in dict.fromkeys([written, *(written.replace(full, short) for full, short in NAME_SHORT_FORMS)]):
+            body = issuer
+            for stem, ending in places_in(issuer):
+                body = body.replace(stem + ending, "", 1)
+            found.append((issuer, PARTY.sub("", body)))
     return found
 
 

@@ -89,6 +89,8 @@ ABBREVIATION_ENDINGS = ("局", "委", "院", "厅", "海关", "中心", "政府"
 # The fewest characters an abbreviation by such an ending has (2 for the others): 金融办 but not 办; 供电公司 of
 # 国网泰安供电公司, but never 公司 alone.
 SHORTEST_ABBREVIATION = {"办": 3, "公司": 4}
+# Words of a name staff write short, as (full, short): 郑州市人民政府 is 郑州市政府, 湖北省人民政府办公厅 湖北省政府办公厅.
+NAME_SHORT_FORMS = (("人民政府", "政府"),)
 # Endings of a unit named in a question but not in the plans (盟教育局牵头哪些工作).
 QUESTION_UNIT_ENDINGS = ("局", "委", "委员会", "办公室", "厅", "院", "中心", "政府")
 # Administrative prefixes a unit name can start with (盟发改委, 市财政局, 区教育局 …), and the longer ones
@@ -493,6 +495,9 @@ LONE_UNIT_WORDS = frozenset({"海关", "法院", "税务", "消防", "人行", "
 # A unit's ending word this common in general text (jieba's frequency: 管理局 500, 办公室 4373, 委员会 24831; 税务局
 # 43, 商务局 13) is a common noun: alone it abbreviates no unit whose name it only ends (应急管理局).
 GENERIC_NAME_FREQUENCY = 100
+# A topic named by words each this common in jieba's dictionary names nothing of its own (…这些登记业务: 登记 1,810,
+# 业务 7,737); a name holds a rarer word (包容审慎监管: 包容 152, 审慎 145; 免证办; 多测合一).
+GENERAL_WORD_FREQUENCY = 1000
 VERB_AFTER_ENDING = {"办": frozenset("理事税件结法学案成证照电公"), "处": frozenset("理置罚分")}  # 办公厅: the name goes on
 # Words that end as a unit's name does but name none (布局, 举办, 怎么办, 重心).
 NOT_UNIT_WORDS = frozenset(
@@ -518,6 +523,7 @@ LIGHT_WORDS = frozenset(
 上午 下午 路上 一直 讨论 半天 交代 接到 收到 让我 叫我 要用 核对 确定 确定一下 这边 那边 旗里 盟里 市里 县里 区里
 所里 局里 单位里 方案里 文件里 里面 问 想 要 需要 帮 替 再问 再问一个 明白 明白了 好的 懂了 清楚 不太 熟悉 准备
 正在 比较 时间 紧 赶紧 急 着急 急用 一下下 那啥 啥的 什么的 列出 列一下 列下 列举 罗列 给出 说一下 讲一下 说说 讲讲
+省事 省心 跑腿 少跑腿 老百姓 东西 被坑
 """.split()
 )
 # English words staff mix into a question, and the Chinese words they stand for (a voice or mixed input).

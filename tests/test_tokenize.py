@@ -10,6 +10,14 @@ def test_plan_terms_are_kept_whole():
     assert "简易注销" in tokens and "哪些" not in tokens and "？" not in tokens
 
 
+def test_a_word_is_kept_whole_though_a_longer_one_it_opens_was_added_first():
+    """“大数据中心” sorts before 大数据 (its quote first): jieba keeps 大数据 as that word's prefix with a count of 0,
+    which it never cuts whole; a word to keep is added unless it is a word already."""
+    tokenizer = Tokenizer(["“大数据中心”", "大数据"])
+    assert tokenizer.words("运用大数据") == ["运用", "大数据"]
+    assert tokenizer.dictionary["大数据"] > 0
+
+
 def test_width_is_folded():
     assert normalize("（ＡＢ１）") == "(ab1)"
     assert Tokenizer().tokens("１２３１５投诉") == Tokenizer().tokens("12315投诉")

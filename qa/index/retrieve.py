@@ -186,6 +186,11 @@ def topic_word(evidence: Sequence[tuple[tuple[str, ...], float]], domain: Collec
     return topic if topic and held >= DOMAIN_TOPIC_SHARE * total else ""
 
 
+def written_in(form: str | tuple[str, str], text: str) -> bool:
+    """Whether a text writes a form: a word, or (value, part) a word the index never holds whole, as written."""
+    return (form[0] if isinstance(form, tuple) else form) in text
+
+
 # Each fact type's cue words (文号, 电话 …): the thing a fact question asks, never a topic the plans lack.
 FACT_CUES = dict(FACT_TYPES)
 
@@ -389,7 +394,9 @@ class Retriever:
         evidence_words = [forms[0] for forms, _ in evidence]
         together = [a + b for a, b in zip(evidence_words, evidence_words[1:]) if a + b in query.text]
         # each word itself or a word terms.yaml gives for it, never one of its parts alone (信用 of 信用修复)
-        whole_forms = [[f for f in forms if f == forms[0] or f not in forms[0]] for forms, _ in evidence]
+        whole_forms = [
+            [f for f in forms if isinstance(f, tuple) or f == forms[0] or f not in forms[0]] for forms, _ in evidence
+        ]
 
 
         def holds(plan_clause: tuple[str, int, float]) -> bool:
@@ -400,18 +407,21 @@ class Retriever:
                 kept[i] >= 0.999
                 and score >= whole * top_score
                 and all(phrase in self.texts[i] for phrase in together)
-                and all(any(f in self.texts[i] for f in forms) for forms in whole_forms)
+                and all(any(written_in(f, self.texts[i]) for f in forms) for forms in whole_forms)
                 and (not query.intent.asks_units or self._has_units(i))
             )
 
         held_plans = [f for f in found if holds(f)]
         topic = topic_word(evidence, self.domain_terms)
         if topic:  # a plan whose task is titled by the question's topic word (see title_ratio)
+            # or by a word terms.yaml gives for it (房产证: 便利不动产登记), never by a part of one
+            titling = [topic, *(f for forms, _ in evidence if forms[0] == topic for f in forms[1:]
+                                if isinstance(f, tuple) or topic not in f and f not in topic)]
             named = {plan for plan, _, _ in held_plans}
             able = valid & (bm25 >= settings.title_ratio * top_score) & (covered >= settings.title_coverage)
             for row, k in zip(*np.nonzero(able)):  # row by row: each plan's best able clause first
                 plan, i = self.plan_ids[self._plan_codes_sorted[k]], int(at[row, k])
-                if plan in named or topic not in self.searchable[i].title:
+                if plan in named or not any(written_in(f, self.searchable[i].title) for f in titling):
                     continue
                 if query.intent.asks_units and not self._has_units(i):
                     continue
@@ -504,17 +514,17 @@ class Retriever:
     def _synonym_forms(self, pieces: Sequence[str], values: Collection[str]) -> list[str]:
         """The forms that hold a staff word, of the words terms.yaml gives for it (`values`) and their parts as
         the question was cut (`pieces`): each value the index holds whole; for one it never holds whole (外商投资企业
-        beside a plan without it, 大数据 as a compilation's words cut it), its rarest part, and only where the index
-        holds every part of it. Never a common part alone: 企业 of 外商投资企业 is in most clauses of a plan that has
+        beside a plan without it), (value, its rarest part): held where a clause's text writes it, not by a clause with
+        its parts apart (全过程 监管 … 记录 is no 全过程记录). Never a common part alone: 企业 of 外商投资企业 is in most clauses of a plan that has
         no such topic, 获得 of 获得电力 in one about 获得感. (Every part still scores in BM25.)"""
         df = self.bm25.document_frequency
-        forms = [w for w in pieces if w in values and df(w) > 0]
+        forms: list = [w for w in pieces if w in values and df(w) > 0]
         for value in values:
             if df(value) > 0:
                 continue
             parts = [w for w in pieces if w != value and w in value and len(w) >= 2]
             if parts and all(df(w) > 0 for w in parts):
-                forms.append(min(parts, key=df))
+                forms.append((value, min(parts, key=df)))  # last: _held looks for such forms only there
         return list(dict.fromkeys(forms))
 
     def coverage(self, query: Question, doc: int) -> float:
@@ -539,7 +549,7 @@ class Retriever:
             evidence, _ = self._evidence(query)
             docs, weights = [], []
             for forms, weight in evidence:
-                holding = [hit[0] for form in forms if (hit := self.bm25.postings.get(form)) is not None]
+                holding = [found for form in forms if (found := self._holding(form)) is not None]
                 if holding:  # each clause once per term, whichever of its forms it holds
                     if len(holding) == 1:
                         held = holding[0]
@@ -558,11 +568,26 @@ class Retriever:
             self._held_kept[key] = kept
         return kept
 
+    def _holding(self, form: str | tuple[str, str]) -> np.ndarray | None:
+        """The clauses holding a form: a word, or (value, part) a word the index never holds whole, found among
+        the clauses holding its rarest part where their text writes it; None for none."""
+        hit = self.bm25.postings.get(form[1] if isinstance(form, tuple) else form)
+        if hit is None or not isinstance(form, tuple):
+            return None if hit is None else hit[0]
+        found = np.fromiter((d for d in hit[0].tolist() if form[0] in self.texts[d]), dtype=np.int64)
+        return found if found.size else None
+
     def _held(self, doc: int, evidence: list[tuple[tuple[str, ...], float]]) -> float:
         """The weight of the evidence clause `doc` holds: each term counted when the clause has one of its forms
-        (one set lookup per form, in C, not a generator per term: rank weighs twenty clauses per question)."""
-        terms = self.bm25.terms(doc)
-        return sum(weight for forms, weight in evidence if not terms.isdisjoint(forms))
+        (one set lookup per form, in C, not a generator per term: rank weighs twenty clauses per question); a
+        word the index never holds whole (last among the forms) where its text writes it."""
+        terms, text = self.bm25.terms(doc), self.texts[doc]
+        return sum(
+            weight
+            for forms, weight in evidence
+            if not terms.isdisjoint(forms)
+            or (isinstance(forms[-1], tuple) and any(isinstance(f, tuple) and f[0] in text for f in forms))
+        )
 
     def _judged_by_parts(self, term: str, terms: Sequence[str]) -> bool:
         """Whether a compound the plans never use is judged by its parts they use: when what is left of it says

@@ -38,7 +38,7 @@ import numpy as np
 from .jieba_import import jieba
 
 log = logging.getLogger(__name__)
-FORMAT = 2  # bumped whenever a file's layout changes or words would come out otherwise for the same text
+FORMAT = 3  # bumped whenever a file's layout changes or words would come out otherwise for the same text
 JIEBA_DICTIONARY = Path(jieba.__file__).resolve().parent / "dict.txt"
 
 

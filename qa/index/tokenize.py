@@ -113,8 +113,11 @@ class Tokenizer:
             return
         freq, made = self._jieba.FREQ, set()
         for piece in pieces:
-            if piece not in freq:
+            # not a word yet: absent, or only the prefix of a word added before (大数据 after “大数据中心”, whose
+            # quote sorts first), which jieba keeps with a count of 0 and never cuts whole
+            if not freq.get(piece):
                 made.update(piece[:n] for n in range(1, len(piece) + 1) if piece[:n] not in freq)
+                made.add(piece)
                 self._jieba.add_word(piece)
                 self.added.append(piece)
         if snapshot is not None:
