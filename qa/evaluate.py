@@ -36,8 +36,24 @@ def _keys(value) -> list[str]:
     return [folded(v) for v in (value if isinstance(value, list) else [value]) if v]
 
 
-def check(item: dict, answer: Answer) -> list[str]:
-    """Why an answer fails a question of the set ([] when it passes)."""
+def unit_gold_keys(gold: dict, unit: str, role: str) -> list[str]:
+    """The keys of every paragraph of a gold table ({id: {key, lead, cooperate}}) where `unit` has `role` (lead,
+    cooperate or any): a unit's tasks as the contract's scorer reads them for a question that lists no keys."""
+    want, keys = unit_key(unit), []
+    for entry in gold.values():
+        if not isinstance(entry, dict) or not entry.get("key"):
+            continue
+        leads, helps = unit_set(entry.get("lead")), unit_set(entry.get("cooperate"))
+        if (role in ("lead", "any") and want in leads) or (role in ("cooperate", "any") and want in helps):
+            keys.append(str(entry["key"]))
+    return keys
+
+
+def check(item: dict, answer: Answer, gold: dict | None = None) -> list[str]:
+    """Why an answer fails a question of the set ([] when it passes); `gold`: the set's responsibility table, for a
+    unit's tasks asked without their keys (the contract's dev.yaml beside its clauses.yaml)."""
+    if item.get("type") == "unit_tasks" and "keys" not in item and gold and item.get("unit"):
+        item = {**item, "keys": unit_gold_keys(gold, str(item["unit"]), str(item.get("role", "any")))}
     kind = item["type"]
     texts = [folded(c.text) for c in answer.citations]
     if kind == "oos":
@@ -181,8 +197,8 @@ class Report:
         return out
 
 
-def evaluate(assistant: Assistant, items: list[dict], label: str = "eval") -> Report:
-    """Ask every question of a set (dialogues in one session each) and score the answers."""
+def evaluate(assistant: Assistant, items: list[dict], label: str = "eval", gold: dict | None = None) -> Report:
+    """Ask every question of a set (dialogues in one session each) and score the answers (`gold`: see check)."""
     report = Report()
     for n, entry in enumerate(items):
         turns = entry["dialogue"] if "dialogue" in entry else [entry]
@@ -192,7 +208,7 @@ def evaluate(assistant: Assistant, items: list[dict], label: str = "eval") -> Re
             started = time.perf_counter()
             answer = assistant.ask(str(item["q"]), session)
             report.latencies.append(time.perf_counter() - started)
-            why = check(item, answer)
+            why = check(item, answer, gold)
             kind = "dialogue" if turn > 0 else item["type"]
             report.by_type.setdefault(kind, []).append(not why)
             if item.get("cat"):

@@ -195,3 +195,23 @@ def test_held_out_questions_are_scored_apart(assistant):
     assert report.by_part == {"tuned": [True], "held_out": [False]}
     assert any(line.startswith("held_out") for line in report.lines())
     assert "held out" in report.failures[0][1]
+
+
+def test_a_units_tasks_asked_without_keys_are_scored_from_the_gold_table_beside_the_set(assistant, tmp_path):
+    """The contract's dev.yaml asks "盟公安局负责哪些工作" with only the unit and role; its scorer reads the unit's
+    paragraphs from clauses.yaml beside it, and `app.py eval` does the same (it reported 46/50 where the contract 50)."""
+    from click.testing import CliRunner
+
+    from web.cli import cli
+
+    gold = {"L1": {"key": "加强行政执法与刑事司法衔接", "lead": ["盟公安局"], "cooperate": []},
+            "L2": {"key": "全面实施企业简易注销登记", "lead": ["盟工商局"], "cooperate": ["盟环保局"]}}
+    asked = [{"q": "盟公安局负责哪些工作？", "type": "unit_tasks", "unit": "盟公安局", "role": "any"}]
+    assert evaluate(assistant, asked, gold=gold).rate == 1.0
+    assert evaluate(assistant, asked).rate == 0.0  # no keys and no table: every citation is stray
+    wrong = {"L1": {"key": "全面实施企业简易注销登记", "lead": ["盟公安局"], "cooperate": []}}
+    assert evaluate(assistant, asked, gold=wrong).rate == 0.0  # its own paragraph not the table's
+    (tmp_path / "set.yaml").write_text(yaml.safe_dump(asked, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "clauses.yaml").write_text(yaml.safe_dump(gold, allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["eval", str(tmp_path / "set.yaml"), "--min", "1"])
+    assert result.exit_code == 0 and "passed 1/1" in result.output, result.output

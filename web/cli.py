@@ -178,6 +178,9 @@ def clauses(corpus: Path | None, as_json: bool) -> None:
             )
 
 
+GOLD_TABLE = "clauses.yaml"  # the responsibility table the contract keeps beside its question sets
+
+
 @cli.command("eval")
 @click.argument("sets", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @corpus_option
@@ -192,7 +195,12 @@ def evaluate_sets(sets: tuple[Path, ...], corpus: Path | None, minimum: float, v
     assistant = offline_assistant(corpus)
     worst = 1.0
     for path in sets:
-        report = evaluate(assistant, yaml.safe_load(path.read_text(encoding="utf-8")), path.stem)
+        # the gold table beside a set (the contract's clauses.yaml): a unit's tasks asked without their keys
+        table = path.parent / GOLD_TABLE
+        gold = yaml.safe_load(table.read_text(encoding="utf-8")) if table.is_file() else None
+        report = evaluate(
+            assistant, yaml.safe_load(path.read_text(encoding="utf-8")), path.stem, gold if isinstance(gold, dict) else None
+        )
         click.echo(f"== {path}")
         click.echo("\n".join(report.lines(verbose)))
         worst = min(worst, report.rate)
