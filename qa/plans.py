@@ -497,13 +497,14 @@ def _number_parts(number: str) -> tuple[str, str, int] | None:
 def _issuer_bodies(plan: Plan) -> list[tuple[str, str]]:
     """Each issuer of a plan with what it names without its place: 锡林郭勒盟工商行政管理局 → 工商行政管理局."""
     found = []
-    for written in plan.issuer.split("、") if plan.issuer else []:
-        # as written, and as staff write it short (郑州市政府 of 郑州市人民政府)
-        for issuer in dict.fromkeys([written, *(written.replace(full, short) for full, short in NAME_SHORT_FORMS)]):
-            body = issuer
-            for stem, ending in places_in(issuer):
-                body = body.replace(stem + ending, "", 1)
-            found.append((issuer, PARTY.sub("", body)))
+    for issuer in plan.issuer.split("、") if plan.issuer else []:
+        body = issuer
+        for stem, ending in places_in(issuer):
+            body = body.replace(stem + ending, "", 1)
+        found.append((issuer, PARTY.sub("", body)))
+        # as staff write it short (郑州市政府 of 郑州市人民政府): that name in full only, never its body (政府 alone
+        # would name every government's plans)
+        found += [(short, "") for short in {issuer.replace(a, b) for a, b in NAME_SHORT_FORMS} - {issuer}]
     return found
 
 
@@ -511,8 +512,10 @@ def _issued_by(span: str, plan: Plan, bodies: Sequence[tuple[str, str]]) -> bool
     """Whether words name the plan's issuer (`bodies`: its issuers without their place): in full, without its
     place or with its place shortened, or by an abbreviation ending as it does (工商局 for 工商行政管理局)."""
     for issuer, body in bodies:
-        if not body or span == issuer:
-            return span == issuer
+        if span == issuer:
+            return True
+        if not body:  # a name matched in full only
+            continue
         rest = span
         for form in sorted(plan.places, key=len, reverse=True):
             if rest.startswith(form):

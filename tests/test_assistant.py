@@ -146,6 +146,16 @@ def test_a_domain_term_or_the_staff_word_inside_a_compound_is_the_topic_of_a_que
     assert topic_word(task, {"检验检测"}) == ""
 
 
+def test_terms_yaml_words_are_read_as_a_questions_words_are(assistant):
+    """Width-folded and lower-case, as a question's pieces are (ＡＰＰ is app), without stray spaces."""
+    from qa.index.retrieve import RetrievalSettings, Retriever
+
+    retriever = Retriever(assistant.clauses[:5], assistant.analyzer.tokenizer, RetrievalSettings(),
+                          domain_terms=["ＡＰＰ办理"], synonyms={"手机应用": ["ＡＰＰ", " 移动端 "]})
+    assert retriever.synonyms == {"手机应用": frozenset({"app", "移动端"})}
+    assert retriever.domain_terms == frozenset({"app办理"})
+
+
 @pytest.mark.parametrize("question", ["外资企业谁负责", "外企服务谁牵头", "获得电力谁牵头", "用水用气报装谁负责", "疑难事项谁负责",
                                       "三项制度谁牵头"])
 def test_a_staff_word_is_held_by_itself_or_its_plans_words_never_by_their_parts(assistant, question):

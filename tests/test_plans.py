@@ -273,6 +273,8 @@ def test_an_issuer_written_short_names_its_plan():
         scope = catalogue.scope_of(question)
         assert scope.plans == ("汇编-1",) and "政府" not in scope.text, scope  # the issuer's words taken out
     assert catalogue.scope_of("河南省政府办公厅印发的方案里，一照多址改革谁牵头").plans == ("汇编-3",)
+    # the short form names in full only: 市政府 alone is every city's government, no plan of its own
+    assert catalogue.scope_of("市政府印发的方案里政务服务谁负责").plans == ()
 
 
 def test_an_issuers_name_read_as_a_unit_names_its_plan_only_before_a_document_word():

@@ -16,6 +16,8 @@ def test_a_word_is_kept_whole_though_a_longer_one_it_opens_was_added_first():
     tokenizer = Tokenizer(["“大数据中心”", "大数据"])
     assert tokenizer.words("运用大数据") == ["运用", "大数据"]
     assert tokenizer.dictionary["大数据"] > 0
+    # digits that are such a prefix are left so: 20 of “2025年” made a word would cut every year in two
+    assert Tokenizer(["“2025年”", "20"]).words("2023年底前") == ["2023", "年底", "前"]
 
 
 def test_width_is_folded():

@@ -25,7 +25,7 @@ from ..vocabulary import (
 from .bm25 import EPSILON, PostingsBM25
 from .salience import Salience
 from .snapshot import fields_key, load_texts, part, save_texts, source_key, texts_key
-from .tokenize import TextWords, Tokenizer
+from .tokenize import TextWords, Tokenizer, normalize
 
 HAN = "\u4e00-\u9fff"
 EVIDENCE_KEPT = 16  # questions whose evidence is kept (a question weighs its words several times; see _evidence)
@@ -227,9 +227,13 @@ class Retriever:
         if not isinstance(settings, RetrievalSettings):
             raise ValueError(f"settings must be RetrievalSettings, got {type(settings).__name__}")
         self.settings = settings
-        self.domain_terms = frozenset(domain_terms)  # terms.yaml's words kept whole: each names a topic
-        # terms.yaml's synonyms: the words a staff word stands for, each whole (see _weigh)
-        self.synonyms = {word: frozenset(values) for word, values in (synonyms or {}).items()}
+        # terms.yaml's words kept whole, each naming a topic; its synonyms, the words a staff word stands for, each
+        # whole (see _weigh): written as a question's words are read (width-folded, lower-case: APP is app)
+        self.domain_terms = frozenset(normalize(t).strip() for t in domain_terms)
+        self.synonyms = {
+            normalize(word).strip(): frozenset(normalize(v).strip() for v in values)
+            for word, values in (synonyms or {}).items()
+        }
         self.clauses = tuple(clauses)
         self.by_id = {c.id: c for c in self.clauses}
         self.children: dict[str, list[Clause]] = {}  # paragraphs by their heading, for siblings()
@@ -586,7 +590,10 @@ class Retriever:
             weight
             for forms, weight in evidence
             if not terms.isdisjoint(forms)
-            or (isinstance(forms[-1], tuple) and any(isinstance(f, tuple) and f[0] in text for f in forms))
+            or (
+                isinstance(forms[-1], tuple)
+                and any(isinstance(f, tuple) and f[1] in terms and f[0] in text for f in forms)  # as _holding finds
+            )
         )
 
     def _judged_by_parts(self, term: str, terms: Sequence[str]) -> bool:

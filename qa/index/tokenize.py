@@ -30,6 +30,9 @@ WORD = re.compile(r"[\w]")
 RECENT = 16  # texts whose words are kept: reading one question cuts the same text at several stages
 
 
+HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
+
+
 def normalize(text: str) -> str:
     """Width-folded, lower-case text (全角 → 半角) so that '（' and '(' or 'ＡＢ' and 'ab' agree."""
     return unicodedata.normalize("NFKC", text).lower()
@@ -114,8 +117,9 @@ class Tokenizer:
         freq, made = self._jieba.FREQ, set()
         for piece in pieces:
             # not a word yet: absent, or only the prefix of a word added before (大数据 after “大数据中心”, whose
-            # quote sorts first), which jieba keeps with a count of 0 and never cuts whole
-            if not freq.get(piece):
+            # quote sorts first), which jieba keeps with a count of 0 and never cuts whole; not digits that are such
+            # a prefix (20 of 2023: a year would be cut in two)
+            if piece not in freq or (not freq[piece] and HAN_CHAR.search(piece)):
                 made.update(piece[:n] for n in range(1, len(piece) + 1) if piece[:n] not in freq)
                 made.add(piece)
                 self._jieba.add_word(piece)
