@@ -515,15 +515,16 @@ class Retriever:
             evidence.append(((term, *forms), weight))
         return evidence, total
 
-    def _synonym_forms(self, pieces: Sequence[str], values: Collection[str]) -> list[str]:
+    def _synonym_forms(self, pieces: Sequence[str], values: Collection[str]) -> list[str | tuple[str, str]]:
         """The forms that hold a staff word, of the words terms.yaml gives for it (`values`) and their parts as
         the question was cut (`pieces`): each value the index holds whole; for one it never holds whole (外商投资企业
-        beside a plan without it), (value, its rarest part): held where a clause's text writes it, not by a clause with
-        its parts apart (全过程 监管 … 记录 is no 全过程记录). Never a common part alone: 企业 of 外商投资企业 is in most clauses of a plan that has
-        no such topic, 获得 of 获得电力 in one about 获得感. (Every part still scores in BM25.)"""
+        beside a plan without it), (value, its rarest part), held where a clause's text writes it, not by a clause
+        with its parts apart (全过程 监管 … 记录 is no 全过程记录). Never a common part alone: 企业 of 外商投资企业 is
+        in most clauses of a plan without that topic, 获得 of 获得电力 in one about 获得感. (Every part still scores
+        in BM25.)"""
         df = self.bm25.document_frequency
-        forms: list = [w for w in pieces if w in values and df(w) > 0]
-        for value in values:
+        forms: list[str | tuple[str, str]] = [w for w in pieces if w in values and df(w) > 0]
+        for value in sorted(values):  # in one order every run (a frozenset's order follows the string hash)
             if df(value) > 0:
                 continue
             parts = [w for w in pieces if w != value and w in value and len(w) >= 2]
