@@ -575,13 +575,15 @@ class Assistant:
     def _tasks_by_plan(self, result: Answer) -> Answer:
         """A unit's tasks found in several plans (市监局 of 克拉玛依's, 铜川's …): each plan's under its short title,
         with its own unit's name, so that no plan's tasks read as another's."""
-        plans = list(dict.fromkeys(self.catalogue.plan_of(c) for c in result.citations))
+        by_plan: dict[str, list] = {}  # each plan's cited clauses, in the order cited (one pass: 100 plans' tasks)
+        for clause in result.citations:
+            by_plan.setdefault(self.catalogue.plan_of(clause), []).append(clause)
+        plans = list(by_plan)
         if len(plans) < 2:
             return result
         role = result.subject_role or "any"
         sections = []
-        for plan in plans:
-            clauses = [c for c in result.citations if self.catalogue.plan_of(c) == plan]
+        for plan, clauses in by_plan.items():
             named = [u for u in result.subject_units if any(u in c.lead or u in c.cooperate for c in clauses)]
             sections.append((self.catalogue.by_id[plan].short, compose.tasks_reply(named or result.subject_units, role, clauses, 0)))
         return replace(result, answer=compose.several_reply(sections), plans=tuple(plans))

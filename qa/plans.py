@@ -66,7 +66,7 @@ TITLE_PHRASE = re.compile(rf"([{HAN}A-Za-z0-9“”\"]{{2,24}}?)({DOCUMENT})")
 # A title's closing bracket (创优营商环境对标提升举措（2023版）): after the document's kind.
 TITLE_TAIL = re.compile(r"[(（][^()（）]*[)）]$")
 # Document words one after another end one title ("…市场监管规划实施方案": 规划, then 实施方案).
-DOCUMENT_WORD = re.compile(rf"(?:实施|行动|工作)?(?:{DOCUMENT})")
+DOCUMENT_WORD = re.compile(rf"(?:实施|行动|工作|政策|若干|专项){{0,2}}(?:{DOCUMENT})")
 # What follows a document named by its title words: the question goes on about it ("…行动方案里", "…清单的",
 # "…方案是谁印发的"), never with more of a topic ("招标计划提前发布制度").
 AFTER_TITLE = re.compile(
@@ -75,10 +75,16 @@ AFTER_TITLE = re.compile(
 )
 # Where a phrase naming a document by its title starts: after punctuation or a word that opens a place in the
 # sentence (在, 按, 据 …), never inside the title.
-PHRASE_BREAK = re.compile(r"[\s，,。？?！!：:；;、（）()《》在里按从据照和与及是的份个]")  # 那份…, 这份…, 这个…
+# 那份…, 这份…, 这个…: 份 and 个 after a pointer only (个体工商户 is a title's word)
+PHRASE_BREAK = re.compile(r"[\s，,。？?！!：:；;、（）()《》在里按从据照和与及是的]|(?<=[这那该每])[份个]")
 # An issuer named before the issuing word ("盟工商局印发的", "省政府办公厅发的").
 # An issuing word after an issuer's name, or a document word right after it that the question goes on about
 # ("机关事务管理局方案里"; not 市场监管局计划怎么推进: 计划 the verb). A full name in brackets: FULL_ISSUER.
+# What may stand between an issuer's name and its issuing word: how many issued it with it, when.
+ISSUER_GAP = re.compile(r"(?:等[\d一二三四五六七八九十]{1,3}个?(?:部门|单位|部委))?(?:联合)?"
+                        r"(?:于?\d{4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?)?$")
+ISSUING_VERBS = ("印发", "下发", "发布", "出台", "制定")  # issuing words that may stand after a date (not 发 of 发放)
+ISSUER_GAP_REACH = 40  # the most characters it spans (looked for in these only: a long question is not read again)
 ISSUING = re.compile(
     rf"(?:印发|下发|发布|出台|制定|发)的?|的(?=[^，,。？?]{{0,12}}(?:{DOCUMENT}))"
     rf"|(?=(?:这个|这份|那个|那份|该)?(?:{DOCUMENT})(?:里面|里头|里|中|内|上|的|是|，|,|：|:|$))"
@@ -301,6 +307,9 @@ class Catalogue:
                 # plan, unless words naming a document follow it
                 if any(a < end and start < b for a, b in keep) and not NAMES_DOCUMENT.match(question, end):
                     continue
+                if self._foreign(question[_province_before(question, start, found) : start],
+                                 self._full_issuers[match.group()]):
+                    continue
                 issuing = ISSUING.match(question, end)  # with the issuing words after it ("印发的")
                 end = issuing.end() if issuing and issuing.end() > end else end + (question[end : end + 1] == "的")
                 found.append((start, end, self._full_issuers[match.group()], ""))
@@ -362,7 +371,11 @@ class Catalogue:
         锡林郭勒盟工商行政管理局)."""
         named = []
         for match in ISSUING.finditer(question):
-            before = question[: match.start()]
+            # "浙江省知识产权局等7部门2023年6月印发的": the issuer's partners and the date stand between
+            gap = ISSUER_GAP.search(question, max(0, match.start() - ISSUER_GAP_REACH), match.start())
+            if gap.start() < match.start() and not match.group().startswith(ISSUING_VERBS):
+                continue  # "…2023年发放的补贴": 发 of 发放 issues nothing across a date
+            before = question[: gap.start()]
             if not before or before[-1] not in self._issuer_endings:  # no issuer's name ends here
                 continue
             for length in range(min(len(before), 20), 2, -1):
@@ -371,10 +384,28 @@ class Catalogue:
                     continue
                 plans = tuple(p.id for p in self.plans if _issued_by(span, p, self._issuers_of[p.id]))
                 if plans and len(plans) < len(self.plans):
-                    start = self._joint_issuer(question, match.start() - length, plans)
-                    named.append((start, match.end(), plans, ""))
+                    start = self._joint_issuer(question, len(before) - length, plans)
+                    # "浙江省知识产权局" of a plan signed 省知识产权局: the province before it goes with it, when it
+                    # is the plans' own or no plan's ("江苏省知识产权局" names no plan of 浙江's office)
+                    province = _province_before(question, start, found)
+                    if self._foreign(question[province:start], plans):
+                        break
+                    named.append((province, match.end(), plans, ""))
                     break
-        return [n for n in named if not _inside(n[0], n[1], found)]
+        # a naming within the issuer's words (the year of "…等7部门2023年6月印发的") is part of them, taken with them
+        return [n for n in named if not _inside(n[0], n[1], [f for f in found if not n[0] <= f[0] < f[1] <= n[1]])]
+
+    def _foreign(self, province: str, plans: Sequence[str]) -> bool:
+        """Whether a province written before an issuer's name is not the issuing plans' own but another loaded
+        plan's ("江苏省知识产权局" when only 浙江's office issued a plan here)."""
+        return bool(province) and not all(province in self._places_of(p) for p in plans) and any(
+            province in self._places_of(p.id) for p in self.plans
+        )
+
+    def _places_of(self, plan_id: str) -> tuple[str, ...]:
+        """The places a plan names as its own, or cites (a province's office's plan cites its province's rules)."""
+        plan = self.by_id[plan_id]
+        return plan.places + plan.cited_places
 
     def _joint_issuer(self, question: str, start: int, plans: tuple[str, ...]) -> int:
         """Where a joint letter's issuers named together start ("商务厅和武汉海关公告", "湖北省商务厅武汉海关的公告":
@@ -406,7 +437,8 @@ class Catalogue:
             if breaks:
                 start += breaks[-1].end()
                 # a title holds 的 too ("…人力资源市场体系的实施意见"): past a 的 that leaves the kind alone
-                if match.group(1)[breaks[-1].start()] == "的" and not match.group(1)[breaks[-1].end() :]:
+                rest = match.group(1)[breaks[-1].end() :]  # "…发展的政策措施": 政策 only opens the kind
+                if match.group(1)[breaks[-1].start()] == "的" and (not rest or DOCUMENT_WORD.fullmatch(rest + kind)):
                     start = match.start() + (breaks[-2].end() if len(breaks) > 1 else 0)
             # a place named before the title's words ("广州金融行动方案") is a name of its own
             start = max([start, *(b for a, b, *_ in found if a <= start < b)])

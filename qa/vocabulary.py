@@ -84,6 +84,16 @@ UNIT_ENDINGS = DEPARTMENT_ENDINGS + OWN_NAME_ENDINGS + (
 NAMED_BEFORE_ETC = UNIT_ENDINGS
 # Endings an issuing body's line has (锡林郭勒盟工商行政管理局, 三亚市人民政府办公室).
 ISSUER_ENDINGS = ("局", "办公室", "政府", "委员会", "厅", "委", "办", "院", "中心", "公司", "部", "海关")
+
+# A unit standing as the label of its own duties, in a section dividing the work ("四、职责分工" / "地区营商局：" /
+# "拟定…，在政务服务大厅设置…"): that unit does them. Not an addressee list ("各区人民政府，市政府各委、办、局：").
+OWNER_ENDINGS = alternation((*ISSUER_ENDINGS, "企业"))  # and the firms a duty falls to (供水供电供气供热通讯企业)
+# Its duties open with a verb of doing (负责…, 拟定…, 要立足…): not a contact ("市发展改革委：张三"), not a heading's
+# gloss ("坚持以人民为中心：把群众满意…").
+DUTY_VERBS = ("负责", "牵头", "拟定", "制定", "组织", "落实", "承担", "做好", "配合", "协助", "统筹", "指导", "推进", "督促",
+              "会同", "主要负责", "要", "按照", "根据", "加强", "建立", "完善", "提供", "开展", "审核", "受理", "办理")
+DUTY_OWNER = re.compile(rf"(?P<unit>[^\W\d_各][^\W\d_、，,：:；;。]{{0,17}}?(?:{OWNER_ENDINGS}))[：:]"
+                        rf"(?P<rest>(?:{alternation(DUTY_VERBS)}).*|\s*)", re.S)
 # Endings staff keep when they abbreviate a unit (资规局, 中院, 市场监管局).
 ABBREVIATION_ENDINGS = ("局", "委", "院", "厅", "海关", "中心", "政府", "办", "部", "公司")  # 组织部: 市委组织部
 # The fewest characters an abbreviation by such an ending has (2 for the others): 金融办 but not 办; 供电公司 of
@@ -323,6 +333,12 @@ def ordinal_number(written: str) -> int:
 # A role asked A-not-A ("参不参与", "牵不牵头", "负不负责", "管不管"; "要不要…配合", "需不需要"): read as 是否参与,
 # 是否牵头, 是否要 … (its 不 denies nothing).
 A_NOT_A = re.compile(r"(?P<verb>[参负管牵配协要需])不(?P=verb)")
+# Asking whether something can be ("能不能不用申请直接兑现", "可不可以网上办"): the asking only; its 不能 names nothing.
+# Not a word's last character: 功能不能实现, 商会不会员, 银行不行.
+MODAL_A_NOT_A = re.compile(
+    r"(?<![功可职才技智效性动潜本体热产赋节储电核只万])能不能|可不可以|可以不可以"
+    r"|(?<![商协机社学工开大理体都聚约省领])会不会|(?<![银执运进推实施发试通同举步])行不行"
+)
 
 # How a question asks when ("什么时候", "啥时候", "几时" …): the date fact, the plan's 印发 date.
 WHEN_WORDS = ("什么时候", "啥时候", "啥时", "几时", "何时", "什么时间", "啥时间", "哪个时间", "哪一天", "多会儿", "哪天")
@@ -523,9 +539,31 @@ LIGHT_WORDS = frozenset(
 上午 下午 路上 一直 讨论 半天 交代 接到 收到 让我 叫我 要用 核对 确定 确定一下 这边 那边 旗里 盟里 市里 县里 区里
 所里 局里 单位里 方案里 文件里 里面 问 想 要 需要 帮 替 再问 再问一个 明白 明白了 好的 懂了 清楚 不太 熟悉 准备
 正在 比较 时间 紧 赶紧 急 着急 急用 一下下 那啥 啥的 什么的 列出 列一下 列下 列举 罗列 给出 说一下 讲一下 说说 讲讲
-省事 省心 跑腿 少跑腿 老百姓 东西 被坑
+省事 省心 跑腿 少跑腿 老百姓 百姓 东西 被坑 不干 不想干 不做了 不开了 各个部门 各部门 各个单位 起来
 """.split()
 )
+# Words that say how a task is done, not what it is about: the plans write them around every topic ("简化…手续",
+# "优化…流程", "压缩…时限"), so a question's topic lies in its other words. Beside such a word (注销 of
+# "注销手续简化这块谁牵头") they weigh RetrievalSettings.manner_weight of their idf; alone they keep it all.
+MANNER_WORDS = frozenset(
+    """
+简化 精简 优化 压缩 缩短 减少 提速 提效 加快 便利 便利化 便捷 高效 手续 流程 环节 程序 时限 步骤
+推进 推行 推动 实施 落实 开展 加强 强化 完善 健全 深化 提升 提高 规范 创新 探索 建立 全面 进一步 持续 提供 做好
+""".split()
+)
+# A system named by its practice and this ending (告知承诺制, 用地清单制, 首问负责制): a plan writing the practice
+# (告知承诺) holds it.
+SYSTEM_SUFFIX = "制"
+
+
+def system_stem(word: str, dictionary: Mapping[str, int]) -> str:
+    """The practice a system's name is made of (告知承诺制 → 告知承诺), or '' for a word that names none: one whose
+    制 ends a word of jieba's `dictionary` (联动机制, 总量控制, 规划编制: 机制, 控制, 编制)."""
+    if len(word) < 4 or not word.endswith(SYSTEM_SUFFIX) or dictionary.get(word[-2:]):
+        return ""
+    return word[:-1]
+
+
 # English words staff mix into a question, and the Chinese words they stand for (a voice or mixed input).
 ENGLISH_WORDS = {
     "lead": "牵头",
@@ -580,6 +618,9 @@ NAMED_TOPIC = (
     re.compile(rf"(?:这些|这类|这一类|之类的?)(?P<topic>[\u4e00-\u9fff“”]{{2,12}}?)"
                rf"(?:的事情?|的工作|这事|这块|这项|工作|方面)?{_ASKS_AFTER}"),
     re.compile(rf"[（(](?P<topic>[\u4e00-\u9fff“”]{{2,10}})[)）]{_ASKS_AFTER}"),
+    # "企业打12345热线反映问题，热线这块由哪个部门负责": after the case told, the topic named before 这块
+    re.compile(rf"[，,；;]\s*(?P<topic>[\u4e00-\u9fff“”]{{2,10}}?)(?:这块|这一块|这方面|这事儿?|这件事|这项工作|这个事情?)"
+               rf"(?:工作)?{_ASKS_AFTER}"),
     re.compile(rf"(?<=[\u4e00-\u9fff]{{6}})的(?P<topic>[\u4e00-\u9fff]{{2,5}}?){_ASKS_AFTER}"),
 )
 # Words of a question's form typed in pinyin ("qiantou 单位", "peihe"): read by their sound as the plans' words are.

@@ -608,3 +608,82 @@ def test_everyday_wordings_are_answered_as_the_questions_they_are(assistant, que
 def test_a_question_word_glued_to_a_character_is_no_topic(assistant, question):
     """jieba cuts 哪天前 and 前要 out of "哪天前要交": words of the question's frame, not topics the plans lack."""
     assert "2018年5月10日" in assistant.ask(question).answer
+
+
+def test_words_of_how_weigh_half_beside_a_word_of_what(assistant):
+    """简化 and 手续 are written around every topic: in 注销手续简化 the topic is 注销, as in 注销 alone; a question of
+    such words only (简化手续) keeps them whole."""
+    from qa.index.retrieve import manner_terms, topic_word
+
+    question = assistant.analyzer.analyze("公司要注销，注销手续简化这块谁牵头")
+    evidence, _ = assistant.retriever._evidence(question)
+    weights = {forms[0]: weight for forms, weight in evidence}
+    assert weights["手续"] < weights["注销"] and weights["简化"] < weights["注销"]
+    assert topic_word(evidence, assistant.retriever.domain_terms) == "注销"
+    assert manner_terms(("简化", "手续")) == frozenset()  # all of how: nothing else to weigh more
+    assert manner_terms(("全面推行", "告知承诺制")) == {"全面推行"}  # written wholly of such words
+
+
+def test_a_title_holds_a_word_only_as_a_word_of_its_own():
+    """纳税 of 小规模纳税人 (taxpayers) titles no tax-service task; 纳税 in 提升纳税服务水平 does, and 破产 inside
+    企业破产, a form of the topic, does too."""
+    from qa.index.retrieve import written_as_words
+
+    assert not written_as_words("纳税", "符合条件的增值税小规模纳税人减免增值税政策",
+                                ["符合条件", "的", "增值税", "小规模", "纳税人", "减免", "增值税", "政策"])
+    assert written_as_words("纳税", "提升纳税服务水平", ["提升", "纳税", "服务", "水平"])
+    assert written_as_words("不动产登记", "便利不动产登记", ["便利", "不动产", "登记"])
+    assert written_as_words("破产", "完善企业破产处理机制", ["完善", "企业破产", "处理", "机制"], {"企业破产"})
+    assert not written_as_words("破产", "完善企业破产处理机制", ["完善", "企业破产", "处理", "机制"])
+
+
+def test_staff_talk_weighs_nothing_even_where_a_plan_writes_it(assistant):
+    """老百姓 and 跑腿 say who asks and how it feels, not what about: beside a topic they weigh nothing."""
+    from qa.index.retrieve import light_terms
+
+    assert light_terms(("老百姓", "百姓", "申请", "公开")) == {"老百姓", "百姓"}
+    assert light_terms(("跑腿",)) == frozenset()  # alone, the question is about nothing else
+    question = assistant.analyzer.analyze("老百姓办简易注销要跑腿吗，谁牵头")
+    assert "跑腿" not in assistant.retriever.query_words(question)[0]
+
+
+def test_a_system_is_held_where_a_plan_writes_its_practice(assistant):
+    """告知承诺制 is the system of 告知承诺: a plan writing 告知承诺 holds it (vocabulary.system_stem); 联动机制 and
+    总量控制 end in words of their own (机制, 控制) and name no practice."""
+    from qa.vocabulary import system_stem
+
+    dictionary = assistant.analyzer.tokenizer.dictionary
+    assert system_stem("告知承诺制", dictionary) == "告知承诺" and system_stem("用地清单制", dictionary) == "用地清单"
+    for word in ("联动机制", "总量控制", "规划编制", "承诺制"):
+        assert system_stem(word, dictionary) == "", word
+    assert not any(t == "联动机制" for t, _ in assistant.analyzer.analyze("联动机制谁牵头").expansions)
+    # with the eighteen of tests/questions/eighteen_second, "全面推行告知承诺制…" names 湖南's and 福建's (告知承诺和容缺受理)
+
+
+def test_asking_whether_something_can_be_adds_no_word():
+    """能不能 only asks: its 不能 is no word of the question's topic."""
+    from qa.vocabulary import MODAL_A_NOT_A
+
+    assert MODAL_A_NOT_A.sub("", "补贴能不能不用申请直接兑现") == "补贴不用申请直接兑现"
+    for kept in ("数据共享功能不能实现谁负责", "可能不能按时完成"):  # 功能, 可能: a word's last character
+        assert MODAL_A_NOT_A.sub("", kept) == kept
+
+
+def test_a_domain_term_the_plans_lack_is_not_judged_by_its_parts(tmp_path):
+    """六大原则 is kept whole (terms.yaml): in a plan that writes 六大 and 原则 apart, never 六大原则, it stays the
+    question's evidence (a thing the plan lacks), not 六大 and 原则 held apart."""
+    shutil.copy(ROOT / "tests" / "data" / "sanya-2023-business-environment-plan.txt", tmp_path)
+    (tmp_path / "p.txt").write_text(
+        "某市优化营商环境工作方案\n一、总体要求\n（一）坚持原则。坚持六大产业协同发展的原则。（责任单位：市司法局）\n",
+        encoding="utf-8")
+    plans = Assistant.from_folder(tmp_path, store=StateStore(":memory:"), knowledge=ROOT / "corpus")
+    evidence, _ = plans.retriever._evidence(plans.analyzer.analyze("六大原则谁牵头"))
+    assert "六大原则" in [forms[0] for forms, _ in evidence]
+
+
+def test_a_topic_named_before_zhekuai_after_the_case_is_told_is_asked_by_that_name():
+    """"企业打12345热线反映问题，热线这块由哪个部门负责": the case told, then its topic named before 这块."""
+    from qa.vocabulary import NAMED_TOPIC
+
+    found = [m["topic"] for p in NAMED_TOPIC if (m := p.search("企业打12345热线反映问题，热线这块由哪个部门负责"))]
+    assert found[0] == "热线"

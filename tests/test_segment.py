@@ -699,3 +699,49 @@ def test_a_label_value_runs_on_into_a_line_holding_only_its_last_names_bracket(s
         ["各区县人民政府", "市市场监管局", "市政务服务和公共资源交易中心", "有关部门(单位)"],
     )
     assert task.deadline.startswith("2023")
+
+
+def test_a_unit_standing_as_the_label_of_its_duties_does_them(segmenter):
+    """A section dividing the work by unit ("地区营商局：" / its duties, or on one line): each unit does its own
+    paragraph; an addressee list opening with 各 is no such label (大兴安岭's 职责分工, 广东's and 上海's)."""
+    clauses = segment_text(
+        segmenter,
+        COVER
+        + """一、工作目标
+实现水电气热讯联合报装。
+二、职责分工
+地区住建局：
+负责对供水供气供热供电企业开展业务指导，
+组织相关人员开展业务培训。
+地区营商局：
+拟定联办服务规范，在政务服务大厅设置水电气热讯联办窗口，督促企业做好办事指南、收费标准等公示，为企业、群众提供优质服
+务。
+软件公司：负责政务服务审批平台流程编制，确保运行正常。
+三、工作要求
+坚持以人民为中心：把群众满意作为工作标准。
+市发展改革委：张三，联系电话12345678。
+各业务相关部门要明确职责分工，加强协调配合。
+""",
+    )
+    assert duty(find(clauses, "开展业务指导")) == (["地区住建局"], [])
+    window = find(clauses, "设置水电气热讯联办窗口")
+    assert duty(window) == (["地区营商局"], []) and "软件公司" not in window.text
+    assert duty(find(clauses, "流程编制")) == (["软件公司"], [])
+    assert duty(find(clauses, "加强协调配合")) == ([], [])
+    # a heading's gloss and a contact line open with no verb of doing: no unit's duties
+    assert duty(find(clauses, "把群众满意作为工作标准")) == ([], [])
+    assert duty(find(clauses, "联系电话12345678")) == ([], [])
+
+
+def test_every_body_signing_a_joint_letter_is_its_issuer():
+    """Seven bodies signed one a line above the date (浙江省知识产权局等7部门): the first is no sentence's end."""
+    from qa.reading.layout import paragraphs
+
+    lines = ("2. 浙江省知识产权局等7 部门印发《关于推进专利公开实施的指导意见》的通知（2023",
+             "年6 月27 日）", "浙知〔2023〕12 号", "各市、县（市、区）市场监管（知识产权）局、发展改革委（局）：",
+             "为深入贯彻落实《浙江省知识产权保护和促进条例》，规范开展专利公开实施工作，加快专利转化运用，",
+             "现将《关于推进专利公开实施的指导意见》予以印发，请结合实际，认真贯彻执行，全力推动落实。",
+             "省知识产权局", "省发展改革委", "省科技厅", "2023 年6 月27 日", "关于推进专利公开实施的指导意见",
+             "一、总体要求", "（一）加快专利转化运用。推动高质量发展。")
+    texts = [p.text for p in paragraphs(SourceText("x.txt", lines, "utf-8"))]
+    assert {"省知识产权局", "省发展改革委", "省科技厅"} <= set(texts)

@@ -57,3 +57,13 @@ def test_the_word_graph_and_route_are_jiebas_own():
     lines = [line for path in sorted(folder.glob("*.txt"))[:3] for line in path.read_text("utf-8").splitlines()]
     lines = [line for line in lines if line.strip()][:3000] or ["全面实施企业简易注销登记改革，由盟工商局牵头。"]
     assert [ours._jieba.lcut(line) for line in lines] == [plain.lcut(line) for line in lines]
+
+
+def test_a_part_straddling_a_words_own_words_is_marked_one_inside_them_is_not():
+    """联动机制 is 联动 + 机制: 动机 (a motive) runs across them; 中小企业's 小企业 too. 承诺 lies inside 告知承诺制's
+    承诺制, 市场监管 inside 市场监管局 (its last character may stand alone), and 工商户 is made of no such words."""
+    tokenizer = Tokenizer()
+    assert tokenizer.crossing_parts("联动机制") == {"动机"}
+    assert tokenizer.crossing_parts("中小企业") == {"小企业"}
+    for word in ("告知承诺制", "市场监管局", "工商户", "营商环境"):
+        assert not tokenizer.crossing_parts(word), word

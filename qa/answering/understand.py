@@ -13,6 +13,8 @@ from ..reading.units import clean_unit, is_abbreviation, unit_prefix
 from ..records import Intent, Question, replace
 from ..vocabulary import (
     A_NOT_A,
+    MODAL_A_NOT_A,
+    system_stem,
     ABBREVIATION_ENDINGS,
     CONTENT_FRAME,
     GENERIC_NAME_FREQUENCY,
@@ -416,7 +418,7 @@ class QuestionAnalyzer:
     def _read(self, question: str) -> tuple[Question, str, str]:
         """The question on its own: its Question, its text without unit names, the fact type it asks."""
         reading = self.read(question[: self.max_length])
-        text = A_NOT_A.sub(r"是否\g<verb>", reading.text[: self.max_length])
+        text = MODAL_A_NOT_A.sub("", A_NOT_A.sub(r"是否\g<verb>", reading.text[: self.max_length]))
         found = self.mentions(text)
         if len(found) < 2 and TASK_CUE.search(text) and not WHO_CUE.search(text):
             found = sorted([*found, *self._stems_joined(text, found)])
@@ -644,11 +646,21 @@ class QuestionAnalyzer:
             t for t in self.tokenizer.tokens(FRAME_CUT.sub(" ", text))
             if t not in self.form_words and (len(t) > 1 or t.isdigit())
         ]
+        # a part that straddles a word's own words says nothing the question said (动机 of 联动机制), unless the
+        # question also writes it on its own ("个体工商户和商户")
+        within: dict[str, list[str]] = {}
+        for token in tokens:
+            for part in self.tokenizer.crossing_parts(token) if len(token) >= 4 else ():
+                within.setdefault(part, []).append(token)
+        tokens = [t for t in tokens
+                  if t not in within or text.count(t) > sum(text.count(w) for w in dict.fromkeys(within[t]))]
         # staff's words written inside a longer word of jieba's count as written too (新基建 of 新基建投资)
         staff = [m.group(0) for m in self._staff_words.finditer(text)] if self._staff_words is not None else []
         for token in dict.fromkeys([*tokens, *staff]):
             terms.append(token)
-            for word in self.lexicon.expand(token):
+            # terms.yaml's words for it, or the practice a system is named by (告知承诺制 → 告知承诺)
+            stem = system_stem(token, self.tokenizer.dictionary)
+            for word in self.lexicon.expand(token) or ((stem,) if stem else ()):
                 expansions += [
                     (token, piece)
                     for piece in self.tokenizer.tokens(word)

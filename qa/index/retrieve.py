@@ -4,6 +4,7 @@ that picks the clause a question is about (and the ones close to it) or none."""
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,9 @@ from ..vocabulary import (
     GLUED_ENDINGS,
     GLUED_OPENINGS,
     GLUED_QUESTION_WORDS,
+    LIGHT_WORDS,
+    MANNER_WORDS,
+    system_stem,
 )
 from .bm25 import EPSILON, PostingsBM25
 from .salience import Salience
@@ -50,6 +54,7 @@ class RetrievalSettings:
     coverage_power: float = 1.0  # how strongly ranking rewards holding all of the question's terms
     expansion_weight: float = 0.5  # a synonym from terms.yaml counts half as much as the question's own word
     part_weight: float = 0.5  # a part of a longer word of the question (注销 of 简易注销) counts this much
+    manner_weight: float = 0.5  # a word of how (简化, 手续: vocabulary.MANNER_WORDS) beside a word of what
     unknown_weight: float = 1.2  # an unseen word weighs this many times the rarest word of the plans
     max_related: int = 3
     more_cap: int = 3  # "还有呢" weighs a word by how often the last clause given uses it, up to this
@@ -81,6 +86,8 @@ class RetrievalSettings:
             raise ValueError(f"min_score must be >= 0, got {self.min_score}")
         if not 0 < self.part_weight <= 1:
             raise ValueError(f"part_weight must be within (0, 1], got {self.part_weight}")
+        if not 0 < self.manner_weight <= 1:
+            raise ValueError(f"manner_weight must be within (0, 1], got {self.manner_weight}")
         if not 0 < self.related_ratio <= 1:
             raise ValueError(f"related_ratio must be within (0, 1], got {self.related_ratio}")
         if not 0 < self.plans_ratio <= 1:
@@ -161,6 +168,8 @@ def spoken_forms(text: str) -> list[str]:
 # A domain term is a question's topic when it and the words holding it carry this share of the question's
 # evidence: 歇业 of 歇业备案 (0.59), 破产 of 企业破产办理 (0.78); not 检验检测 of a task's long title (0.18).
 DOMAIN_TOPIC_SHARE = 0.4
+MANNER_LONGEST = 12  # the longest term made_of looks into (全面深入推进: 6)
+TITLE_WORDS_KEPT = 65536  # titles whose words are kept (a compilation has some ten thousand)
 
 
 def topic_word(evidence: Sequence[tuple[tuple[str, ...], float]], domain: Collection[str] = ()) -> str:
@@ -186,6 +195,27 @@ def topic_word(evidence: Sequence[tuple[tuple[str, ...], float]], domain: Collec
     return topic if topic and held >= DOMAIN_TOPIC_SHARE * total else ""
 
 
+def written_as_words(form: str, text: str, words: Sequence[str], wider: Collection[str] = ()) -> bool:
+    """Whether a text writes a word as whole words of its cut (`words`: jieba's words of `text`, in order), or
+    inside a word that is one of `wider` (企业破产 of 破产): 纳税 in 提升纳税服务水平 and 不动产登记 in 便利不动产登记,
+    not 纳税 in 小规模纳税人 (taxpayers, a word of its own)."""
+    if "".join(words) != text:  # a cut that drops characters gives no boundaries to trust
+        return form in text
+    ends = list(itertools.accumulate(len(w) for w in words))
+    starts = [0, *ends[:-1]]
+    start = text.find(form)
+    while start >= 0:
+        end = start + len(form)
+        # the words the form is written in: from the last to start at or before it to the first to end at or after
+        first = max(n for n, at in enumerate(starts) if at <= start)
+        last = min(n for n, at in enumerate(ends) if at >= end)
+        covering = text[starts[first]:ends[last]]
+        if covering == form or covering in wider:
+            return True
+        start = text.find(form, start + 1)
+    return False
+
+
 def written_in(form: str | tuple[str, str], text: str) -> bool:
     """Whether a text writes a form: a word, or (value, part) a word the index never holds whole, as written."""
     return (form[0] if isinstance(form, tuple) else form) in text
@@ -193,6 +223,30 @@ def written_in(form: str | tuple[str, str], text: str) -> bool:
 
 # Each fact type's cue words (文号, 电话 …): the thing a fact question asks, never a topic the plans lack.
 FACT_CUES = dict(FACT_TYPES)
+
+
+def manner_terms(terms: Sequence[str]) -> frozenset[str]:
+    """The terms of a question that say how (vocabulary.MANNER_WORDS, or written wholly of them: 全面推行) where
+    another term says what: 简化 and 手续 of 注销手续简化; none of 简化手续, whose words are all of how."""
+    manner = frozenset(t for t in terms if made_of(t, MANNER_WORDS))
+    return manner if manner and len(manner) < len(set(terms)) else frozenset()
+
+
+def light_terms(terms: Sequence[str]) -> frozenset[str]:
+    """The terms of a question that are staff's talk (vocabulary.LIGHT_WORDS: 老百姓, 跑腿) where another term is
+    not: they weigh nothing even where a plan writes them (为老百姓办实事), as where none does (Salience)."""
+    light = frozenset(t for t in terms if t in LIGHT_WORDS)
+    return light if light and len(light) < len(set(terms)) else frozenset()
+
+
+@functools.lru_cache(maxsize=4096)
+def made_of(word: str, words: frozenset[str]) -> bool:
+    """Whether a word is one of `words` or written wholly of them (全面推行: 全面 + 推行)."""
+    if word in words:
+        return True
+    if len(word) > MANNER_LONGEST:  # a long run (of letters, digits) is no phrase of such words
+        return False
+    return any(word[:n] in words and made_of(word[n:], words) for n in range(2, len(word) - 1))
 
 
 def part_of_another(term: str, terms: Sequence[str]) -> bool:
@@ -251,6 +305,7 @@ class Retriever:
         self._masks: dict[tuple[str, ...], np.ndarray] = {}
         self._weighed: dict[tuple, tuple[list[tuple[tuple[str, ...], float]], float]] = {}
         self._held_kept: dict[tuple, np.ndarray] = {}
+        self._title_words: dict[str, list[str]] = {}  # jieba's words of the titles _titled_by looked at
         self._members = [np.flatnonzero(self.plan_codes == n) for n in range(len(self.plan_ids))]
         # each plan's clauses stand together (a file's documents one after another): their best scores are one
         # reduceat over where each plan starts
@@ -268,6 +323,7 @@ class Retriever:
         self.background = frozenset(background)
         # How much a word the plans lack says of the question's topic (a filler nothing, Python much).
         self.salience = Salience(tokenizer.dictionary)
+        self.tokenizer = tokenizer
         # what is indexed of each searchable clause (kept in the snapshot: made anew, a tenth of a second)
         self.texts = kept_texts(self.searchable, part(snapshot, ".texts") if snapshot is not None else None)
         # the identity of these texts as this tokenizer reads them: a restart over the same texts reads their
@@ -295,13 +351,17 @@ class Retriever:
 
     def query_words(self, query: Question) -> tuple[list[str], list[float]]:
         """The words BM25 scores a question by, and their weights: a word's parts count part_weight, a synonym
-        expansion_weight of the word it stands for."""
+        expansion_weight of the word it stands for, a word of how manner_weight; staff's talk none (light_terms)."""
+        light, manner = self._light_and_manner(query.terms)
         weight = {
-            t: self.settings.part_weight if part_of_another(t, query.terms) else 1.0 for t in query.terms
+            t: (self.settings.part_weight if part_of_another(t, query.terms) else 1.0)
+            * (self.settings.manner_weight if t in manner else 1.0)
+            for t in query.terms
         }
-        words, weights = list(query.terms), [weight[t] for t in query.terms]
+        words = [t for t in query.terms if t not in light]
+        weights = [weight[t] for t in words]
         for term, word in query.expansions:
-            if word not in query.terms:
+            if word not in query.terms and term not in light:
                 words.append(word)
                 weights.append(self.settings.expansion_weight * weight.get(term, 1.0))
         return words, weights
@@ -419,13 +479,16 @@ class Retriever:
         topic = topic_word(evidence, self.domain_terms)
         if topic:  # a plan whose task is titled by the question's topic word (see title_ratio)
             # or by a word terms.yaml gives for it (房产证: 便利不动产登记), never by a part of one
+            forms_of_topic = {f[0] if isinstance(f, tuple) else f for forms, _ in evidence if forms[0] == topic
+                              for f in forms}
+            stem = system_stem(topic, self.tokenizer.dictionary)  # 告知承诺 of 告知承诺制: a form, inside the topic
             titling = [topic, *(f for forms, _ in evidence if forms[0] == topic for f in forms[1:]
-                                if isinstance(f, tuple) or topic not in f and f not in topic)]
+                                if isinstance(f, tuple) or topic not in f and f not in topic or f == stem)]
             named = {plan for plan, _, _ in held_plans}
             able = valid & (bm25 >= settings.title_ratio * top_score) & (covered >= settings.title_coverage)
             for row, k in zip(*np.nonzero(able)):  # row by row: each plan's best able clause first
                 plan, i = self.plan_ids[self._plan_codes_sorted[k]], int(at[row, k])
-                if plan in named or not any(written_in(f, self.searchable[i].title) for f in titling):
+                if plan in named or not self._titled_by(titling, self.searchable[i].title, forms_of_topic):
                     continue
                 if query.intent.asks_units and not self._has_units(i):
                     continue
@@ -433,6 +496,20 @@ class Retriever:
                 held_plans.append((plan, i, float(bm25[row, k] * covered[row, k])))
         place = self._plan_place
         return sorted(held_plans, key=lambda f: (-f[2], place[f[0]]))
+
+    def _titled_by(self, forms: Sequence[str | tuple[str, str]], title: str, wider: Collection[str]) -> bool:
+        """Whether a title writes one of a topic's forms as words of its own, or inside another of its forms
+        (`wider`; written_as_words): a task titled for 小规模纳税人's tax relief is not titled by 纳税."""
+        text = normalize(title)
+        written = [w for f in forms if (w := f[0] if isinstance(f, tuple) else f) in text]
+        if not written:  # most titles: not written at all, nothing to cut
+            return False
+        words = self._title_words.get(title)
+        if words is None:
+            if len(self._title_words) >= TITLE_WORDS_KEPT:
+                self._title_words.clear()
+            words = self._title_words[title] = self.tokenizer.cut(title)
+        return any(written_as_words(w, text, words, wider) for w in written)
 
     def best_three(self, scores: np.ndarray) -> np.ndarray:
         """Each plan's three best clauses by a positive score, best first (of equal scores, the earlier clause,
@@ -492,11 +569,14 @@ class Retriever:
         """The question's evidence and its total, as _evidence gives them."""
         evidence, total = [], 0.0
         expanded = {t for t, _ in query.expansions}
+        light, manner = self._light_and_manner(query.terms)
         for term in query.terms:
-            if term in self.background:
+            if term in self.background or term in light:
                 continue
             known = self.bm25.document_frequency(term) > 0
-            if not known and term not in expanded and self._judged_by_parts(term, query.terms):
+            # a domain term terms.yaml keeps whole (六大原则) names a thing of its own, never judged by its parts
+            if not known and term not in expanded and term not in self.domain_terms \
+                    and self._judged_by_parts(term, query.terms):
                 continue
             if not known and glued(term):  # 按市, 压到: a function character glued to another names no topic
                 continue
@@ -507,13 +587,23 @@ class Retriever:
             )
             if not weight:  # a filler, the asker's errand: no evidence either way
                 continue
+            if term in manner:
+                weight *= self.settings.manner_weight
             total += weight
             forms = [w for t, w in query.expansions if t == term]
             values = self.synonyms.get(term)
+            if values is None and (stem := system_stem(term, self.tokenizer.dictionary)):
+                values = frozenset({stem})  # 告知承诺制: held where a plan writes 告知承诺
             if values is not None:
                 forms = self._synonym_forms(forms, values)
             evidence.append(((term, *forms), weight))
         return evidence, total
+
+    def _light_and_manner(self, terms: Sequence[str]) -> tuple[frozenset[str], frozenset[str]]:
+        """A question's terms of staff's talk (light_terms), and its words of how among the others that weigh
+        (manner_terms: beside 跑腿, 流程优化 is still all of how)."""
+        light = light_terms(terms)
+        return light, manner_terms([t for t in terms if t not in light and t not in self.background])
 
     def _synonym_forms(self, pieces: Sequence[str], values: Collection[str]) -> list[str | tuple[str, str]]:
         """The forms that hold a staff word, of the words terms.yaml gives for it (`values`) and their parts as
@@ -621,7 +711,7 @@ class Retriever:
             and t not in expanded
             and not self.bm25.document_frequency(t)
             and not glued(t)
-            and not self._judged_by_parts(t, query.terms)
+            and (t in self.domain_terms or not self._judged_by_parts(t, query.terms))  # as _weigh judges them
         )
 
     def find(self, query: Question) -> list[Hit]:

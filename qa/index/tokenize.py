@@ -28,6 +28,8 @@ from .snapshot import (
 
 WORD = re.compile(r"[\w]")
 RECENT = 16  # texts whose words are kept: reading one question cuts the same text at several stages
+CROSSING_KEPT = 4096  # words whose crossing parts are kept (the words questions hold: a few thousand)
+LONGEST_COMPOUND = 12  # the longest word whose parts crossing_parts weighs (jieba's longest are shorter)
 
 
 HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
@@ -106,6 +108,7 @@ class Tokenizer:
         self.stop_words = frozenset(stop_words)
         self.added: list[str] = []  # the words added to jieba's dictionary: with the stop words, its identity
         self._recent: dict[str, tuple[str, ...]] = {}
+        self._crossing: dict[str, frozenset[str]] = {}  # crossing_parts of the words questions held
         pieces = [piece for word in words for piece in re.split(r"[^\w]+", normalize(word)) if len(piece) >= 2]
         snapshot = part(dictionary, ".added.json") if dictionary is not None else None
         key = added_key(dictionary_key(), pieces) if snapshot is not None else ""
@@ -146,10 +149,18 @@ class Tokenizer:
         kept = self._recent.get(text)
         if kept is None:
             kept = tuple(self._jieba.lcut(normalize(text), HMM=True))
-            if len(self._recent) >= RECENT:
-                self._recent.clear()
+            if len(self._recent) >= RECENT:  # the oldest text goes: the stages of the question being read stay
+                try:
+                    del self._recent[next(iter(self._recent))]
+                except (KeyError, RuntimeError, StopIteration):  # another thread's ask changed it meanwhile
+                    self._recent.clear()
             self._recent[text] = kept
         return list(kept)
+
+    def cut(self, text: str) -> list[str]:
+        """Every jieba word of the text, as words() gives them, without keeping them among the recent texts (a
+        title looked at once must not push a question's words out)."""
+        return self._jieba.lcut(normalize(text), HMM=True)
 
     def words_of_all(self, texts: Iterable[str], snapshot: Path | None = None) -> dict[str, list[str]]:
         """The words of each distinct text (plans repeat their duty lines and headings; copies repeat
@@ -187,6 +198,42 @@ class Tokenizer:
                 found += tokens
             out[text] = found
         return out
+
+    def crossing_parts(self, word: str) -> frozenset[str]:
+        """The parts of a word that straddle its own words: where the word is made of known words of two or more
+        characters (联动机制: 联动 + 机制), a part that runs from inside one of them into the next (动机, a motive;
+        小企业 of 中小企业, which is 中小 + 企业), not one inside one of them (承诺 of 告知承诺制's 承诺制). A word
+        made of no such words (工商户) has none."""
+        kept = self._crossing.get(word)
+        if kept is None:
+            kept = self._crossing_parts(word)
+            if len(self._crossing) >= CROSSING_KEPT:
+                self._crossing.clear()
+            self._crossing[word] = kept
+        return kept
+
+    def _crossing_parts(self, word: str) -> frozenset[str]:
+        """crossing_parts, made."""
+        freq, size = self._jieba.FREQ, len(word)
+        if not 4 <= size <= LONGEST_COMPOUND:  # a run of letters or digits is no compound of words
+            return frozenset()
+        # the positions that end a run of known words from the start (DP), and those that start one to the end
+        # (its last character may stand alone: 市场监管 + 局, a name's or a system's ending)
+        ends = {0}
+        for j in range(2, size + 1):
+            if any(i in ends and freq.get(word[i:j]) for i in range(0, j - 1)) or (j == size and j - 1 in ends):
+                ends.add(j)
+        starts = {size, size - 1}
+        for i in range(size - 2, -1, -1):
+            if any(j in starts and freq.get(word[i:j]) for j in range(i + 2, size + 1)):
+                starts.add(i)
+        bounds = ends & starts  # where a full cut into known words can pass
+        if size not in ends:
+            return frozenset()
+        return frozenset(
+            word[i:j] for i in range(size) for j in range(i + 2, size + 1) if (i, j) != (0, size)
+            and freq.get(word[i:j]) and not (i in bounds and j in bounds) and any(i < b < j for b in bounds)
+        )
 
     def _word_tokens(self, word: str) -> list[str]:
         """One word's evidence tokens: its known two- and three-character parts, then itself, without

@@ -14,6 +14,7 @@ from ..vocabulary import DOC_NUMBER as NUMBER_WRITTEN
 from ..vocabulary import (
     ALL_LABELS,
     ANNEX_OPENINGS,
+    DUTY_OWNER,
     EMPTY_CELLS,
     GROUP_MARKS,
     NATIONAL_OPENINGS,
@@ -166,14 +167,20 @@ def looks_wrapped(lines: list[str], had_page_markers: bool) -> bool:
     return unfinished / len(body) > 0.35
 
 
+SIGNERS = 12  # a joint letter's issuing bodies, one a line above the date (浙江省知识产权局等7部门)
+
+
 def _signs(line: str, lines: list[Line], at: int) -> bool:
-    """Whether `line` (at index `at`) is a signature: an issuing body's name with the date below it."""
-    return (
-        len(line) <= 30
-        and bool(ORG_END.search(line))
-        and at + 1 < len(lines)
-        and bool(DATE_ONLY.match(lines[at + 1].text))
-    )
+    """Whether `line` (at index `at`) is a signature: an issuing body's name with the date below it, or with
+    the other bodies that signed with it between (one a line)."""
+    if len(line) > 30 or not ORG_END.search(line):
+        return False
+    for below in lines[at + 1 : at + 1 + SIGNERS]:
+        if DATE_ONLY.match(below.text):
+            return True
+        if len(below.text) > 30 or not ORG_END.search(below.text):
+            return False
+    return False
 
 
 def _after_annex(group: list[Line], lines: list[Line], at: int) -> bool:
@@ -249,6 +256,16 @@ def _breaks(group: list[Line], following: str, flow: _Flow, at: int) -> bool:
         return True  # a compilation's item number ("2.") before the plan: not the plan's text
     if is_label_line(group[0].text):
         return is_label_line(following) is False and not _label_runs_on(line, following, flow)
+    if at >= flow.body_start and not flow.open:
+        # a unit standing as the label of its duties opens them ("地区营商局：" / "拟定…"): alone on its line, its
+        # duties follow it; the line before it ends what came before
+        ahead = flow.lines[at + 1].text if at + 1 < len(flow.lines) else ""
+        owner = DUTY_OWNER.fullmatch(following)
+        if owner and (owner["rest"].strip() or DUTY_OWNER.fullmatch("某局：" + ahead)):
+            return True
+        owner = DUTY_OWNER.fullmatch(line)
+        if len(group) == 1 and owner and not owner["rest"].strip() and DUTY_OWNER.fullmatch("某局：" + following):
+            return False
     if not flow.wrapped:
         return True
     if is_label_line(following):  # label lines below a task, unless a bracket holding them is open

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from ..records import Clause, Duty
 from ..vocabulary import (
     DEADLINE_NAME,
+    DUTY_OWNER,
     EMPTY_CELLS,
     RESPONSIBLE_NAME,
     ROLE_NAMES,
@@ -159,6 +160,15 @@ class _Builder:
         if "\t" in text and self._table_line(paragraph):
             return
         self.table = None
+        owner = DUTY_OWNER.fullmatch(text) if not paragraph.heading else None
+        if owner and owner["rest"].strip(PUNCT) and not find_duty_blocks(text, self.convention):
+            units = self._units_of(owner["unit"])
+            if units:  # "地区营商局：拟定…": that unit's duties, a task of their own
+                rest = owner["rest"]
+                title = title_sentence(rest) or (self.stack[-1].title if self.stack else "")
+                self.clauses.append(self._clause(paragraph, text, "paragraph", title, False))
+                self._set_duty(len(self.clauses) - 1, Duty(lead=tuple(units), source=owner["unit"]))
+                return
         spans = find_duty_blocks(text, self.convention)
         if spans and spans[-1][1] >= len(text.rstrip(PUNCT)) and any(o == spans[-1][0] for o, _ in paragraph.starts):
             self.closed_by_line.add(paragraph.last)  # a block on lines of its own closes this paragraph
