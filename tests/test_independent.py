@@ -164,7 +164,8 @@ EIGHTEEN_FLOORS = {"named": 44 / 44, "shared": 13 / 14, "conversations": 46 / 47
 # written by another helper before any run (tests/questions/eighteen_second/, SOURCES.md); first run named 30/40,
 # shared 7/20 (each set's header)
 EIGHTEEN_SECOND = EIGHTEEN.parent / "eighteen_second"
-EIGHTEEN_SECOND_FLOORS = {"named": 38 / 40, "shared": 14 / 20}
+# shared_third: 24 more topics by a third helper, written after this set's fixes and never tuned on: 6/24
+EIGHTEEN_SECOND_FLOORS = {"named": 38 / 40, "shared": 14 / 20, "shared_third": 6 / 24}
 
 
 def load_eighteen(sets: Path, folder: Path):
