@@ -28,7 +28,6 @@ from .snapshot import (
 
 WORD = re.compile(r"[\w]")
 RECENT = 16  # texts whose words are kept: reading one question cuts the same text at several stages
-CROSSING_KEPT = 4096  # words whose crossing parts are kept (the words questions hold: a few thousand)
 LONGEST_COMPOUND = 12  # the longest word whose parts crossing_parts weighs (jieba's longest are shorter)
 
 
@@ -108,7 +107,6 @@ class Tokenizer:
         self.stop_words = frozenset(stop_words)
         self.added: list[str] = []  # the words added to jieba's dictionary: with the stop words, its identity
         self._recent: dict[str, tuple[str, ...]] = {}
-        self._crossing: dict[str, frozenset[str]] = {}  # crossing_parts of the words questions held
         pieces = [piece for word in words for piece in re.split(r"[^\w]+", normalize(word)) if len(piece) >= 2]
         snapshot = part(dictionary, ".added.json") if dictionary is not None else None
         key = added_key(dictionary_key(), pieces) if snapshot is not None else ""
@@ -199,21 +197,12 @@ class Tokenizer:
             out[text] = found
         return out
 
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one tokenizer per index; the words questions hold, a few thousand
     def crossing_parts(self, word: str) -> frozenset[str]:
         """The parts of a word that straddle its own words: where the word is made of known words of two or more
         characters (联动机制: 联动 + 机制), a part that runs from inside one of them into the next (动机, a motive;
         小企业 of 中小企业, which is 中小 + 企业), not one inside one of them (承诺 of 告知承诺制's 承诺制). A word
         made of no such words (工商户) has none."""
-        kept = self._crossing.get(word)
-        if kept is None:
-            kept = self._crossing_parts(word)
-            if len(self._crossing) >= CROSSING_KEPT:
-                self._crossing.clear()
-            self._crossing[word] = kept
-        return kept
-
-    def _crossing_parts(self, word: str) -> frozenset[str]:
-        """crossing_parts, made."""
         freq, size = self._jieba.FREQ, len(word)
         if not 4 <= size <= LONGEST_COMPOUND:  # a run of letters or digits is no compound of words
             return frozenset()
