@@ -624,6 +624,18 @@ def test_words_of_how_weigh_half_beside_a_word_of_what(assistant):
     assert manner_terms(("全面推行", "告知承诺制")) == {"全面推行"}  # written wholly of such words
 
 
+def test_a_bracketed_aside_weighs_as_words_of_how():
+    """"招标投标改革（全流程电子化、规范交易秩序）": the brackets give aspects of the topic, which weigh half; a word
+    also written outside them keeps its weight, and a question written wholly in brackets keeps all."""
+    from qa.index.retrieve import aside_terms
+
+    terms = ("招标投标", "改革", "电子化", "交易", "秩序")
+    assert aside_terms("招标投标改革（全流程电子化、规范交易秩序）谁牵头", terms) == {"电子化", "交易", "秩序"}
+    assert aside_terms("招标投标(电子化)和电子化谁牵头", ("招标投标", "电子化")) == frozenset()
+    assert aside_terms("（招标投标）谁牵头", ("招标投标",)) == frozenset()
+    assert aside_terms("招标投标谁牵头", ("招标投标",)) == frozenset()
+
+
 def test_a_title_holds_a_word_only_as_a_word_of_its_own():
     """纳税 of 小规模纳税人 (taxpayers) titles no tax-service task; 纳税 in 提升纳税服务水平 does, and 破产 inside
     企业破产, a form of the topic, does too."""

@@ -39,6 +39,8 @@ DENSE_FROM = 2000  # clauses from which rank weighs every clause's evidence at o
 INSERTION = re.compile(rf"([{HAN}]{{1,2}})[(（]([{HAN}])[)）]([{HAN}]{{1,2}})")
 # "水、气", "水、电、气", "人、财、物等": items of one character each (the last one followed by no other character
 # but 等); not the places a bracket lists after a place ("各县（市、区）"), which name no thing said together.
+# a bracketed aside of a question: (…) or （…）, not nested
+BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
 SINGLE_LIST = re.compile(rf"(?<![(（〔])[{HAN}](?:、[{HAN}])++(?:(?![{HAN}])|(?=等))")
 
 
@@ -232,6 +234,17 @@ def manner_terms(terms: Sequence[str]) -> frozenset[str]:
     return manner if manner and len(manner) < len(set(terms)) else frozenset()
 
 
+def aside_terms(text: str, terms: Sequence[str]) -> frozenset[str]:
+    """The terms a question writes only inside brackets, where another is written outside them: an aside giving
+    aspects or other names of its topic ("招标投标改革（全流程电子化、规范交易秩序）"), weighed as words of how."""
+    inside = "".join(BRACKETED.findall(text))
+    if not inside:
+        return frozenset()
+    outside = BRACKETED.sub("|", text)
+    aside = frozenset(t for t in terms if t in inside and t not in outside)
+    return aside if aside and len(aside) < len(set(terms)) else frozenset()
+
+
 def light_terms(terms: Sequence[str]) -> frozenset[str]:
     """The terms of a question that are staff's talk (vocabulary.LIGHT_WORDS: 老百姓, 跑腿) where another term is
     not: they weigh nothing even where a plan writes them (为老百姓办实事), as where none does (Salience)."""
@@ -352,7 +365,7 @@ class Retriever:
     def query_words(self, query: Question) -> tuple[list[str], list[float]]:
         """The words BM25 scores a question by, and their weights: a word's parts count part_weight, a synonym
         expansion_weight of the word it stands for, a word of how manner_weight; staff's talk none (light_terms)."""
-        light, manner = self._light_and_manner(query.terms)
+        light, manner = self._light_and_manner(query.terms, query.text)
         weight = {
             t: (self.settings.part_weight if part_of_another(t, query.terms) else 1.0)
             * (self.settings.manner_weight if t in manner else 1.0)
@@ -556,7 +569,7 @@ class Retriever:
 
         Kept for the last few questions' words: one question's ranking, each plan's best clause and the answers
         made from them weigh the same words several times."""
-        key = (query.terms, query.expansions)
+        key = (query.terms, query.expansions, aside_terms(query.text, query.terms))
         kept = self._weighed.get(key)
         if kept is None:
             kept = self._weigh(query)
@@ -569,7 +582,7 @@ class Retriever:
         """The question's evidence and its total, as _evidence gives them."""
         evidence, total = [], 0.0
         expanded = {t for t, _ in query.expansions}
-        light, manner = self._light_and_manner(query.terms)
+        light, manner = self._light_and_manner(query.terms, query.text)
         for term in query.terms:
             if term in self.background or term in light:
                 continue
@@ -599,11 +612,12 @@ class Retriever:
             evidence.append(((term, *forms), weight))
         return evidence, total
 
-    def _light_and_manner(self, terms: Sequence[str]) -> tuple[frozenset[str], frozenset[str]]:
+    def _light_and_manner(self, terms: Sequence[str], text: str = "") -> tuple[frozenset[str], frozenset[str]]:
         """A question's terms of staff's talk (light_terms), and its words of how among the others that weigh
-        (manner_terms: beside 跑腿, 流程优化 is still all of how)."""
+        (manner_terms: beside 跑腿, 流程优化 is still all of how), with those of a bracketed aside (aside_terms)."""
         light = light_terms(terms)
-        return light, manner_terms([t for t in terms if t not in light and t not in self.background])
+        kept = [t for t in terms if t not in light and t not in self.background]
+        return light, manner_terms(kept) | aside_terms(text, kept)
 
     def _synonym_forms(self, pieces: Sequence[str], values: Collection[str]) -> list[str | tuple[str, str]]:
         """The forms that hold a staff word, of the words terms.yaml gives for it (`values`) and their parts as
