@@ -92,6 +92,7 @@ class Question:
     units: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
     expansions: tuple[tuple[str, str], ...] = ()  # (term, the plans' word for it) from terms.yaml
+    aside: tuple[str, ...] = ()  # terms written only in a bracketed aside (understand.aside_terms)
     answer_type: str = ""  # person | phone | date | number | list | email | docnum | fullname
     follow_up: bool = False
     anchor: tuple[str, ...] = ()  # clause ids the previous answer rested on (for topic follow-ups)
@@ -122,6 +123,7 @@ class Question:
             "units": list(self.units),
             "terms": list(self.terms),
             "expansions": [list(pair) for pair in self.expansions],
+            "aside": list(self.aside),
             "answer_type": self.answer_type,
             "anchor": list(self.anchor),
             "seen": list(self.seen),

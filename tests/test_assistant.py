@@ -624,16 +624,40 @@ def test_words_of_how_weigh_half_beside_a_word_of_what(assistant):
     assert manner_terms(("全面推行", "告知承诺制")) == {"全面推行"}  # written wholly of such words
 
 
-def test_a_bracketed_aside_weighs_as_words_of_how():
+def test_a_bracketed_aside_weighs_as_words_of_how(assistant):
     """"招标投标改革（全流程电子化、规范交易秩序）": the brackets give aspects of the topic, which weigh half; a word
-    also written outside them keeps its weight, and a question written wholly in brackets keeps all."""
-    from qa.index.retrieve import aside_terms
+    also written outside them keeps its weight, and so does a question written wholly in brackets."""
+    from qa.answering.understand import aside_terms
 
     terms = ("招标投标", "改革", "电子化", "交易", "秩序")
-    assert aside_terms("招标投标改革（全流程电子化、规范交易秩序）谁牵头", terms) == {"电子化", "交易", "秩序"}
-    assert aside_terms("招标投标(电子化)和电子化谁牵头", ("招标投标", "电子化")) == frozenset()
-    assert aside_terms("（招标投标）谁牵头", ("招标投标",)) == frozenset()
-    assert aside_terms("招标投标谁牵头", ("招标投标",)) == frozenset()
+    assert aside_terms("招标投标改革（全流程电子化、规范交易秩序）谁牵头", terms) == ("电子化", "交易", "秩序")
+    assert aside_terms("招标投标(电子化)和电子化谁牵头", ("招标投标", "电子化")) == ()
+    assert aside_terms("（招标投标）谁牵头", ("招标投标",)) == ()
+    assert aside_terms("招标投标谁牵头", ("招标投标",)) == ()
+
+    def weights(question: str) -> tuple[dict[str, float], float]:
+        evidence, total = assistant.retriever._evidence(assistant.analyzer.analyze(question))
+        return {forms[0]: weight for forms, weight in evidence}, total
+
+    aside, _ = weights("商标品牌（地理标志）谁牵头")
+    assert aside["地理标志"] < aside["商标品牌"]
+    traditional, _ = weights("商標品牌（地理標誌）谁牵头")  # as the question is read: in simplified characters
+    assert traditional["地理标志"] < traditional["商标品牌"]
+    # the same words without brackets weigh in full, asked before or after: the caches keep them apart
+    whole, whole_total = weights("商标品牌地理标志谁牵头")
+    again, again_total = weights("商标品牌（地理标志）谁牵头")
+    assert again["地理标志"] < whole["地理标志"] and again_total < whole_total
+    retriever, analyze = assistant.retriever, assistant.analyzer.analyze
+    assert retriever._held_by_all(analyze("商标品牌（地理标志）谁牵头")).max() == again_total
+    assert retriever._held_by_all(analyze("商标品牌地理标志谁牵头")).max() == whole_total
+    # a follow-up weighs the words it keeps as the question before it did
+    assistant.ask("商标品牌（地理标志）谁牵头", "aside-follow-up")
+    follow = analyze("那配合单位呢", assistant.conversations.context("aside-follow-up"))
+    asked = analyze("商标品牌（地理标志）谁牵头")
+    assert (follow.terms, follow.aside) == (asked.terms, asked.aside) and "地理标志" in follow.aside
+    # an aside and words of how together never leave every word halved: 注销 keeps its weight
+    how, _ = weights("简化手续（注销）谁牵头")
+    assert how["注销"] > how["简化"]
 
 
 def test_a_title_holds_a_word_only_as_a_word_of_its_own():

@@ -41,6 +41,21 @@ from .cues import (
 )
 from . import sets
 from .normalise import Normaliser, Reading
+
+# a bracketed aside of a question: (…) or （…）, the innermost of nested ones
+BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
+
+
+def aside_terms(text: str, terms: Sequence[str]) -> tuple[str, ...]:
+    """The terms a question (as read) writes only inside brackets, where another is written outside them: an
+    aside giving aspects or other names of its topic ("招标投标改革（全流程电子化、规范交易秩序）"), weighed as
+    words of how (Retriever._light_and_manner)."""
+    inside = "".join(BRACKETED.findall(text))
+    if not inside:
+        return ()
+    outside = BRACKETED.sub("|", text)
+    aside = tuple(dict.fromkeys(t for t in terms if t in inside and t not in outside))
+    return aside if aside and len(aside) < len(set(terms)) else ()
 from .sets import Member
 
 UNIT_WORD = alternation(UNIT_WORDS)
@@ -490,6 +505,7 @@ class QuestionAnalyzer:
             units=units,
             terms=terms,
             expansions=expansions,
+            aside=aside_terms(text, terms),
             answer_type=answer_type if intent == Intent.FACT and not document else "",
             reading=tuple(reading.changes),
             understood_as=text if reading.changes else "",
@@ -687,6 +703,7 @@ class QuestionAnalyzer:
                 role="" if kind == "role" else query.role,
                 terms=tuple(context.get("terms", ())),
                 expansions=tuple(tuple(p) for p in context.get("expansions", ())),
+            aside=tuple(w for w in context.get("aside", ()) if isinstance(w, str)),
                 anchor=tuple(context.get("anchor", ())),
                 operation=kind if kind == "role" else "",
                 follow_up=True,
@@ -720,6 +737,7 @@ class QuestionAnalyzer:
                 role=role,
                 terms=tuple(context.get("terms", ())),
                 expansions=tuple(tuple(p) for p in context.get("expansions", ())),
+            aside=tuple(w for w in context.get("aside", ()) if isinstance(w, str)),
                 anchor=tuple(context.get("anchor", ())),
                 operation=asked_role(context),
                 follow_up=True,
@@ -760,6 +778,7 @@ class QuestionAnalyzer:
                 units=units,
                 follow_up=True,
                 expansions=tuple(tuple(p) for p in context.get("expansions", ())),
+            aside=tuple(w for w in context.get("aside", ()) if isinstance(w, str)),
                 anchor=tuple(context.get("anchor", ())),
                 intent=intent,
                 answer_type=answer_type if intent == Intent.FACT else context.get("answer_type", ""),
@@ -801,6 +820,7 @@ class QuestionAnalyzer:
             intent=Intent.CONTENT,
             terms=tuple(context.get("terms", ())),
             expansions=tuple(tuple(p) for p in context.get("expansions", ())),
+            aside=tuple(w for w in context.get("aside", ()) if isinstance(w, str)),
             units=(),
             follow_up=True,
             more=True,

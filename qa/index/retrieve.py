@@ -39,8 +39,6 @@ DENSE_FROM = 2000  # clauses from which rank weighs every clause's evidence at o
 INSERTION = re.compile(rf"([{HAN}]{{1,2}})[(（]([{HAN}])[)）]([{HAN}]{{1,2}})")
 # "水、气", "水、电、气", "人、财、物等": items of one character each (the last one followed by no other character
 # but 等); not the places a bracket lists after a place ("各县（市、区）"), which name no thing said together.
-# a bracketed aside of a question: (…) or （…）, not nested
-BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
 SINGLE_LIST = re.compile(rf"(?<![(（〔])[{HAN}](?:、[{HAN}])++(?:(?![{HAN}])|(?=等))")
 
 
@@ -56,7 +54,9 @@ class RetrievalSettings:
     coverage_power: float = 1.0  # how strongly ranking rewards holding all of the question's terms
     expansion_weight: float = 0.5  # a synonym from terms.yaml counts half as much as the question's own word
     part_weight: float = 0.5  # a part of a longer word of the question (注销 of 简易注销) counts this much
-    manner_weight: float = 0.5  # a word of how (简化, 手续: vocabulary.MANNER_WORDS) beside a word of what
+    # a word of how (简化, 手续: vocabulary.MANNER_WORDS) beside a word of what, or one of a bracketed aside
+    # (Question.aside: 招标投标改革（全流程电子化…）): measured on the shared sets, one tuned entry more, none less
+    manner_weight: float = 0.5
     unknown_weight: float = 1.2  # an unseen word weighs this many times the rarest word of the plans
     max_related: int = 3
     more_cap: int = 3  # "还有呢" weighs a word by how often the last clause given uses it, up to this
@@ -234,15 +234,9 @@ def manner_terms(terms: Sequence[str]) -> frozenset[str]:
     return manner if manner and len(manner) < len(set(terms)) else frozenset()
 
 
-def aside_terms(text: str, terms: Sequence[str]) -> frozenset[str]:
-    """The terms a question writes only inside brackets, where another is written outside them: an aside giving
-    aspects or other names of its topic ("招标投标改革（全流程电子化、规范交易秩序）"), weighed as words of how."""
-    inside = "".join(BRACKETED.findall(text))
-    if not inside:
-        return frozenset()
-    outside = BRACKETED.sub("|", text)
-    aside = frozenset(t for t in terms if t in inside and t not in outside)
-    return aside if aside and len(aside) < len(set(terms)) else frozenset()
+def evidence_key(query: Question) -> tuple:
+    """What a question's evidence depends on: its terms, the plans' words for them and its aside."""
+    return query.terms, query.expansions, query.aside
 
 
 def light_terms(terms: Sequence[str]) -> frozenset[str]:
@@ -365,7 +359,7 @@ class Retriever:
     def query_words(self, query: Question) -> tuple[list[str], list[float]]:
         """The words BM25 scores a question by, and their weights: a word's parts count part_weight, a synonym
         expansion_weight of the word it stands for, a word of how manner_weight; staff's talk none (light_terms)."""
-        light, manner = self._light_and_manner(query.terms, query.text)
+        light, manner = self._light_and_manner(query.terms, query.aside)
         weight = {
             t: (self.settings.part_weight if part_of_another(t, query.terms) else 1.0)
             * (self.settings.manner_weight if t in manner else 1.0)
@@ -569,7 +563,7 @@ class Retriever:
 
         Kept for the last few questions' words: one question's ranking, each plan's best clause and the answers
         made from them weigh the same words several times."""
-        key = (query.terms, query.expansions, aside_terms(query.text, query.terms))
+        key = evidence_key(query)
         kept = self._weighed.get(key)
         if kept is None:
             kept = self._weigh(query)
@@ -582,7 +576,7 @@ class Retriever:
         """The question's evidence and its total, as _evidence gives them."""
         evidence, total = [], 0.0
         expanded = {t for t, _ in query.expansions}
-        light, manner = self._light_and_manner(query.terms, query.text)
+        light, manner = self._light_and_manner(query.terms, query.aside)
         for term in query.terms:
             if term in self.background or term in light:
                 continue
@@ -612,12 +606,14 @@ class Retriever:
             evidence.append(((term, *forms), weight))
         return evidence, total
 
-    def _light_and_manner(self, terms: Sequence[str], text: str = "") -> tuple[frozenset[str], frozenset[str]]:
+    def _light_and_manner(self, terms: Sequence[str], aside: Collection[str]) -> tuple[frozenset[str], frozenset[str]]:
         """A question's terms of staff's talk (light_terms), and its words of how among the others that weigh
-        (manner_terms: beside 跑腿, 流程优化 is still all of how), with those of a bracketed aside (aside_terms)."""
+        (manner_terms: beside 跑腿, 流程优化 is still all of how) with those of a bracketed aside (Question.aside),
+        so long as one of the others is neither ("简化手续（注销）": 注销 of the aside keeps its weight)."""
         light = light_terms(terms)
         kept = [t for t in terms if t not in light and t not in self.background]
-        return light, manner_terms(kept) | aside_terms(text, kept)
+        how = manner_terms(kept) | (frozenset(aside) & frozenset(kept))
+        return light, how if len(how) < len(set(kept)) else frozenset()
 
     def _synonym_forms(self, pieces: Sequence[str], values: Collection[str]) -> list[str | tuple[str, str]]:
         """The forms that hold a staff word, of the words terms.yaml gives for it (`values`) and their parts as
@@ -652,7 +648,7 @@ class Retriever:
         one clause at a time (each term's weight added, in the question's order, where the clause has one of its
         forms), from the terms' postings. Kept with the evidence: a question's ranking, each plan's best clauses
         and the answers made from them look at hundreds of clauses of a compilation."""
-        key = (query.terms, query.expansions)
+        key = evidence_key(query)
         kept = self._held_kept.get(key)
         if kept is None:
             evidence, _ = self._evidence(query)
