@@ -165,8 +165,10 @@ EIGHTEEN_FLOORS = {"named": 44 / 44, "shared": 13 / 14, "conversations": 46 / 47
 # shared 7/20 (each set's header)
 EIGHTEEN_SECOND = EIGHTEEN.parent / "eighteen_second"
 # shared_third: 24 more topics by a third helper, written after this set's fixes: 6/24, 7/24 once a bracketed aside
-# weighed half (from a tuned entry); shared_fourth: 24 by a fourth helper, never tuned on: 10/24 before and after
-EIGHTEEN_SECOND_FLOORS = {"named": 38 / 40, "shared": 14 / 20, "shared_third": 7 / 24, "shared_fourth": 10 / 24}
+# weighed half (from a tuned entry); shared_fourth: 24 by a fourth helper, no failure seen: 10/24, 11/24 once coverage
+# was judged on the five heaviest words; shared_fifth: 20 by a fifth helper, unseen, to check that: 4/20 → 5/20
+EIGHTEEN_SECOND_FLOORS = {"named": 38 / 40, "shared": 14 / 20, "shared_third": 7 / 24, "shared_fourth": 11 / 24,
+                          "shared_fifth": 5 / 20}
 
 
 def load_eighteen(sets: Path, folder: Path):
