@@ -41,6 +41,9 @@ from .cues import (
 )
 from . import sets
 from .normalise import Normaliser, Reading
+from .sets import Member
+
+UNIT_WORD = alternation(UNIT_WORDS)
 
 # a bracketed aside of a question: (…) or （…）, the innermost of nested ones
 BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
@@ -56,9 +59,13 @@ def aside_terms(text: str, terms: Sequence[str]) -> tuple[str, ...]:
     outside = BRACKETED.sub("|", text)
     aside = tuple(dict.fromkeys(t for t in terms if t in inside and t not in outside))
     return aside if aside and len(aside) < len(set(terms)) else ()
-from .sets import Member
 
-UNIT_WORD = alternation(UNIT_WORDS)
+
+def context_aside(context: Mapping) -> tuple[str, ...]:
+    """The aside a conversation kept of the question before (Question.to_context)."""
+    return tuple(w for w in context.get("aside", ()) if isinstance(w, str))
+
+
 # "谁", "哪个部门", "什么单位", "责任单位", "配合处室", "归谁管", "由哪": the question asks for units.
 WHO_CUE = re.compile(
     rf"谁|哪(?:个|些|家|几个|一个|几家)?(?:{UNIT_WORD}|局|委|办|家|处|厅|科)|什么(?:{UNIT_WORD})"
@@ -703,7 +710,7 @@ class QuestionAnalyzer:
                 role="" if kind == "role" else query.role,
                 terms=tuple(context.get("terms", ())),
                 expansions=tuple(tuple(p) for p in context.get("expansions", ())),
-            aside=tuple(w for w in context.get("aside", ()) if isinstance(w, str)),
+                aside=context_aside(context),
                 anchor=tuple(context.get("anchor", ())),
                 operation=kind if kind == "role" else "",
                 follow_up=True,
@@ -737,7 +744,7 @@ class QuestionAnalyzer:
                 role=role,
                 terms=tuple(context.get("terms", ())),
                 expansions=tuple(tuple(p) for p in context.get("expansions", ())),
-            aside=tuple(w for w in context.get("aside", ()) if isinstance(w, str)),
+                aside=context_aside(context),
                 anchor=tuple(context.get("anchor", ())),
                 operation=asked_role(context),
                 follow_up=True,
@@ -778,7 +785,7 @@ class QuestionAnalyzer:
                 units=units,
                 follow_up=True,
                 expansions=tuple(tuple(p) for p in context.get("expansions", ())),
-            aside=tuple(w for w in context.get("aside", ()) if isinstance(w, str)),
+                aside=context_aside(context),
                 anchor=tuple(context.get("anchor", ())),
                 intent=intent,
                 answer_type=answer_type if intent == Intent.FACT else context.get("answer_type", ""),
@@ -820,7 +827,7 @@ class QuestionAnalyzer:
             intent=Intent.CONTENT,
             terms=tuple(context.get("terms", ())),
             expansions=tuple(tuple(p) for p in context.get("expansions", ())),
-            aside=tuple(w for w in context.get("aside", ()) if isinstance(w, str)),
+            aside=context_aside(context),
             units=(),
             follow_up=True,
             more=True,

@@ -582,7 +582,7 @@ class Retriever:
 
     def _weigh(self, query: Question) -> tuple[list[tuple[tuple[str, ...], float]], float]:
         """The question's evidence and its total (of its heaviest evidence_words), as _evidence gives them."""
-        evidence, total = [], 0.0
+        evidence = []
         expanded = {t for t, _ in query.expansions}
         light, manner = self._light_and_manner(query.terms, query.aside)
         for term in query.terms:
@@ -604,7 +604,6 @@ class Retriever:
                 continue
             if term in manner:
                 weight *= self.settings.manner_weight
-            total += weight
             forms = [w for t, w in query.expansions if t == term]
             values = self.synonyms.get(term)
             if values is None and (stem := system_stem(term, self.tokenizer.dictionary)):
@@ -614,7 +613,7 @@ class Retriever:
             evidence.append(((term, *forms), weight))
         # the heaviest few words' weight (evidence_words): a clause holding them covers a long question
         heaviest = sorted((weight for _, weight in evidence), reverse=True)[: self.settings.evidence_words]
-        return evidence, min(total, sum(heaviest))
+        return evidence, sum(heaviest)
 
     def _light_and_manner(self, terms: Sequence[str], aside: Collection[str]) -> tuple[frozenset[str], frozenset[str]]:
         """A question's terms of staff's talk (light_terms), and its words of how among the others that weigh
