@@ -180,3 +180,62 @@ def test_expired_counters_are_pruned(tmp_path):
         assert store.incr(f"login:10.1.{n // 256}.{n % 256}", ttl=60) == 1
     assert store.count("login") <= 400
     assert store.incr("login:10.1.0.0", ttl=60) == 2  # a live window is never pruned
+
+
+def test_a_write_waits_for_another_connections_lock_in_short_steps(tmp_path):
+    """A write while another process briefly holds the lock goes through soon after it is let go; SQLite's own
+    busy handler would first sleep a whole millisecond, thirty writes' time."""
+    from qa.state import sqlite as backend
+
+    path = tmp_path / "state.sqlite3"
+    store = StateStore(str(path))
+    store.put("session:a", {"n": 1})
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    waits: list[float] = []
+    real_sleep = time.sleep
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        if len(waits) == 3:
+            holder.execute("COMMIT")  # the other process lets go while the write waits
+        real_sleep(seconds)
+
+    try:
+        backend.time.sleep = sleep
+        store.put("session:a", {"n": 2})
+    finally:
+        backend.time.sleep = real_sleep
+        holder.close()
+    assert store.get("session:a") == {"n": 2}
+    assert waits == [backend.FIRST_WAIT_SECONDS * 2**i for i in range(3)]  # 20, 40, 80 µs: then it went through
+    assert store.problem == ""
+
+
+def test_a_lock_held_past_the_busy_time_fails_the_write_and_other_errors_are_not_retried(tmp_path):
+    """A lock held longer than BUSY_SECONDS is an error (the store then counts as down), after waits that never
+    exceed LONGEST_WAIT_SECONDS; an error other than busy is raised at once."""
+    from qa.state import sqlite as backend
+
+    path = tmp_path / "state.sqlite3"
+    StateStore(str(path)).put("session:a", {"n": 1})
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA busy_timeout=0")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        with pytest.raises(sqlite3.OperationalError) as busy:
+            backend.execute(conn, "DELETE FROM state WHERE key = ?", ("session:a",))
+        took = time.monotonic() - started
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert backend.is_busy(busy.value) and "locked" in str(busy.value)
+    assert backend.BUSY_SECONDS <= took < backend.BUSY_SECONDS + 0.25
+    started = time.monotonic()
+    with pytest.raises(sqlite3.OperationalError) as wrong:
+        backend.execute(conn, "DELETE FROM no_such_table")
+    assert not backend.is_busy(wrong.value) and time.monotonic() - started < 0.05
+    assert backend.execute(conn, "SELECT key FROM state WHERE key = 'session:a'").fetchone()  # it survived it all
+    conn.close()

@@ -19,6 +19,37 @@ _INHERITED: list[sqlite3.Connection] = []
 UPSERT = ("INSERT INTO state (key, value, expires, space) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
           "value = excluded.value, expires = excluded.expires, space = excluded.space")
 STAT_EVERY_SECONDS = 1.0  # how often the file is checked to be the one opened (deleted folders, new files)
+# Waits while another process holds the lock: 20 µs doubling to 1 ms. SQLite's own busy handler first sleeps
+# 1 ms, thirty times what a write takes: with two workers answering, that sleep was most of a write's cost.
+FIRST_WAIT_SECONDS = 0.00002
+LONGEST_WAIT_SECONDS = 0.001
+SQLITE_BUSY = 5  # the primary result code of "database is locked" (extended codes keep it in the low byte)
+
+
+def is_busy(exc: sqlite3.OperationalError) -> bool:
+    """Whether an error says another connection holds the lock (so the statement may be tried again)."""
+    return (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF == SQLITE_BUSY
+
+
+def execute(conn: sqlite3.Connection, sql: str, args: tuple = ()) -> sqlite3.Cursor:
+    """One statement, tried again while another process holds the lock, for BUSY_SECONDS at most.
+
+    Each statement is its own transaction (autocommit): one refused as busy changed nothing.
+    """
+    try:
+        return conn.execute(sql, args)
+    except sqlite3.OperationalError as exc:
+        if not is_busy(exc):
+            raise
+    deadline, wait = time.monotonic() + BUSY_SECONDS, FIRST_WAIT_SECONDS
+    while True:
+        time.sleep(wait)
+        try:
+            return conn.execute(sql, args)
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc) or time.monotonic() >= deadline:
+                raise
+        wait = min(wait * 2, LONGEST_WAIT_SECONDS)
 
 
 class SQLiteBackend:
@@ -111,6 +142,7 @@ class SQLiteBackend:
                 # a file written before spaces existed: its rows are conversations and message records
                 conn.execute("ALTER TABLE state ADD COLUMN space TEXT NOT NULL DEFAULT ''")
             conn.execute("CREATE INDEX IF NOT EXISTS state_space_expires ON state (space, expires)")
+            conn.execute("PRAGMA busy_timeout=0")  # from here on, `execute` waits for the lock (see there)
         except sqlite3.Error:
             conn.close()
             raise
@@ -189,47 +221,47 @@ class SQLiteBackend:
             return aside
 
     def get(self, key: str, now: float) -> str | None:
-        row = self._connect().execute("SELECT value, expires FROM state WHERE key = ?", (key,)).fetchone()
+        row = execute(self._connect(), "SELECT value, expires FROM state WHERE key = ?", (key,)).fetchone()
         return row[0] if row is not None and row[1] >= now else None
 
     def put(self, key: str, value: str, expires: float, space: str, now: float) -> None:
-        self._connect().execute(UPSERT, (key, value, expires, space))
+        execute(self._connect(), UPSERT, (key, value, expires, space))
 
     def claim(self, key: str, value: str, expires: float, space: str, now: float) -> bool:
         conn = self._connect()
-        conn.execute("DELETE FROM state WHERE key = ? AND expires < ?", (key, now))
-        cursor = conn.execute("INSERT OR IGNORE INTO state (key, value, expires, space) VALUES (?, ?, ?, ?)",
-                              (key, value, expires, space))
+        execute(conn, "DELETE FROM state WHERE key = ? AND expires < ?", (key, now))
+        cursor = execute(conn, "INSERT OR IGNORE INTO state (key, value, expires, space) VALUES (?, ?, ?, ?)",
+                         (key, value, expires, space))
         return cursor.rowcount == 1
 
     def delete(self, key: str) -> None:
-        self._connect().execute("DELETE FROM state WHERE key = ?", (key,))
+        execute(self._connect(), "DELETE FROM state WHERE key = ?", (key,))
 
     def incr(self, key: str, expires: float, space: str, now: float) -> int:
         conn = self._connect()
-        conn.execute("DELETE FROM state WHERE key = ? AND expires < ?", (key, now))
-        conn.execute("INSERT INTO state (key, value, expires, space) VALUES (?, '1', ?, ?) "
-                     "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1", (key, expires, space))
-        return int(conn.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()[0])
+        execute(conn, "DELETE FROM state WHERE key = ? AND expires < ?", (key, now))
+        execute(conn, "INSERT INTO state (key, value, expires, space) VALUES (?, '1', ?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1", (key, expires, space))
+        return int(execute(conn, "SELECT value FROM state WHERE key = ?", (key,)).fetchone()[0])
 
     def prune(self, space: str, keep: int, now: float) -> None:
         """Drop the space's expired keys, then its soonest-expiring beyond `keep` (other spaces untouched)."""
         conn = self._connect()
-        conn.execute("DELETE FROM state WHERE space = ? AND expires < ?", (space, now))
-        excess = conn.execute("SELECT COUNT(*) FROM state WHERE space = ?", (space,)).fetchone()[0] - keep
+        execute(conn, "DELETE FROM state WHERE space = ? AND expires < ?", (space, now))
+        excess = execute(conn, "SELECT COUNT(*) FROM state WHERE space = ?", (space,)).fetchone()[0] - keep
         if excess > 0:
-            conn.execute("DELETE FROM state WHERE key IN (SELECT key FROM state WHERE space = ? "
-                         "ORDER BY expires LIMIT ?)", (space, excess))
+            execute(conn, "DELETE FROM state WHERE key IN (SELECT key FROM state WHERE space = ? "
+                "ORDER BY expires LIMIT ?)", (space, excess))
 
     def count(self, space: str | None = None) -> int:
         sql, args = ("SELECT COUNT(*) FROM state", ()) if space is None else \
             ("SELECT COUNT(*) FROM state WHERE space = ?", (space,))
-        return self._connect().execute(sql, args).fetchone()[0]
+        return execute(self._connect(), sql, args).fetchone()[0]
 
     def ping(self) -> None:
         """Raise when the file cannot be written (read-only, locked, damaged)."""
-        self._connect().execute("INSERT OR REPLACE INTO state (key, value, expires, space) "
-                                "VALUES ('health:ping', '1', 0, 'health')")
+        execute(self._connect(), "INSERT OR REPLACE INTO state (key, value, expires, space) "
+                "VALUES ('health:ping', '1', 0, 'health')")
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
