@@ -23,6 +23,8 @@ from .reading.documents import entry_issuer, heading_facts
 from .reading.units import is_abbreviation
 from .records import Clause
 from .vocabulary import (
+    ANNOUNCING_WORDS,
+    AUTONOMOUS_PEOPLES,
     DOCUMENT_TYPES,
     NAME_SHORT_FORMS,
     NOT_PREFIXED,
@@ -46,6 +48,8 @@ PARTY = re.compile(r"^(?:中共|中国共产党)")
 # Endings whose long place names staff shorten to their first character and the ending (锡林郭勒盟 → 锡盟,
 # 克拉玛依市 → 克市): a league's or a city's, never a province's or a county's.
 SHORTENED = ("盟", "市")
+# An entry heading announcing the document it gives: "X关于印发…", "X印发关于…的通知", "X关于转发…".
+ANNOUNCES = re.compile(rf"关于(?:{alternation(ANNOUNCING_WORDS[1:])})|(?:{alternation(ANNOUNCING_WORDS[1:])})关于")
 # A document number as written (黔府办函〔2023〕16 号, 青府办发[2023]6号) or typed without its brackets.
 NUMBER = re.compile(rf"([{HAN}]{{1,10}}?)\s*[{NUMBER_OPEN}]?\s*((?:19|20)\d\d)\s*[{NUMBER_CLOSE}]?\s*(\d{{1,4}})\s*号")
 # A document number in a question: its prefix may run on from the words before it ("按黔府办函16号"), its year
@@ -169,6 +173,9 @@ def place_forms(stem: str, ending: str) -> list[str]:
     forms = [stem + ending, stem]
     if len(stem) >= 3 and ending in SHORTENED:
         forms.append(stem[0] + ending)
+    people = next((p for p in AUTONOMOUS_PEOPLES if stem.endswith(p) and len(stem) > len(p) + 1), "")
+    if ending == "自治区" and people:  # 广西壮族自治区: 广西
+        forms.append(stem[: -len(people)])
     return forms
 
 
@@ -428,21 +435,33 @@ class Catalogue:
         named = []
         for match in TITLE_PHRASE.finditer(question):
             end, kind = match.end(), match.group(2)
-            while more := DOCUMENT_WORD.match(question, end):
+            # "…规划的实施方案": the document that carries out the one named before 的 is the one asked
+            while more := DOCUMENT_WORD.match(question, end) or (
+                question[end : end + 1] == "的" and DOCUMENT_WORD.match(question, end + 1)
+            ):
                 end, kind = more.end(), more.group()
             if not AFTER_TITLE.match(question, end):  # 招标计划提前发布制度: a topic, not a document
                 continue
-            start = match.start()
-            breaks = list(PHRASE_BREAK.finditer(match.group(1)))
+            start, body = match.start(), match.group(1)
+            # "…交易成本那份政策措施": the title's words, a pointer, then the kind; the words name it as if joined
+            at = next((i for p in POINTERS
+                       if (i := body.rfind(p)) > 1 and DOCUMENT_WORD.fullmatch(body[i + 2 :] + kind)), None)
+            gap = 0 if at is None else 2  # the pointer's characters, left out of the words
+            at = len(body) if at is None else at
+            body = body[:at] + body[at + gap :]
+            breaks = list(PHRASE_BREAK.finditer(body))
             if breaks:
                 start += breaks[-1].end()
                 # a title holds 的 too ("…人力资源市场体系的实施意见"): past a 的 that leaves the kind alone
-                rest = match.group(1)[breaks[-1].end() :]  # "…发展的政策措施": 政策 only opens the kind
-                if match.group(1)[breaks[-1].start()] == "的" and (not rest or DOCUMENT_WORD.fullmatch(rest + kind)):
+                rest = body[breaks[-1].end() :]  # "…发展的政策措施": 政策 only opens the kind
+                if body[breaks[-1].start()] == "的" and (not rest or DOCUMENT_WORD.fullmatch(rest + kind)):
                     start = match.start() + (breaks[-2].end() if len(breaks) > 1 else 0)
-            # a place named before the title's words ("广州金融行动方案") is a name of its own
-            start = max([start, *(b for a, b, *_ in found if a <= start < b)])
-            phrase = question[start:end]
+            pointer = match.start() + at
+            start += gap if start > pointer else 0
+            # a place named before the title's words ("广州金融行动方案", "江西吉安…") is a name of its own
+            while (after := max([start, *(b for a, b, *_ in found if a <= start < b)])) > start:
+                start = after
+            phrase = question[start:pointer] + question[pointer + gap : end] if start < pointer else question[start:end]
             words = [w for w in self._content_words(phrase) if w not in self._names_joined]
             if len(words) < 2:
                 # "这个政策措施是谁发的": the last words of one plan's title, its kind among them, name it
@@ -456,8 +475,15 @@ class Catalogue:
                 for n in self._title_holders(word):
                     held_by.setdefault(n, []).append(word)
             for n in sorted(held_by):
-                plan, held = self.plans[n], held_by[n]
-                if len(held) * 2 <= len(words) or not any(w not in self._common for w in held):
+                plan, held, asked = self.plans[n], held_by[n], words
+                opening = self._issuer_length(phrase, plan.id)
+                if opening:
+                    # "金华市住建局优化营商环境二十条措施": the issuer (abbreviated as staff write it) opens the phrase
+                    # and counts as one word the plan holds; the rest is judged as the title's words
+                    asked = [w for w in self._content_words(phrase[opening:]) if w not in self._names_joined]
+                    held = ["", *(w for w in asked if n in self._title_holders(w))]
+                    asked = ["", *asked]
+                if len(held) * 2 <= len(asked) or not any(w and w not in self._common for w in held):
                     continue
                 # the kind of document asked is the plan's (…规划 of "自治区的市场监管规划" is the plan a 实施方案
                 # carries out, not the 实施方案 itself); 文件 is any
@@ -477,11 +503,15 @@ class Catalogue:
 
     def _opens_with_issuer(self, phrase: str, plan_id: str) -> bool:
         """Whether a phrase naming a title opens with the plan's issuer, as staff write it (省市场监管局…)."""
-        return any(
-            _issued_by(phrase[:length], self.by_id[plan_id], self._issuers_of[plan_id])
-            for length in range(3, min(len(phrase), 20) + 1)
+        return bool(self._issuer_length(phrase, plan_id))
+
+    def _issuer_length(self, phrase: str, plan_id: str) -> int:
+        """How many characters of the phrase's opening name the plan's issuer (the longest such), 0 for none."""
+        return next((
+            length for length in range(min(len(phrase), 20), 2, -1)
             if phrase[length - 1] in self._issuer_endings
-        )
+            and _issued_by(phrase[:length], self.by_id[plan_id], self._issuers_of[plan_id])
+        ), 0)
 
 
 def _province_before(question: str, start: int, found: list) -> int:
@@ -570,7 +600,7 @@ def _read_plan(plan_id: str, clauses: Sequence[Clause]) -> Plan:
     signed = [squeeze(c.text) for c in letter if c.title == "发文单位" and not squeeze(c.text).startswith("已经")]
     issuers = [s for s in signed if places_in(s) or len(s) >= 4]
     if not issuers:  # the heading that announces it: "4. 克拉玛依市人民政府办公室关于印发…"
-        heading = next((squeeze(c.text) for c in letter if "关于印发" in squeeze(c.text)), "")
+        heading = next((squeeze(c.text) for c in letter if ANNOUNCES.search(squeeze(c.text))), "")
         issuer = entry_issuer(heading) if heading else ""
         issuer = re.sub(r"^\d{1,3}[.．、]", "", issuer)
         issuers = [issuer] if issuer and len(issuer) <= 30 else []

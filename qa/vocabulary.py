@@ -109,6 +109,9 @@ PREFIX_CHARS = "盟市区县旗州省"
 PREFIX_WORDS = ("自治区党委", "自治区", "省委", "市委", "区委", "县委", "州委", "盟委", "旗委")
 # Place endings of a plan's title (锡林郭勒盟, 三亚市, 内蒙古自治区).
 PLACE_ENDINGS = ("自治区", "盟", "市", "县", "区", "旗", "州", "省")
+# The peoples an autonomous region's full name holds before 自治区: staff write the place without them
+# (广西壮族自治区 → 广西, 新疆维吾尔自治区 → 新疆, 宁夏回族自治区 → 宁夏).
+AUTONOMOUS_PEOPLES = ("维吾尔", "壮族", "回族", "藏族", "蒙古族")
 # Two-character openings that begin with a prefix character but are words, not prefixes (市监局: 市场监管局).
 NOT_PREFIXED = frozenset(
     {"市场", "市政", "市级", "区域", "区级", "县域", "县级", "省级", "州级", "旗级", "盟级", "盟员", "市监"}
@@ -252,6 +255,8 @@ IN_SENTENCE_LEAD = (
 CN_NUMERALS = "一二三四五六七八九十百"
 # What a plan's title ends with (实施方案, 工作要点, 行动计划 …).
 DOCUMENT_TYPES = ("方案", "规划", "意见", "办法", "计划", "措施", "细则", "要点", "规定", "决定", "通知")
+# What follows the issuer's name in a compilation's entry heading ("X关于印发…", "X印发关于…的通知", "X转发…").
+ANNOUNCING_WORDS = ("关于", "印发", "转发")
 # Words a compilation's entry heading holds beside its date ("1. …关于印发…的通知（2023 年3 月11 日）",
 # "6. 云港市优化营商环境条例（征求意见稿）（2023 年3 月28 日）"): qa/reading/documents.py.
 ENTRY_WORDS = DOCUMENT_TYPES + ("关于", "印发", "条例", "公告", "任务", "标准", "清单", "举措")
@@ -267,6 +272,8 @@ LEAD_CUES = ("牵头", "主导", "主抓", "带头", "领头", "挑头", "打头
 # Role cue words that name nothing else (not 主导 of 主导产业, 带头 of 党员带头, 辅助 of 辅助决策): never a topic
 COLLOQUIAL_ROLE_WORDS = ("领头", "挑头", "打头", "挂帅", "抓总", "主抓", "打下手", "按职责分工", "分工负责")
 COOPERATE_CUES = ("配合", "协助", "协办", "辅助", "帮忙", "打下手", "按职责分工", "分工负责")
+# Words asking who takes part at all: beside a lead cue ("谁牵头、还有哪些单位参与") the question asks both roles.
+TAKING_PART_CUES = ("参与", "参加", "涉及")
 # Follow-ups open with these ("那配合单位呢？", "还有呢").
 FOLLOW_UP_OPENINGS = ("那", "那么", "还有", "另外", "再问", "以及", "那个", "换成", "如果是", "其中")
 # Characters jieba glues to a neighbour into a word of no topic when the plans never use it: a preposition

@@ -133,6 +133,26 @@ def test_an_entry_heading_standing_as_the_title_gives_the_documents_facts():
         ("甲省人民政府办公厅",), "2023年5月17日", "甲政办发〔2023〕15号")
     assert heading_facts(["2. 湖北省商务厅武汉海关关于进一步提升", "…的公告（2023 年2 月24 日）"])[0] == ("湖北省商务厅", "武汉海关")
     assert heading_facts(["为深入实施就业优先战略，到2025 年…"]) == ((), "", "")
+    # "X印发关于…的通知": the issuer before 印发 as before 关于
+    assert heading_facts(["5. 吉安市人民政府办公室印发关于进一步优化营商环境降低市", "场主体制度性交易成本政策措施的通知（2023 年4 月4 日）",
+                          "吉府办字〔2023〕22 号"]) == (("吉安市人民政府办公室",), "2023年4月4日", "吉府办字〔2023〕22号")
+
+
+def test_an_entry_heading_naming_another_document_gives_way_to_the_title_its_letter_gives():
+    """A compilation's entry heading that names another document than the one after it (guangxi.txt's first): the
+    title the cover letter quotes as the document it gives, which the title in the text opens; else the entry's."""
+    from qa.reading.documents import given_title
+
+    letter = ["1.广西壮族自治区机关事务管理局关于印发2023 年持续深化公", "桂政办发〔2023〕27 号",
+              "《广西贯彻落实〈“十四五”市场监管现代化规划〉实施方案》已经自治区人民政府同意，现印发给你们，请认真贯彻落实。"]
+    entry = "2023年持续深化公共资源交易平台整合共享工作要点"
+    assert given_title(entry, "广西贯彻落实《“十四五”市场监管现代化规划》", letter) == \
+        "广西贯彻落实〈“十四五”市场监管现代化规划〉实施方案"
+    # the entry names it (most share their words with the title): the entry's, as always
+    assert given_title("广西贯彻落实《“十四五”市场监管现代化规划》实施方案", "广西贯彻落实《“十四五”市场监管现代化规划》",
+                       letter) == ""
+    # a title the letter does not quote is no ground to doubt the entry
+    assert given_title(entry, "广西贯彻落实《“十四五”市场监管现代化规划》", letter[:2]) == ""
 
 
 @pytest.fixture(scope="module")

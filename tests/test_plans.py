@@ -503,3 +503,37 @@ def test_an_issuer_named_with_its_partners_and_date_and_a_title_with_its_kind_na
     # full names its plan anywhere, as before)
     assert catalogue._issuers("省知识产权局2023年发放的补贴谁负责", []) == []
     assert catalogue._issuers("省知识产权局2023年印发的意见", [])[0][2] == ("汇编-1",)
+
+
+def test_an_issuer_opening_a_title_a_pointer_before_its_kind_and_a_plan_carried_out_name_their_plan():
+    """"金华市住建局优化营商环境二十条措施里": the issuer, abbreviated, opens the title's words and counts as one the
+    plan holds; "江西吉安降低…交易成本那份政策措施": a pointer stands between the title's words and its kind, after two
+    places; "…规划的实施方案": the document that carries out the one before 的 is asked. Each naming goes whole."""
+    from qa.plans import Catalogue
+    from qa.records import Clause
+
+    issued = [("金华市住房和城乡建设局优化营商环境二十条措施", "金华市住房和城乡建设局"),
+              ("关于进一步优化营商环境降低市场主体制度性交易成本政策措施", "吉安市人民政府办公室"),
+              ("山西省进一步优化营商环境降低市场主体制度性交易成本工作方案", "山西省人民政府办公厅"),
+              ("广西贯彻落实〈“十四五”市场监管现代化规划〉实施方案", "广西壮族自治区人民政府办公厅")]
+    catalogue = Catalogue([Clause(f"a-{n}", doc, "汇编.txt", "", "发文单位", issuer, "letter")
+                           for n, (doc, issuer) in enumerate(issued)])
+    scope = catalogue.scope_of("金华市住建局优化营商环境二十条措施里，提升涉审中介服务质量归哪些单位负责？")
+    assert scope.plans == ("汇编-1",) and "优化营商环境" not in scope.text and "提升涉审中介服务质量" in scope.text, scope
+    scope = catalogue.scope_of("江西吉安降低市场主体制度性交易成本那份政策措施，整治政务失信行为这条谁负责")
+    assert scope.plans == ("汇编-2",) and scope.text == "整治政务失信行为这条谁负责", scope
+    scope = catalogue.scope_of("广西贯彻落实十四五市场监管现代化规划的实施方案中，公平竞争审查谁牵头")
+    assert scope.plans == ("汇编-4",) and scope.text == "公平竞争审查谁牵头", scope
+    # without the pointer's 那份 nothing changes, and a kind after 的 alone is no title's
+    assert catalogue.scope_of("山西降低市场主体制度性交易成本工作方案里，一件事谁牵头").plans == ("汇编-3",)
+    assert catalogue.scope_of("降低成本的方案谁牵头").plans == ()
+
+
+def test_an_autonomous_region_is_named_without_its_people():
+    """广西壮族自治区 is 广西 as staff write it (新疆维吾尔自治区: 新疆, 宁夏回族自治区: 宁夏); 内蒙古自治区 keeps 内蒙古."""
+    from qa.plans import place_forms, places_in
+
+    assert place_forms("广西壮族", "自治区") == ["广西壮族自治区", "广西壮族", "广西"]
+    assert [place_forms(*p) for p in places_in("新疆维吾尔自治区人民政府")] == [["新疆维吾尔自治区", "新疆维吾尔", "新疆"]]
+    assert place_forms("内蒙古", "自治区") == ["内蒙古自治区", "内蒙古"]
+    assert place_forms("锡林郭勒", "盟") == ["锡林郭勒盟", "锡林郭勒", "锡盟"]

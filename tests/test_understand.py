@@ -161,6 +161,10 @@ def test_the_new_rules_leave_units_and_topics_alone(analyze):
     ("发改委牵头搞公平竞争审查联席会议，配合的是哪几家", "cooperate"),  # the lead named as context, 配合 asked
     ("简易注销，谁牵头，谁配合", "who"),  # both asked, in two pieces
     ("简易注销谁牵头谁配合", "who"),
+    ("简易注销谁牵头、还有哪些单位参与", "who"),  # the lead, and every unit taking part
+    ("简易注销由谁牵头，涉及哪些部门", "who"),
+    ("简易注销谁牵头", "lead"),
+    ("盟工商局牵头、盟财政局参与的工作有哪些", "set"),  # units named: the tasks both have, the roles as written
 ])
 def test_the_role_asked_is_the_asking_pieces(analyze, question, intent):
     assert analyze(question).intent == intent

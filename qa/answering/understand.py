@@ -27,6 +27,7 @@ from ..vocabulary import (
     PREFIX_CHARS,
     QUESTION_UNIT_NAME_ENDINGS,
     SHORTEST_ABBREVIATION,
+    TAKING_PART_CUES,
     UNIT_WORDS,
     VERB_AFTER_ENDING,
     alternation,
@@ -77,6 +78,7 @@ FRAME_CUT = re.compile(r"(?<=[\u4e00-\u9fff])(?=(?:归|由|是|找)(?:谁|哪)|�
 # A question's pieces, and what a piece that asks holds (the role a context piece names is not asked)
 PIECE_BREAK = re.compile(r"[，,。；;！!？?]")
 ASKING_WORD = re.compile(r"谁|哪|什么|啥|几|多少|吗|呢")
+TAKING_PART = re.compile(alternation(TAKING_PART_CUES))
 ASKS_UNITS = re.compile(rf"哪(?:个|些|家|几个)?(?:{UNIT_WORD}|处(?!理)|厅|科(?!技)|局|委)|谁|哪几?家(?!企业|公司|银行|机构)")  # "which units", not "which tasks"
 RESPONSIBLE_CUE = re.compile(r"负责|责任|主管|管")
 # "哪些工作", "负责什么", "涉及", "分工": the question asks for a unit's tasks.
@@ -453,6 +455,10 @@ class QuestionAnalyzer:
         role = "lead" if lead and not cooperate else "cooperate" if cooperate and not lead else ""
         if lead and cooperate:  # "发改委牵头搞…，配合的是哪几家": the role of the pieces that ask
             role = self._role_asked(rest)
+        elif role == "lead" and not units and any(
+            TAKING_PART.search(p) and ASKING_WORD.search(p) for p in PIECE_BREAK.split(rest)
+        ):
+            role = ""  # "谁牵头、还有哪些单位参与": the lead and every unit taking part
         answer_type = next((name for name, cue in FACT_TYPES if cue.search(rest)), "")
         asks_who = bool(WHO_CUE.search(rest))
         asks_units = bool(ASKS_UNITS.search(rest))

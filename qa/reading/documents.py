@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ..vocabulary import DOC_NUMBER as NUMBER_WRITTEN
-from ..vocabulary import DOCUMENT_TYPES, ENTRY_WORDS, TITLE_ENDINGS, alternation
+from ..vocabulary import ANNOUNCING_WORDS, DOCUMENT_TYPES, ENTRY_WORDS, TITLE_ENDINGS, alternation
 from .sources import SourceText
 
 __all__ = ["Document", "document_starts", "entry_issuer", "entry_title", "split_documents"]
@@ -100,6 +100,9 @@ def document_starts(lines: tuple[str, ...]) -> list[int]:
 # "…关于印发《X》的通知", "…印发关于X的通知", "…关于转发…制订的《X》的通知": the document an entry carries.
 QUOTED_TITLE = re.compile(r"(?:印发|转发|发布|征求)[^《]{0,20}《([^》]+)》")  # of 《A》《B》 issued together: A
 ISSUED_TITLE = re.compile(r"印发(.+?)的通知$")
+ISSUING_WORDS = re.compile(alternation(ANNOUNCING_WORDS))  # what follows the issuer's name in an entry heading
+LETTER_TITLE = re.compile(r"《((?:[^《》]|《[^《》]*》)+)》")  # a title the cover letter quotes (inner 〈〉 or 《》 kept)
+TITLE_MARKS = re.compile(r"[《》〈〉“”\"‘’]")
 NOTICE_OF = re.compile(rf"(.+(?:{alternation(DOCUMENT_TYPES)})(?:（[^（）]{{1,12}}）)?)的通知")
 FURNITURE_LINES = 3  # a compilation's own lines before its first entry ("# source: …", "（三）河北")
 
@@ -127,10 +130,29 @@ def entry_title(heading: str) -> str:
     return noticed.group(1) if noticed else text
 
 
+def given_title(entry: str, title: str, letter: Sequence[str]) -> str:
+    """The title of the document that follows a compilation's entry heading when the heading names another: the
+    title the cover letter quotes as the document it gives ("《广西贯彻落实〈…〉实施方案》已经自治区人民政府同意，现
+    印发给你们"), which the title standing in the text opens, when the entry's shares under half its character pairs
+    with it; '' when the entry names it (nearly always)."""
+    def pairs(text: str) -> set[str]:
+        text = TITLE_MARKS.sub("", text)
+        return {text[i : i + 2] for i in range(len(text) - 1)}
+
+    opening = TITLE_MARKS.sub("", title)
+    for text in letter:
+        for quoted in LETTER_TITLE.findall("".join(text.split())):
+            ours, theirs = pairs(entry), pairs(quoted)
+            if len(opening) >= 4 and TITLE_MARKS.sub("", quoted).startswith(opening) and ours and \
+                    len(ours & theirs) * 2 < min(len(ours), len(theirs)):
+                return quoted
+    return ""
+
+
 def entry_issuer(heading: str) -> str:
     """What an entry heading opens with: its issuer ("1. 河北省市场监督管理局关于印发…" → 河北省市场监督管理局)."""
     text = "".join(ENTRY_NUMBER.sub("", heading).split())
-    return re.split(r"关于|印发|转发", text, maxsplit=1)[0]
+    return ISSUING_WORDS.split(text, maxsplit=1)[0]
 
 
 def split_documents(source: SourceText) -> list[Document]:
@@ -184,7 +206,8 @@ def heading_facts(front: Sequence[str]) -> tuple[tuple[str, ...], str, str]:
     if not texts:
         return (), "", ""
     opening = ENTRY_NUMBER.sub("", texts[0])
-    named = opening.split("关于", 1)[0] if "关于" in opening else ""
+    # "X关于印发…", "X印发关于…的通知" (吉安市人民政府办公室印发关于…): the bodies named before the first of them
+    named = ISSUING_WORDS.split(opening, 1)[0] if ISSUING_WORDS.search(opening) else ""
     issuers: tuple[str, ...] = ()
     if 4 <= len(named) <= 30 and ORG_END.search(named):
         cut = next(

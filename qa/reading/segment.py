@@ -23,7 +23,7 @@ from .blocks import (
     is_division,
 )
 from .coverage import carry_standing, cover, titled_first_paragraphs
-from .documents import entry_issuer, entry_title, split_documents
+from .documents import entry_issuer, entry_title, given_title, split_documents
 from .duties import DutyParser, detect_convention, not_a_unit
 from .layout import (
     PAGE_MARKER,  # noqa: F401  (re-exported: what tests and callers import from here)
@@ -68,10 +68,13 @@ class Segmenter:
         start = body_start(found)
         front, body = found[:start], found[start:]
         title_at, title_end = find_title(front)
-        if heading:  # a compilation's entry names its document better than a title found among its lines
+        inner = re.sub(r"\s+", "", "".join(p.text for p in front[title_at:title_end])) if title_at is not None else ""
+        letter = [p.text for p in front[:title_at]]
+        given = given_title(entry_title(heading), inner, letter) if heading and inner else ""
+        if heading and not given:  # a compilation's entry names its document better than a title found in its lines
             doc_title = entry_title(heading)
-        elif title_at is not None:
-            doc_title = re.sub(r"\s+", "", "".join(p.text for p in front[title_at:title_end]))
+        elif inner:
+            doc_title = given or inner
         else:
             doc_title = source.name.rsplit(".", 1)[0]
         places = places_of(doc_title) or places_of(entry_issuer(heading))  # "廊坊市人民政府办公室印发…"
