@@ -31,6 +31,7 @@ from .vocabulary import (
     NUMBER_CLOSE,
     NUMBER_OPEN,
     PLACE_ENDINGS,
+    PREFECTURE,
     PREFIX_WORDS,
     PROVINCES,
     TITLE_ENDINGS,
@@ -176,6 +177,8 @@ def place_forms(stem: str, ending: str) -> list[str]:
     people = next((p for p in AUTONOMOUS_PEOPLES if stem.endswith(p) and len(stem) > len(p) + 1), "")
     if ending == "自治区" and people:  # 广西壮族自治区: 广西
         forms.append(stem[: -len(people)])
+    if (stem + ending).endswith(PREFECTURE) and len(stem) > len(PREFECTURE):  # 大兴安岭地区: 大兴安岭
+        forms.append(stem[: 1 - len(PREFECTURE)])
     return forms
 
 

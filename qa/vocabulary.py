@@ -112,6 +112,8 @@ PLACE_ENDINGS = ("自治区", "盟", "市", "县", "区", "旗", "州", "省")
 # The peoples an autonomous region's full name holds before 自治区: staff write the place without them
 # (广西壮族自治区 → 广西, 新疆维吾尔自治区 → 新疆, 宁夏回族自治区 → 宁夏).
 AUTONOMOUS_PEOPLES = ("维吾尔", "壮族", "回族", "藏族", "蒙古族")
+# A prefecture's two-character level (大兴安岭地区, 喀什地区): staff write the place without it (大兴安岭).
+PREFECTURE = "地区"
 # Two-character openings that begin with a prefix character but are words, not prefixes (市监局: 市场监管局).
 NOT_PREFIXED = frozenset(
     {"市场", "市政", "市级", "区域", "区级", "县域", "县级", "省级", "州级", "旗级", "盟级", "盟员", "市监"}

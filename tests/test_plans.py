@@ -529,7 +529,7 @@ def test_an_issuer_opening_a_title_a_pointer_before_its_kind_and_a_plan_carried_
     assert catalogue.scope_of("降低成本的方案谁牵头").plans == ()
 
 
-def test_an_autonomous_region_is_named_without_its_people():
+def test_an_autonomous_region_is_named_without_its_people_and_a_prefecture_without_its_level():
     """广西壮族自治区 is 广西 as staff write it (新疆维吾尔自治区: 新疆, 宁夏回族自治区: 宁夏); 内蒙古自治区 keeps 内蒙古."""
     from qa.plans import place_forms, places_in
 
@@ -537,3 +537,6 @@ def test_an_autonomous_region_is_named_without_its_people():
     assert [place_forms(*p) for p in places_in("新疆维吾尔自治区人民政府")] == [["新疆维吾尔自治区", "新疆维吾尔", "新疆"]]
     assert place_forms("内蒙古", "自治区") == ["内蒙古自治区", "内蒙古"]
     assert place_forms("锡林郭勒", "盟") == ["锡林郭勒盟", "锡林郭勒", "锡盟"]
+    # a prefecture without its level: 大兴安岭地区 → 大兴安岭 (地区 read as 地 + 区, both forms kept)
+    assert "大兴安岭" in [f for p in places_in("大兴安岭地区优化营商环境领导小组办公室") for f in place_forms(*p)]
+    assert place_forms("青浦", "区") == ["青浦区", "青浦"]

@@ -455,9 +455,7 @@ class QuestionAnalyzer:
         role = "lead" if lead and not cooperate else "cooperate" if cooperate and not lead else ""
         if lead and cooperate:  # "发改委牵头搞…，配合的是哪几家": the role of the pieces that ask
             role = self._role_asked(rest)
-        elif role == "lead" and not units and any(
-            TAKING_PART.search(p) and ASKING_WORD.search(p) for p in PIECE_BREAK.split(rest)
-        ):
+        elif role == "lead" and not units and self._asks_taking_part(rest):
             role = ""  # "谁牵头、还有哪些单位参与": the lead and every unit taking part
         answer_type = next((name for name, cue in FACT_TYPES if cue.search(rest)), "")
         asks_who = bool(WHO_CUE.search(rest))
@@ -595,6 +593,15 @@ class QuestionAnalyzer:
             r for piece in asking for r, cue in (("lead", self.lead_cue), ("cooperate", self.cooperate_cue)) if cue.search(piece)
         }
         return named.pop() if len(named) == 1 else ""
+
+    def _asks_taking_part(self, rest: str) -> bool:
+        """Whether, after asking who leads, the question asks who else takes part ("谁牵头、还有哪些单位参与", "由谁
+        牵头，涉及哪些部门"); not a task that takes part in something (组织开展涉及营商环境的地方性法规谁牵头)."""
+        lead = None
+        for lead in self.lead_cue.finditer(rest):
+            pass
+        after = rest[lead.end():] if lead is not None else ""
+        return bool(TAKING_PART.search(after) and ASKING_WORD.search(after))
 
     def _lone_stem(self, text: str) -> list[Mention]:
         """The one unit a yes/no question names by its stem alone, as a word of its own that no task's title writes
