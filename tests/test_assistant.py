@@ -120,6 +120,10 @@ def test_settings_are_checked():
         RetrievalSettings(title_coverage=1.5)
     with pytest.raises(ValueError, match="evidence_words"):
         RetrievalSettings(evidence_words=0)
+    with pytest.raises(ValueError, match="held_coverage"):
+        RetrievalSettings(held_coverage=0)
+    with pytest.raises(ValueError, match="held_ratio"):
+        RetrievalSettings(held_ratio=1.5)
 
 
 def test_a_long_question_is_judged_by_its_heaviest_words(assistant):

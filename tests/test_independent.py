@@ -157,7 +157,7 @@ EIGHTEEN = Path(__file__).resolve().parent / "questions" / "eighteen"
 # domain term of terms.yaml (歇业) or the staff word inside a compound (破产 of 企业破产) could be a question's topic,
 # and 联合测绘 was given as a form of 多测合一
 # shared_fifth: 20 more topics by another helper, first run 9/20 (its header)
-EIGHTEEN_FLOORS = {"named": 44 / 44, "shared": 13 / 14, "conversations": 46 / 47, "shared_fifth": 13 / 20}
+EIGHTEEN_FLOORS = {"named": 44 / 44, "shared": 13 / 14, "conversations": 46 / 47, "shared_fifth": 14 / 20}
 
 
 # A second eighteen: sixteen other documents of the compilation, from fifteen provinces, and their own questions,
@@ -166,15 +166,18 @@ EIGHTEEN_FLOORS = {"named": 44 / 44, "shared": 13 / 14, "conversations": 46 / 47
 EIGHTEEN_SECOND = EIGHTEEN.parent / "eighteen_second"
 # shared_third: 24 more topics by a third helper, written after this set's fixes: 6/24, 7/24 once a bracketed aside
 # weighed half (from a tuned entry); shared_fourth: 24 by a fourth helper, no failure seen: 10/24, 11/24 once coverage
-# was judged on the five heaviest words; shared_fifth: 20 by a fifth helper, unseen, to check that: 4/20 → 5/20
-EIGHTEEN_SECOND_FLOORS = {"named": 38 / 40, "shared": 14 / 20, "shared_third": 7 / 24, "shared_fourth": 11 / 24,
-                          "shared_fifth": 5 / 20}
+# was judged on the five heaviest words; shared_fifth: 20 by a fifth helper, unseen, to check that: 4/20 → 5/20.
+# Then a plan holding most of a long question at half the best BM25 (held_coverage): shared 14 → 16, shared_third
+# 7 → 9, shared_fourth 11 → 13, shared_fifth 5 → 6 (and the first eighteen's shared_fifth 13 → 14)
+EIGHTEEN_SECOND_FLOORS = {"named": 38 / 40, "shared": 16 / 20, "shared_third": 9 / 24, "shared_fourth": 13 / 24,
+                          "shared_fifth": 6 / 20}
 
 
 # A third eighteen: sixteen more documents of the compilation (eight also among ../shared/corpus/real's ten, with new
-# questions), written by another helper before any run (tests/questions/eighteen_third/); first run named 33/44 turns
+# questions), written by another helper before any run (tests/questions/eighteen_third/); first run named 33/44 turns,
+# shared 1/20; shared_second by a third helper after held_coverage was chosen, never seen: 5/20 → 6/20
 EIGHTEEN_THIRD = EIGHTEEN.parent / "eighteen_third"
-EIGHTEEN_THIRD_FLOORS = {"named": 37 / 44}
+EIGHTEEN_THIRD_FLOORS = {"named": 37 / 44, "shared": 4 / 20, "shared_second": 6 / 20}
 
 
 def load_eighteen(sets: Path, folder: Path):
@@ -244,3 +247,23 @@ def test_a_third_eighteen_plans_at_once_name_and_hold_their_plans_at_least_the_f
     items = yaml.safe_load((EIGHTEEN_THIRD / f"{name}.yaml").read_text(encoding="utf-8"))
     result = score(assistant, items, names, name)
     assert result.rate >= EIGHTEEN_THIRD_FLOORS[name] - 1e-9, "\n".join(result.failures)
+
+
+def test_plans_holding_most_of_a_long_question_in_their_own_words_answer_too(eighteen_third):
+    """A question told in many words that each plan writes its own way ranks the plans far apart by BM25; a plan
+    whose clause holds most of it (held_coverage) at half the best clause's BM25 (held_ratio) answers too."""
+    from dataclasses import replace
+
+    assistant, _ = eighteen_third
+    retriever = assistant.retriever
+    query = assistant.analyzer.analyze("优化简易注销程序、畅通市场主体退出渠道这项任务，由哪些单位牵头、哪些单位配合？")
+    holders = {"guizhou-yshj", "kelamayi-fgf", "shanxi-jcb", "anhui-dbts"}  # 简化市场主体注销程序, 扩大简易注销范围 …
+    settings = retriever.settings
+    assert holders <= {plan for plan, _, _ in retriever.best_per_plan(query, settings.plans_ratio)}
+    try:
+        retriever.settings = replace(settings, held_coverage=1.0)  # the rule off: BM25 near the best alone
+        without = {plan for plan, _, _ in retriever.best_per_plan(query, settings.plans_ratio)}
+    finally:
+        retriever.settings = settings
+    assert len(holders & without) < len(holders)
+    assert not {"fujian-wzys", "henan-zmq", "jinhua-zjj"} & {p for p, _, _ in retriever.best_per_plan(query, 0.45)}
