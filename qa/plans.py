@@ -51,6 +51,8 @@ PARTY = re.compile(r"^(?:中共|中国共产党)")
 SHORTENED = ("盟", "市")
 # An entry heading announcing the document it gives: "X关于印发…", "X印发关于…的通知", "X关于转发…".
 ANNOUNCES = re.compile(rf"关于(?:{alternation(ANNOUNCING_WORDS[1:])})|(?:{alternation(ANNOUNCING_WORDS[1:])})关于")
+# The kind of a document that carries out another ("…规划的实施方案"): only it is read past 的 (…方案的措施 is not).
+CARRYING_OUT = re.compile(r"(?:实施|行动|工作)(?:方案|意见|细则|办法|计划)")
 # A document number as written (黔府办函〔2023〕16 号, 青府办发[2023]6号) or typed without its brackets.
 NUMBER = re.compile(rf"([{HAN}]{{1,10}}?)\s*[{NUMBER_OPEN}]?\s*((?:19|20)\d\d)\s*[{NUMBER_CLOSE}]?\s*(\d{{1,4}})\s*号")
 # A document number in a question: its prefix may run on from the words before it ("按黔府办函16号"), its year
@@ -440,7 +442,7 @@ class Catalogue:
             end, kind = match.end(), match.group(2)
             # "…规划的实施方案": the document that carries out the one named before 的 is the one asked
             while more := DOCUMENT_WORD.match(question, end) or (
-                question[end : end + 1] == "的" and DOCUMENT_WORD.match(question, end + 1)
+                question[end : end + 1] == "的" and CARRYING_OUT.match(question, end + 1)
             ):
                 end, kind = more.end(), more.group()
             if not AFTER_TITLE.match(question, end):  # 招标计划提前发布制度: a topic, not a document
@@ -460,11 +462,11 @@ class Catalogue:
                 if body[breaks[-1].start()] == "的" and (not rest or DOCUMENT_WORD.fullmatch(rest + kind)):
                     start = match.start() + (breaks[-2].end() if len(breaks) > 1 else 0)
             pointer = match.start() + at
-            start += gap if start > pointer else 0
+            start += gap if start >= pointer and gap else 0
             # a place named before the title's words ("广州金融行动方案", "江西吉安…") is a name of its own
             while (after := max([start, *(b for a, b, *_ in found if a <= start < b)])) > start:
                 start = after
-            phrase = question[start:pointer] + question[pointer + gap : end] if start < pointer else question[start:end]
+            phrase = question[start:pointer] + question[max(start, pointer + gap) : end]
             words = [w for w in self._content_words(phrase) if w not in self._names_joined]
             if len(words) < 2:
                 # "这个政策措施是谁发的": the last words of one plan's title, its kind among them, name it

@@ -527,6 +527,10 @@ def test_an_issuer_opening_a_title_a_pointer_before_its_kind_and_a_plan_carried_
     # without the pointer's 那份 nothing changes, and a kind after 的 alone is no title's
     assert catalogue.scope_of("山西降低市场主体制度性交易成本工作方案里，一件事谁牵头").plans == ("汇编-3",)
     assert catalogue.scope_of("降低成本的方案谁牵头").plans == ()
+    # past 的 only a kind that carries out another: "…实施方案的措施有哪些" still names the plan
+    assert catalogue.scope_of("广西贯彻落实十四五市场监管现代化规划实施方案的措施有哪些").plans == ("汇编-4",)
+    # a pointer right after a name is left out of the title's words
+    assert catalogue.scope_of("吉安那份降低市场主体制度性交易成本政策措施里，整治政务失信行为谁负责").plans == ("汇编-2",)
 
 
 def test_an_autonomous_region_is_named_without_its_people_and_a_prefecture_without_its_level():

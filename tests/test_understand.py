@@ -165,6 +165,7 @@ def test_the_new_rules_leave_units_and_topics_alone(analyze):
     ("简易注销由谁牵头，涉及哪些部门", "who"),
     ("简易注销谁牵头", "lead"),
     ("组织开展涉及营商环境的地方性法规谁牵头", "lead"),  # 涉及 of the task, not asked
+    ("简易注销谁牵头，涉及哪些内容", "lead"),  # what it covers, not who
     ("盟工商局牵头、盟财政局参与的工作有哪些", "set"),  # units named: the tasks both have, the roles as written
 ])
 def test_the_role_asked_is_the_asking_pieces(analyze, question, intent):

@@ -601,7 +601,7 @@ class QuestionAnalyzer:
         for lead in self.lead_cue.finditer(rest):
             pass
         after = rest[lead.end():] if lead is not None else ""
-        return bool(TAKING_PART.search(after) and ASKING_WORD.search(after))
+        return bool(TAKING_PART.search(after) and ASKS_UNITS.search(after))
 
     def _lone_stem(self, text: str) -> list[Mention]:
         """The one unit a yes/no question names by its stem alone, as a word of its own that no task's title writes

@@ -515,7 +515,7 @@ class Retriever:
             plan, i = self.plan_ids[self._plan_codes_sorted[k]], int(at[row, k])
             if plan not in named:
                 named.add(plan)
-                held_plans.append((plan, i, float(bm25[row, k] * covered[row, k])))
+                held_plans.append((plan, i, float(bm25[row, k] * covered[row, k] ** settings.coverage_power)))
         topic = topic_word(evidence, self.domain_terms)
         if topic:  # a plan whose task is titled by the question's topic word (see title_ratio)
             # or by a word terms.yaml gives for it (房产证: 便利不动产登记), never by a part of one
