@@ -197,6 +197,16 @@ def load_eighteen(sets: Path, folder: Path):
     return Assistant.from_folder(folder, store=StateStore(":memory:"), knowledge=root / "corpus"), names
 
 
+def assert_at_floor(loaded, sets: Path, name: str, floor: float) -> None:
+    """A set of tests/questions/<sets>/ asked of its plans loaded together scores at least its floor."""
+    from test_plans import score
+
+    assistant, names = loaded
+    items = yaml.safe_load((sets / f"{name}.yaml").read_text(encoding="utf-8"))
+    result = score(assistant, items, names, name)
+    assert result.rate >= floor - 1e-9, "\n".join(result.failures)
+
+
 @pytest.fixture(scope="module")
 def eighteen(tmp_path_factory):
     """Eighteen plans loaded together: the shipped plan, Sanya's and sixteen cut from the compilation, each a file."""
@@ -219,34 +229,19 @@ def eighteen_third(tmp_path_factory):
 def test_eighteen_plans_at_once_name_and_hold_their_plans_at_least_the_floor(eighteen, name):
     """Questions naming their plan answered from it alone; unscoped ones on shared topics naming every plan holding
     it (tests/questions/eighteen/, written by a helper from the raw texts)."""
-    from test_plans import score
-
-    assistant, names = eighteen
-    items = yaml.safe_load((EIGHTEEN / f"{name}.yaml").read_text(encoding="utf-8"))
-    result = score(assistant, items, names, name)
-    assert result.rate >= EIGHTEEN_FLOORS[name] - 1e-9, "\n".join(result.failures)
+    assert_at_floor(eighteen, EIGHTEEN, name, EIGHTEEN_FLOORS[name])
 
 
 @pytest.mark.parametrize("name", sorted(EIGHTEEN_SECOND_FLOORS))
 def test_a_second_eighteen_plans_at_once_name_and_hold_their_plans_at_least_the_floor(eighteen_second, name):
     """As above, on sixteen other documents and another helper's questions (tests/questions/eighteen_second/)."""
-    from test_plans import score
-
-    assistant, names = eighteen_second
-    items = yaml.safe_load((EIGHTEEN_SECOND / f"{name}.yaml").read_text(encoding="utf-8"))
-    result = score(assistant, items, names, name)
-    assert result.rate >= EIGHTEEN_SECOND_FLOORS[name] - 1e-9, "\n".join(result.failures)
+    assert_at_floor(eighteen_second, EIGHTEEN_SECOND, name, EIGHTEEN_SECOND_FLOORS[name])
 
 
 @pytest.mark.parametrize("name", sorted(EIGHTEEN_THIRD_FLOORS))
 def test_a_third_eighteen_plans_at_once_name_and_hold_their_plans_at_least_the_floor(eighteen_third, name):
     """As above, on sixteen more documents and another helper's questions (tests/questions/eighteen_third/)."""
-    from test_plans import score
-
-    assistant, names = eighteen_third
-    items = yaml.safe_load((EIGHTEEN_THIRD / f"{name}.yaml").read_text(encoding="utf-8"))
-    result = score(assistant, items, names, name)
-    assert result.rate >= EIGHTEEN_THIRD_FLOORS[name] - 1e-9, "\n".join(result.failures)
+    assert_at_floor(eighteen_third, EIGHTEEN_THIRD, name, EIGHTEEN_THIRD_FLOORS[name])
 
 
 def test_plans_holding_most_of_a_long_question_in_their_own_words_answer_too(eighteen_third):
