@@ -24,6 +24,7 @@ from .reading.units import is_abbreviation
 from .records import Clause
 from .vocabulary import (
     ANNOUNCING_WORDS,
+    AUTONOMOUS,
     AUTONOMOUS_PEOPLES,
     DOCUMENT_TYPES,
     NAME_SHORT_FORMS,
@@ -43,7 +44,7 @@ __all__ = ["Catalogue", "Plan", "Scope"]
 HAN = r"\u4e00-\u9fff"
 HAN_ONLY = re.compile(f"[{HAN}]+")
 # A place at the start of a name: two to eight characters and a level's ending (锡林郭勒盟, 青浦区, 内蒙古自治区).
-PLACE = re.compile(rf"([{HAN}]{{2,8}}?)({alternation(PLACE_ENDINGS)})")
+PLACE = re.compile(rf"([{HAN}]{{2,8}}?|[{HAN}]{{2,12}}?{AUTONOMOUS})({alternation(PLACE_ENDINGS)})")  # 黔东南苗族侗族自治州
 # A party committee's name opens with its party, then its place ("中共延安市委" → 延安市).
 PARTY = re.compile(r"^(?:中共|中国共产党)")
 # Endings whose long place names staff shorten to their first character and the ending (锡林郭勒盟 → 锡盟,
@@ -173,15 +174,30 @@ def places_in(name: str) -> list[tuple[str, str]]:
 
 def place_forms(stem: str, ending: str) -> list[str]:
     """How staff write a place: in full, without its level's ending, and a long one shortened (锡盟)."""
+    if stem.endswith(AUTONOMOUS) and len(stem) > len(AUTONOMOUS) + 1:  # 凉山彝族自治 + 州: 凉山州, 凉山
+        place = without_peoples(stem[: -len(AUTONOMOUS)])
+        return [stem + ending, place + ending, place]
     forms = [stem + ending, stem]
     if len(stem) >= 3 and ending in SHORTENED:
         forms.append(stem[0] + ending)
-    people = next((p for p in AUTONOMOUS_PEOPLES if stem.endswith(p) and len(stem) > len(p) + 1), "")
-    if ending == "自治区" and people:  # 广西壮族自治区: 广西
-        forms.append(stem[: -len(people)])
+    if ending == AUTONOMOUS + "区" and without_peoples(stem) != stem:  # 广西壮族自治区: 广西
+        forms.append(without_peoples(stem))
     if (stem + ending).endswith(PREFECTURE) and len(stem) > len(PREFECTURE):  # 大兴安岭地区: 大兴安岭
         forms.append(stem[: 1 - len(PREFECTURE)])
     return forms
+
+
+def without_peoples(name: str) -> str:
+    """An autonomous place's name without the peoples it holds (凉山彝族 → 凉山, 红河哈尼族彝族 → 红河); a place
+    named after its people keeps it (鄂伦春, 鄂温克族 → 鄂温克)."""
+    rest = name
+    while True:
+        bare = rest.removesuffix("族")
+        people = max((p for p in AUTONOMOUS_PEOPLES if bare.endswith(p) and (len(p) > 1 or bare != rest)),
+                     key=len, default="")
+        if not people or len(bare) - len(people) < 2:
+            return rest if rest != name else name.removesuffix("族")
+        rest = bare[: -len(people)]
 
 
 def _plan_ids(groups: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:

@@ -109,9 +109,17 @@ PREFIX_CHARS = "盟市区县旗州省"
 PREFIX_WORDS = ("自治区党委", "自治区", "省委", "市委", "区委", "县委", "州委", "盟委", "旗委")
 # Place endings of a plan's title (锡林郭勒盟, 三亚市, 内蒙古自治区).
 PLACE_ENDINGS = ("自治区", "盟", "市", "县", "区", "旗", "州", "省")
-# The peoples an autonomous region's full name holds before 自治区: staff write the place without them
-# (广西壮族自治区 → 广西, 新疆维吾尔自治区 → 新疆, 宁夏回族自治区 → 宁夏).
-AUTONOMOUS_PEOPLES = ("维吾尔", "壮族", "回族", "藏族", "蒙古族")
+# The peoples an autonomous place's full name holds before 自治区/州/县/旗, each written with or without 族:
+# staff write the place without them (广西壮族自治区 → 广西, 凉山彝族自治州 → 凉山州, 凉山; 伊犁哈萨克自治州 → 伊犁).
+# A one-character people is taken only with its 族 (白, 水 and 京 open place names too).
+AUTONOMOUS_PEOPLES = (
+    "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家", "哈尼", "哈萨克",
+    "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土", "达斡尔", "仫佬",
+    "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克",
+    "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
+)
+# What an autonomous place's level opens with (凉山彝族自治州, 鄂伦春自治旗; 自治区 is a level of its own).
+AUTONOMOUS = "自治"
 # A prefecture's two-character level (大兴安岭地区, 喀什地区): staff write the place without it (大兴安岭).
 PREFECTURE = "地区"
 # Two-character openings that begin with a prefix character but are words, not prefixes (市监局: 市场监管局).

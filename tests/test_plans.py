@@ -544,3 +544,41 @@ def test_an_autonomous_region_is_named_without_its_people_and_a_prefecture_witho
     # a prefecture without its level: 大兴安岭地区 → 大兴安岭 (地区 read as 地 + 区, both forms kept)
     assert "大兴安岭" in [f for p in places_in("大兴安岭地区优化营商环境领导小组办公室") for f in place_forms(*p)]
     assert place_forms("青浦", "区") == ["青浦区", "青浦"]
+
+
+def test_an_autonomous_prefecture_county_or_banner_is_named_without_its_peoples():
+    """凉山彝族自治州 is 凉山州 or 凉山; a name holding two peoples loses both; a place named after its people keeps it."""
+    from qa.plans import place_forms, places_in
+
+    def forms(name: str) -> list[list[str]]:
+        return [place_forms(*p) for p in places_in(name)]
+
+    assert forms("凉山彝族自治州人民政府办公室") == [["凉山彝族自治州", "凉山州", "凉山"]]
+    assert forms("黔东南苗族侗族自治州人民政府") == [["黔东南苗族侗族自治州", "黔东南州", "黔东南"]]
+    assert forms("红河哈尼族彝族自治州") == [["红河哈尼族彝族自治州", "红河州", "红河"]]
+    assert forms("伊犁哈萨克自治州") == [["伊犁哈萨克自治州", "伊犁州", "伊犁"]]  # a people written without 族
+    assert forms("大理白族自治州")[0][-1] == "大理"
+    assert forms("内蒙古自治区呼伦贝尔市鄂伦春自治旗人民政府")[-1] == ["鄂伦春自治旗", "鄂伦春旗", "鄂伦春"]
+    assert forms("鄂温克族自治旗")[0][-1] == "鄂温克"
+    # a one-character people is taken only with its 族: 白城, 水城 are places
+    assert forms("白城市") == [["白城市", "白城"]] and forms("水城县") == [["水城县", "水城"]]
+
+
+def test_a_plan_of_an_autonomous_banner_is_named_by_its_short_place(tmp_path):
+    """"鄂伦春旗…" asks 鄂伦春自治旗's plan alone when its title writes the place in full."""
+    (tmp_path / "elunchun.txt").write_text(
+        "鄂伦春自治旗人民政府关于印发鄂伦春自治旗2023年持续优化营商环境工作方案的通知\n鄂政发〔2023〕5号\n"
+        "鄂伦春自治旗2023年持续优化营商环境工作方案\n一、重点任务\n"
+        "（一）推行企业简易注销登记。全面推行简易注销。（牵头单位：旗市场监督管理局；配合单位：旗税务局）\n",
+        encoding="utf-8")
+    (tmp_path / "liangshan.txt").write_text(
+        "凉山彝族自治州人民政府办公室关于印发凉山彝族自治州优化营商环境实施方案的通知\n凉府办发〔2023〕12号\n"
+        "凉山彝族自治州优化营商环境实施方案\n一、主要任务\n"
+        "（一）推行企业简易注销登记。扩大简易注销适用范围。（牵头单位：州市场监管局；配合单位：州税务局）\n",
+        encoding="utf-8")
+    from qa import Assistant, StateStore
+
+    assistant = Assistant.from_folder(tmp_path, store=StateStore(":memory:"), knowledge=ROOT / "corpus")
+    assert assistant.ask("鄂伦春旗的方案里简易注销谁牵头").plans == ("elunchun",)
+    assert assistant.ask("凉山州简易注销谁配合").plans == ("liangshan",)
+    assert len(assistant.ask("简易注销谁牵头").plans) == 2
