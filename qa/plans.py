@@ -256,6 +256,14 @@ class Catalogue:
         self._issuers_of = {plan.id: _issuer_bodies(plan) for plan in self.plans}
         self._issuer_endings = {body[-1] for bodies in self._issuers_of.values() for _, body in bodies if body}
         self._issuer_endings |= {issuer[-1] for bodies in self._issuers_of.values() for issuer, _ in bodies}
+        # which plans' issuers, their places and the levels' endings hold a character (bits by place in
+        # self.plans): words naming an issuer hold only its characters, so a span is tried on those plans alone,
+        # not on each of hundreds ("…招商大会方案里": 18 spans before 方案)
+        self._issuer_chars: dict[str, int] = {}
+        for n, plan in enumerate(self.plans):
+            held = "".join(name for pair in self._issuers_of[plan.id] for name in pair) + "".join(plan.places)
+            for ch in set(held + "".join(PLACE_ENDINGS)):
+                self._issuer_chars[ch] = self._issuer_chars.get(ch, 0) | 1 << n
         # an issuer named in full, anywhere ("广西壮族自治区机关事务管理局的…", "中共扬州市委、扬州市人民政府方案里")
         full: dict[str, list[str]] = {}
         for plan in self.plans:
@@ -406,11 +414,13 @@ class Catalogue:
             before = question[: gap.start()]
             if not before or before[-1] not in self._issuer_endings:  # no issuer's name ends here
                 continue
+            holders = self._issuer_holders(before, 20)
             for length in range(min(len(before), 20), 2, -1):
                 span = before[-length:]
-                if not HAN_ONLY.fullmatch(span):
+                if not holders[length] or not HAN_ONLY.fullmatch(span):
                     continue
-                plans = tuple(p.id for p in self.plans if _issued_by(span, p, self._issuers_of[p.id]))
+                candidates = self._plans_in(holders[length])
+                plans = tuple(p.id for p in candidates if _issued_by(span, p, self._issuers_of[p.id]))
                 if plans and len(plans) < len(self.plans):
                     start = self._joint_issuer(question, len(before) - length, plans)
                     # "浙江省知识产权局" of a plan signed 省知识产权局: the province before it goes with it, when it
@@ -422,6 +432,22 @@ class Catalogue:
                     break
         # a naming within the issuer's words (the year of "…等7部门2023年6月印发的") is part of them, taken with them
         return [n for n in named if not _inside(n[0], n[1], [f for f in found if not n[0] <= f[0] < f[1] <= n[1]])]
+
+    def _issuer_holders(self, text: str, longest: int) -> list[int]:
+        """For each length up to `longest`, the plans (bits) whose issuers' characters hold all of the text's last
+        that many characters: the only plans words ending the text can name as their issuer."""
+        holders, bits = [-1], -1
+        for ch in reversed(text[-longest:]):
+            bits &= self._issuer_chars.get(ch, 0)
+            holders.append(bits)
+        return holders + [0] * (longest + 1 - len(holders))
+
+    def _plans_in(self, bits: int) -> Iterable[Plan]:
+        """The plans whose places in self.plans are the set bits."""
+        while bits:
+            low = bits & -bits
+            yield self.plans[low.bit_length() - 1]
+            bits ^= low
 
     def _foreign(self, province: str, plans: Sequence[str]) -> bool:
         """Whether a province written before an issuer's name is not the issuing plans' own but another loaded
