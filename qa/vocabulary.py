@@ -15,10 +15,10 @@ def alternation(words: Iterable[str]) -> str:
 
 
 # -- brackets and separators ---------------------------------------------------------------
-OPENERS = "(（〔[【"  # "(责任单位:…)", "〔市市场监管局，…〕"
-CLOSERS = ")）〕]】"
+OPENERS = "(（〔[【［"  # "(责任单位:…)", "〔市市场监管局，…〕", "［牵头单位：市司法局］"
+CLOSERS = ")）〕]】］"
 # Brackets and quotes whose opening keeps a wrapped line running on.
-OPEN_CLOSE = {"(": ")", "（": "）", "《": "》", "“": "”", "[": "]", "〔": "〕"}
+OPEN_CLOSE = {"(": ")", "（": "）", "《": "》", "“": "”", "[": "]", "〔": "〕", "［": "］"}
 # A list of units is split at these, outside brackets and quotes ("盟发改委、盟财政局"; not inside 县〔市、区〕).
 LIST_SEPARATORS = "、,，;；"
 # Words that join two units only when both sides look like units ("省工业和信息化厅及省直有关单位"), never

@@ -677,6 +677,27 @@ def test_paragraphs_under_a_title_standing_alone_each_take_the_block_that_closes
     assert duty(find(clauses, "加强政策研究")) == (["自治区公共资源交易中心"], [])
 
 
+def test_top_level_tasks_titled_on_their_own_line_with_a_square_bracketed_label(segmenter):
+    # a city's task list: each 一、 item is a task, its title on a line of its own, its label in full-width square
+    # brackets ("［牵头单位：市税务局、市中级法院］"); the title opens its first paragraph's text as an item's does
+    clauses = segment_text(
+        segmenter,
+        COVER
+        + """十六、建立破产企业涉税问题司法协作机制
+为解决破产案件中各项涉税问题，市税务局联合
+市中级法院，建立司法协作机制。［牵头单位：市税务局、市中级法院］
+十七、创新推行“永电租赁”
+在“临电共享”的基础上实行“以租代建”。［牵头单位：江门供电局］
+附件：工作任务清单（略）
+""",
+    )
+    assert duty(find(clauses, "为解决破产案件中")) == (["市税务局", "市中级法院"], [])
+    assert duty(find(clauses, "临电共享")) == (["江门供电局"], [])
+    assert find(clauses, "临电共享").text.startswith("十七、创新推行“永电租赁”\n")
+    assert any(c.kind == "heading" and c.text == "十七、创新推行“永电租赁”" for c in clauses)
+    assert find(clauses, "附件：工作任务清单").text.startswith("附件")
+
+
 def test_a_label_value_runs_on_into_a_line_holding_only_its_last_names_bracket(segmenter):
     clauses = segment_text(
         segmenter,

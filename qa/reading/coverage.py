@@ -206,9 +206,10 @@ def _one_task(item: Clause, parts: list[Clause]) -> bool:
 
 
 def titled_first_paragraphs(clauses: list[Clause]) -> list[Clause]:
-    """An item's title standing on a line of its own ("1.坚持应进必进原则要求。", "（一）全面落实减负降税费工作要求")
-    opens the text of its first paragraph too, where that paragraph is a task (it names units): the task is asked by
-    its title's words, and the clause cited holds them. The title keeps its heading clause; no paragraph is merged."""
+    """An item's title standing on a line of its own ("1.坚持应进必进原则要求。", "（一）全面落实减负降税费工作要求",
+    a task list's "十六、建立破产企业涉税问题司法协作机制") opens the text of its first paragraph too, where that
+    paragraph is a task (it names units): the task is asked by its title's words, and the clause cited holds them.
+    The title keeps its heading clause; no paragraph is merged."""
     by_id = {c.id: c for c in clauses}
     done: set[str] = set()
     result = []
@@ -218,7 +219,7 @@ def titled_first_paragraphs(clauses: list[Clause]) -> list[Clause]:
             head is not None
             and head.id not in done
             and head.kind == "heading"
-            and head.level >= 2
+            and head.level >= 1
             and not (head.lead or head.cooperate)
             and "\t" not in head.text
             and "\n" not in head.text
