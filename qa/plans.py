@@ -69,8 +69,8 @@ YEAR = re.compile(
 )
 DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 # What the documents are called: a title's ending, and a document as staff say it.
-DOCUMENT = alternation(DOCUMENT_TYPES + TITLE_ENDINGS + ("文件",))
-TITLE_PHRASE = re.compile(rf"([{HAN}A-Za-z0-9“”\"]{{2,24}}?)({DOCUMENT})")
+DOCUMENT_KINDS = (*DOCUMENT_TYPES, *TITLE_ENDINGS, "文件")
+DOCUMENT = alternation(DOCUMENT_KINDS)
 # A title's closing bracket (创优营商环境对标提升举措（2023版）): after the document's kind.
 TITLE_TAIL = re.compile(r"[(（][^()（）]*[)）]$")
 # Document words one after another end one title ("…市场监管规划实施方案": 规划, then 实施方案).
@@ -81,6 +81,8 @@ AFTER_TITLE = re.compile(
     r"$|[的里中内上，,、：:？?。！!（(\s]|是|有|共|一共|总共|对|由|明确|包括|包含|适用|要求|提出|提到|涉及|针对|分为"
     r"|列|说|写|规定|部署|怎么|什么|啥|何时|哪|谁|几|多少|印发|下发|发布|出台|发的|制定"
 )
+# What follows a document named by a kind the vocabulary lacks (…工作机制中, …条例里): words of being within it.
+WITHIN_DOCUMENT = re.compile(r"里|中|内|上|当中|印发|下发|发布|出台")
 # Where a phrase naming a document by its title starts: after punctuation or a word that opens a place in the
 # sentence (在, 按, 据 …), never inside the title.
 # 那份…, 这份…, 这个…: 份 and 个 after a pointer only (个体工商户 is a title's word)
@@ -153,6 +155,11 @@ class Scope:
     plans: tuple[str, ...] = ()
     text: str = ""
     names: tuple[str, ...] = ()  # the words that named them
+
+
+def title_phrase(kinds: Iterable[str]) -> re.Pattern:
+    """A title's words before a kind of document ("营商环境重点任务清单"): the words, then the kind."""
+    return re.compile(rf"([{HAN}A-Za-z0-9“”\"]{{2,24}}?)({alternation(kinds)})")
 
 
 def squeeze(text: str) -> str:
@@ -240,6 +247,10 @@ class Catalogue:
         ordered = sorted(self._names, key=len, reverse=True)
         self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
         self._title_words = {plan.id: set(self._content_words(plan.title)) for plan in self.plans}
+        # a loaded plan's own kind of document is one too, where the vocabulary lacks it (…六项工作机制, …条例)
+        own_kinds = {tail for plan in self.plans
+                     if HAN_ONLY.fullmatch(tail := TITLE_TAIL.sub("", squeeze(plan.title))[-2:])}
+        self._title_phrase = title_phrase((*DOCUMENT_KINDS, *own_kinds))
         self._squeezed_titles = {plan.id: squeeze(plan.title) for plan in self.plans}  # looked at by every question
         # which plans hold a word in their title (as a word of it, or inside it): a word's plans found by one
         # dictionary lookup and one search of every title joined, not a look at each of hundreds of plans
@@ -372,6 +383,11 @@ class Catalogue:
         found += self._titles(question, found)
         if not found:
             return Scope(text=question)
+        # a place kept as part of a unit's name that opens a title ("漳州市科技局优化营商环境六项工作机制中"): the
+        # unit is the issuer naming its document, and the place goes with them
+        titled = {start for start, _, _, replacement in found if replacement == "文件"}
+        found = [(start, end, plans, "" if end in titled and replacement == question[start:end] else replacement)
+                 for start, end, plans, replacement in found]
         found.sort()
         sets = [set(plans) for _, _, plans, _ in found]
         chosen = set.intersection(*sets) or set.union(*sets)
@@ -480,7 +496,7 @@ class Catalogue:
         """Words of a title before a document word ("营商环境重点任务清单", "民营经济三年行动方案"): the plans whose
         title holds more than half of the phrase's words and a word few titles hold; the best of them."""
         named = []
-        for match in TITLE_PHRASE.finditer(question):
+        for match in self._title_phrase.finditer(question):
             end, kind = match.end(), match.group(2)
             # "…规划的实施方案": the document that carries out the one named before 的 is the one asked
             while more := DOCUMENT_WORD.match(question, end) or (
@@ -488,6 +504,10 @@ class Catalogue:
             ):
                 end, kind = more.end(), more.group()
             if not AFTER_TITLE.match(question, end):  # 招标计划提前发布制度: a topic, not a document
+                continue
+            # a kind of the plans' own (制度, 机制) names its document only where the question goes on within it
+            # ("…六项工作机制中"): "联席会议制度有哪些配合单位" asks of a topic
+            if match.group(2) not in DOCUMENT_KINDS and not WITHIN_DOCUMENT.match(question, end):
                 continue
             start, body = match.start(), match.group(1)
             # "…交易成本那份政策措施": the title's words, a pointer, then the kind; the words name it as if joined

@@ -582,3 +582,29 @@ def test_a_plan_of_an_autonomous_banner_is_named_by_its_short_place(tmp_path):
     assert assistant.ask("鄂伦春旗的方案里简易注销谁牵头").plans == ("elunchun",)
     assert assistant.ask("凉山州简易注销谁配合").plans == ("liangshan",)
     assert len(assistant.ask("简易注销谁牵头").plans) == 2
+
+
+def test_a_plan_titled_with_a_kind_of_its_own_is_named_by_its_title_words_within_it(tmp_path):
+    """"…六项工作机制中": a title ending in a kind the vocabulary lacks (机制, 制度) names its plan where the question
+    goes on within it, the place and issuer before it going with it; the same words asked as a topic name none."""
+    from qa import Assistant, StateStore
+
+    (tmp_path / "zhangzhou.txt").write_text(
+        "6. 漳州市科学技术局关于印发优化营商环境六项工作机制的通\n知（2023 年6 月25 日）\n漳科〔2023〕41 号\n"
+        "局机关各科室、直属各单位：\n《漳州市科学技术局优化营商环境六项工作机制》已经局务会议研究同意，\n"
+        "现印发给你们，请悉照执行。\n漳州市科学技术局\n2023 年6 月25 日\n漳州市科学技术局优化营商环境六项工作机制\n一、建立营商环境重点任务落实机制\n"
+        "建立营商环境重点任务落实机制，及时完成营商环境重点任务。\n责任科室：政策法规科、办公室牵头，各科室配合\n"
+        "二、建立联席会议制度\n定期召开联席会议，研究营商环境重点问题。\n责任科室：办公室\n",
+        encoding="utf-8")
+    (tmp_path / "jiangmen.txt").write_text(
+        "江门市关于获得用水用气工作政企联席会议制度\n一、联席会议制度\n"
+        "建立获得用水用气政企联席会议制度，协调解决报装问题。（牵头单位：市城市管理综合执法局；配合单位：市供水公司）\n",
+        encoding="utf-8")
+    assistant = Assistant.from_folder(tmp_path, store=StateStore(":memory:"), knowledge=ROOT / "corpus")
+    question = "漳州市科技局优化营商环境六项工作机制中，营商环境重点任务落实机制由哪个科室牵头？"
+    scope = assistant._scope(question)
+    assert scope.plans == ("zhangzhou",) and scope.text == "营商环境重点任务落实机制由哪个科室牵头？"
+    assert assistant.ask(question).units == ("政策法规科", "办公室")
+    # a topic ending as a title does: no plan named, both plans' answers
+    assert assistant.catalogue.scope_of("联席会议制度有哪些配合单位").plans == ()
+    assert set(assistant.ask("联席会议制度有哪些配合单位").plans) == {"zhangzhou", "jiangmen"}
