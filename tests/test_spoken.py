@@ -63,6 +63,16 @@ def test_the_question_is_found_after_its_context():
         "办不成的疑难事项，兜底由哪个部门负责"
     )
     assert focus("会上说了疑难事项，简易注销谁牵头", named, names_task=named, task_words=words) == "简易注销谁牵头"
+    # a topic told over several pieces before a question that names none: each piece holding enough of the plans'
+    # words comes along, the asker's context (one word of the plans: 电话) does not
+    plan_words = ("企业", "投标", "工程", "现金", "保证金", "保函", "退还", "电话", "名录", "进展")
+    counted = lambda piece: sum(w in piece for w in plan_words)  # noqa: E731
+    told = lambda piece: counted(piece) > 0  # noqa: E731
+    question = "企业投标、干工程要押现金保证金，改成用保函、及时退还，这事谁牵头"
+    assert focus(question, told, names_task=told, task_words=counted) == question
+    assert focus("刚接到电话，要报送名录进展，这项工作谁牵头", told, names_task=told, task_words=counted) == (
+        "要报送名录进展，这项工作谁牵头"
+    )
 
 
 def test_a_task_named_by_the_plans_common_words_is_a_topic(assistant):

@@ -2,7 +2,9 @@
 领导让我问一下，简易注销到底哪些单位配合？" → "简易注销到底哪些单位配合").
 
 The question is the last piece (between punctuation) that asks something; when it names no topic of its own
-("…会上提到了规范执法行为这项工作，想问是谁牵头的"), the nearest piece before it that names one is kept with it.
+("…会上提到了规范执法行为这项工作，想问是谁牵头的"), the nearest piece before it that names one is kept with it, and
+the pieces right before that one which go on telling the topic in the plans' words ("企业投标…押保证金，改成用保函…，
+这事谁牵头").
 The other pieces are the asker's context and are left out, among them a self-introduction ("我是盟环保局办公室
 的"), whose unit stands for "我们单位/我们局/我们" in the question ("我们局配合哪些工作" → 盟环保局配合哪些工作).
 """
@@ -21,6 +23,9 @@ ASKING = re.compile(
     r"谁|哪|什么|啥|吗|么|几|多少|如何|怎么|怎样|是否|是不是|有没有|牵头|配合|负责|协助|参与|主管|归.{0,4}管"
     r"|时限|期限|截止|分工|任务|职责|联系人|电话|呢"
 )
+# How many of the plans' words a piece before the nearest topical one holds to tell the same topic on (企业 投标 工程
+# 现金 保证金), not the asker's context (刚接到盟里的电话: 电话)
+RUN_ON_WORDS = 3
 GREETING = re.compile(r"^(?:你好呀?|您好|早上好|上午好|下午好|晚上好|领导好|老师好)")
 INTRODUCTION = re.compile(rf"^(?:{alternation(SELF_INTRODUCTIONS)})(.{{2,24}}?)(?:的)?(?:工作人员|同志|同事|人|老师)?$")
 # what an introduced unit name carries after it ("盟环保局办公室的"): its own office, not another unit
@@ -62,6 +67,11 @@ def focus(
         other = next((n for n in order if topical(pieces[n]) and not _introduced(pieces[n])), None)
         if other is not None:
             kept = sorted([*kept, other])
+            # a topic told over several pieces right before the question ("企业投标…押保证金，改成用保函…，这事谁牵头")
+            while (other < kept[-1] and other > 0 and not _introduced(pieces[other - 1])
+                   and (task_words(pieces[other - 1]) >= RUN_ON_WORDS if task_words else topical(pieces[other - 1]))):
+                other -= 1
+                kept.insert(0, other)
     elif task_words is not None and kept[0] > 0 and sum(task_words(pieces[n]) for n in kept) < 2:
         before = pieces[kept[0] - 1]
         if (names_task or topical)(before) and not _introduced(before):
