@@ -73,6 +73,8 @@ DOCUMENT_KINDS = (*DOCUMENT_TYPES, *TITLE_ENDINGS, "文件")
 DOCUMENT = alternation(DOCUMENT_KINDS)
 # A title's closing bracket (创优营商环境对标提升举措（2023版）): after the document's kind.
 TITLE_TAIL = re.compile(r"[(（][^()（）]*[)）]$")
+# A bracket closing a title right after its kind: （试行）, （2023版）, （2023-2025年）, （征求意见稿）.
+TITLE_TAIL_AFTER = re.compile(r"[(（](?:试行|暂行|修订|征求意见稿|送审稿|草案|[\d\-—～~年版]{4,14})[)）]")
 # Document words one after another end one title ("…市场监管规划实施方案": 规划, then 实施方案).
 DOCUMENT_WORD = re.compile(rf"(?:实施|行动|工作|政策|若干|专项){{0,2}}(?:{DOCUMENT})")
 # What follows a document named by its title words: the question goes on about it ("…行动方案里", "…清单的",
@@ -503,6 +505,8 @@ class Catalogue:
                 question[end : end + 1] == "的" and CARRYING_OUT.match(question, end + 1)
             ):
                 end, kind = more.end(), more.group()
+            tail = TITLE_TAIL_AFTER.match(question, end)  # "…管理办法（试行）是哪个单位印发的": the title's bracket
+            end = tail.end() if tail else end
             if not AFTER_TITLE.match(question, end):  # 招标计划提前发布制度: a topic, not a document
                 continue
             # a kind of the plans' own (制度, 机制) names its document only where the question goes on within it

@@ -248,6 +248,10 @@ STATEMENT_WORDS = ("要认真", "贯彻落实", "决策部署", "工作要求", 
 NOT_UNITS = frozenset({"人员", "电话", "联系人", "下同", "同上", "以下同", "联系电话"})
 # Deadlines a free-form duty line may hold beside its units ("X牵头，Y配合，2023年底前完成", "长期坚持").
 DEADLINE_WORDS = ("长期坚持", "持续推进", "持续开展", "持续实施", "长期", "年底前", "月底前")
+# A contact's telephone number in a block, after its unit and person ("（公共服务处，王鸿雁，63916867）"), and the
+# contact as a whole (the person's name and the number): neither names a unit.
+PHONE_NUMBER = r"\s*(?:\d{3,4}\s*[-－—]\s*)?\d{7,8}\s*|\s*1\d{10}\s*"
+BLOCK_CONTACT = rf"[,，、]\s*[\u4e00-\u9fff]{{2,4}}\s*[,，、](?:{PHONE_NUMBER})(?=$|[,，、;；。])"
 # Role words whose presence marks a bracket as a duty block ("(市发改委牵头,市财政局配合)").
 BLOCK_ROLE_WORDS = ("牵头", "负责", "配合", "协助", "参与")
 # How staff and the pages name the two roles.

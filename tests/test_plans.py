@@ -605,6 +605,10 @@ def test_a_plan_titled_with_a_kind_of_its_own_is_named_by_its_title_words_within
     scope = assistant._scope(question)
     assert scope.plans == ("zhangzhou",) and scope.text == "营商环境重点任务落实机制由哪个科室牵头？"
     assert assistant.ask(question).units == ("政策法规科", "办公室")
+    # 发文字号 is the document's number as the standard for official documents calls it (terms.yaml)
+    assert "漳科〔2023〕41" in assistant.ask("漳州的六项工作机制中，发文字号是什么？").answer
+    # the title's closing bracket goes with its words ("…工作机制（试行）是哪个单位印发的": the document asked of)
+    assert assistant.catalogue.scope_of("优化营商环境六项工作机制（试行）里谁牵头").text == "谁牵头"
     # a topic ending as a title does: no plan named, both plans' answers
     assert assistant.catalogue.scope_of("联席会议制度有哪些配合单位").plans == ()
     assert set(assistant.ask("联席会议制度有哪些配合单位").plans) == {"zhangzhou", "jiangmen"}

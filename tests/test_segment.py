@@ -698,6 +698,20 @@ def test_top_level_tasks_titled_on_their_own_line_with_a_square_bracketed_label(
     assert find(clauses, "附件：工作任务清单").text.startswith("附件")
 
 
+def test_a_bracket_naming_a_unit_with_its_contact_person_and_number_names_the_unit(segmenter):
+    # "（括号中为牵头负责部门、人员、电话…）": each measure closes with its unit, the person and the number; neither the
+    # person nor the number is a unit
+    clauses = segment_text(
+        segmenter,
+        COVER
+        + """一、加强知识产权公共服务
+8.推进知识产权公共服务体系建设。支持服务机构向县级园区延伸。（公共服务处，王鸿雁，63916867）建设知识产权大数据公共服务平台，开发推广专利检索系统。（公共服务处，艾娜，029-63916865）
+""",
+    )
+    assert duty(find(clauses, "支持服务机构向县级园区延伸")) == (["公共服务处"], [])
+    assert duty(find(clauses, "建设知识产权大数据公共服务平台")) == (["公共服务处"], [])
+
+
 def test_a_label_value_runs_on_into_a_line_holding_only_its_last_names_bracket(segmenter):
     clauses = segment_text(
         segmenter,

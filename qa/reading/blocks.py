@@ -21,6 +21,7 @@ from ..vocabulary import (
     GROUP_MARKS,
     OPENERS,
     OPENING_LABELS,
+    PHONE_NUMBER,
     PREFIX_CHARS,
     ROLE_ENDINGS,
     ROLE_LINKS,
@@ -53,6 +54,7 @@ UNIT_OPENING = re.compile(rf"^(?:[{PREFIX_CHARS}]|{alternation(GROUP_MARKS)})[\u
 # Brackets and quotes whose content a unit check skips ("各县（市、区）", "“双随机、一公开”").
 NESTED = re.compile(r"[(（〔\[【“‘][^(（〔\[【“‘)）〕\]】”’]*[)）〕\]】”’]")
 SHORT_NAME = 4  # "广州、深圳、珠海市政府": bare place names of this length share the next unit's ending
+PHONE = re.compile(PHONE_NUMBER)
 
 
 def brackets(text: str) -> Iterator[tuple[int, int]]:
@@ -118,6 +120,8 @@ def names_units(inner: str, need_role: bool) -> bool:
     for i, piece in enumerate(pieces):
         if REMARK.search(piece) or DEADLINE.search(piece) and not UNIT_END.search(piece.split("前")[0]):
             continue  # a remark, or the deadline beside the units ("2023 年9 月底前完成", "完成时限：…")
+        if named and i and PHONE.fullmatch(piece):
+            continue  # the contact's number after the unit and its person
         if _unit_like(piece) or need_role and DISTRICT.match(ROLE_TAIL.sub("", piece.strip())):
             named += 1
         elif not (len(piece.strip()) <= SHORT_NAME and i + 1 < len(pieces) or named >= 2 and _name_like(piece)):

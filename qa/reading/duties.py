@@ -7,10 +7,8 @@ import re
 from ..records import Duty
 from ..vocabulary import (
     ALL_LABELS,
+    BLOCK_CONTACT,
     BLOCK_REMARK,
-    NOT_UNITS,
-    PROSE_WORDS,
-    STATEMENT_WORDS,
     CLOSERS,
     CONVENTION_NO_LEAD,
     CONVENTION_OPENINGS,
@@ -21,9 +19,12 @@ from ..vocabulary import (
     FACT_PATTERNS,
     LEAD_LABELS,
     LIST_SEPARATORS,
+    NOT_UNITS,
     OPENERS,
     PLAN_WIDE_WORDS,
+    PROSE_WORDS,
     ROLE_GROUP_SEPARATORS,
+    STATEMENT_WORDS,
     Vocabulary,
     alternation,
 )
@@ -46,6 +47,7 @@ PLAN_WIDE = re.compile(alternation(PLAN_WIDE_WORDS))
 NO_LEAD = re.compile(alternation(CONVENTION_NO_LEAD))
 GROUP_SPLIT = re.compile(rf"[{ROLE_GROUP_SEPARATORS}]")
 REMARK = re.compile(BLOCK_REMARK)
+CONTACT = re.compile(BLOCK_CONTACT)
 # Verbs of a task and words of a sentence: a "name" holding one and no unit's ending is prose.
 PROSE = re.compile(alternation(PROSE_WORDS))
 SENTENCE_WORD = re.compile(alternation(STATEMENT_WORDS))
@@ -120,6 +122,7 @@ class DutyParser:
         if inner and inner[-1] in CLOSERS:
             inner = inner[:-1]
         inner = REMARK.sub("", inner)  # "以下任务均需…落实，不再列出": about the tasks below, no unit of this one
+        inner = CONTACT.sub("", inner)  # "（公共服务处，王鸿雁，63916867）": the unit's contact names no unit
         stated = CONVENTION.search(inner)
         if stated:  # "(责任单位:A、B,列第一位者为牵头单位)": the statement names no unit
             convention = _stated(stated, inner[stated.end() :].split("。")[0])
