@@ -28,6 +28,7 @@ from .vocabulary import (
     AUTONOMOUS_PEOPLES,
     DOCUMENT_TYPES,
     NAME_SHORT_FORMS,
+    OFFICE_SHORT_FORMS,
     NOT_PREFIXED,
     NUMBER_CLOSE,
     NUMBER_OPEN,
@@ -637,7 +638,10 @@ def _issuer_bodies(plan: Plan) -> list[tuple[str, str]]:
         found.append((issuer, PARTY.sub("", body)))
         # as staff write it short (郑州市政府 of 郑州市人民政府): that name in full only, never its body (政府 alone
         # would name every government's plans)
-        found += [(short, "") for short in {issuer.replace(a, b) for a, b in NAME_SHORT_FORMS} - {issuer}]
+        shorts = {issuer} | {issuer.replace(full, short) for full, short in NAME_SHORT_FORMS}
+        shorts |= {name[: -len(full)] + short for name in shorts for full, short in OFFICE_SHORT_FORMS
+                   if name.endswith(full)}
+        found += [(short, "") for short in sorted(shorts - {issuer})]
     return found
 
 

@@ -101,6 +101,8 @@ ABBREVIATION_ENDINGS = ("局", "委", "院", "厅", "海关", "中心", "政府"
 SHORTEST_ABBREVIATION = {"办": 3, "公司": 4}
 # Words of a name staff write short, as (full, short): 郑州市人民政府 is 郑州市政府, 湖北省人民政府办公厅 湖北省政府办公厅.
 NAME_SHORT_FORMS = (("人民政府", "政府"),)
+# An office ending a name, said short, with the words above or not: 汕尾市人民政府办公室 is 汕尾市政府办 (市政府办).
+OFFICE_SHORT_FORMS = (("办公室", "办"), ("办公厅", "办"))
 # Endings of a unit named in a question but not in the plans (盟教育局牵头哪些工作).
 QUESTION_UNIT_ENDINGS = ("局", "委", "委员会", "办公室", "厅", "院", "中心", "政府")
 # Administrative prefixes a unit name can start with (盟发改委, 市财政局, 区教育局 …), and the longer ones

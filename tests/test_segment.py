@@ -712,6 +712,32 @@ def test_a_bracket_naming_a_unit_with_its_contact_person_and_number_names_the_un
     assert duty(find(clauses, "建设知识产权大数据公共服务平台")) == (["公共服务处"], [])
 
 
+def test_a_title_as_long_as_a_full_line_that_the_letter_quotes_ends_before_the_text(segmenter):
+    # the title fills a whole wrapped line and the preamble starts on the next: the letter quotes the title, so it
+    # stands alone, and the letter is read as a letter (its number, its signer)
+    text = """8. 上海市工程建设项目审批制度改革工作领导小组关于印发
+《关于深化系统集成推动上海市工程建设领域营商环境一体化
+改革的实施意见》的通知（2023 年3 月27 日）
+沪建审改〔2023〕1 号
+各相关单位：
+《关于深化系统集成推动上海市工程建设领域营商环境一体化改革的实施意见》已经
+市领导同意，现转发给你们，请认真按照执行。
+上海市工程建设项目审批制度改革工作领导小组
+2023 年3 月27 日
+关于深化系统集成推动上海市工程建设领域营商环境一体化改革的实施意见
+为持续优化工程建设领域营商环境，
+进一步提升工程建设项目审批效能，
+做好世界银行
+营商环境新评估体系测评工作，现结合工程建设领域实际，就进一步深化改革提出以下意见：
+一、指导思想
+"""
+    clauses = segment_text(segmenter, text)
+    title = next(c for c in clauses if c.kind == "title")
+    assert title.text == "关于深化系统集成推动上海市工程建设领域营商环境一体化改革的实施意见"
+    assert any(c.kind == "letter" and c.title == "文号" for c in clauses)
+    assert any(c.kind == "preamble" and c.text.startswith("为持续优化") for c in clauses)
+
+
 def test_a_label_value_runs_on_into_a_line_holding_only_its_last_names_bracket(segmenter):
     clauses = segment_text(
         segmenter,

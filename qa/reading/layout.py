@@ -189,6 +189,16 @@ def _after_annex(group: list[Line], lines: list[Line], at: int) -> bool:
     return len(group) == 1 and first > 0 and bool(ANNEX.match(lines[first - 1].text))
 
 
+def _quoted_before(text: str, lines: list[Line], first: int, reach: int = 30) -> bool:
+    """Whether a line (or lines) of the front is the title a line before it quotes ("《关于…的实施意见》已经市领导
+    同意" / then that title, as long as a full line, then the text): the title ends there."""
+    title = "".join(text.split())
+    if len(title) < 6:
+        return False
+    quoted = f"《{title}》"
+    return any(quoted in "".join(line.text.split()) for line in lines[max(0, first - reach) : first])
+
+
 def _stands_alone(line: str) -> bool:
     """Lines that are never joined to another: "# source: …" and a table's rows."""
     return line.startswith("#") or "\t" in line
@@ -330,8 +340,8 @@ def _wrapped_breaks(group: list[Line], following: str, flow: _Flow, at: int) -> 
     if own:
         # 一、/(一)/1. standing on a line of their own are titles; an item "(1)…" runs on to its block
         return short and len(group) == 1 if own[0] <= 3 else False
-    if not next_in_body:  # the cover letter and title: short lines stand alone
-        return short
+    if not next_in_body:  # the cover letter and title: short lines stand alone, and the title the letter quotes
+        return short or _quoted_before(joined, flow.lines, at - len(group))
     return short and line[-1] in TERMINAL
 
 
