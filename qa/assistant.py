@@ -588,6 +588,10 @@ class Assistant:
             sections.append((self.catalogue.by_id[plan].short, compose.tasks_reply(named or result.subject_units, role, clauses, 0)))
         return replace(result, answer=compose.several_reply(sections), plans=tuple(plans))
 
+    def prepare_documents(self) -> None:
+        """Every plan's front-matter sentences, searched by questions about the documents, made now."""
+        self._document.prepare()
+
     @functools.cached_property
     def examples(self) -> tuple[str, ...]:
         """Questions to show staff: those in terms.yaml that these plans answer, else ones drawn from them."""

@@ -742,3 +742,19 @@ def test_a_topic_named_before_zhekuai_after_the_case_is_told_is_asked_by_that_na
 
     found = [m["topic"] for p in NAMED_TOPIC if (m := p.search("企业打12345热线反映问题，热线这块由哪个部门负责"))]
     assert found[0] == "热线"
+
+
+def test_the_plans_front_matter_is_made_before_the_first_question_about_the_documents():
+    """web.ready makes every plan's front-matter sentences once, before the workers fork (not on first use)."""
+    from pathlib import Path
+
+    from qa import Assistant, StateStore
+    from web import ready
+
+    fresh = Assistant.from_folder(Path(__file__).resolve().parent.parent / "corpus", store=StateStore(":memory:"))
+    assert fresh._document._all_front is None
+    ready(fresh)
+    made = fresh._document._all_front
+    assert made is not None and any("征求意见" in sentence for sentence, _ in made[0])
+    fresh.ask("关于简易注销这个文件里怎么说")
+    assert fresh._document._all_front is made

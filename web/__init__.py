@@ -57,6 +57,7 @@ def ready(assistant: Assistant) -> Assistant:
     assistant.clause_texts  # noqa: B018 — every clause's text as one, for names the plans hold untasked
     assistant.plans_of_unit  # noqa: B018 — the plans giving each unit a task (a unit's place names no other plan)
     assistant.retriever.searchable_at  # noqa: B018 — each clause's place, for a task's paragraphs
+    assistant.prepare_documents()  # every plan's front-matter sentences, for questions about the documents
     matrix_of(assistant)
     # the questions an answer may suggest, each answered before it is offered: answered now, not by a request
     assistant.check_suggestions()
