@@ -642,6 +642,10 @@ def _issuer_bodies(plan: Plan) -> list[tuple[str, str]]:
         shorts |= {name[: -len(full)] + short for name in shorts for full, short in OFFICE_SHORT_FORMS
                    if name.endswith(full)}
         found += [(short, "") for short in sorted(shorts - {issuer})]
+        # its body with its office said short, abbreviated as bodies are ("市政府办" of 人民政府办公室, as 盟工商局 of
+        # 工商行政管理局)
+        body = PARTY.sub("", body)
+        found += [(issuer, body[: -len(full)] + short) for full, short in OFFICE_SHORT_FORMS if body.endswith(full)]
     return found
 
 

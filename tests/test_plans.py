@@ -610,6 +610,7 @@ def test_a_plan_titled_with_a_kind_of_its_own_is_named_by_its_title_words_within
 
     office = Plan(id="x", title="t", short="s", source="x", issuer="汕尾市人民政府办公室")
     assert {"汕尾市政府办", "汕尾市人民政府办", "汕尾市政府办公室"} <= {name for name, _ in _issuer_bodies(office)}
+    assert ("汕尾市人民政府办公室", "人民政府办") in _issuer_bodies(office)  # 市政府办 abbreviates it, level and all
     # 发文字号 is the document's number as the standard for official documents calls it (terms.yaml)
     assert "漳科〔2023〕41" in assistant.ask("漳州的六项工作机制中，发文字号是什么？").answer
     # the title's closing bracket goes with its words ("…工作机制（试行）是哪个单位印发的": the document asked of)
