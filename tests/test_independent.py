@@ -184,7 +184,7 @@ EIGHTEEN_THIRD_FLOORS = {"named": 37 / 44, "shared": 6 / 20, "shared_second": 9 
 # 26/44 turns (tuned 22/31, held out 4/13), 31/44 (tuned 26/31, held out 5/13) after general fixes from tuned misses;
 # named_second by another helper after those: first run 26/33, 28/33 after its own tuned misses (named then 33/44)
 EIGHTEEN_FOURTH = EIGHTEEN.parent / "eighteen_fourth"
-EIGHTEEN_FOURTH_FLOORS = {"named": 33 / 44, "named_second": 28 / 33}
+EIGHTEEN_FOURTH_FLOORS = {"named": 33 / 44, "named_second": 28 / 33, "shared": 8 / 20}  # shared: first run 8/20
 # Nine more: the seven documents of the compilation left that give each task its units, with the shipped plan and
 # Sanya's (tests/questions/nine/); first run named 40/44 (tuned 27/30, held out 13/14), now 44/44
 NINE = EIGHTEEN.parent / "nine"
@@ -256,7 +256,7 @@ def eighteen_fourth(tmp_path_factory):
 
 
 @pytest.mark.parametrize("name", sorted(EIGHTEEN_FOURTH_FLOORS))
-def test_a_fourth_eighteen_plans_at_once_name_their_plans_at_least_the_floor(eighteen_fourth, name):
+def test_a_fourth_eighteen_plans_at_once_name_and_hold_their_plans_at_least_the_floor(eighteen_fourth, name):
     """As above, on sixteen more documents and another helper's questions (tests/questions/eighteen_fourth/)."""
     assert_at_floor(eighteen_fourth, EIGHTEEN_FOURTH, name, EIGHTEEN_FOURTH_FLOORS[name])
 
