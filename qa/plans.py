@@ -12,6 +12,7 @@ with that place), its issuer before an issuing word ("盟工商局印发的"), w
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -75,7 +76,7 @@ DOCUMENT = alternation(DOCUMENT_KINDS)
 # A title's closing bracket (创优营商环境对标提升举措（2023版）): after the document's kind.
 TITLE_TAIL = re.compile(r"[(（][^()（）]*[)）]$")
 # A bracket closing a title right after its kind: （试行）, （2023版）, （2023-2025年）, （征求意见稿）.
-TITLE_TAIL_AFTER = re.compile(r"[(（](?:试行|暂行|修订|征求意见稿|送审稿|草案|[\d\-—～~年版]{4,14})[)）]")
+TITLE_TAIL_AFTER = re.compile(r"[(（](?:试行|暂行|修订|征求意见稿|送审稿|草案|[\d\s\-—～~年版]{4,16})[)）]")
 # Document words one after another end one title ("…市场监管规划实施方案": 规划, then 实施方案).
 DOCUMENT_WORD = re.compile(rf"(?:实施|行动|工作|政策|若干|专项){{0,2}}(?:{DOCUMENT})")
 # What follows a document named by its title words: the question goes on about it ("…行动方案里", "…清单的",
@@ -253,7 +254,10 @@ class Catalogue:
         # a loaded plan's own kind of document is one too, where the vocabulary lacks it (…六项工作机制, …条例)
         own_kinds = {tail for plan in self.plans
                      if HAN_ONLY.fullmatch(tail := TITLE_TAIL.sub("", squeeze(plan.title))[-2:])}
-        self._title_phrase = title_phrase((*DOCUMENT_KINDS, *own_kinds))
+        self._title_phrase = title_phrase(DOCUMENT_KINDS)
+        # looked for after the others, never over a title they name (规范 of one title inside another's words)
+        own_kinds -= set(DOCUMENT_KINDS)
+        self._own_title_phrase = title_phrase(own_kinds) if own_kinds else None
         self._squeezed_titles = {plan.id: squeeze(plan.title) for plan in self.plans}  # looked at by every question
         # which plans hold a word in their title (as a word of it, or inside it): a word's plans found by one
         # dictionary lookup and one search of every title joined, not a look at each of hundreds of plans
@@ -383,12 +387,13 @@ class Catalogue:
                 if question[end : end + 1] == "的":
                     end += 1
                 found.append((_province_before(question, start, found), end, plans, ""))
-        found += self._titles(question, found)
+        titles = self._titles(question, found)
+        found += titles
         if not found:
             return Scope(text=question)
         # a place kept as part of a unit's name that opens a title ("漳州市科技局优化营商环境六项工作机制中"): the
         # unit is the issuer naming its document, and the place goes with them
-        titled = {start for start, _, _, replacement in found if replacement == "文件"}
+        titled = {start for start, *_ in titles}
         found = [(start, end, plans, "" if end in titled and replacement == question[start:end] else replacement)
                  for start, end, plans, replacement in found]
         found.sort()
@@ -499,7 +504,11 @@ class Catalogue:
         """Words of a title before a document word ("营商环境重点任务清单", "民营经济三年行动方案"): the plans whose
         title holds more than half of the phrase's words and a word few titles hold; the best of them."""
         named = []
-        for match in self._title_phrase.finditer(question):
+        own_matches = self._own_title_phrase.finditer(question) if self._own_title_phrase is not None else ()
+        for match in itertools.chain(self._title_phrase.finditer(question), own_matches):
+            own = match.re is not self._title_phrase
+            if own and any(a < match.end() and match.start() < b for a, b, *_ in named):
+                continue
             end, kind = match.end(), match.group(2)
             # "…规划的实施方案": the document that carries out the one named before 的 is the one asked
             while more := DOCUMENT_WORD.match(question, end) or (
@@ -511,8 +520,9 @@ class Catalogue:
             if not AFTER_TITLE.match(question, end):  # 招标计划提前发布制度: a topic, not a document
                 continue
             # a kind of the plans' own (制度, 机制) names its document only where the question goes on within it
-            # ("…六项工作机制中"): "联席会议制度有哪些配合单位" asks of a topic
-            if match.group(2) not in DOCUMENT_KINDS and not WITHIN_DOCUMENT.match(question, end):
+            # ("…六项工作机制中"): "联席会议制度有哪些配合单位" asks of a topic; one that runs on into a kind of the
+            # vocabulary (…行动方案) is the other pass's
+            if own and (kind != match.group(2) or not WITHIN_DOCUMENT.match(question, end)):
                 continue
             start, body = match.start(), match.group(1)
             # "…交易成本那份政策措施": the title's words, a pointer, then the kind; the words name it as if joined
@@ -642,10 +652,6 @@ def _issuer_bodies(plan: Plan) -> list[tuple[str, str]]:
         shorts |= {name[: -len(full)] + short for name in shorts for full, short in OFFICE_SHORT_FORMS
                    if name.endswith(full)}
         found += [(short, "") for short in sorted(shorts - {issuer})]
-        # its body with its office said short, abbreviated as bodies are ("市政府办" of 人民政府办公室, as 盟工商局 of
-        # 工商行政管理局)
-        body = PARTY.sub("", body)
-        found += [(issuer, body[: -len(full)] + short) for full, short in OFFICE_SHORT_FORMS if body.endswith(full)]
     return found
 
 

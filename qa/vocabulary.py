@@ -253,7 +253,7 @@ DEADLINE_WORDS = ("长期坚持", "持续推进", "持续开展", "持续实施"
 # A contact's telephone number in a block, after its unit and person ("（公共服务处，王鸿雁，63916867）"), and the
 # contact as a whole (the person's name and the number): neither names a unit.
 PHONE_NUMBER = r"\s*(?:\d{3,4}\s*[-－—]\s*)?\d{7,8}\s*|\s*1\d{10}\s*"
-BLOCK_CONTACT = rf"[,，、]\s*[\u4e00-\u9fff]{{2,4}}\s*[,，、](?:{PHONE_NUMBER})(?=$|[,，、;；。])"
+BLOCK_CONTACT = rf"[,，、]\s*(?:[\u4e00-\u9fff]{{2,4}}\s*[,，、])?(?:{PHONE_NUMBER})(?=$|[,，、;；。])"
 # Role words whose presence marks a bracket as a duty block ("(市发改委牵头,市财政局配合)").
 BLOCK_ROLE_WORDS = ("牵头", "负责", "配合", "协助", "参与")
 # How staff and the pages name the two roles.

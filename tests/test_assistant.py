@@ -756,5 +756,3 @@ def test_the_plans_front_matter_is_made_before_the_first_question_about_the_docu
     ready(fresh)
     made = fresh._document._all_front
     assert made is not None and any("征求意见" in sentence for sentence, _ in made[0])
-    fresh.ask("关于简易注销这个文件里怎么说")
-    assert fresh._document._all_front is made

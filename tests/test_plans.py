@@ -600,7 +600,13 @@ def test_a_plan_titled_with_a_kind_of_its_own_is_named_by_its_title_words_within
         "江门市关于获得用水用气工作政企联席会议制度\n一、联席会议制度\n"
         "建立获得用水用气政企联席会议制度，协调解决报装问题。（牵头单位：市城市管理综合执法局；配合单位：市供水公司）\n",
         encoding="utf-8")
+    (tmp_path / "shenpi.txt").write_text(
+        "赣州市深化工程建设项目审批制度改革实施方案\n一、主要任务\n"
+        "（一）推行联合验收。实行规划、消防等事项限时联合验收。（牵头单位：市住建局；配合单位：市自然资源局）\n",
+        encoding="utf-8")
     assistant = Assistant.from_folder(tmp_path, store=StateStore(":memory:"), knowledge=ROOT / "corpus")
+    # another plan's own kind (制度 of 江门's) inside a title's words takes none of them
+    assert assistant.catalogue.scope_of("深化工程建设项目审批制度改革实施方案里，联合验收谁牵头").plans == ("shenpi",)
     question = "漳州市科技局优化营商环境六项工作机制中，营商环境重点任务落实机制由哪个科室牵头？"
     scope = assistant._scope(question)
     assert scope.plans == ("zhangzhou",) and scope.text == "营商环境重点任务落实机制由哪个科室牵头？"
@@ -610,11 +616,12 @@ def test_a_plan_titled_with_a_kind_of_its_own_is_named_by_its_title_words_within
 
     office = Plan(id="x", title="t", short="s", source="x", issuer="汕尾市人民政府办公室")
     assert {"汕尾市政府办", "汕尾市人民政府办", "汕尾市政府办公室"} <= {name for name, _ in _issuer_bodies(office)}
-    assert ("汕尾市人民政府办公室", "人民政府办") in _issuer_bodies(office)  # 市政府办 abbreviates it, level and all
+    # its office said short is a name in full only: 民政办 is no abbreviation of 人民政府办公室
+    assert not any(body.endswith("办") for _, body in _issuer_bodies(office))
     # 发文字号 is the document's number as the standard for official documents calls it (terms.yaml)
     assert "漳科〔2023〕41" in assistant.ask("漳州的六项工作机制中，发文字号是什么？").answer
-    # the title's closing bracket goes with its words ("…工作机制（试行）是哪个单位印发的": the document asked of)
+    # the title's closing bracket goes with its words ("…工作机制（试行）里")
     assert assistant.catalogue.scope_of("优化营商环境六项工作机制（试行）里谁牵头").text == "谁牵头"
     # a topic ending as a title does: no plan named, both plans' answers
     assert assistant.catalogue.scope_of("联席会议制度有哪些配合单位").plans == ()
-    assert set(assistant.ask("联席会议制度有哪些配合单位").plans) == {"zhangzhou", "jiangmen"}
+    assert {"zhangzhou", "jiangmen"} <= set(assistant.ask("联席会议制度有哪些配合单位").plans)

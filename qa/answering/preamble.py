@@ -68,8 +68,8 @@ def focus(
         if other is not None:
             kept = sorted([*kept, other])
             # a topic told over several pieces right before the question ("企业投标…押保证金，改成用保函…，这事谁牵头")
-            while (other < kept[-1] and other > 0 and not _introduced(pieces[other - 1])
-                   and (task_words(pieces[other - 1]) >= RUN_ON_WORDS if task_words else topical(pieces[other - 1]))):
+            while (task_words is not None and other < kept[-1] and other > 0 and not _introduced(pieces[other - 1])
+                   and task_words(pieces[other - 1]) >= RUN_ON_WORDS):
                 other -= 1
                 kept.insert(0, other)
     elif task_words is not None and kept[0] > 0 and sum(task_words(pieces[n]) for n in kept) < 2:

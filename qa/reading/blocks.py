@@ -52,7 +52,7 @@ DEADLINE = re.compile(
 DISTRICT = re.compile(rf"^(?:.*(?:{alternation(UNIT_JOINERS)}))?[\u4e00-\u9fff]{{2,4}}[区县旗]$")
 UNIT_OPENING = re.compile(rf"^(?:[{PREFIX_CHARS}]|{alternation(GROUP_MARKS)})[\u4e00-\u9fff]")
 # Brackets and quotes whose content a unit check skips ("各县（市、区）", "“双随机、一公开”").
-NESTED = re.compile(r"[(（〔\[【“‘][^(（〔\[【“‘)）〕\]】”’]*[)）〕\]】”’]")
+NESTED = re.compile(r"[(（〔\[【［“‘][^(（〔\[【［“‘)）〕\]】］”’]*[)）〕\]】］”’]")
 SHORT_NAME = 4  # "广州、深圳、珠海市政府": bare place names of this length share the next unit's ending
 PHONE = re.compile(PHONE_NUMBER)
 
@@ -120,7 +120,7 @@ def names_units(inner: str, need_role: bool) -> bool:
     for i, piece in enumerate(pieces):
         if REMARK.search(piece) or DEADLINE.search(piece) and not UNIT_END.search(piece.split("前")[0]):
             continue  # a remark, or the deadline beside the units ("2023 年9 月底前完成", "完成时限：…")
-        if named and i and PHONE.fullmatch(piece):
+        if named and PHONE.fullmatch(piece):
             continue  # the contact's number after the unit and its person
         if _unit_like(piece) or need_role and DISTRICT.match(ROLE_TAIL.sub("", piece.strip())):
             named += 1

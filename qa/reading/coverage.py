@@ -20,7 +20,7 @@ STANDING = [re.compile(pattern) for pattern in STANDING_UNITS]
 # A block marking any role: units carried into its task take part beside those it names. A block marking none
 # ("（责任单位：A、B）") is one list of units that lead: the carried units are of that list.
 ROLE_WORD = re.compile(alternation(BLOCK_ROLE_WORDS + ("主责", "会同", "协同", "协办")))
-BRACKETS = re.compile(r"[()（）〔〕〈〉\[\]【】]")
+BRACKETS = re.compile(r"[()（）〔〕〈〉\[\]【】［］]")
 
 
 def cover(clauses: list[Clause], items: list[tuple[int, bool]], closed_by_line: set[int],
@@ -207,9 +207,9 @@ def _one_task(item: Clause, parts: list[Clause]) -> bool:
 
 def titled_first_paragraphs(clauses: list[Clause]) -> list[Clause]:
     """An item's title standing on a line of its own ("1.坚持应进必进原则要求。", "（一）全面落实减负降税费工作要求",
-    a task list's "十六、建立破产企业涉税问题司法协作机制") opens the text of its first paragraph too, where that
-    paragraph is a task (it names units): the task is asked by its title's words, and the clause cited holds them.
-    The title keeps its heading clause; no paragraph is merged."""
+    a task list's "十六、建立破产企业涉税问题司法协作机制", an article's "第六条加快重要工程技术资料数字化。") opens the
+    text of its first paragraph too, where that paragraph is a task (it names units): the task is asked by its
+    title's words, and the clause cited holds them. The title keeps its heading clause; no paragraph is merged."""
     by_id = {c.id: c for c in clauses}
     done: set[str] = set()
     result = []

@@ -195,8 +195,8 @@ def _quoted_before(text: str, lines: list[Line], first: int, reach: int = 30) ->
     title = "".join(text.split())
     if len(title) < 6:
         return False
-    quoted = f"《{title}》"
-    return any(quoted in "".join(line.text.split()) for line in lines[max(0, first - reach) : first])
+    before = "".join("".join(line.text.split()) for line in lines[max(0, first - reach) : first])
+    return f"《{title}》" in before  # quoted on one line or across several
 
 
 def _stands_alone(line: str) -> bool:
