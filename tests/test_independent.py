@@ -218,73 +218,44 @@ def assert_at_floor(loaded, sets: Path, name: str, floor: float) -> None:
     assert result.rate >= floor - 1e-9, "\n".join(result.failures)
 
 
-@pytest.fixture(scope="module")
-def eighteen(tmp_path_factory):
-    """Eighteen plans loaded together: the shipped plan, Sanya's and sixteen cut from the compilation, each a file."""
-    return load_eighteen(EIGHTEEN, tmp_path_factory.mktemp("eighteen"))
+# each set of plans loaded together: its folder of question sets, and each set's floor
+PLAN_SETS = {
+    "eighteen": (EIGHTEEN, EIGHTEEN_FLOORS),
+    "eighteen_second": (EIGHTEEN_SECOND, EIGHTEEN_SECOND_FLOORS),
+    "eighteen_third": (EIGHTEEN_THIRD, EIGHTEEN_THIRD_FLOORS),
+    "eighteen_fourth": (EIGHTEEN_FOURTH, EIGHTEEN_FOURTH_FLOORS),
+    "nine": (NINE, NINE_FLOORS),
+}
 
 
 @pytest.fixture(scope="module")
-def eighteen_second(tmp_path_factory):
-    """The second eighteen (sixteen other documents of the compilation) loaded together."""
-    return load_eighteen(EIGHTEEN_SECOND, tmp_path_factory.mktemp("eighteen_second"))
+def plan_sets(tmp_path_factory):
+    """Each set of plans of PLAN_SETS loaded together, once, on first use (the shipped plan, Sanya's and those cut
+    from the compilation, each a file)."""
+    loaded: dict[str, tuple] = {}
+
+    def load(key: str):
+        if key not in loaded:
+            loaded[key] = load_eighteen(PLAN_SETS[key][0], tmp_path_factory.mktemp(key))
+        return loaded[key]
+
+    return load
 
 
-@pytest.fixture(scope="module")
-def eighteen_third(tmp_path_factory):
-    """The third eighteen (sixteen more documents of the compilation) loaded together."""
-    return load_eighteen(EIGHTEEN_THIRD, tmp_path_factory.mktemp("eighteen_third"))
-
-
-@pytest.mark.parametrize("name", sorted(EIGHTEEN_FLOORS))
-def test_eighteen_plans_at_once_name_and_hold_their_plans_at_least_the_floor(eighteen, name):
+@pytest.mark.parametrize(("plans", "name"), [(key, name) for key, (_, floors) in PLAN_SETS.items() for name in floors])
+def test_plans_loaded_together_name_and_hold_their_plans_at_least_the_floor(plan_sets, plans, name):
     """Questions naming their plan answered from it alone; unscoped ones on shared topics naming every plan holding
-    it (tests/questions/eighteen/, written by a helper from the raw texts)."""
-    assert_at_floor(eighteen, EIGHTEEN, name, EIGHTEEN_FLOORS[name])
+    it (each set written by a helper from the raw texts before any run: see its header)."""
+    folder, floors = PLAN_SETS[plans]
+    assert_at_floor(plan_sets(plans), folder, name, floors[name])
 
 
-@pytest.mark.parametrize("name", sorted(EIGHTEEN_SECOND_FLOORS))
-def test_a_second_eighteen_plans_at_once_name_and_hold_their_plans_at_least_the_floor(eighteen_second, name):
-    """As above, on sixteen other documents and another helper's questions (tests/questions/eighteen_second/)."""
-    assert_at_floor(eighteen_second, EIGHTEEN_SECOND, name, EIGHTEEN_SECOND_FLOORS[name])
-
-
-@pytest.fixture(scope="module")
-def eighteen_fourth(tmp_path_factory):
-    """The fourth eighteen (sixteen more documents of the compilation) loaded together."""
-    return load_eighteen(EIGHTEEN_FOURTH, tmp_path_factory.mktemp("eighteen_fourth"))
-
-
-@pytest.mark.parametrize("name", sorted(EIGHTEEN_FOURTH_FLOORS))
-def test_a_fourth_eighteen_plans_at_once_name_and_hold_their_plans_at_least_the_floor(eighteen_fourth, name):
-    """As above, on sixteen more documents and another helper's questions (tests/questions/eighteen_fourth/)."""
-    assert_at_floor(eighteen_fourth, EIGHTEEN_FOURTH, name, EIGHTEEN_FOURTH_FLOORS[name])
-
-
-@pytest.fixture(scope="module")
-def nine(tmp_path_factory):
-    """The nine plans of tests/questions/nine/ loaded together."""
-    return load_eighteen(NINE, tmp_path_factory.mktemp("nine"))
-
-
-@pytest.mark.parametrize("name", sorted(NINE_FLOORS))
-def test_nine_more_plans_at_once_name_their_plans_at_least_the_floor(nine, name):
-    """As above, on the last seven documents of the compilation that give each task its units."""
-    assert_at_floor(nine, NINE, name, NINE_FLOORS[name])
-
-
-@pytest.mark.parametrize("name", sorted(EIGHTEEN_THIRD_FLOORS))
-def test_a_third_eighteen_plans_at_once_name_and_hold_their_plans_at_least_the_floor(eighteen_third, name):
-    """As above, on sixteen more documents and another helper's questions (tests/questions/eighteen_third/)."""
-    assert_at_floor(eighteen_third, EIGHTEEN_THIRD, name, EIGHTEEN_THIRD_FLOORS[name])
-
-
-def test_plans_holding_most_of_a_long_question_in_their_own_words_answer_too(eighteen_third):
+def test_plans_holding_most_of_a_long_question_in_their_own_words_answer_too(plan_sets):
     """A question told in many words that each plan writes its own way ranks the plans far apart by BM25; a plan
     whose clause holds most of it (held_coverage) at half the best clause's BM25 (held_ratio) answers too."""
     from dataclasses import replace
 
-    assistant, _ = eighteen_third
+    assistant, _ = plan_sets("eighteen_third")
     retriever = assistant.retriever
     query = assistant.analyzer.analyze("优化简易注销程序、畅通市场主体退出渠道这项任务，由哪些单位牵头、哪些单位配合？")
     holders = {"guizhou-yshj", "kelamayi-fgf", "shanxi-jcb", "anhui-dbts"}  # 简化市场主体注销程序, 扩大简易注销范围 …
