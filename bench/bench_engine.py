@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import shutil
 import statistics
 import sys
 import tempfile
@@ -27,6 +28,14 @@ from web import ready  # noqa: E402
 from web.server import freeze_heap  # noqa: E402
 
 
+# the plans loaded together in the issue on several plans (tests/test_plans.py asks its question sets of them)
+TWELVE_PLANS = (
+    ROOT / "corpus" / "plan.txt",
+    ROOT / "tests" / "data" / "sanya-2023-business-environment-plan.txt",
+    *sorted((ROOT / "tests" / "data" / "real").glob("*.txt")),
+)
+
+
 def questions(extra: list[Path] = ()) -> list[str]:
     """The dev questions when ../shared is there, and the project's own sets (and `extra` sets)."""
     sets = [
@@ -41,6 +50,21 @@ def questions(extra: list[Path] = ()) -> list[str]:
             for item in yaml.safe_load(path.read_text(encoding="utf-8")):
                 out += [t["q"] for t in item.get("dialogue", [item])]
     return out
+
+
+def twelve_plans(folder: Path) -> Path:
+    """The twelve plans of the issue on several plans in `folder`: the shipped one, Sanya's and the ten real ones
+    (tests/data/real), each a file."""
+    for path in TWELVE_PLANS:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+def twelve_questions() -> list[str]:
+    """The questions asked of the twelve plans: the dev set and the project's sets, and the twelve's own sets
+    (named, shared, follow-ups…) and those of each real plan."""
+    sets = [p for p in sorted((ROOT / "tests" / "questions" / "plans").glob("*.yaml")) if p.stem != "names"]
+    return questions([*sets, *sorted((ROOT / "tests" / "questions" / "real").glob("*.yaml"))])
 
 
 def measure(plans: int, asked: list[str], rounds: int, corpus_dir: Path | None = None) -> dict:

@@ -29,13 +29,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import compilation, machine  # noqa: E402
-from bench.bench_engine import measure, questions  # noqa: E402
+from bench.bench_engine import measure, questions, twelve_plans, twelve_questions  # noqa: E402
 from bench.phrasings import of_folder  # noqa: E402
 from bench.client import ask, get_json, wechat_problem, wechat_query  # noqa: E402
 from bench.load import Load, ensure_wrk, run_wrk  # noqa: E402
 from bench.report import (  # noqa: E402
     NGINX_ONE,
     NGINX_TWO,
+    TWELVE,
     MODES,
     HttpRow,
     Results,
@@ -118,6 +119,13 @@ def run_engine(results: Results, asked: list[str], args: argparse.Namespace) -> 
             f"in-process, {plans} plan(s): p50 {row['p50_ms']:.2f} ms, p99 {row['p99_ms']:.2f} ms "
             f"({row['clauses']} clauses, built in {row['build_s']:.2f} s)"
         )
+    # the twelve distinct plans loaded together (the issue on several plans), asked their own sets too
+    asked_twelve = twelve_questions()
+    with tempfile.TemporaryDirectory() as tmp:
+        row = measure(0, asked_twelve, args.rounds, twelve_plans(Path(tmp)))
+    row.update(corpus=TWELVE, questions=f"{len(asked_twelve)}: those and the twelve's own sets")
+    results.engine.append(row)
+    say(f"in-process, the twelve plans: p50 {row['p50_ms']:.2f} ms, p99 {row['p99_ms']:.2f} ms")
 
 
 def warm_up(server: Server, asked: list[str]) -> None:

@@ -13,6 +13,7 @@ from bench.report import (
     CEILING,
     MAIN,
     PEER,
+    TWELVE,
     HttpRow,
     Results,
     acceptance,
@@ -99,6 +100,21 @@ def test_the_compilation_is_reported_with_its_targets():
     assert "/units.xlsx" in lines[-1] and "peak RSS 1100" in lines[-1]  # a worker went over 1 GiB
     text = markdown(mine)
     assert "## The whole compilation as one corpus" in text and compilation_tables(found) in text
+
+
+def test_the_twelve_plans_are_timed_in_process_against_their_target():
+    row = {"plans": 12, "clauses": 1145, "segment_s": 0.2, "build_s": 1.5, "p50_ms": 0.8, "p99_ms": 1.9,
+           "max_ms": 3.0, "warm_p50_ms": 0.03, "n": 2016, "corpus": TWELVE, "questions": "672: those and theirs"}
+    mine = results(3100, 2000, 7100, 10000)
+    mine.engine = [row]
+    line = next(line for line in acceptance(mine) if "the twelve plans" in line)
+    assert line.startswith("PASS") and "1.90 ms over 2016 answers" in line, line
+    mine.engine = [dict(row, p99_ms=2.3)]
+    assert next(line for line in acceptance(mine) if "the twelve plans" in line).startswith("FAIL")
+    mine.engine = []
+    assert next(line for line in acceptance(mine) if "the twelve plans" in line).startswith("SKIP")
+    mine.engine = [row]
+    assert TWELVE in markdown(mine)
 
 
 def test_memory_is_read_as_resident_unique_and_peak():
