@@ -569,9 +569,8 @@ class Catalogue:
                     continue
                 # the kind of document asked is the plan's (…规划 of "自治区的市场监管规划" is the plan a 实施方案
                 # carries out, not the 实施方案 itself); 文件 is any
-                written = plan.title  # squeezed when read
-                if kind != "文件" and not TITLE_TAIL.sub("", written).endswith(kind) and not written.endswith(kind + "）"):
-                    continue  # (…（征求意见稿）: the draft is the kind too)
+                if not _of_kind(plan.title, kind):
+                    continue
                 if len(held) > best:
                     best, plans = len(held), [plan.id]
                 elif len(held) == best:
@@ -615,6 +614,14 @@ def _distinct_short(plan: Plan, plans: Sequence[Plan]) -> str:
     if plan.years and years[plan.years[:1]] == 1:
         return f"{plan.short}{plan.years[0]}年"
     return plan.title
+
+
+def _of_kind(title: str, kind: str) -> bool:
+    """Whether a title (squeezed) is of the kind of document asked: its ending, before a closing bracket
+    (…（征求意见稿）: the draft is the kind too), or a document it joins to another ("…实施方案和实施清单": 方案 too);
+    文件 is any."""
+    return (kind == "文件" or TITLE_TAIL.sub("", title).endswith(kind) or title.endswith(kind + "）")
+            or re.search(rf"{re.escape(kind)}[》”]?(?:和|及|与|、)", title) is not None)
 
 
 def _quoted(text: str, at: int) -> bool:

@@ -317,7 +317,7 @@ FORM_WORDS = STOP_WORDS | frozenset(
 由谁来 谁来 谁来抓 来抓 谁抓 抓总 干嘛 干吗 干啥 干什么 做什么 做啥 平时
 发到 全称 全名 简称 哪一年 哪年 能 叫 叫啥 是啥 是谁 有啥 哪位 办 弄 搞 没有 何时
 几天 几日 多少天 多少日 几个月 几年 多少年 多长时间 多长
-几条 哪几条 口管 口子 里头 里面 这份 那份
+几条 哪几条 几家 哪几家 口管 口子 里头 里面 这份 那份
 包括 包含 涵盖
 """.split()
 ) | frozenset(UNIT_WORDS) | frozenset(COLLOQUIAL_ROLE_WORDS)  # a role said so is never the topic (挑头)

@@ -81,6 +81,13 @@ def test_follow_up_about_another_unit(analyze):
     assert (second.intent, second.units, second.role) == ("unit_tasks", ("盟质监局",), "lead")
 
 
+@pytest.mark.parametrize("question", ["那哪几家配合？", "哪几家牵头", "那几家配合"])
+def test_which_or_how_many_units_names_no_topic(analyze, question):
+    """哪几家 / 几家 ask which or how many units: words of the question's form, never its topic, so that "那哪几家
+    配合？" after a task keeps it."""
+    assert analyze(question).terms == (), analyze(question)
+
+
 def test_new_question_is_not_a_follow_up(analyze):
     second = analyze("计量体系建设谁负责？", analyze("简易注销由哪个单位牵头？").to_context())
     assert not second.follow_up and "计量" in second.terms
