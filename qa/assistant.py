@@ -283,8 +283,10 @@ class Assistant:
             scope, text = Scope((pointed[0],), pointed[1]), pointed[1]
         understood = self.analyzer.analyze(text, context)
         plans = scope.plans or chosen
-        # a follow-up, or the document pointed at ("这个清单是谁发的" after 扬州's 清单): the conversation's plans
-        if not plans and context and (understood.follow_up or (understood.document and POINTED_DOCUMENT.search(text))):
+        # a follow-up, or the document pointed at ("这个清单是谁发的" after 扬州's 清单, "这个文件文号是多少"): the
+        # conversation's plans
+        of_document = understood.document or understood.answer_type == "docnum"
+        if not plans and context and (understood.follow_up or (of_document and POINTED_DOCUMENT.search(text))):
             plans = tuple(p for p in context.get("plans", ()) if isinstance(p, str) and p in self.catalogue.by_id)
         unscoped, by_members = understood, False
         if not plans and understood.intent == Intent.YES_NO and understood.members:

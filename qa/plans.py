@@ -21,6 +21,7 @@ from pathlib import PurePath
 
 from .joined import JoinedTexts
 from .reading.documents import entry_issuer, heading_facts
+from .reading.structure import signature
 from .reading.units import is_abbreviation
 from .records import Clause
 from .vocabulary import (
@@ -29,14 +30,16 @@ from .vocabulary import (
     AUTONOMOUS_PEOPLES,
     DOCUMENT_TYPES,
     NAME_SHORT_FORMS,
-    OFFICE_SHORT_FORMS,
+    NOT_PLACE_AREAS,
     NOT_PREFIXED,
     NUMBER_CLOSE,
     NUMBER_OPEN,
+    OFFICE_SHORT_FORMS,
     PLACE_ENDINGS,
     PREFECTURE,
     PREFIX_WORDS,
     PROVINCES,
+    SEAL_NOTE,
     TITLE_ENDINGS,
     alternation,
 )
@@ -46,7 +49,13 @@ __all__ = ["Catalogue", "Plan", "Scope"]
 HAN = r"\u4e00-\u9fff"
 HAN_ONLY = re.compile(f"[{HAN}]+")
 # A place at the start of a name: two to eight characters and a level's ending (锡林郭勒盟, 青浦区, 内蒙古自治区).
-PLACE = re.compile(rf"([{HAN}]{{2,8}}?|[{HAN}]{{2,12}}?{AUTONOMOUS})({alternation(PLACE_ENDINGS)})")  # 黔东南苗族侗族自治州
+# No place opens with a level's character (省城市 of "省城市功能品质提升…办公室" is none) or ends as an area that is
+# no administrative place (对标湾区 of "赣州市对标湾区…": 湾区, 园区, 景区 …).
+PLACE = re.compile(
+    rf"(?![{''.join(e for e in PLACE_ENDINGS if len(e) == 1)}])"
+    rf"([{HAN}]{{2,8}}?|[{HAN}]{{2,12}}?{AUTONOMOUS})({alternation(PLACE_ENDINGS)})"  # 黔东南苗族侗族自治州
+    rf"(?<!{'|'.join(NOT_PLACE_AREAS)})"
+)
 # A party committee's name opens with its party, then its place ("中共延安市委" → 延安市).
 PARTY = re.compile(r"^(?:中共|中国共产党)")
 # Endings whose long place names staff shorten to their first character and the ending (锡林郭勒盟 → 锡盟,
@@ -61,12 +70,13 @@ NUMBER = re.compile(rf"([{HAN}]{{1,10}}?)\s*[{NUMBER_OPEN}]?\s*((?:19|20)\d\d)\s
 # A document number in a question: its prefix may run on from the words before it ("按黔府办函16号"), its year
 # and brackets may be left out.
 TYPED_NUMBER = re.compile(
-    rf"([{HAN}]{{2,16}})\s*[{NUMBER_OPEN}]?\s*((?:19|20)\d\d)?\s*[{NUMBER_CLOSE}]?\s*(\d{{1,4}})\s*号"
+    rf"([{HAN}]{{2,16}})\s*[{NUMBER_OPEN}]?\s*((?:19|20)\d\d)?\s*年?\s*[{NUMBER_CLOSE}]?\s*(\d{{1,4}})\s*号"
 )
 # A year naming a plan: "2018年的方案", "2023年度的清单", "23年那个方案".
 # "2018年那份…": 份 counts documents, whatever the words naming it after.
 YEAR = re.compile(
-    r"((?:19|20)\d\d)\s*年度?(?:版)?(?:(?:的|那个|这个|那份|这份)?(?=方案|清单|要点|措施|举措|规划|文件|通知|计划|意见)"
+    r"((?:19|20)\d\d)\s*年度?(?:版)?(?:(?:的|那个|这个|那份|这份)?"
+    r"(?=(?:实施|行动|工作|政策|若干|专项){0,2}(?:方案|清单|要点|措施|举措|规划|文件|通知|计划|意见))"
     r"|(?:那份|这份))"
 )
 DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
@@ -79,6 +89,7 @@ TITLE_TAIL = re.compile(r"[(（][^()（）]*[)）]$")
 TITLE_TAIL_AFTER = re.compile(r"[(（](?:试行|暂行|修订|征求意见稿|送审稿|草案|[\d\s\-—～~年版]{4,16})[)）]")
 # Document words one after another end one title ("…市场监管规划实施方案": 规划, then 实施方案).
 DOCUMENT_WORD = re.compile(rf"(?:实施|行动|工作|政策|若干|专项){{0,2}}(?:{DOCUMENT})")
+KIND_AT_END = re.compile(rf"(?:{DOCUMENT_WORD.pattern})$")  # a title's kind, after its words
 # What follows a document named by its title words: the question goes on about it ("…行动方案里", "…清单的",
 # "…方案是谁印发的"), never with more of a topic ("招标计划提前发布制度").
 AFTER_TITLE = re.compile(
@@ -124,6 +135,7 @@ FRAME = re.compile(
 )
 FRAME_OPENINGS = ("根据", "按照", "按", "在", "据", "从", "照")
 EMPTY_BRACKETS = re.compile(r"[(（]\s*[)）]")
+TRAILING = " 　？?。.！!～~的呢吧啊"  # what may end a question after a plan named last
 # A title's own year: "2023年", "（2023版）".
 TITLE_YEAR = re.compile(r"((?:19|20)\d\d)\s*(?:年|版)")
 
@@ -161,9 +173,14 @@ class Scope:
     names: tuple[str, ...] = ()  # the words that named them
 
 
+# How long the words before a kind may run: a title written whole ("全省2023年度深化工程建设项目审批制度改革提升办理建筑
+# 许可营商环境工作方案"); the words are cut at punctuation and the words that open a place in the sentence (PHRASE_BREAK)
+TITLE_PHRASE_LONGEST = 48
+
+
 def title_phrase(kinds: Iterable[str]) -> re.Pattern:
     """A title's words before a kind of document ("营商环境重点任务清单"): the words, then the kind."""
-    return re.compile(rf"([{HAN}A-Za-z0-9“”\"]{{2,24}}?)({alternation(kinds)})")
+    return re.compile(rf"([{HAN}A-Za-z0-9“”\"]{{2,{TITLE_PHRASE_LONGEST}}}?)({alternation(kinds)})")
 
 
 def squeeze(text: str) -> str:
@@ -368,6 +385,7 @@ class Catalogue:
                 end = issuing.end() if issuing and issuing.end() > end else end + (question[end : end + 1] == "的")
                 found.append((start, end, self._full_issuers[match.group()], ""))
         found += self._issuers(question, found)
+        places: set[tuple[int, int]] = set()  # the spans naming a place
         if self._pattern is not None:
             for match in self._pattern.finditer(question):
                 start, end = match.span()
@@ -383,10 +401,12 @@ class Catalogue:
                 # in or right before a unit's name, or inside a quoted name ("金润吉林"行动): it stays
                 if unit is not None or _quoted(question, start):
                     found.append((start, end, plans, question[start:end]))
+                    places.add((start, end))
                     continue
                 if question[end : end + 1] == "的":
                     end += 1
                 found.append((_province_before(question, start, found), end, plans, ""))
+                places.add(found[-1][:2])
         titles = self._titles(question, found)
         found += titles
         if not found:
@@ -398,7 +418,15 @@ class Catalogue:
                  for start, end, plans, replacement in found]
         found.sort()
         sets = [set(plans) for _, _, plans, _ in found]
-        chosen = set.intersection(*sets) or set.union(*sets)
+        chosen = set.intersection(*sets)
+        if not chosen and len(sets) > 1:
+            # a plan that names no place of its own ("全省…工作方案" of a "省…办公室"), named by its title's words (not
+            # its kind alone), is named with the place before it ("江西全省…工作方案")
+            by_title = {p for a, b, plans, _ in titles for p in plans
+                        if len(self._content_words(KIND_AT_END.sub("", question[a:b]))) >= 3}
+            placeless = {p.id for p in self.plans if not p.places and p.id in by_title}
+            chosen = set.intersection(*(s | placeless if (a, b) in places else s for (a, b, *_), s in zip(found, sets)))
+        chosen = chosen or set.union(*sets)
         text, at = [], 0
         for start, end, _, replacement in found:
             if start < at:
@@ -410,7 +438,9 @@ class Catalogue:
             # the words that only frame the name ("按…这个文件，", "…方案里，") go with it; a document named
             # and asked about ("贵州这个清单是谁印发的") stays a document: 这个文件是谁印发的
             frame = FRAME.match(question, end)
-            if frame.group("where") or frame.group("comma"):
+            # named last, after what is asked ("诚信之星推荐评选谁牵头 豫发改财金39号那个"): it only names the plan
+            trailing = start > at and not question[frame.end() :].strip(TRAILING)
+            if frame.group("where") or frame.group("comma") or trailing:
                 end, replacement = frame.end(), ""
                 opening = next((o for o in FRAME_OPENINGS if question[at:start].endswith(o)), "")
                 start -= len(opening)
@@ -689,8 +719,10 @@ def _read_plan(plan_id: str, clauses: Sequence[Clause]) -> Plan:
     title = squeeze(clauses[0].doc)
     letter = [c for c in clauses if c.kind == "letter"]
     front = [c for c in clauses if c.kind in ("letter", "preamble")][:12]
-    signed = [squeeze(c.text) for c in letter if c.title == "发文单位" and not squeeze(c.text).startswith("已经")]
-    issuers = [s for s in signed if places_in(s) or len(s) >= 4]
+    signers = [c for c in letter if c.title == "发文单位" and not squeeze(c.text).startswith("已经")]
+    # a body sealing for the issuer ("…协调领导小组办公室（代章）") signs only where no heading names the issuer
+    sealed = [signature(c.text) for c in signers if SEAL_NOTE.search(c.text.strip())]
+    issuers = [s for c in signers if (s := signature(c.text)) not in sealed and (places_in(s) or len(s) >= 4)]
     if not issuers:  # the heading that announces it: "4. 克拉玛依市人民政府办公室关于印发…"
         heading = next((squeeze(c.text) for c in letter if ANNOUNCES.search(squeeze(c.text))), "")
         issuer = entry_issuer(heading) if heading else ""
@@ -704,7 +736,7 @@ def _read_plan(plan_id: str, clauses: Sequence[Clause]) -> Plan:
         heading_issuers, heading_date, heading_number = heading_facts(
             [c.text for c in clauses if c.kind in ("title", "letter", "preamble")][:HEADING_FRONT]
         )
-        issuers = issuers or list(heading_issuers)
+        issuers = issuers or list(heading_issuers) or [s for s in sealed if len(s) >= 4]
         date, number = date or heading_date, number or heading_number
     own: list[str] = []
     for name in [title, *issuers]:

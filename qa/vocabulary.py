@@ -125,6 +125,10 @@ AUTONOMOUS = "自治"
 # A prefecture's two-character level (大兴安岭地区, 喀什地区): staff write the place without it (大兴安岭).
 PREFECTURE = "地区"
 # Two-character openings that begin with a prefix character but are words, not prefixes (市监局: 市场监管局).
+# A seal note after a cover letter's signature: one body sealing for another ("…联席会议办公室（代章）").
+SEAL_NOTE = re.compile(r"\s*[（(](?:代章|印章|盖章|章)[)）]$")
+# Areas that end as a district does and are no administrative place (对标湾区, 工业园区, 旅游景区), two characters each.
+NOT_PLACE_AREAS = ("湾区", "园区", "景区", "社区", "城区", "片区", "辖区", "小区", "街区", "厂区", "校区", "港区")
 NOT_PREFIXED = frozenset(
     {"市场", "市政", "市级", "区域", "区级", "县域", "县级", "省级", "州级", "旗级", "盟级", "盟员", "市监"}
 )
@@ -487,7 +491,12 @@ ANNEX_OPENINGS = ("附件", "附表")
 # "贵州省2023年度优化营商环境重点任务清单").
 TITLE_ENDINGS = ("举措", "清单", "公告", "征求意见稿")
 # A document pointed at ("这个清单", "这份方案", "该文件"): in a conversation, the plan talked about.
-POINTED_DOCUMENT = re.compile(rf"(?:这个|这份|该|本|此)(?:{alternation(DOCUMENT_TYPES + TITLE_ENDINGS + ('文件', '文'))})")
+# A document pointed at: by its kind ("这个清单", "该方案"), or by a bare pointer opening a question about it ("这个是
+#哪天发的", "它是谁印发的": the document the conversation is about, asked a fact of it).
+POINTED_DOCUMENT = re.compile(
+    rf"(?:这个|这份|该|本|此)(?:{alternation(DOCUMENT_TYPES + TITLE_ENDINGS + ('文件', '文'))})"
+    r"|^(?:那|那么)?(?:这个|这份|那个|那份|这|它)(?=是|哪|啥|什么|谁|由|在|几)"
+)
 # Words a task-division table's header row is made of ("序号 重点任务 主要内容 牵头部门 责任单位").
 TABLE_HEADER_WORDS = (
     "序号",

@@ -207,6 +207,31 @@ def test_the_plans_own_number_is_on_a_line_of_its_own_never_one_a_sentence_cites
 
 
 
+def test_a_body_sealing_for_the_issuer_signs_only_where_no_heading_names_one(tmp_path):
+    """"…协调领导小组办公室（代章）" seals for the issuer the entry heading names (克拉玛依市人民政府办公室); a heading
+    naming none ("2. 关于印发…") leaves the sealing body, its wrapped name whole, as the issuer."""
+    from qa import Assistant, StateStore
+
+    body = "\n一、重点任务\n（一）推行简易注销。全面推行简易注销。（牵头单位：市市场监管局）\n"
+    (tmp_path / "kl.txt").write_text(
+        "4. 克拉玛依市人民政府办公室关于印发克拉玛依市2023 年“放管服”改革工作要点的通知（2023 年5 月10 日）\n"
+        "各区人民政府：\n《克拉玛依市2023 年“放管服”改革工作要点》已经同意，现印发给你们。\n"
+        "市推进政府职能转变和“放管服”改革\n协调领导小组办公室（代章）\n2023 年5 月10 日\n"
+        "克拉玛依市2023 年“放管服”改革工作要点" + body, encoding="utf-8")
+    (tmp_path / "jx.txt").write_text(
+        "2. 关于印发全省2023 年度深化工程建设项目审批制度改革工作方案的通知（2023 年6 月14 日）\n"
+        "省直有关单位：\n现将《全省2023 年度深化工程建设项目审批制度改革工作方案》印发给你们，请结合实际抓好落实。\n"
+        "省城市功能品质提升与工程建设项目审批\n制度改革部门联席会议办公室（代章）\n2023 年6 月14 日\n"
+        "全省2023 年度深化工程建设项目审批制度改革工作方案" + body, encoding="utf-8")
+    assistant = Assistant.from_folder(tmp_path, store=StateStore(":memory:"), knowledge=ROOT / "corpus")
+    answer = assistant.ask("克拉玛依的放管服工作要点是谁发的").answer
+    assert answer.startswith("发文单位：克拉玛依市人民政府办公室。"), answer
+    answer = assistant.ask("全省2023年度深化工程建设项目审批制度改革工作方案是哪个单位发的").answer
+    assert answer.startswith("发文单位：省城市功能品质提升与工程建设项目审批制度改革部门联席会议办公室。"), answer
+    assert {p.issuer for p in assistant.catalogue} == {"克拉玛依市人民政府办公室",
+                                                       "省城市功能品质提升与工程建设项目审批制度改革部门联席会议办公室"}
+
+
 def test_a_signature_written_short_is_answered_by_the_full_name_the_heading_gives(tmp_path):
     from qa import Assistant, StateStore
 

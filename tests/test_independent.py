@@ -193,6 +193,10 @@ NINE_FLOORS = {"named": 44 / 44}
 # question naming its plan among others of its place and kind; first run 42/48 (tuned 33/35, held out 9/13)
 CROWDED = EIGHTEEN.parent / "crowded"
 CROWDED_FLOORS = {"named": 44 / 48}
+# Two more crowds by two more helpers (2026-12-08): 江西 ×6, 安徽 ×5, 福建 ×5; 河南 ×5, 湖北 ×4, 湖南 ×2, 江苏 ×3, 浙江 ×2
+# (each folder's names.yaml); first run 39/50 (tuned 25/33, held out 14/17) and 44/50 (tuned 28/32, held out 16/18)
+CROWDED_SECOND, CROWDED_THIRD = EIGHTEEN.parent / "crowded_second", EIGHTEEN.parent / "crowded_third"
+CROWDED_SECOND_FLOORS, CROWDED_THIRD_FLOORS = {"named": 43 / 50}, {"named": 47 / 50}
 
 
 def load_eighteen(sets: Path, folder: Path):
@@ -230,6 +234,8 @@ PLAN_SETS = {
     "eighteen_fourth": (EIGHTEEN_FOURTH, EIGHTEEN_FOURTH_FLOORS),
     "nine": (NINE, NINE_FLOORS),
     "crowded": (CROWDED, CROWDED_FLOORS),
+    "crowded_second": (CROWDED_SECOND, CROWDED_SECOND_FLOORS),
+    "crowded_third": (CROWDED_THIRD, CROWDED_THIRD_FLOORS),
 }
 
 

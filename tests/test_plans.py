@@ -16,6 +16,7 @@ apart. `python tests/test_plans.py -v` prints the figures and the failures (`--a
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 import time
@@ -424,6 +425,51 @@ def test_a_units_tasks_in_several_plans_are_told_apart_by_plan(twelve):
     assert twelve.ask("盟工商局牵头哪些工作").answer.startswith("盟工商局牵头的任务共")  # one plan's: as before
 
 
+def test_a_fact_of_the_document_asked_after_a_question_naming_its_plan_is_that_plans(twelve):
+    """"这个是哪天发的", "这个文件文号是多少" after a question naming 锡盟's plan: that plan's date and number alone."""
+    twelve.ask("锡盟那个实施方案里，特种设备安全监管谁负责？", "pointer-1")
+    answer = twelve.ask("这个是哪天发的", "pointer-1")
+    assert answer.plans == ("plan",) and "2018年5月8日" in answer.answer.replace(" ", ""), answer.answer
+    twelve.ask("贵州的方案里，简易注销谁牵头？", "pointer-2")
+    answer = twelve.ask("这个文件文号是多少", "pointer-2")
+    assert answer.plans == ("guizhou-yingshang-renwu-2023",) and "黔府办函" in answer.answer, answer
+    # asked first, the pointer points at no plan: every plan's date
+    assert len(twelve.ask("这个是哪天发的", "pointer-3").plans) > 1
+
+
+def test_a_mistake_said_as_staff_say_it_finds_the_plans_word(twelve):
+    """出错 is the plans' 错误 (terms.yaml): 三亚's 建立登记错误赔偿机制, not the tasks of 不动产登记 that say no 错误."""
+    answer = twelve.ask("三亚2023年的营商环境实施方案，不动产登记出错的赔偿机制由谁牵头？")
+    assert answer.citations[0].title == "建立登记错误赔偿机制" and answer.units == ("市自然资源和规划局",), answer
+
+
+def test_a_year_or_a_number_names_its_plan_however_typed(twelve):
+    """"2018年那个实施方案里" (a kind after the pointer), "…15号" typed with 年 between, and a plan named last."""
+    assert twelve._scope("2018年那个实施方案里，公平竞争审查联席会议谁牵头").plans == ("plan",)
+    number = next(p for p in twelve.catalogue if p.number).number  # e.g. 黔府办函〔2023〕16号
+    prefix, year, serial = re.match(r"(\D+?)\s*〔(\d{4})〕\s*(\d+)", number).groups()
+    for typed in (f"{prefix}{year}年{serial}号里，简易注销谁牵头", f"简易注销谁牵头 {prefix}{serial}号那个"):
+        scope = twelve._scope(typed)
+        assert scope.plans == (twelve.catalogue.named(number).id,) and scope.text == "简易注销谁牵头", (typed, scope)
+
+
+def test_a_plan_naming_no_place_is_named_by_a_place_and_its_title_together():
+    """"江西全省2023年度…工作方案": the plan signed "省…办公室" names no place of its own; the place and its whole title
+    name it, not the other plans of 江西 (a title named whole, however long)."""
+    from qa.index.jieba_import import jieba
+    from qa.plans import Catalogue
+    from qa.records import Clause
+
+    issued = [("全省2023年度深化工程建设项目审批制度改革提升“办理建筑许可”营商环境工作方案", "省城市功能品质提升与工程建设项目审批制度改革部门联席会议办公室"),
+              ("江西省推进养老服务提质升级三年行动方案", "江西省人民政府办公厅"), ("吉安市降低成本若干措施", "吉安市人民政府办公室")]
+    catalogue = Catalogue([Clause(f"a-{n}", doc, "汇编.txt", "", "发文单位", issuer, "letter")
+                           for n, (doc, issuer) in enumerate(issued)], words=jieba.lcut)
+    assert catalogue.plans[0].places == ()  # 省城市 of its issuer is no place
+    scope = catalogue.scope_of("江西全省2023年度深化工程建设项目审批制度改革提升办理建筑许可营商环境工作方案，是哪个单位发的？")
+    assert scope.plans == ("汇编-1",) and scope.text == "是哪个单位发的？", scope
+    assert catalogue.scope_of("江西的方案里养老服务谁牵头").plans == ("汇编-2",)
+
+
 def test_a_plan_pointed_at_by_its_place_in_the_answer_before(twelve):
     """"第二个方案呢" after an answer naming several plans: the same question of the second plan named."""
     first = twelve.ask("简易注销谁牵头", "pointed-1")
@@ -578,6 +624,15 @@ def test_an_autonomous_prefecture_county_or_banner_is_named_without_its_peoples(
     assert forms("鄂温克族自治旗")[0][-1] == "鄂温克"
     # a one-character people is taken only with its 族: 白城, 水城 are places
     assert forms("白城市") == [["白城市", "白城"]] and forms("水城县") == [["水城县", "水城"]]
+
+
+def test_no_place_opens_with_a_level_or_ends_as_an_area():
+    """省城市 of "省城市功能品质提升…办公室" and 对标湾区 of "赣州市对标湾区…" are no places."""
+    from qa.plans import places_in
+
+    assert places_in("省城市功能品质提升与工程建设项目审批制度改革部门联席会议办公室") == []
+    assert places_in("赣州市对标湾区持续优化营商环境") == [("赣州", "市")]
+    assert places_in("上海市青浦区人民政府") == [("上海", "市"), ("青浦", "区")]
 
 
 def test_a_plan_of_an_autonomous_banner_is_named_by_its_short_place(tmp_path):

@@ -647,6 +647,22 @@ def test_a_letters_sentence_broken_before_its_verb_is_no_signature():
     assert letter_part("经济和信息化委员会") == "发文单位"
 
 
+def test_a_signature_wrapped_before_its_ending_is_one_signature_and_a_seal_note_is_no_part_of_its_name():
+    """"省城市功能品质提升与工程建设项目审批 / 制度改革部门联席会议办公室（代章）": one body signing; an attachment's
+    line or a sentence before a signature is none of it."""
+    from qa.reading.structure import letter_part, letter_parts, signature
+
+    assert letter_parts(["请结合实际抓好落实。", "省城市功能品质提升与工程建设项目审批", "制度改革部门联席会议办公室（代章）",
+                         "2023 年6 月14 日"]) == ["来函正文", "", "发文单位", "日期"]
+    assert signature("省城市功能品质提升与工程建设项目审批\n制度改革部门联席会议办公室（代章）") == (
+        "省城市功能品质提升与工程建设项目审批制度改革部门联席会议办公室")
+    assert letter_parts(["市推进政府职能转变和“放管服”改革", "协调领导小组办公室（代章）"]) == ["", "发文单位"]
+    assert letter_parts(["附件：汕尾市深化工程建设项目审批分类改革实施方案", "汕尾市住房和城乡建设局"]) == ["来函正文", "发文单位"]
+    assert letter_parts(["中共延安市委", "延安市人民政府"]) == ["发文单位", "发文单位"]  # two bodies, each whole
+    assert letter_parts(["请认真贯彻执行", "省人民政府办公厅"]) == ["来函正文", "发文单位"]
+    assert letter_part("工作领导小组办公室（代章）") == "发文单位"
+
+
 def test_paragraphs_under_a_title_standing_alone_each_take_the_block_that_closes_them(segmenter):
     # most items here put their title on a line of its own: each body paragraph is a clause of its own (as the
     # shipped plan's gold counts them), and one block below two paragraphs closes both

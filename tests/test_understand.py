@@ -295,6 +295,9 @@ def test_facts_about_the_document_itself(analyze, question, document):
         ("锡盟工商局办公地址在哪", "location"),
         ("到2020年全盟有效注册商标要达到多少件", "count:件"),
         ("企业名称核准改革要哪几家配合", ""),  # which units, not how many
+        ("诚信之星推荐评选谁牵头", ""),  # 推荐 of a task, not asked of the assistant
+        ("推荐一部好看的电影", "advice"),
+        ("你推荐哪家代办公司", "advice"),
         ("降低市政管廊接入费用谁牵头", ""),  # a task about fees, not a fee
         ("提高税费服务满意度的牵头单位是哪个", ""),  # 税费 names the task's topic
         ("这笔税款要交多少", "money"),

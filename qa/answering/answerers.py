@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from ..index.retrieve import Retriever, holds_fact, index_text
 from ..reading.documents import heading_facts
 from ..reading.names import ShortNames
+from ..reading.structure import signature
 from ..reading.units import UnitDirectory, is_abbreviation, is_group, unit_prefix
 from ..records import Answer, Clause, Hit, Intent, Question, replace
 from ..vocabulary import (
@@ -17,6 +18,7 @@ from ..vocabulary import (
     DOCUMENT_WORDS,
     FACT_PATTERNS,
     QUESTION_UNIT_NAME_ENDINGS,
+    SEAL_NOTE,
     alternation,
 )
 from . import compose
@@ -315,7 +317,7 @@ class FullNameAnswerer:
 DRAFTED = re.compile(r"起草|草拟|拟稿")
 BASIS = re.compile(r"贯彻|根据|依据|按照")
 # "4. 克拉玛依市人民政府办公室关于印发…": a compilation's entry number before the issuer is left out
-ISSUED_BY = re.compile(r"^(?:\d{1,3}\s*[.．、]\s*)?(.{2,30}?)关于印发")
+ISSUED_BY = re.compile(r"^(?:\d{1,3}\s*[.．、]\s*)?([\u4e00-\u9fff].{1,29}?)关于印发")  # a name, not the entry's number
 
 
 class DocumentAnswerer:
@@ -413,15 +415,21 @@ class DocumentAnswerer:
         """Who issued the plan: the letter's signature, or the body that 关于印发 it."""
         # a joint letter is signed by each body on a line of its own (中共延安市委 / 延安市人民政府)
         signers = [c for c in self.front[doc] if c.kind == "letter" and c.title == "发文单位"]
+        # a body sealing for the issuer ("…协调领导小组办公室（代章）") signs only where no heading names the issuer
+        sealed = [c for c in signers if SEAL_NOTE.search(c.text.strip())]
+        signers = [c for c in signers if c not in sealed]
         if signers:
-            names = [self._in_full(doc, name) for name in dict.fromkeys(c.text.strip() for c in signers)]
+            names = [self._in_full(doc, name) for name in dict.fromkeys(signature(c.text) for c in signers)]
             return f"发文单位：{'、'.join(names)}。", signers[0]
         for clause in self.front[doc]:
             match = ISSUED_BY.search(clause.text.strip())
             if match:
                 return f"发文单位：{match.group(1).strip()}。", clause
         issuers, _, _ = self._heading_facts(doc)
-        return (f"发文单位：{'、'.join(issuers)}。", self.front[doc][0]) if issuers else None
+        if issuers:
+            return f"发文单位：{'、'.join(issuers)}。", self.front[doc][0]
+        names = list(dict.fromkeys(signature(c.text) for c in sealed))
+        return (f"发文单位：{'、'.join(names)}。", sealed[0]) if sealed else None
 
     def _in_full(self, doc: str, signed: str) -> str:
         """A signature written short (省政府办公厅) in the full name the heading or cover letter gives the body

@@ -38,7 +38,7 @@ from .structure import (
     body_start,
     find_title,
     heading_title,
-    letter_part,
+    letter_parts,
     places_of,
     title_sentence,
 )
@@ -79,12 +79,17 @@ class Segmenter:
             doc_title = source.name.rsplit(".", 1)[0]
         places = places_of(doc_title) or places_of(entry_issuer(heading))  # "廊坊市人民政府办公室印发…"
         builder = _Builder(source.name, doc_title, places, self.duties, convention)
+        parts = letter_parts([p.text for p in front[:title_at]]) if title_at is not None else []
         for i, paragraph in enumerate(front):
             if title_at is not None and title_at <= i < title_end:
                 if i == title_at:
                     builder.add_plain(front[title_at:title_end], "title", "标题")
             elif title_at is not None and i < title_at:
-                builder.add_plain([paragraph], "letter", letter_part(paragraph.text))
+                if parts[i]:  # a signature's wrapped first line ("") goes with the line after it
+                    first = i
+                    while first and not parts[first - 1]:
+                        first -= 1
+                    builder.add_plain(front[first : i + 1], "letter", parts[i])
             else:
                 builder.add_plain([paragraph], "preamble", "序言")
         for paragraph in body:

@@ -14,6 +14,7 @@ from ..vocabulary import (
     ISSUER_ENDINGS,
     LEAD_IN_WORDS,
     PLACE_ENDINGS,
+    SEAL_NOTE,
     TITLE_ENDINGS,
     alternation,
     unit_ending_pattern,
@@ -135,9 +136,40 @@ def places_of(title: str) -> tuple[str, ...]:
 SENTENCE_OPENING = re.compile(r"已经|已|现将|现|并|请|根据|按照|依据|为")
 
 
+# A signature's first line, wrapped before its ending ("省城市功能品质提升与工程建设项目审批 / 制度改革部门联席会议
+# 办公室（代章）"): a level or a place opening it, no punctuation in it (quotes are a name's: “放管服”改革)
+SIGNATURE_OPENING = re.compile(
+    rf"(?!附件)(?:中共|[\u4e00-\u9fff]{{0,8}}?(?:{alternation(PLACE_ENDINGS)}))[^\s，,。.；;：:、！!？?（）()《》【】\[\]]+$"
+)
+SIGNATURE_LONGEST = 45  # characters of a wrapped signature, both lines
+
+
+def signature(text: str) -> str:
+    """The name a signature gives: its wrapped lines joined, without the seal note."""
+    return SEAL_NOTE.sub("", "".join(text.split()))
+
+
+def letter_parts(texts: list[str]) -> list[str]:
+    """What part of a cover letter each paragraph is; "" for a signature's first line, wrapped before the name's
+    ending, which goes with the signature after it."""
+    parts = [letter_part(text) for text in texts]
+    for i in range(1, len(texts)):
+        before = texts[i - 1].strip()
+        if (
+            parts[i] == "发文单位"
+            and parts[i - 1] == "来函正文"
+            and len(before) <= 25
+            and len(before) + len(signature(texts[i])) <= SIGNATURE_LONGEST
+            and SIGNATURE_OPENING.match(before)
+            and not SENTENCE_OPENING.match(before)
+        ):
+            parts[i - 1] = ""
+    return parts
+
+
 def letter_part(text: str) -> str:
     """What part of a cover letter a paragraph is."""
-    text = text.strip()
+    text = SEAL_NOTE.sub("", text.strip())
     if re.search(r"联系人|联系电话|电话|手机", text):
         return "联系人及电话"
     if text.startswith("传真"):
