@@ -232,6 +232,23 @@ def test_a_body_sealing_for_the_issuer_signs_only_where_no_heading_names_one(tmp
                                                        "省城市功能品质提升与工程建设项目审批制度改革部门联席会议办公室"}
 
 
+def test_the_heading_announcing_the_plan_is_cited_for_its_issuer_and_date(tmp_path):
+    """"1. 江苏省人民政府办公厅印发…的通知（2023 年3 月18 日）" states who issued the plan and when, as the signature and
+    the date line do: it is cited first (a heading naming the issuer short or another date is not)."""
+    from qa import Assistant, StateStore
+
+    (tmp_path / "js.txt").write_text(
+        "1. 江苏省人民政府办公厅印发关于促进个体工商户高质量发展若干\n政策措施的通知（2023 年3 月18 日）\n苏政办规〔2023〕3 号\n"
+        "各市、县（市、区）人民政府：\n《关于促进个体工商户高质量发展的若干政策措施》已经省人民政府同意，现印发给你们。\n"
+        "江苏省人民政府办公厅\n2023 年3 月18 日\n关于促进个体工商户高质量发展的若干政策措施\n一、降低成本\n"
+        "（一）减半收取检验费用。减半收取住宿餐饮业的电梯检验费。（省市场监管局负责）\n", encoding="utf-8")
+    assistant = Assistant.from_folder(tmp_path, store=StateStore(":memory:"), knowledge=ROOT / "corpus")
+    issuer = assistant.ask("这个政策措施是谁发的")
+    assert issuer.answer.startswith("发文单位：江苏省人民政府办公厅。") and "江苏省人民政府办公厅印发" in issuer.citations[0].text
+    date = assistant.ask("这个政策措施是哪天印发的")
+    assert "3 月18 日" in date.answer and date.citations[0].text.startswith("政策措施的通知（2023 年3 月18 日）"), date
+
+
 def test_a_signature_written_short_is_answered_by_the_full_name_the_heading_gives(tmp_path):
     from qa import Assistant, StateStore
 

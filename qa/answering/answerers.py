@@ -317,6 +317,7 @@ class FullNameAnswerer:
 DRAFTED = re.compile(r"起草|草拟|拟稿")
 BASIS = re.compile(r"贯彻|根据|依据|按照")
 # "4. 克拉玛依市人民政府办公室关于印发…": a compilation's entry number before the issuer is left out
+ANNOUNCED = re.compile(r"印发|的通知")  # a heading announcing the plan it carries (either of its lines)
 ISSUED_BY = re.compile(r"^(?:\d{1,3}\s*[.．、]\s*)?([\u4e00-\u9fff].{1,29}?)关于印发")  # a name, not the entry's number
 
 
@@ -372,6 +373,9 @@ class DocumentAnswerer:
         stated = self._likeliest(query, stated)
         if not stated:
             return self.fallback(replace(query, document=""))
+        # the heading announcing the plan that states the same signers or date ("中共延安市委延安市人民政府关于印发…",
+        # "…的通知（2023 年3 月18 日）") says what was issued, by whom and when: cited first
+        stated = [(doc, text, self._announcing(doc, clause) or clause) for doc, text, clause in stated]
         # a plan copied under another name says the same: once
         stated = list({(self.titles[doc], text): (doc, text, clause) for doc, text, clause in stated}.values())
         lines = []
@@ -444,6 +448,19 @@ class DocumentAnswerer:
             (b for b in bodies if b[-1:] == signed[-1:] and is_abbreviation(signed, b) and signed not in b), None
         )
         return f"{full}（落款：{signed}）" if full else signed
+
+    def _announcing(self, doc: str, fact: Clause) -> Clause | None:
+        """The cover letter's heading that announces the plan ("X关于印发…的通知（date）") and states what the letter's
+        signature or date line states (every signer's name; the date), or None."""
+        if fact.kind != "letter" or fact.title not in ("发文单位", "日期"):
+            return None
+        signers = [c for c in self.front[doc] if c.kind == "letter" and c.title == fact.title]
+        stating = [signature(c.text) for c in signers] if fact.title == "发文单位" else ["".join(fact.text.split())]
+        for clause in self.front[doc]:
+            text = "".join(clause.text.split())
+            if clause.kind == "letter" and ANNOUNCED.search(text) and all(s in text for s in stating):
+                return clause
+        return None
 
     def _heading_facts(self, doc: str) -> tuple[tuple[str, ...], str, str]:
         """What the document's entry heading states when it stands as its title (no cover letter): read once."""
