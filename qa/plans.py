@@ -90,12 +90,15 @@ TITLE_TAIL_AFTER = re.compile(r"[(（](?:试行|暂行|修订|征求意见稿|�
 # Document words one after another end one title ("…市场监管规划实施方案": 规划, then 实施方案).
 DOCUMENT_WORD = re.compile(rf"(?:实施|行动|工作|政策|若干|专项){{0,2}}(?:{DOCUMENT})")
 KIND_AT_END = re.compile(rf"(?:{DOCUMENT_WORD.pattern})$")  # a title's kind, after its words
+KIND_OF_YEAR = re.compile(rf"(?:(?:19|20)\d\d\s*年度?的?)?(?:{DOCUMENT_WORD.pattern})")  # (2023年)方案, after a pointer
 # What follows a document named by its title words: the question goes on about it ("…行动方案里", "…清单的",
 # "…方案是谁印发的"), never with more of a topic ("招标计划提前发布制度").
 AFTER_TITLE = re.compile(
     r"$|[的里中内上，,、：:？?。！!（(\s]|是|有|共|一共|总共|对|由|明确|包括|包含|适用|要求|提出|提到|涉及|针对|分为"
     r"|列|说|写|规定|部署|怎么|什么|啥|何时|哪|谁|几|多少|印发|下发|发布|出台|发的|制定"
 )
+# A title's words said without its kind, the question going on within it ("流程再造第三批里"): after a break, to 里/中.
+KINDLESS_TITLE = re.compile(rf"(?:^|(?<=[\s，,。？?！!：:；;、]))([{HAN}A-Za-z0-9“”]{{4,24}}?)(?:里面|里头|里|当中|中(?![心支级央]))")
 # What follows a document named by a kind the vocabulary lacks (…工作机制中, …条例里): words of being within it.
 WITHIN_DOCUMENT = re.compile(r"里|中|内|上|当中|印发|下发|发布|出台")
 # Where a phrase naming a document by its title starts: after punctuation or a word that opens a place in the
@@ -131,7 +134,7 @@ OF_DOCUMENT = re.compile(r"任务|工作|内容|要求|目标|措施|主要|重�
 QUOTED_TITLE = re.compile(r"《([^》]{4,60})》")
 # The words that frame a plan's name in a question: "按X这个文件，", "在X的方案中，", "X方案里": they only name it.
 FRAME = re.compile(
-    rf"(?:的|这个|这份|那个|那份|该|这一)*(?P<doc>{DOCUMENT})?(?P<where>里面|里头|里|中(?![心支级央])|内|上)?(?P<comma>[，,、：:])?"
+    rf"(?:的|这个|这份|那个|那份|该|这一)*(?P<doc>{DOCUMENT})?(?P<where>里面|里头|里|中(?![心支级央])|内|上)?(?P<comma>[，,、：:]|\s+(?=\S))?"
 )
 FRAME_OPENINGS = ("根据", "按照", "按", "在", "据", "从", "照")
 EMPTY_BRACKETS = re.compile(r"[(（]\s*[)）]")
@@ -408,7 +411,8 @@ class Catalogue:
                 found.append((_province_before(question, start, found), end, plans, ""))
                 places.add(found[-1][:2])
         titles = self._titles(question, found)
-        found += titles
+        titles += self._kindless_titles(question, found + titles)
+        found = [f for f in found if not any(a <= f[0] < f[1] <= b for a, b, *_ in titles)] + titles
         if not found:
             return Scope(text=question)
         # a place kept as part of a unit's name that opens a title ("漳州市科技局优化营商环境六项工作机制中"): the
@@ -557,7 +561,7 @@ class Catalogue:
             start, body = match.start(), match.group(1)
             # "…交易成本那份政策措施": the title's words, a pointer, then the kind; the words name it as if joined
             at = next((i for p in POINTERS
-                       if (i := body.rfind(p)) > 1 and DOCUMENT_WORD.fullmatch(body[i + 2 :] + kind)), None)
+                       if (i := body.rfind(p)) > 1 and KIND_OF_YEAR.fullmatch(body[i + 2 :] + kind)), None)
             gap = 0 if at is None else 2  # the pointer's characters, left out of the words
             at = len(body) if at is None else at
             body = body[:at] + body[at + gap :]
@@ -608,8 +612,25 @@ class Catalogue:
             if len(plans) > 1:  # "省市场监管局控制成本若干措施": the issuer named before the title's words tells them apart
                 issued = [p for p in plans if self._opens_with_issuer(phrase, p)]
                 plans = issued or plans
-            if plans and not _inside(start, end, found):
+            # a year named inside the title's words ("创建一流营商环境那个2023年方案") is one of them, taken with them
+            if plans and not _inside(start, end, [f for f in found if not start <= f[0] < f[1] <= end]):
                 named.append((start, end, tuple(plans), "文件"))
+        return named
+
+    def _kindless_titles(self, question: str, found: list) -> list[tuple[int, int, tuple[str, ...], str]]:
+        """A title's words said without its kind, the question going on within it ("江门流程再造第三批里，…"): named
+        when one plan's title holds every word (two or more, one of them not common to the titles)."""
+        named = []
+        for match in KINDLESS_TITLE.finditer(question):
+            start, end = match.start(1), match.end()
+            while (after := max([start, *(b for a, b, *_ in found if a <= start < b)])) > start:
+                start = after  # a place named before the words is a name of its own
+            words = [w for w in self._content_words(question[start : match.end(1)]) if w not in self._names_joined]
+            if len(words) < 2 or _inside(start, end, found) or all(w in self._common for w in words):
+                continue
+            holders = set.intersection(*(set(self._title_holders(w)) for w in words))
+            if len(holders) == 1:
+                named.append((start, end, (self.plans[holders.pop()].id,), ""))
         return named
 
     def _opens_with_issuer(self, phrase: str, plan_id: str) -> bool:

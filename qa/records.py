@@ -27,7 +27,7 @@ class Clause:
     path: str
     title: str
     text: str
-    kind: str  # title | letter | preamble | heading | paragraph
+    kind: str  # title | letter | preamble | heading | paragraph | appendix (a note of the attachments)
     lead: tuple[str, ...] = ()
     cooperate: tuple[str, ...] = ()
     deadline: str = ""

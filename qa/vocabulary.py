@@ -125,6 +125,8 @@ AUTONOMOUS = "自治"
 # A prefecture's two-character level (大兴安岭地区, 喀什地区): staff write the place without it (大兴安岭).
 PREFECTURE = "地区"
 # Two-character openings that begin with a prefix character but are words, not prefixes (市监局: 市场监管局).
+# A note of the document's attachments in its body ("附件：…任务分解表（略）", "附件1：", "附件"): no task's text.
+ATTACHMENT_NOTE = re.compile(r"附件\s*(?:[\d一二三四五六七八九十]{1,2}\s*)?(?:[:：]|$|\s)")
 # A seal note after a cover letter's signature: one body sealing for another ("…联席会议办公室（代章）").
 SEAL_NOTE = re.compile(r"\s*[（(](?:代章|印章|盖章|章)[)）]$")
 # Areas that end as a district does and are no administrative place (对标湾区, 工业园区, 旅游景区), two characters each.

@@ -318,6 +318,17 @@ def test_the_task_titled_by_the_questions_words_wins_over_a_near_one_held_by_a_s
     assert assistant.ask("加强新消费领域市场监管由哪个单位牵头？").citations[0].title == "加强新消费领域市场监管"
 
 
+def test_a_title_writing_a_compounds_head_and_every_other_word_is_titled_by_the_question(tmp_path):
+    """不动产登记错误赔偿机制: 建立登记错误赔偿机制 writes 登记 (the head of 不动产登记) and the rest, over tasks writing
+    不动产登记 many times and nothing else of the question."""
+    import shutil
+
+    shutil.copy(ROOT / "tests" / "data" / "sanya-2023-business-environment-plan.txt", tmp_path)
+    sanya = Assistant.from_folder(tmp_path, store=StateStore(":memory:"), knowledge=ROOT / "corpus")
+    answer = sanya.ask("不动产登记错误赔偿机制由哪个部门牵头？")
+    assert answer.citations[0].title == "建立登记错误赔偿机制" and answer.units == ("市自然资源和规划局",), answer
+
+
 @pytest.mark.parametrize(
     "question, units",
     [

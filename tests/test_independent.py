@@ -199,6 +199,10 @@ CROWDED_FLOORS = {"named": 48 / 48}
 # (each folder's names.yaml); first run 39/50 (tuned 25/33, held out 14/17) and 44/50 (tuned 28/32, held out 16/18)
 CROWDED_SECOND, CROWDED_THIRD = EIGHTEEN.parent / "crowded_second", EIGHTEEN.parent / "crowded_third"
 CROWDED_SECOND_FLOORS, CROWDED_THIRD_FLOORS = {"named": 43 / 50}, {"named": 49 / 50}
+# And two more: 广东 ×8, 陕西 ×7, 山西; 上海 ×10, 吉林 ×6 (first run 49/53: tuned 32/36, held out 17/17; 43/53: tuned
+# 29/33, held out 14/20)
+CROWDED_FOURTH, CROWDED_FIFTH = EIGHTEEN.parent / "crowded_fourth", EIGHTEEN.parent / "crowded_fifth"
+CROWDED_FOURTH_FLOORS, CROWDED_FIFTH_FLOORS = {"named": 51 / 53}, {"named": 47 / 53}
 
 
 def load_eighteen(sets: Path, folder: Path):
@@ -238,6 +242,8 @@ PLAN_SETS = {
     "crowded": (CROWDED, CROWDED_FLOORS),
     "crowded_second": (CROWDED_SECOND, CROWDED_SECOND_FLOORS),
     "crowded_third": (CROWDED_THIRD, CROWDED_THIRD_FLOORS),
+    "crowded_fourth": (CROWDED_FOURTH, CROWDED_FOURTH_FLOORS),
+    "crowded_fifth": (CROWDED_FIFTH, CROWDED_FIFTH_FLOORS),
 }
 
 

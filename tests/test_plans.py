@@ -453,6 +453,27 @@ def test_a_year_or_a_number_names_its_plan_however_typed(twelve):
         assert scope.plans == (twelve.catalogue.named(number).id,) and scope.text == "简易注销谁牵头", (typed, scope)
 
 
+def test_a_title_said_without_its_kind_or_with_a_year_after_a_pointer_names_its_plan():
+    """"江门流程再造第三批里 永电租赁…" (no kind: the words inside, all of one title, name it); "三亚创建一流营商环境那个
+    2023年方案" (the year between the pointer and the kind is the title's); a space ends a naming as a comma does."""
+    from qa.index.jieba_import import jieba
+    from qa.plans import Catalogue
+    from qa.records import Clause
+
+    issued = [("江门市系统推进流程再造打造湾区服务高地第三批工作任务方案", "江门市人民政府办公室"),
+              ("三亚市创建一流营商环境2023年实施方案", "三亚市人民政府办公室"), ("江门市优化营商环境工作方案", "江门市人民政府")]
+    catalogue = Catalogue([Clause(f"a-{n}", doc, "汇编.txt", "", "发文单位", issuer, "letter")
+                           for n, (doc, issuer) in enumerate(issued)], words=jieba.lcut)
+    scope = catalogue.scope_of("江门流程再造第三批里 永电租赁 有配合单位吗")
+    assert scope.plans == ("汇编-1",) and scope.text == "永电租赁 有配合单位吗", scope
+    scope = catalogue.scope_of("三亚创建一流营商环境那个2023年方案是谁发的？")
+    assert scope.plans == ("汇编-2",) and scope.text == "这个文件是谁发的？", scope
+    scope = catalogue.scope_of("江门优化营商环境工作方案 简易注销谁牵头")
+    assert scope.plans == ("汇编-3",) and scope.text == "简易注销谁牵头", scope
+    # a topic's words inside (营商环境里: one word, every title's) name no plan
+    assert catalogue.scope_of("营商环境里简易注销谁牵头").plans == ()
+
+
 def test_a_plan_naming_no_place_is_named_by_a_place_and_its_title_together():
     """"江西全省2023年度…工作方案": the plan signed "省…办公室" names no place of its own; the place and its whole title
     name it, not the other plans of 江西 (a title named whole, however long)."""

@@ -711,7 +711,9 @@ def test_top_level_tasks_titled_on_their_own_line_with_a_square_bracketed_label(
     assert duty(find(clauses, "临电共享")) == (["江门供电局"], [])
     assert find(clauses, "临电共享").text.startswith("十七、创新推行“永电租赁”\n")
     assert any(c.kind == "heading" and c.text == "十七、创新推行“永电租赁”" for c in clauses)
-    assert find(clauses, "附件：工作任务清单").text.startswith("附件")
+    # the attachments' note after the last task is none of its text: the document's own (kind appendix)
+    note = find(clauses, "附件：工作任务清单")
+    assert note.kind == "appendix" and note.title == "附件" and not note.units and not note.path
 
 
 def test_a_bracket_naming_a_unit_with_its_contact_person_and_number_names_the_unit(segmenter):

@@ -901,7 +901,15 @@ class Retriever:
         def titled(i: int) -> bool:
             return all(t in self.searchable[i].title for t in own)
 
-        for wanted in (written, titled):
+        # a compound's head (the part it ends with: 登记 of 不动产登记) is the thing it names: a title writing the heads
+        # and every other word (建立登记错误赔偿机制 for 不动产登记错误赔偿机制) is titled by the question too
+        heads = {t: [p for p in query.terms if p != t and len(p) >= 2 and t.endswith(p)] for t in own}
+
+        def headed(i: int) -> bool:
+            title = self.searchable[i].title
+            return all(t in title or any(h in title for h in heads[t]) for t in own)
+
+        for wanted in (written, titled, headed):
             if wanted(near[0][0]):
                 return near
             first = next((n for n, (i, _) in enumerate(near) if wanted(i)), None)

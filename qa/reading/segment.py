@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from ..records import Clause, Duty
 from ..vocabulary import (
+    ATTACHMENT_NOTE,
     DEADLINE_NAME,
     DUTY_OWNER,
     EMPTY_CELLS,
@@ -168,6 +169,10 @@ class _Builder:
         if "\t" in text and self._table_line(paragraph):
             return
         self.table = None
+        if not paragraph.heading and ATTACHMENT_NOTE.match(text):
+            # "附件：…任务清单（略）" after the last task: the document's attachment, no part of that task
+            self.add_plain([paragraph], "appendix", "附件")
+            return
         owner = DUTY_OWNER.fullmatch(text) if not paragraph.heading else None
         if owner and owner["rest"].strip(PUNCT) and not find_duty_blocks(text, self.convention):
             units = self._units_of(owner["unit"])
