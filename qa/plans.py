@@ -100,7 +100,8 @@ AFTER_TITLE = re.compile(
 # A title's words said without its kind, the question going on within it ("流程再造第三批里"): after a break, to 里/中.
 KINDLESS_TITLE = re.compile(rf"(?:^|(?<=[\s，,。？?！!：:；;、]))([{HAN}A-Za-z0-9“”]{{4,24}}?)(?:里面|里头|里|当中|中(?![心支级央]))")
 # What follows a document named by a kind the vocabulary lacks (…工作机制中, …条例里): words of being within it.
-WITHIN_DOCUMENT = re.compile(r"里|中|内|上|当中|印发|下发|发布|出台")
+# or asked who issued it or when ("…工作规范是哪个单位印发的"): "…制度是谁牵头" asks of a topic
+WITHIN_DOCUMENT = re.compile(r"里|中|内|上|当中|印发|下发|发布|出台|是[^，,。？?]{0,8}(?:印发|下发|发布|出台|制定|发的)")
 # Where a phrase naming a document by its title starts: after punctuation or a word that opens a place in the
 # sentence (在, 按, 据 …), never inside the title.
 # 那份…, 这份…, 这个…: 份 and 个 after a pointer only (个体工商户 is a title's word)

@@ -435,6 +435,15 @@ def test_a_fact_of_the_document_asked_after_a_question_naming_its_plan_is_that_p
     assert answer.plans == ("guizhou-yingshang-renwu-2023",) and "黔府办函" in answer.answer, answer
     # asked first, the pointer points at no plan: every plan's date
     assert len(twelve.ask("这个是哪天发的", "pointer-3").plans) > 1
+    # no pointer at all ("文号是多少"): the plan the conversation is about, unless every plan's is asked
+    twelve.ask("贵州的方案里，简易注销谁牵头？", "pointer-4")
+    assert twelve.ask("文号是多少", "pointer-4").plans == ("guizhou-yingshang-renwu-2023",)
+    assert len(twelve.ask("各个方案的文号分别是多少", "pointer-4").plans) > 1
+    # asked of no plan, each plan's number (a document fact, as its date is); a cited document's, its own
+    numbers = twelve.ask("文号是多少")
+    assert len(numbers.plans) > 3 and "黔府办函〔2023〕16" in numbers.answer.replace(" ", ""), numbers.answer
+    cited = twelve.ask("国务院办公厅关于进一步优化营商环境降低市场主体制度性交易成本的意见文号是多少")
+    assert "国办发〔2022〕30" in cited.answer.replace(" ", ""), cited.answer
 
 
 def test_a_mistake_said_as_staff_say_it_finds_the_plans_word(twelve):
@@ -703,6 +712,9 @@ def test_a_plan_titled_with_a_kind_of_its_own_is_named_by_its_title_words_within
     scope = assistant._scope(question)
     assert scope.plans == ("zhangzhou",) and scope.text == "营商环境重点任务落实机制由哪个科室牵头？"
     assert assistant.ask(question).units == ("政策法规科", "办公室")
+    # asked who issued it, the question asks of the document too; asked who leads a topic, of the topic
+    assert assistant._scope("优化营商环境六项工作机制是哪个单位印发的").plans == ("zhangzhou",)
+    assert assistant._scope("联席会议制度是谁牵头的").plans == ()
     # an issuer's office said short: 汕尾市人民政府办公室 is 汕尾市政府办 too
     from qa.plans import Plan, _issuer_bodies
 

@@ -44,7 +44,7 @@ CLAUSE_PROPERTIES = {
     "lead": {**STRINGS, "description": "Units marked 牵头 (or named without a lead/cooperate split)."},
     "cooperate": {**STRINGS, "description": "Units marked 配合 or 按职责分工负责."},
     "deadline": {"type": "string", "description": "Completion deadline (完成时限) when the plan gives one."},
-    "kind": {"type": "string", "enum": ["title", "letter", "preamble", "heading", "paragraph"]},
+    "kind": {"type": "string", "enum": ["title", "letter", "preamble", "heading", "paragraph", "appendix"]},
     "source": {"type": "string", "description": "File name of the plan in the corpus folder."},
     "lines": {
         **_list({"type": "integer"}),

@@ -325,7 +325,7 @@ class DocumentAnswerer:
     """Facts about a plan itself, from its cover letter, title and preamble: who issued it and when, to whom,
     who drafted it, on the basis of which documents, its goals, its parts."""
 
-    KINDS = ("issuer", "date", "recipients", "drafter", "basis", "goals", "parts", "letter")
+    KINDS = ("issuer", "date", "number", "recipients", "drafter", "basis", "goals", "parts", "letter")
 
     def __init__(
         self,
@@ -480,6 +480,18 @@ class DocumentAnswerer:
                 return f"印发日期：{match.group(0)}。", clause
         _, date, _ = self._heading_facts(doc)
         return (f"印发日期：{date}。", self.front[doc][0]) if date else None
+
+    def _number(self, doc: str, query: Question) -> tuple[str, Clause] | None:
+        """The plan's document number: the letter's number line, or the number its heading states."""
+        numbered = self._titled(doc, "文号")
+        if numbered is not None:
+            return f"文号：{numbered.text.strip()}。", numbered
+        _, _, number = self._heading_facts(doc)
+        if not number:
+            return None
+        written = "".join(number.split())  # the line that writes it, else the heading
+        stating = next((c for c in self.front[doc] if written in "".join(c.text.split())), self.front[doc][0])
+        return f"文号：{number}。", stating
 
     def _recipients(self, doc: str, query: Question) -> tuple[str, Clause] | None:
         """Whom the plan was sent to: the letter's addressees."""

@@ -18,8 +18,8 @@ def sentences(text: str) -> list[str]:
 
 def place(clause: Clause) -> str:
     """Where a clause stands in its plan: 二、(一)5“完善市场主体退出机制”."""
-    marker = clause.path or {"letter": "来函", "title": "标题", "preamble": "序言"}.get(clause.kind, "")
-    title = f"“{clause.title}”" if clause.title and clause.title not in ("标题", "序言") else ""
+    marker = clause.path or {"letter": "来函", "title": "标题", "preamble": "序言", "appendix": "附件"}.get(clause.kind, "")
+    title = f"“{clause.title}”" if clause.title and clause.title not in ("标题", "序言", "附件") else ""
     return f"{marker}{title}"
 
 

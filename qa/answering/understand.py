@@ -639,7 +639,7 @@ class QuestionAnalyzer:
     ) -> str:
         """Which fact about the document itself the question asks (issuer, date, recipients, drafter, basis,
         parts; "letter" for another word of its cover letter), or ''."""
-        if units or answer_type in ("person", "phone", "email", "docnum", "fullname"):
+        if units or answer_type in ("person", "phone", "email", "fullname"):
             return ""
         rest = rest.strip(" ?？。!！,，")
         named = any(name in rest for name in DOCUMENT_NAMES)
@@ -658,6 +658,8 @@ class QuestionAnalyzer:
         kind, cue_text = next(
             ((name, m.group(0)) for name, cue in DOC_FACTS if (m := cue.search(rest))), ("", "")
         )
+        if answer_type == "docnum":  # the plan's own number, each plan's ("文号是多少"), not a cited document's
+            kind = "number" if kind in ("", "number") else ""
         if kind in ("parts", "goals") and WHO_CUE.search(rest):
             kind = ""  # "基层政务公开事项目录归谁管": who does a task, whatever its words (目录 of its name)
         # a word the cue itself spans ("哪天发" → 天发) is part of what is asked, not a topic
