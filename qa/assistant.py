@@ -65,7 +65,7 @@ MAX_PLANS_ANSWERED = 12
 # What staff call every plan at once (the picker's 全部方案; the API's plan: "all").
 ALL_PLANS = ("all", "全部", "全部方案", "所有方案", "全部的", "所有")
 # A question asked of every plan ("各个方案的文号分别是多少"), not of the one the conversation is about.
-EVERY_PLAN = re.compile(r"各个|各方案|分别|所有|全部|每个|每份|哪些方案|几个方案")
+EVERY_PLAN = re.compile(r"(?:各个|各|所有|全部|每个|每份|哪些|几个)(?:方案|文件|计划|清单)")
 # A message choosing the plans to ask of: "切换到锡盟方案", "只看三亚的", "全部方案".
 SWITCH = re.compile(
     r"(?:(?:切换|切|换|转)(?:到|至|成|为)|改为|改成|只看|只查|只问|选择?)\s*(?P<name>.{1,40}?)(?:的)?(?:方案|文件|这个方案)?"
@@ -287,7 +287,8 @@ class Assistant:
         plans = scope.plans or chosen
         # a follow-up, or a fact of the document the conversation is about ("这个清单是谁发的" after 扬州's 清单,
         # "文号是多少" after a question naming 辽宁's plan), unless asked of every plan: the conversation's plans
-        of_document = (understood.document or understood.answer_type == "docnum") and not EVERY_PLAN.search(text)
+        of_document = (understood.document or understood.answer_type == "docnum") and (
+            POINTED_DOCUMENT.search(text) or not EVERY_PLAN.search(text))
         if not plans and of_document and context is None and session_id and len(self.catalogue) > 1:
             context = self.conversations.context(session_id)
         if not plans and context and (understood.follow_up or of_document):

@@ -28,6 +28,8 @@ from .vocabulary import (
     ANNOUNCING_WORDS,
     AUTONOMOUS,
     AUTONOMOUS_PEOPLES,
+    DEPARTMENT_ENDS,
+    DEPARTMENT_OFFICES,
     DOCUMENT_TYPES,
     NAME_SHORT_FORMS,
     NOT_PLACE_AREAS,
@@ -49,10 +51,10 @@ __all__ = ["Catalogue", "Plan", "Scope"]
 HAN = r"\u4e00-\u9fff"
 HAN_ONLY = re.compile(f"[{HAN}]+")
 # A place at the start of a name: two to eight characters and a level's ending (锡林郭勒盟, 青浦区, 内蒙古自治区).
-# No place opens with a level's character (省城市 of "省城市功能品质提升…办公室" is none) or ends as an area that is
+# No place opens with 省 (省城市 of "省城市功能品质提升…办公室" is none; 市中区 is a district) or ends as an area that is
 # no administrative place (对标湾区 of "赣州市对标湾区…": 湾区, 园区, 景区 …).
 PLACE = re.compile(
-    rf"(?![{''.join(e for e in PLACE_ENDINGS if len(e) == 1)}])"
+    r"(?!省)"
     rf"([{HAN}]{{2,8}}?|[{HAN}]{{2,12}}?{AUTONOMOUS})({alternation(PLACE_ENDINGS)})"  # 黔东南苗族侗族自治州
     rf"(?<!{'|'.join(NOT_PLACE_AREAS)})"
 )
@@ -98,10 +100,16 @@ AFTER_TITLE = re.compile(
     r"|列|说|写|规定|部署|怎么|什么|啥|何时|哪|谁|几|多少|印发|下发|发布|出台|发的|制定"
 )
 # A title's words said without its kind, the question going on within it ("流程再造第三批里"): after a break, to 里/中.
-KINDLESS_TITLE = re.compile(rf"(?:^|(?<=[\s，,。？?！!：:；;、]))([{HAN}A-Za-z0-9“”]{{4,24}}?)(?:里面|里头|里|当中|中(?![心支级央]))")
+# 中 only where the sentence goes on (中介, 中标, 中小企业 are words)
+KINDLESS_TITLE = re.compile(
+    rf"(?:^|(?<=[\s，,。？?！!：:；;、]))([{HAN}A-Za-z0-9“”]{{4,24}}?)"
+    r"(?:里面|里头|里(?!程)|当中|中(?=[\s，,、：:]|$|谁|哪|有|的|是|关于|对))"
+)
 # What follows a document named by a kind the vocabulary lacks (…工作机制中, …条例里): words of being within it.
-# or asked who issued it or when ("…工作规范是哪个单位印发的"): "…制度是谁牵头" asks of a topic
-WITHIN_DOCUMENT = re.compile(r"里|中|内|上|当中|印发|下发|发布|出台|是[^，,。？?]{0,8}(?:印发|下发|发布|出台|制定|发的)")
+# or asked who issued it or when ("…工作规范是哪个单位印发的"): "…制度是谁牵头", "…机制是否制定" ask of a topic
+WITHIN_DOCUMENT = re.compile(
+    r"里|中|内|上|当中|印发|下发|发布|出台|是(?:谁|哪|什么时候|何时|由)[^，,。？?]{0,8}(?:印发|下发|发布|出台|制定|发)的"
+)
 # Where a phrase naming a document by its title starts: after punctuation or a word that opens a place in the
 # sentence (在, 按, 据 …), never inside the title.
 # 那份…, 这份…, 这个…: 份 and 个 after a pointer only (个体工商户 is a title's word)
@@ -360,6 +368,12 @@ class Catalogue:
         if not self.plans:
             return Scope(text=question)
         found: list[tuple[int, int, tuple[str, ...], str]] = []  # (start, end, plans, what replaces the words)
+        for match in QUOTED_TITLE.finditer(question):  # a title quoted whole (《上海市提信心扩需求…行动方案》): its plan
+            quoted = squeeze(match.group(1))
+            plans = tuple(p.id for p in self.plans
+                          if quoted in (self._squeezed_titles[p.id], TITLE_TAIL.sub("", p.title)))
+            if plans:
+                found.append((match.start(), match.end(), plans, "文件"))
         for match in TYPED_NUMBER.finditer(question):
             # as written, or typed without its brackets or its year ("黔府办函16号")
             typed, year, serial = match.groups()
@@ -413,6 +427,7 @@ class Catalogue:
                 places.add(found[-1][:2])
         titles = self._titles(question, found)
         titles += self._kindless_titles(question, found + titles)
+        # the namings taken inside a title's words go with it
         found = [f for f in found if not any(a <= f[0] < f[1] <= b for a, b, *_ in titles)] + titles
         if not found:
             return Scope(text=question)
@@ -613,7 +628,8 @@ class Catalogue:
             if len(plans) > 1:  # "省市场监管局控制成本若干措施": the issuer named before the title's words tells them apart
                 issued = [p for p in plans if self._opens_with_issuer(phrase, p)]
                 plans = issued or plans
-            # a year named inside the title's words ("创建一流营商环境那个2023年方案") is one of them, taken with them
+            # a naming inside the title's words (a year, a place: "创建一流营商环境那个2023年方案", "2023年广州金融支持…行动
+            # 方案") is one of them, taken with them
             if plans and not _inside(start, end, [f for f in found if not start <= f[0] < f[1] <= end]):
                 named.append((start, end, tuple(plans), "文件"))
         return named
@@ -673,7 +689,8 @@ def _of_kind(title: str, kind: str) -> bool:
     (…（征求意见稿）: the draft is the kind too), or a document it joins to another ("…实施方案和实施清单": 方案 too);
     文件 is any."""
     return (kind == "文件" or TITLE_TAIL.sub("", title).endswith(kind) or title.endswith(kind + "）")
-            or re.search(rf"{re.escape(kind)}[》”]?(?:和|及|与|、)", title) is not None)
+            or re.search(rf"{re.escape(kind)}[》”]?(?:和|及|与|、)[^的]{{0,12}}(?:{DOCUMENT_WORD.pattern})$",
+                         TITLE_TAIL.sub("", title)) is not None)
 
 
 def _quoted(text: str, at: int) -> bool:
@@ -705,6 +722,10 @@ def _issuer_bodies(plan: Plan) -> list[tuple[str, str]]:
         for stem, ending in places_in(issuer):
             body = body.replace(stem + ending, "", 1)
         found.append((issuer, PARTY.sub("", body)))
+        # a department's office issuing for it (吉林省医疗保障局办公室): the department's name names it too (医保局)
+        office = next((o for o in DEPARTMENT_OFFICES if body.endswith(o) and len(body) > len(o) + 1), "")
+        if office and body[-len(office) - 1] in DEPARTMENT_ENDS:
+            found.append((issuer[: -len(office)], PARTY.sub("", body[: -len(office)])))
         # as staff write it short (郑州市政府 of 郑州市人民政府): that name in full only, never its body (政府 alone
         # would name every government's plans)
         shorts = {issuer} | {issuer.replace(full, short) for full, short in NAME_SHORT_FORMS}

@@ -100,7 +100,7 @@ class Question:
     reading: tuple[tuple[str, str], ...] = ()
     understood_as: str = ""
     asks: str = ""  # what it asks that plans rarely state: money | procedure | law | duration | count …
-    # A fact about the document itself: issuer | date | recipients | drafter | basis | goals | parts | letter.
+    # A fact about the document itself: issuer | date | number | recipients | drafter | basis | goals | parts | letter.
     document: str = ""
     more: bool = False  # "还有呢": the next related clauses of the topic
     # Clause ids already given on this topic (for "还有呢"), or the previous topic's (for a topic switch, given

@@ -125,15 +125,20 @@ AUTONOMOUS = "自治"
 # A prefecture's two-character level (大兴安岭地区, 喀什地区): staff write the place without it (大兴安岭).
 PREFECTURE = "地区"
 # Two-character openings that begin with a prefix character but are words, not prefixes (市监局: 市场监管局).
-# A note of the document's attachments in its body ("附件：…任务分解表（略）", "附件1：", "附件"): no task's text.
-ATTACHMENT_NOTE = re.compile(r"附件\s*(?:[\d一二三四五六七八九十]{1,2}\s*)?(?:[:：]|$|\s)")
-# A seal note after a cover letter's signature: one body sealing for another ("…联席会议办公室（代章）").
-SEAL_NOTE = re.compile(r"\s*[（(](?:代章|印章|盖章|章)[)）]$")
-# Areas that end as a district does and are no administrative place (对标湾区, 工业园区, 旅游景区), two characters each.
-NOT_PLACE_AREAS = ("湾区", "园区", "景区", "社区", "城区", "片区", "辖区", "小区", "街区", "厂区", "校区", "港区")
 NOT_PREFIXED = frozenset(
     {"市场", "市政", "市级", "区域", "区级", "县域", "县级", "省级", "州级", "旗级", "盟级", "盟员", "市监"}
 )
+# Areas that end as a district does and are no administrative place (对标湾区, 工业园区, 旅游景区), two characters
+# each (not 城区: 东城区 and 阳泉市城区 are districts).
+NOT_PLACE_AREAS = ("湾区", "园区", "景区", "社区", "片区", "辖区", "小区", "街区", "厂区", "校区", "港区")
+# A note of the document's attachments in its body ("附件：…任务分解表（略）", "附件1：", "附件"): no task's text.
+ATTACHMENT_NOTE = re.compile(r"附件\s*(?:[\d一二三四五六七八九十]{1,2}\s*)?(?:[:：]|$|\s)")
+# A department's own office issuing for it ("吉林省医疗保障局办公室"), after the department's last character.
+DEPARTMENT_OFFICES = ("办公室", "办公厅")
+DEPARTMENT_ENDS = "局厅委办署院会"
+# A note after a cover letter's signature: the seal (盖章, 印章), or one body sealing for another (代章: SEAL_NOTE).
+SIGNATURE_NOTE = re.compile(r"\s*[（(](?:代章|印章|盖章|章)[)）]$")
+SEAL_NOTE = re.compile(r"\s*[（(]代章[)）]$")
 # Words of an administrative level that open a group's name and never take a list's prefix ("各市、县级政府":
 # 县级政府, not 省县级政府).
 LEVEL_WORDS = ("省级", "市级", "县级", "区级", "州级", "旗级", "盟级", "乡级", "镇级")

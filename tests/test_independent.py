@@ -202,11 +202,13 @@ CROWDED_SECOND_FLOORS, CROWDED_THIRD_FLOORS = {"named": 43 / 50}, {"named": 49 /
 # And two more: 广东 ×8, 陕西 ×7, 山西; 上海 ×10, 吉林 ×6 (first run 49/53: tuned 32/36, held out 17/17; 43/53: tuned
 # 29/33, held out 14/20)
 CROWDED_FOURTH, CROWDED_FIFTH = EIGHTEEN.parent / "crowded_fourth", EIGHTEEN.parent / "crowded_fifth"
-CROWDED_FOURTH_FLOORS, CROWDED_FIFTH_FLOORS = {"named": 51 / 53}, {"named": 48 / 53}
+# crowded_fifth's conversations (16, 3 to 5 turns, five turning to another plan): first run 63/68; crowded_sixth's
+# shared topics (20, naming no plan): first run 12/20
+CROWDED_FOURTH_FLOORS, CROWDED_FIFTH_FLOORS = {"named": 51 / 53}, {"named": 48 / 53, "conversations": 66 / 68}
 # And two more: 湖北 ×4, 湖南 ×2, 山西 ×4, 河北 ×2, 新疆 ×3, 辽宁; the State Council's, 广西 ×2, 贵州, 黑龙江, 浙江 ×4,
 # 江苏/山东 ×4, 福建 ×2 (first run 48/53: tuned 35/36, held out 13/17; 47/53: tuned 32/38, held out 15/15)
 CROWDED_SIXTH, CROWDED_SEVENTH = EIGHTEEN.parent / "crowded_sixth", EIGHTEEN.parent / "crowded_seventh"
-CROWDED_SIXTH_FLOORS, CROWDED_SEVENTH_FLOORS = {"named": 50 / 53}, {"named": 48 / 53}
+CROWDED_SIXTH_FLOORS, CROWDED_SEVENTH_FLOORS = {"named": 50 / 53, "shared": 12 / 20}, {"named": 48 / 53}
 
 
 def load_eighteen(sets: Path, folder: Path):

@@ -275,6 +275,10 @@ def test_a_title_joining_two_documents_is_of_both_kinds():
                            for n, (doc, issuer) in enumerate(issued)], words=jieba.lcut)
     for question in ("吉林交通厅2023年营商环境方案里，城市公交谁负责", "吉林交通厅2023年营商环境实施清单里，城市公交谁负责"):
         assert catalogue.scope_of(question).plans == ("汇编-1",), question
+    # a topic joined to another inside a title is no document joined to another: that plan is no 规划
+    from qa.plans import _of_kind
+
+    assert not _of_kind("关于推进国土空间规划和用途管制改革的实施方案", "规划")
     assert catalogue.scope_of("吉林科技厅2023年营商环境方案里，科技成果转化谁负责").plans == ("汇编-2",)
 
 
@@ -439,6 +443,9 @@ def test_a_fact_of_the_document_asked_after_a_question_naming_its_plan_is_that_p
     twelve.ask("贵州的方案里，简易注销谁牵头？", "pointer-4")
     assert twelve.ask("文号是多少", "pointer-4").plans == ("guizhou-yingshang-renwu-2023",)
     assert len(twelve.ask("各个方案的文号分别是多少", "pointer-4").plans) > 1
+    # pointed at, the conversation's document however many of its facts are asked
+    twelve.ask("贵州的方案里，简易注销谁牵头？", "pointer-5")
+    assert twelve.ask("这个文件的发文单位和日期分别是什么", "pointer-5").plans == ("guizhou-yingshang-renwu-2023",)
     # asked of no plan, each plan's number (a document fact, as its date is); a cited document's, its own
     numbers = twelve.ask("文号是多少")
     assert len(numbers.plans) > 3 and "黔府办函〔2023〕16" in numbers.answer.replace(" ", ""), numbers.answer
@@ -479,8 +486,9 @@ def test_a_title_said_without_its_kind_or_with_a_year_after_a_pointer_names_its_
     assert scope.plans == ("汇编-2",) and scope.text == "这个文件是谁发的？", scope
     scope = catalogue.scope_of("江门优化营商环境工作方案 简易注销谁牵头")
     assert scope.plans == ("汇编-3",) and scope.text == "简易注销谁牵头", scope
-    # a topic's words inside (营商环境里: one word, every title's) name no plan
+    # a topic's words inside (营商环境里: one word, every title's) name no plan, nor words before 中 of a word (中介)
     assert catalogue.scope_of("营商环境里简易注销谁牵头").plans == ()
+    assert catalogue.scope_of("流程再造第三批工作中介服务谁牵头").plans == ()
 
 
 def test_a_plan_naming_no_place_is_named_by_a_place_and_its_title_together():
@@ -663,6 +671,8 @@ def test_no_place_opens_with_a_level_or_ends_as_an_area():
     assert places_in("省城市功能品质提升与工程建设项目审批制度改革部门联席会议办公室") == []
     assert places_in("赣州市对标湾区持续优化营商环境") == [("赣州", "市")]
     assert places_in("上海市青浦区人民政府") == [("上海", "市"), ("青浦", "区")]
+    assert places_in("北京市东城区人民政府") == [("北京", "市"), ("东城", "区")]  # 城区 ends real districts
+    assert places_in("济南市市中区人民政府") == [("济南", "市"), ("市中", "区")]
 
 
 def test_a_plan_of_an_autonomous_banner_is_named_by_its_short_place(tmp_path):
@@ -715,6 +725,7 @@ def test_a_plan_titled_with_a_kind_of_its_own_is_named_by_its_title_words_within
     # asked who issued it, the question asks of the document too; asked who leads a topic, of the topic
     assert assistant._scope("优化营商环境六项工作机制是哪个单位印发的").plans == ("zhangzhou",)
     assert assistant._scope("联席会议制度是谁牵头的").plans == ()
+    assert assistant._scope("优化营商环境六项工作机制是否制定了考核办法").plans == ()
     # an issuer's office said short: 汕尾市人民政府办公室 is 汕尾市政府办 too
     from qa.plans import Plan, _issuer_bodies
 

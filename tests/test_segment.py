@@ -661,6 +661,10 @@ def test_a_signature_wrapped_before_its_ending_is_one_signature_and_a_seal_note_
     assert letter_parts(["中共延安市委", "延安市人民政府"]) == ["发文单位", "发文单位"]  # two bodies, each whole
     assert letter_parts(["请认真贯彻执行", "省人民政府办公厅"]) == ["来函正文", "发文单位"]
     assert letter_part("工作领导小组办公室（代章）") == "发文单位"
+    assert letter_part("（盖章）") == "附注"  # a seal's note alone
+    # a short line of the letter before a signature of its own is no first line of it
+    assert letter_parts(["全市优化营商环境工作", "三亚市人民政府办公室"]) == ["来函正文", "发文单位"]
+    assert letter_parts(["推进城市更新", "三亚市人民政府办公室"]) == ["来函正文", "发文单位"]
 
 
 def test_paragraphs_under_a_title_standing_alone_each_take_the_block_that_closes_them(segmenter):

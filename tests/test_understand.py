@@ -298,6 +298,8 @@ def test_facts_about_the_document_itself(analyze, question, document):
         ("诚信之星推荐评选谁牵头", ""),  # 推荐 of a task, not asked of the assistant
         ("推荐一部好看的电影", "advice"),
         ("你推荐哪家代办公司", "advice"),
+        ("推荐一批示范企业由谁牵头", ""),
+        ("推荐个体工商户参评诚信之星谁负责", ""),
         ("降低市政管廊接入费用谁牵头", ""),  # a task about fees, not a fee
         ("提高税费服务满意度的牵头单位是哪个", ""),  # 税费 names the task's topic
         ("这笔税款要交多少", "money"),

@@ -317,13 +317,13 @@ class FullNameAnswerer:
 DRAFTED = re.compile(r"起草|草拟|拟稿")
 BASIS = re.compile(r"贯彻|根据|依据|按照")
 # "4. 克拉玛依市人民政府办公室关于印发…": a compilation's entry number before the issuer is left out
-ANNOUNCED = re.compile(r"印发|的通知")  # a heading announcing the plan it carries (either of its lines)
+ANNOUNCED = re.compile(r"关于印发|印发关于|的通知")  # a heading announcing the plan it carries (either of its lines)
 ISSUED_BY = re.compile(r"^(?:\d{1,3}\s*[.．、]\s*)?([\u4e00-\u9fff].{1,29}?)关于印发")  # a name, not the entry's number
 
 
 class DocumentAnswerer:
-    """Facts about a plan itself, from its cover letter, title and preamble: who issued it and when, to whom,
-    who drafted it, on the basis of which documents, its goals, its parts."""
+    """Facts about a plan itself, from its cover letter, title and preamble: who issued it and when, its number,
+    to whom, who drafted it, on the basis of which documents, its goals, its parts."""
 
     KINDS = ("issuer", "date", "number", "recipients", "drafter", "basis", "goals", "parts", "letter")
 
@@ -372,7 +372,9 @@ class DocumentAnswerer:
                 stated.append((doc, *fact))
         stated = self._likeliest(query, stated)
         if not stated:
-            return self.fallback(replace(query, document=""))
+            # no plan states it: what retrieval finds, the number asked kept (understanding left it to the document)
+            kept = "docnum" if query.document == "number" else query.answer_type
+            return self.fallback(replace(query, document="", answer_type=kept))
         # the heading announcing the plan that states the same signers or date ("中共延安市委延安市人民政府关于印发…",
         # "…的通知（2023 年3 月18 日）") says what was issued, by whom and when: cited first
         stated = [(doc, text, self._announcing(doc, clause) or clause) for doc, text, clause in stated]
@@ -457,6 +459,8 @@ class DocumentAnswerer:
         signers = [c for c in self.front[doc] if c.kind == "letter" and c.title == fact.title]
         stating = [signature(c.text) for c in signers] if fact.title == "发文单位" else ["".join(fact.text.split())]
         for clause in self.front[doc]:
+            if clause.kind == "letter" and clause.title == "主送单位":
+                break  # the heading stands before the addressees; the letter's sentences after them are no heading
             text = "".join(clause.text.split())
             if clause.kind == "letter" and ANNOUNCED.search(text) and all(s in text for s in stating):
                 return clause

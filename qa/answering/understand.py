@@ -637,8 +637,8 @@ class QuestionAnalyzer:
     def _document_fact(
         self, rest: str, terms: tuple[str, ...], units: tuple[str, ...], answer_type: str
     ) -> str:
-        """Which fact about the document itself the question asks (issuer, date, recipients, drafter, basis,
-        parts; "letter" for another word of its cover letter), or ''."""
+        """Which fact about the document itself the question asks (issuer, date, number, recipients, drafter,
+        basis, parts; "letter" for another word of its cover letter), or ''."""
         if units or answer_type in ("person", "phone", "email", "fullname"):
             return ""
         rest = rest.strip(" ?？。!！,，")

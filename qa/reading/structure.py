@@ -14,7 +14,7 @@ from ..vocabulary import (
     ISSUER_ENDINGS,
     LEAD_IN_WORDS,
     PLACE_ENDINGS,
-    SEAL_NOTE,
+    SIGNATURE_NOTE,
     TITLE_ENDINGS,
     alternation,
     unit_ending_pattern,
@@ -139,14 +139,17 @@ SENTENCE_OPENING = re.compile(r"已经|已|现将|现|并|请|根据|按照|依�
 # A signature's first line, wrapped before its ending ("省城市功能品质提升与工程建设项目审批 / 制度改革部门联席会议
 # 办公室（代章）"): a level or a place opening it, no punctuation in it (quotes are a name's: “放管服”改革)
 SIGNATURE_OPENING = re.compile(
-    rf"(?!附件)(?:中共|[\u4e00-\u9fff]{{0,8}}?(?:{alternation(PLACE_ENDINGS)}))[^\s，,。.；;：:、！!？?（）()《》【】\[\]]+$"
+    rf"(?!附件)(?:中共|[省市县区盟旗州](?=[\u4e00-\u9fff])|[\u4e00-\u9fff]{{2,8}}?(?:{alternation(PLACE_ENDINGS)}))"
+    r"[^\s，,。.；;：:、！!？?（）()《》【】\[\]]+$"
 )
+# What opens a signature of its own (三亚市人民政府办公室, 中共延安市委): no second line of the one before it
+OWN_SIGNATURE = re.compile(rf"中共|[\u4e00-\u9fff]{{2,8}}?(?:{alternation(PLACE_ENDINGS)})")
 SIGNATURE_LONGEST = 45  # characters of a wrapped signature, both lines
 
 
 def signature(text: str) -> str:
     """The name a signature gives: its wrapped lines joined, without the seal note."""
-    return SEAL_NOTE.sub("", "".join(text.split()))
+    return SIGNATURE_NOTE.sub("", "".join(text.split()))
 
 
 def letter_parts(texts: list[str]) -> list[str]:
@@ -162,6 +165,7 @@ def letter_parts(texts: list[str]) -> list[str]:
             and len(before) + len(signature(texts[i])) <= SIGNATURE_LONGEST
             and SIGNATURE_OPENING.match(before)
             and not SENTENCE_OPENING.match(before)
+            and not OWN_SIGNATURE.match(texts[i].strip())
         ):
             parts[i - 1] = ""
     return parts
@@ -169,7 +173,9 @@ def letter_parts(texts: list[str]) -> list[str]:
 
 def letter_part(text: str) -> str:
     """What part of a cover letter a paragraph is."""
-    text = SEAL_NOTE.sub("", text.strip())
+    text = SIGNATURE_NOTE.sub("", text.strip())
+    if not text:  # a seal's note alone ("（盖章）")
+        return "附注"
     if re.search(r"联系人|联系电话|电话|手机", text):
         return "联系人及电话"
     if text.startswith("传真"):
