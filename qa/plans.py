@@ -141,9 +141,14 @@ POINTS_AT_DOCUMENT = re.compile(rf"那份|这份|(?:这个|那个)(?:{DOCUMENT})
 # What a question asks of a document itself after its number and 的 ("…45号的任务有哪些", "…的主要内容")
 OF_DOCUMENT = re.compile(r"任务|工作|内容|要求|目标|措施|主要|重点|部分|文号|日期|时间|全文|原文")
 QUOTED_TITLE = re.compile(r"《([^》]{4,60})》")
+QUOTE_MARKS = re.compile(r"[《》〈〉]")
+JOINED_TITLES = re.compile(r"》(?:和|及|与|、)《")  # two documents issued by one letter
 # The words that frame a plan's name in a question: "按X这个文件，", "在X的方案中，", "X方案里": they only name it.
 FRAME = re.compile(
-    rf"(?:的|这个|这份|那个|那份|该|这一)*(?P<doc>{DOCUMENT})?(?P<where>里面|里头|里|中(?![心支级央])|内|上)?(?P<comma>[，,、：:]|\s+(?=\S))?"
+    rf"(?:的|这个|这份|那个|那份|该|这一)*(?P<doc>{DOCUMENT})?"
+    # 中国, 上海, 内蒙古 are no frame: 中, 内 and 上 only where the sentence goes on
+    r"(?P<where>里面|里头|里|中(?![心支级央国])|(?:内|上)(?=[\s，,、：:]|$|谁|哪|有|的|是|关于|对))?"
+    r"(?P<comma>[，,、：:]|\s+(?=\S))?"
 )
 FRAME_OPENINGS = ("根据", "按照", "按", "在", "据", "从", "照")
 EMPTY_BRACKETS = re.compile(r"[(（]\s*[)）]")
@@ -169,6 +174,8 @@ class Plan:
     places: tuple[str, ...] = ()  # places the title or issuer opens with, and their short forms
     cited_places: tuple[str, ...] = ()  # places of the region its letter or preamble cites as its own
     years: tuple[str, ...] = ()
+    # the other titles its letter issues with it ("关于印发《湖南省…政务管理服务工作要点》和《湖南省…政务公开工作要点》")
+    also_titles: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         """The plan as JSON-ready data."""
@@ -192,7 +199,7 @@ TITLE_PHRASE_LONGEST = 48
 
 def title_phrase(kinds: Iterable[str]) -> re.Pattern:
     """A title's words before a kind of document ("营商环境重点任务清单"): the words, then the kind."""
-    return re.compile(rf"([{HAN}A-Za-z0-9“”\"]{{2,{TITLE_PHRASE_LONGEST}}}?)({alternation(kinds)})")
+    return re.compile(rf"([{HAN}A-Za-z0-9.“”\"]{{2,{TITLE_PHRASE_LONGEST}}}?)({alternation(kinds)})")  # 2.0版
 
 
 def squeeze(text: str) -> str:
@@ -279,7 +286,8 @@ class Catalogue:
         self._names_joined = "\n".join(self._names)  # one text: a word inside any name is found by one search
         ordered = sorted(self._names, key=len, reverse=True)
         self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
-        self._title_words = {plan.id: set(self._content_words(plan.title)) for plan in self.plans}
+        self._title_words = {plan.id: set(self._content_words(" ".join([plan.title, *plan.also_titles])))
+                             for plan in self.plans}
         # a loaded plan's own kind of document is one too, where the vocabulary lacks it (…六项工作机制, …条例)
         own_kinds = {tail for plan in self.plans
                      if HAN_ONLY.fullmatch(tail := TITLE_TAIL.sub("", squeeze(plan.title))[-2:])}
@@ -294,7 +302,9 @@ class Catalogue:
         for n, plan in enumerate(self.plans):
             for word in self._title_words[plan.id]:
                 self._plans_by_title_word.setdefault(word, []).append(n)
-        self._titles_joined = JoinedTexts(self._squeezed_titles[plan.id] for plan in self.plans)
+        # a plan's titles joined by a mark no word holds: a word is found in one of them, never across two
+        self._titles_joined = JoinedTexts("〡".join([self._squeezed_titles[plan.id], *map(squeeze, plan.also_titles)])
+                                          for plan in self.plans)
         self._title_holders = functools.lru_cache(maxsize=4096)(self._title_holders)  # 推进, 加强: in many titles
         counts = Counter(w for words in self._title_words.values() for w in words)
         # a word most titles hold (营商, 环境, 2023) names no plan alone
@@ -372,8 +382,20 @@ class Catalogue:
             quoted = squeeze(match.group(1))
             plans = tuple(p.id for p in self.plans
                           if quoted in (self._squeezed_titles[p.id], TITLE_TAIL.sub("", p.title)))
+            end = match.end()
+            # or the document a plan carries out, quoted before the plan's kind ("贯彻落实《“十四五”市场监管现代化规划》
+            # 实施方案"): the plan whose title quotes it before that kind
+            kind = DOCUMENT_WORD.match(question, end)
+            if not plans and kind:
+                carried = QUOTE_MARKS.sub("", quoted) + kind.group()
+                plans = tuple(p.id for p in self.plans if carried in QUOTE_MARKS.sub("", self._squeezed_titles[p.id]))
+                end = kind.end()
+            start = match.start()
+            if len(plans) == 1:  # the title's words before the quote go with it ("广西贯彻落实《…》")
+                start = _title_opening(question, start, QUOTE_MARKS.sub("", quoted),
+                                       QUOTE_MARKS.sub("", self._squeezed_titles[plans[0]]))
             if plans:
-                found.append((match.start(), match.end(), plans, "文件"))
+                found.append((start, end, plans, "文件"))
         for match in TYPED_NUMBER.finditer(question):
             # as written, or typed without its brackets or its year ("黔府办函16号")
             typed, year, serial = match.groups()
@@ -598,6 +620,10 @@ class Catalogue:
             if len(words) < 2:
                 # "这个政策措施是谁发的": the last words of one plan's title, its kind among them, name it
                 ending = [q.id for q in self.plans if len(phrase) >= 4 and TITLE_TAIL.sub("", q.title).endswith(phrase)]
+                # or a title cut as one word (a loaded title is a word of the dictionary): the plan holding it
+                if not ending and len(words) == 1 and len(words[0]) >= 6:
+                    ending = [q.id for q in self.plans if words[0] in self._squeezed_titles[q.id]]
+                    start = max(start, question.find(words[0], start))  # from the title's word on ("那河南信用…方案")
                 if len(ending) == 1 and words and not _inside(start, end, found):
                     named.append((start, end, tuple(ending), "文件"))
                 continue
@@ -628,9 +654,19 @@ class Catalogue:
             if len(plans) > 1:  # "省市场监管局控制成本若干措施": the issuer named before the title's words tells them apart
                 issued = [p for p in plans if self._opens_with_issuer(phrase, p)]
                 plans = issued or plans
+            if len(plans) > 1:  # a title written out as it stands ("2023年上海市政务公开工作要点"): that plan's
+                written = squeeze(phrase)
+                plans = [p for p in plans if written in self._titles_of(p)] or plans
             # a naming inside the title's words (a year, a place: "创建一流营商环境那个2023年方案", "2023年广州金融支持…行动
-            # 方案") is one of them, taken with them
-            if plans and not _inside(start, end, [f for f in found if not start <= f[0] < f[1] <= end]):
+            # 方案") is one of them, taken with them, and tells the plans holding the words apart (2023年上海市政务公开
+            # 工作要点: 上海's, not 湖南's of the same words)
+            inner = [f for f in found if start <= f[0] < f[1] <= end]
+            for _, _, naming, _ in inner:
+                plans = [p for p in plans if p in naming] or plans
+            if len(plans) == 1:  # the title's words before the phrase go with it ("中国（河南）自由贸易试验区…方案")
+                start = _title_opening(question, start, squeeze(phrase), self._titles_of(plans[0]))
+                inner = [f for f in found if start <= f[0] < f[1] <= end]
+            if plans and not _inside(start, end, [f for f in found if f not in inner]):
                 named.append((start, end, tuple(plans), "文件"))
         return named
 
@@ -649,6 +685,11 @@ class Catalogue:
             if len(holders) == 1:
                 named.append((start, end, (self.plans[holders.pop()].id,), ""))
         return named
+
+    def _titles_of(self, plan_id: str) -> str:
+        """A plan's titles squeezed, joined: its own and those its letter issues with it."""
+        plan = self.by_id[plan_id]
+        return "〡".join([self._squeezed_titles[plan_id], *map(squeeze, plan.also_titles)])
 
     def _opens_with_issuer(self, phrase: str, plan_id: str) -> bool:
         """Whether a phrase naming a title opens with the plan's issuer, as staff write it (省市场监管局…)."""
@@ -691,6 +732,26 @@ def _of_kind(title: str, kind: str) -> bool:
     return (kind == "文件" or TITLE_TAIL.sub("", title).endswith(kind) or title.endswith(kind + "）")
             or re.search(rf"{re.escape(kind)}[》”]?(?:和|及|与|、)[^的]{{0,12}}(?:{DOCUMENT_WORD.pattern})$",
                          TITLE_TAIL.sub("", title)) is not None)
+
+
+def _title_opening(question: str, start: int, named: str, title: str) -> int:
+    """Where a naming of a title starts once the title's own words written right before it are taken with it
+    ("中国（河南）" before "自由贸易试验区…方案" of 中国（河南）自由贸易试验区…方案): `start` when there are none."""
+    at = title.find(named)
+    before = title[:at] if at > 0 else ""
+    return start - next((n for n in range(len(before), 0, -1) if question[:start].endswith(before[-n:])), 0)
+
+
+def _issued_with(title: str, letter: Sequence[Clause]) -> tuple[str, ...]:
+    """The other titles a cover letter issues together with the plan's ("…关于印发《A》和《B》的通知"): each quoted
+    beside the plan's own title, joined to it by 和, 及, 与 or 、."""
+    own = TITLE_TAIL.sub("", squeeze(title))
+    for clause in letter[:HEADING_FRONT]:
+        text = squeeze(clause.text)
+        quoted = [squeeze(q) for q in QUOTED_TITLE.findall(text)]
+        if len(quoted) > 1 and JOINED_TITLES.search(text) and any(TITLE_TAIL.sub("", q) == own for q in quoted):
+            return tuple(dict.fromkeys(q for q in quoted if TITLE_TAIL.sub("", q) != own))
+    return ()
 
 
 def _quoted(text: str, at: int) -> bool:
@@ -809,4 +870,5 @@ def _read_plan(plan_id: str, clauses: Sequence[Clause]) -> Plan:
         places=tuple(dict.fromkeys(own)),
         cited_places=tuple(dict.fromkeys(cited)),
         years=tuple(dict.fromkeys(years)),
+        also_titles=_issued_with(title, letter),
     )

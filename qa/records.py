@@ -130,6 +130,7 @@ class Question:
             "members": [[list(names), role, denied] for names, role, denied in self.members],
             "plans": list(self.plans),
             "operation": self.operation,
+            "document": self.document,
         }
 
 

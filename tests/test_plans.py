@@ -439,6 +439,11 @@ def test_a_fact_of_the_document_asked_after_a_question_naming_its_plan_is_that_p
     assert answer.plans == ("guizhou-yingshang-renwu-2023",) and "黔府办函" in answer.answer, answer
     # asked first, the pointer points at no plan: every plan's date
     assert len(twelve.ask("这个是哪天发的", "pointer-3").plans) > 1
+    # a task named after a fact of the document asks who is responsible for it, in the conversation's plan
+    twelve.ask("贵州的方案里，简易注销谁牵头？", "pointer-6")
+    twelve.ask("文号多少", "pointer-6")
+    task = twelve.ask("那优化营商环境评价呢", "pointer-6")
+    assert task.intent == "who" and task.plans == ("guizhou-yingshang-renwu-2023",), task
     # no pointer at all ("文号是多少"): the plan the conversation is about, unless every plan's is asked
     twelve.ask("贵州的方案里，简易注销谁牵头？", "pointer-4")
     assert twelve.ask("文号是多少", "pointer-4").plans == ("guizhou-yingshang-renwu-2023",)
@@ -489,6 +494,40 @@ def test_a_title_said_without_its_kind_or_with_a_year_after_a_pointer_names_its_
     # a topic's words inside (营商环境里: one word, every title's) name no plan, nor words before 中 of a word (中介)
     assert catalogue.scope_of("营商环境里简易注销谁牵头").plans == ()
     assert catalogue.scope_of("流程再造第三批工作中介服务谁牵头").plans == ()
+
+
+def test_a_title_named_whole_quoted_issued_with_another_or_opening_with_its_own_words_names_its_plan():
+    """A title cut as one word ("那河南信用环境系统性改革方案里"); a dot in its words (2.0版) and its own words written
+    before the naming (中国（河南）…); the document it carries out quoted before its kind (贯彻落实《…》实施方案); a title
+    its letter issues with it (关于印发《A》和《B》); 中国 after a naming is no frame (…印发中国（河南）…)."""
+    from qa.index.jieba_import import jieba
+    from qa.plans import Catalogue
+    from qa.records import Clause
+
+    letters = [("信用环境系统性改革方案", "河南省发展和改革委员会", ""),
+               ("中国（河南）自由贸易试验区2.0版建设实施方案", "河南省人民政府", ""),
+               ("广西贯彻落实〈“十四五”市场监管现代化规划〉实施方案", "广西壮族自治区人民政府办公厅", ""),
+               ("湖南省2023年政务管理服务工作要点", "湖南省人民政府办公厅",
+                "湖南省人民政府办公厅关于印发《湖南省2023年政务管理服务工作要点》和《湖南省2023年政务公开工作要点》的通知"),
+               ("2023年上海市政务公开工作要点", "上海市人民政府办公厅", "")]
+    clauses = []
+    for n, (doc, issuer, heading) in enumerate(letters):
+        clauses.append(Clause(f"a-{n}", doc, "汇编.txt", "", "发文单位", issuer, "letter"))
+        if heading:
+            clauses.append(Clause(f"b-{n}", doc, "汇编.txt", "", "来函正文", heading, "letter"))
+    catalogue = Catalogue(clauses, words=jieba.lcut)
+    ids = [p.id for p in catalogue.plans]
+    assert catalogue.plans[3].also_titles == ("湖南省2023年政务公开工作要点",)
+    for question, plan, rest in (
+        ("那河南信用环境系统性改革方案里推动司法公信建设呢", 0, "推动司法公信建设呢"),
+        ("河南自贸试验区2.0版实施方案里，原产地谁负责", 1, "原产地谁负责"),
+        ("河南省人民政府印发中国（河南）自由贸易试验区2.0版建设实施方案，文号是多少？", 1, "文号是多少？"),
+        ("广西贯彻落实《“十四五”市场监管现代化规划》实施方案，新药好药上市归谁管", 2, "新药好药上市归谁管"),
+        ("湖南省2023年政务公开工作要点里，规章公开谁牵头", 3, "规章公开谁牵头"),
+        ("2023年上海市政务公开工作要点里，规章公开谁牵头", 4, "规章公开谁牵头"),
+    ):
+        scope = catalogue.scope_of(question)
+        assert scope.plans == (ids[plan],) and scope.text == rest, (question, scope)
 
 
 def test_a_plan_naming_no_place_is_named_by_a_place_and_its_title_together():

@@ -816,11 +816,13 @@ class QuestionAnalyzer:
             and (previous.asks_units or previous == Intent.FACT)
         ):
             # "那广告监管呢？": the same role, another topic; the previous topic's other words (监管 of 食品安全全过程
-            # 监管 after 药品) tell apart the new topic's clauses, and the previous clause is not given again
+            # 监管 after 药品) tell apart the new topic's clauses, and the previous clause is not given again. After a
+            # fact of the document itself ("文号多少"), a task named asks who is responsible for it.
+            of_document = bool(context.get("document")) or context.get("answer_type") == "docnum"
             return replace(
                 query,
-                intent=previous,
-                answer_type=context.get("answer_type", ""),
+                intent=Intent.WHO if of_document else previous,
+                answer_type="" if of_document else context.get("answer_type", ""),
                 follow_up=True,
                 context=tuple(
                     t for t in context.get("terms", ()) if not any(set(t) & set(n) for n in query.terms)
