@@ -184,9 +184,10 @@ EIGHTEEN_THIRD_FLOORS = {"named": 39 / 44, "shared": 6 / 20, "shared_second": 9 
 # 26/44 turns (tuned 22/31, held out 4/13), 31/44 (tuned 26/31, held out 5/13) after general fixes from tuned misses;
 # named_second by another helper after those: first run 26/33, 28/33 after its own tuned misses (named then 33/44)
 EIGHTEEN_FOURTH = EIGHTEEN.parent / "eighteen_fourth"
-EIGHTEEN_FOURTH_FLOORS = {"named": 34 / 44, "named_second": 29 / 33, "shared": 8 / 20}  # shared: first run 8/20
+EIGHTEEN_FOURTH_FLOORS = {"named": 34 / 44, "named_second": 30 / 33, "shared": 8 / 20}  # shared: first run 8/20
 # The issuer's or the date's heading cited first ("…关于印发…的通知（2023 年3 月18 日）", as most writers key those facts):
-# third named 37 → 39/44, fourth named 33 → 34, named_second 28 → 29, crowded 44 → 48/48, crowded_third 47 → 49/50
+# third named 37 → 39/44, fourth named 33 → 34, named_second 28 → 29, crowded 44 → 48/48, crowded_third 47 → 49/50;
+# named_second 29 → 30 once a title writing a compound's head and every other word was titled by the question
 # Nine more: the seven documents of the compilation left that give each task its units, with the shipped plan and
 # Sanya's (tests/questions/nine/); first run named 40/44 (tuned 27/30, held out 13/14), now 44/44
 NINE = EIGHTEEN.parent / "nine"
