@@ -594,7 +594,9 @@ class Catalogue:
             # a kind of the plans' own (制度, 机制) names its document only where the question goes on within it
             # ("…六项工作机制中"): "联席会议制度有哪些配合单位" asks of a topic; one that runs on into a kind of the
             # vocabulary (…行动方案) is the other pass's
-            if own and (kind != match.group(2) or not WITHIN_DOCUMENT.match(question, end)):
+            # (or, opening with a place or issuer named, ends at a space: "漳州科技局六项工作机制 文号多少")
+            spaced = question[end : end + 1].isspace() and any(a == match.start() for a, *_ in found)
+            if own and (kind != match.group(2) or not (WITHIN_DOCUMENT.match(question, end) or spaced)):
                 continue
             start, body = match.start(), match.group(1)
             # "…交易成本那份政策措施": the title's words, a pointer, then the kind; the words name it as if joined

@@ -214,6 +214,9 @@ CROWDED_SIXTH_FLOORS, CROWDED_SEVENTH_FLOORS = {"named": 50 / 53, "shared": 12 /
 # (tuned 31/37, held out 17/19)
 CROWDED_EIGHTH, CROWDED_NINTH = EIGHTEEN.parent / "crowded_eighth", EIGHTEEN.parent / "crowded_ninth"
 CROWDED_EIGHTH_FLOORS, CROWDED_NINTH_FLOORS = {"named": 54 / 56}, {"named": 50 / 56}
+# Two more drawn at random (seed 1207): first run 42/46 (tuned 31/34, held out 11/12) and 43/45 (28/30, 15/15)
+CROWDED_TENTH, CROWDED_ELEVENTH = EIGHTEEN.parent / "crowded_tenth", EIGHTEEN.parent / "crowded_eleventh"
+CROWDED_TENTH_FLOORS, CROWDED_ELEVENTH_FLOORS = {"named": 42 / 46}, {"named": 44 / 45}
 
 
 def load_eighteen(sets: Path, folder: Path):
@@ -259,6 +262,8 @@ PLAN_SETS = {
     "crowded_seventh": (CROWDED_SEVENTH, CROWDED_SEVENTH_FLOORS),
     "crowded_eighth": (CROWDED_EIGHTH, CROWDED_EIGHTH_FLOORS),
     "crowded_ninth": (CROWDED_NINTH, CROWDED_NINTH_FLOORS),
+    "crowded_tenth": (CROWDED_TENTH, CROWDED_TENTH_FLOORS),
+    "crowded_eleventh": (CROWDED_ELEVENTH, CROWDED_ELEVENTH_FLOORS),
 }
 
 

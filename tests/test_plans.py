@@ -765,6 +765,8 @@ def test_a_plan_titled_with_a_kind_of_its_own_is_named_by_its_title_words_within
     assert assistant._scope("优化营商环境六项工作机制是哪个单位印发的").plans == ("zhangzhou",)
     assert assistant._scope("联席会议制度是谁牵头的").plans == ()
     assert assistant._scope("优化营商环境六项工作机制是否制定了考核办法").plans == ()
+    # opening with a place named, a space ends it as a comma does
+    assert assistant._scope("漳州科技局六项工作机制 文号多少").plans == ("zhangzhou",)
     # an issuer's office said short: 汕尾市人民政府办公室 is 汕尾市政府办 too
     from qa.plans import Plan, _issuer_bodies
 
