@@ -302,9 +302,11 @@ class Catalogue:
         for n, plan in enumerate(self.plans):
             for word in self._title_words[plan.id]:
                 self._plans_by_title_word.setdefault(word, []).append(n)
-        # a plan's titles joined by a mark no word holds: a word is found in one of them, never across two
-        self._titles_joined = JoinedTexts("〡".join([self._squeezed_titles[plan.id], *map(squeeze, plan.also_titles)])
-                                          for plan in self.plans)
+        # a plan's titles (its own and those its letter issues with it) joined by a mark no word holds: a word is
+        # found in one of them, never across two
+        self._all_titles = {plan.id: "〡".join([self._squeezed_titles[plan.id], *map(squeeze, plan.also_titles)])
+                            for plan in self.plans}
+        self._titles_joined = JoinedTexts(self._all_titles[plan.id] for plan in self.plans)
         self._title_holders = functools.lru_cache(maxsize=4096)(self._title_holders)  # 推进, 加强: in many titles
         counts = Counter(w for words in self._title_words.values() for w in words)
         # a word most titles hold (营商, 环境, 2023) names no plan alone
@@ -658,7 +660,7 @@ class Catalogue:
                 plans = issued or plans
             if len(plans) > 1:  # a title written out as it stands ("2023年上海市政务公开工作要点"): that plan's
                 written = squeeze(phrase)
-                plans = [p for p in plans if written in self._titles_of(p)] or plans
+                plans = [p for p in plans if written in self._all_titles[p]] or plans
             # a naming inside the title's words (a year, a place: "创建一流营商环境那个2023年方案", "2023年广州金融支持…行动
             # 方案") is one of them, taken with them, and tells the plans holding the words apart (2023年上海市政务公开
             # 工作要点: 上海's, not 湖南's of the same words)
@@ -666,7 +668,7 @@ class Catalogue:
             for _, _, naming, _ in inner:
                 plans = [p for p in plans if p in naming] or plans
             if len(plans) == 1:  # the title's words before the phrase go with it ("中国（河南）自由贸易试验区…方案")
-                start = _title_opening(question, start, squeeze(phrase), self._titles_of(plans[0]))
+                start = _title_opening(question, start, squeeze(phrase), self._all_titles[plans[0]])
                 inner = [f for f in found if start <= f[0] < f[1] <= end]
             if plans and not _inside(start, end, [f for f in found if f not in inner]):
                 named.append((start, end, tuple(plans), "文件"))
@@ -687,11 +689,6 @@ class Catalogue:
             if len(holders) == 1:
                 named.append((start, end, (self.plans[holders.pop()].id,), ""))
         return named
-
-    def _titles_of(self, plan_id: str) -> str:
-        """A plan's titles squeezed, joined: its own and those its letter issues with it."""
-        plan = self.by_id[plan_id]
-        return "〡".join([self._squeezed_titles[plan_id], *map(squeeze, plan.also_titles)])
 
     def _opens_with_issuer(self, phrase: str, plan_id: str) -> bool:
         """Whether a phrase naming a title opens with the plan's issuer, as staff write it (省市场监管局…)."""
