@@ -15,6 +15,8 @@ import json
 import logging
 from pathlib import Path
 
+import orjson
+
 from ..index.snapshot import write_atomically
 
 __all__ = ["Readings", "fold_syllable", "syllable", "typed_key", "word_keys"]
@@ -96,7 +98,7 @@ class Readings:
     def _load(self, path: Path) -> None:
         """Read the file's readings when it is of these readings (else it is rewritten by save)."""
         try:
-            data = json.loads(path.read_bytes())
+            data = orjson.loads(path.read_bytes())  # a third of json's time on a compilation's tables
             if data.get("key") != self._key:
                 return
             syllables, words = data["syllables"], data["words"]
