@@ -273,11 +273,25 @@ RESPONSIBLE_NAME = "责任单位"  # units named with no lead/cooperate split
 DEADLINE_NAME = "完成时限"
 
 # A duty stated inside a task's sentence ("由市工信局、市中小企业服务局牵头负责，市各有关部门配合", "由区政府和
-# 市直部门共同牵头推动…"): read where a task has no block, and it states one such lead only.
+# 市直部门共同牵头推动…", "由省行政审批政务信息管理局负责统筹组织…"), or by a unit opening a sentence as its subject
+# ("第五条 省发改委负责指导和协调…", "省行政审批政务信息管理局负责汇总…": the rules and 办法 of a compilation): read
+# where a task has no block, and it states one such duty only (SENTENCE_DUTY: an article giving each of several
+# units its part names none). A unit 负责 ends as a unit does ("由各县(市、区)认领负责" names no unit).
+_DUTY_UNIT_END = alternation((*ISSUER_ENDINGS, "管委会", "部门", "机构", "单位"))
 IN_SENTENCE_LEAD = (
     r"由(?P<lead>(?:[盟市区县旗州省]|自治区|各)[^，。；,;由]{1,40}?)(?:负责)?(?:共同|分别)?牵头(?:负责)?"
     r"(?:[，、,]\s*(?:会同)?(?P<cooperate>[^，。；,;]{2,60}?)(?:配合|参与|协助))?"
+    rf"|由(?P<held>(?:[盟市区县旗州省]|自治区|各)[^，。；,;由]{{0,38}}?(?:{_DUTY_UNIT_END}))负责"
+    r"|(?:^|(?<=[。；;])|(?<=条))\s*(?P<subject>(?:[盟市区县旗州省]|自治区)[^\W\d_、，。；,;由的]{1,28}?"
+    rf"(?:{alternation(ISSUER_ENDINGS)}))负责"
 )
+# A unit 负责 is read only within this many characters of its paragraph's opening: an article's subject, not a step
+# of a procedure deep in a task ("…由市政公用服务单位负责申报，相关审批部门实行容缺受理").
+SENTENCE_DUTY_OPENING = 80
+# Any part of a sentence whose unit is charged with a duty ("各省辖市政府和济源示范区管委会负责…", "省政府办公厅（省政务
+# 大数据局）负责…"): a second one beside a unit 负责 read above leaves the task's units unread.
+SENTENCE_DUTY = (rf"(?:^|(?<=[，。；,;])|(?<=条))[^，。；,;]{{1,40}}?(?:{_DUTY_UNIT_END}|）|\))(?:共同|分别)?(?:负责|牵头)")
+
 # -- document parts ------------------------------------------------------------------------
 CN_NUMERALS = "一二三四五六七八九十百"
 # What a plan's title ends with (实施方案, 工作要点, 行动计划 …).

@@ -639,6 +639,27 @@ def test_a_duty_stated_once_in_a_tasks_sentence_is_read(segmenter):
     assert duty(find(clauses, "规范解释工作")) == ([], [])
 
 
+def test_a_unit_charged_in_its_articles_opening_sentence_leads_it_and_two_charged_units_lead_nothing(segmenter):
+    """The rules and 办法 of a compilation charge a unit in the sentence itself ("第五条 省发改委负责…", "由省…局负责统筹
+    组织…"): one such duty at the paragraph's opening is its lead; several, or one deep in a procedure, are not."""
+    clauses = segment_text(
+        segmenter,
+        COVER
+        + """一、职责分工
+第五条 市大数据中心负责市电子证照系统的建设管理，负责与国家、省级电子证照系统开展证照共享和调用。
+第六条 省发改委负责指导和协调推行代建制工作。省财政厅负责代建项目建设资金的预算管理和资金拨付。
+第七条 加强组织领导。由省行政审批政务信息管理局负责统筹组织、协调推进全省工作。
+第八条 建立台账。以“揭榜挂帅”形式由各县（市、区）认领负责实施。
+第九条 优化接入服务。优化“水电气网+”一窗受理服务模式，统一市工程建设项目审批管理系统的市政公用服务报装申报渠道，实现报装“零材料、零跑动”，涉及占用城市道路的，由市政公用服务单位负责申报。
+""",
+    )
+    assert duty(find(clauses, "市电子证照系统的建设管理")) == (["市大数据中心"], [])
+    assert duty(find(clauses, "指导和协调推行代建制")) == ([], [])  # each unit its own part: the article's is none
+    assert duty(find(clauses, "协调推进全省工作")) == (["省行政审批政务信息管理局"], [])
+    assert duty(find(clauses, "揭榜挂帅")) == ([], [])  # 各县（市、区）认领 is no unit
+    assert duty(find(clauses, "一窗受理服务模式")) == ([], [])  # a step deep in the task, not its lead
+
+
 def test_a_letters_sentence_broken_before_its_verb_is_no_signature():
     from qa.reading.structure import letter_part
 

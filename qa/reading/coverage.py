@@ -9,11 +9,14 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from ..records import Clause, Duty
-from ..vocabulary import BLOCK_ROLE_WORDS, IN_SENTENCE_LEAD, LEAD_LABELS, STANDING_UNITS, alternation
+from ..vocabulary import (
+    BLOCK_ROLE_WORDS, IN_SENTENCE_LEAD, LEAD_LABELS, SENTENCE_DUTY, SENTENCE_DUTY_OPENING, STANDING_UNITS, alternation,
+)
 from .blocks import names_units
 from .structure import ARTICLE, LEAD_IN
 
 IN_SENTENCE = re.compile(IN_SENTENCE_LEAD)
+SENTENCE_DUTIES = re.compile(SENTENCE_DUTY)
 # Words that mark a lead in a block: a task whose block has none takes the lead of a heading that does.
 LEAD_WORD = re.compile(alternation(LEAD_LABELS + ("牵头", "主责", "负总责", "主办")))
 STANDING = [re.compile(pattern) for pattern in STANDING_UNITS]
@@ -71,11 +74,16 @@ def cover(clauses: list[Clause], items: list[tuple[int, bool]], closed_by_line: 
 def in_sentence(clause: Clause, parse: Callable[[str], Duty]) -> Clause:
     """A task whose duty stands in its sentence, once ("由A、B牵头负责，C配合"): A and B lead, C takes part."""
     found = list(IN_SENTENCE.finditer(clause.body))
-    if len(found) != 1 or not names_units(found[0]["lead"], need_role=False):
+    if len(found) != 1 or not found[0]["lead"] and (
+        found[0].start() > SENTENCE_DUTY_OPENING or len(SENTENCE_DUTIES.findall(clause.body)) > 1
+    ):
+        return clause
+    lead = found[0]["lead"] or found[0]["held"] or found[0]["subject"]
+    if not lead or not names_units(lead, need_role=False):
         return clause
     match = found[0]
     cooperate = match["cooperate"] if match["cooperate"] and names_units(match["cooperate"], False) else ""
-    block = f"（{match['lead']}牵头" + (f"，{cooperate}配合）" if cooperate else "）")
+    block = f"（{lead}牵头" + (f"，{cooperate}配合）" if cooperate else "）")
     duty = parse(block)
     if not duty.lead:
         return clause
