@@ -94,9 +94,9 @@ DOCUMENT_WORD = re.compile(rf"(?:实施|行动|工作|政策|若干|专项){{0,2
 KIND_AT_END = re.compile(rf"(?:{DOCUMENT_WORD.pattern})$")  # a title's kind, after its words
 KIND_OF_YEAR = re.compile(rf"(?:(?:19|20)\d\d\s*年度?的?)?(?:{DOCUMENT_WORD.pattern})")  # (2023年)方案, after a pointer
 # What follows a document named by its title words: the question goes on about it ("…行动方案里", "…清单的",
-# "…方案是谁印发的"), never with more of a topic ("招标计划提前发布制度").
+# "…方案是谁印发的"), or turns to it ("那福建省代建制管理办法呢，哪天印发的"), never with more of a topic ("招标计划提前发布制度").
 AFTER_TITLE = re.compile(
-    r"$|[的里中内上，,、：:？?。！!（(\s]|是|有|共|一共|总共|对|由|明确|包括|包含|适用|要求|提出|提到|涉及|针对|分为"
+    r"$|[的里中内上，,、：:？?。！!（(\s]|呢|是|有|共|一共|总共|对|由|明确|包括|包含|适用|要求|提出|提到|涉及|针对|分为"
     r"|列|说|写|规定|部署|怎么|什么|啥|何时|哪|谁|几|多少|印发|下发|发布|出台|发的|制定"
 )
 # A title's words said without its kind, the question going on within it ("流程再造第三批里"): after a break, to 里/中.

@@ -219,7 +219,7 @@ CROWDED_TENTH, CROWDED_ELEVENTH = EIGHTEEN.parent / "crowded_tenth", EIGHTEEN.pa
 CROWDED_TENTH_FLOORS, CROWDED_ELEVENTH_FLOORS = {"named": 42 / 46}, {"named": 44 / 45}
 # And the last seven documents of the compilation that assign units and were never cut (rules and 办法 charging a unit in
 # the sentence itself), with the shipped plan and Sanya's: first run 21/38 (tuned 16/28, held out 5/10)
-CROWDED_TWELFTH, CROWDED_TWELFTH_FLOORS = EIGHTEEN.parent / "crowded_twelfth", {"named": 24 / 38}
+CROWDED_TWELFTH, CROWDED_TWELFTH_FLOORS = EIGHTEEN.parent / "crowded_twelfth", {"named": 25 / 38}
 
 
 def load_eighteen(sets: Path, folder: Path):

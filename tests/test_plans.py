@@ -377,6 +377,14 @@ def test_a_title_asked_about_names_its_plan(twelve, question, plan):
     assert twelve._scope(question).plans == (plan,)
 
 
+def test_a_plan_turned_to_with_ne_is_named_by_its_whole_title(twelve):
+    """"那延安民营经济三年行动方案呢，哪天印发的？": the title before 呢 names the plan, not only its place, so that the
+    question left asks of the document (这个文件), not of a topic 民营经济三年行动方案."""
+    scope = twelve._scope("那延安民营经济三年行动方案呢，哪天印发的？")
+    assert scope.plans == ("yanan-minying-jingji-2023",)
+    assert scope.text == "这个文件呢，哪天印发的？"  # 那 only pointed at it
+
+
 def test_whether_a_unit_has_a_role_is_asked_of_the_plans_it_is_in(twelve):
     """盟工商局 is the shipped plan's alone: asked whether it leads 简易注销, the shipped plan answers (是), not the
     plan whose 简易注销 task matches best (克拉玛依's, where 盟工商局 has no part: 不是 would be wrong)."""
