@@ -484,7 +484,9 @@ class Catalogue:
             frame = FRAME.match(question, end)
             # named last, after what is asked ("诚信之星推荐评选谁牵头 豫发改财金39号那个"): it only names the plan
             trailing = start > at and not question[frame.end() :].strip(TRAILING)
-            if frame.group("where") or frame.group("comma") or trailing:
+            # turned to ("那青浦区工作要点呢"): it only names the plan, the question before is asked of it
+            turned = question.startswith("呢", frame.end())
+            if frame.group("where") or frame.group("comma") or trailing or turned:
                 end, replacement = frame.end(), ""
                 opening = next((o for o in FRAME_OPENINGS if question[at:start].endswith(o)), "")
                 start -= len(opening)

@@ -377,12 +377,15 @@ def test_a_title_asked_about_names_its_plan(twelve, question, plan):
     assert twelve._scope(question).plans == (plan,)
 
 
-def test_a_plan_turned_to_with_ne_is_named_by_its_whole_title(twelve):
-    """"那延安民营经济三年行动方案呢，哪天印发的？": the title before 呢 names the plan, not only its place, so that the
-    question left asks of the document (这个文件), not of a topic 民营经济三年行动方案."""
-    scope = twelve._scope("那延安民营经济三年行动方案呢，哪天印发的？")
-    assert scope.plans == ("yanan-minying-jingji-2023",)
-    assert scope.text == "这个文件呢，哪天印发的？"  # 那 only pointed at it
+def test_a_plan_turned_to_with_ne_is_asked_the_question_before(twelve):
+    """"那安徽对标提升举措呢": the title before 呢 names the plan and only names it, so that the question before is
+    asked of it (its own unit for 简易注销), and "…呢，哪天印发的" asks its date; its title's words are no topic."""
+    assert twelve.ask("锡盟方案里，简易注销谁牵头？", "turned-1").units == ("盟工商局",)
+    answer = twelve.ask("那安徽对标提升举措呢", "turned-1")
+    assert answer.plans == ("anhui-duibiao-tisheng-2023",)
+    assert (answer.units, answer.citations[0].title) == (("省市场监管局",), "便利破产企业简易注销")
+    answer = twelve.ask("那延安民营经济三年行动方案呢，哪天印发的？", "turned-1")
+    assert answer.plans == ("yanan-minying-jingji-2023",) and "2023 年4 月29 日" in answer.answer
 
 
 def test_whether_a_unit_has_a_role_is_asked_of_the_plans_it_is_in(twelve):
