@@ -72,7 +72,8 @@ def cover(clauses: list[Clause], items: list[tuple[int, bool]], closed_by_line: 
 
 
 def in_sentence(clause: Clause, parse: Callable[[str], Duty]) -> Clause:
-    """A task whose duty stands in its sentence, once ("由A、B牵头负责，C配合"): A and B lead, C takes part."""
+    """A task whose duty stands in its sentence, once ("由A、B牵头负责，C配合": A and B lead, C takes part; "第五条 A负责…",
+    "由A负责…" at its opening, no other unit charged beside it: A leads)."""
     found = list(IN_SENTENCE.finditer(clause.body))
     if len(found) != 1 or not found[0]["lead"] and (
         found[0].start() > SENTENCE_DUTY_OPENING or len(SENTENCE_DUTIES.findall(clause.body)) > 1
