@@ -278,11 +278,12 @@ DEADLINE_NAME = "完成时限"
 # where a task has no block, and it states one such duty only (SENTENCE_DUTY: an article giving each of several
 # units its part names none). A unit 负责 ends as a unit does ("由各县(市、区)认领负责" names no unit).
 _DUTY_UNIT_END = alternation((*ISSUER_ENDINGS, "管委会", "部门", "机构", "单位"))
+_PLACED = r"(?:[盟市区县旗州省]|自治区)"  # a unit's own place opening its name
 IN_SENTENCE_LEAD = (
-    r"由(?P<lead>(?:[盟市区县旗州省]|自治区|各)[^，。；,;由]{1,40}?)(?:负责)?(?:共同|分别)?牵头(?:负责)?"
+    rf"由(?P<lead>(?:{_PLACED}|各)[^，。；,;由]{{1,40}}?)(?:负责)?(?:共同|分别)?牵头(?:负责)?"
     r"(?:[，、,]\s*(?:会同)?(?P<cooperate>[^，。；,;]{2,60}?)(?:配合|参与|协助))?"
-    rf"|由(?P<held>(?:[盟市区县旗州省]|自治区|各)[^，。；,;由]{{0,38}}?(?:{_DUTY_UNIT_END}))负责"
-    r"|(?:^|(?<=[。；;])|(?<=条))\s*(?P<subject>(?:[盟市区县旗州省]|自治区)[^\W\d_、，。；,;由的]{1,28}?"
+    rf"|由(?P<held>(?:{_PLACED}|各)[^，。；,;由]{{0,38}}?(?:{_DUTY_UNIT_END}))负责"
+    rf"|(?:^|(?<=[。；;])|(?<=条))\s*(?P<subject>{_PLACED}[^\W\d_、，。；,;由的]{{1,28}}?"
     rf"(?:{alternation(ISSUER_ENDINGS)}))负责"
 )
 # A unit 负责 is read only within this many characters of its paragraph's opening: an article's subject, not a step
